@@ -1,0 +1,232 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { z } from 'zod';
+import { TaxonomyError } from './errors.ts';
+import { sha256Hex, stableStringify, sortKeysDeep } from './hashing.ts';
+import type { ArtifactRef } from './entities.ts';
+
+/** A line that could not be used, with where it was and why. */
+export interface BadLine {
+  file: string;
+  line: number;
+  reason: string;
+  raw: string;
+}
+
+export interface ReadJsonlOptions<T> {
+  /** Every line is parsed with this schema; a failure is a bad line, not an exception. */
+  schema: z.ZodType<T>;
+  /** Receives every bad line (malformed JSON, schema failure, invalid UTF-8, over-long line). */
+  onBad: (bad: BadLine) => void;
+  /** Lines longer than this many bytes are quarantined without being parsed (default 4 MiB). */
+  maxLineBytes?: number;
+}
+
+const RAW_PREVIEW_CHARS = 500;
+const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Formats zod issues as `path: message; path: message` so a bad line names the field. */
+export function formatZodIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Streams the raw lines of a file as byte buffers with 1-based line numbers; never holds more than one line. */
+async function* readLineBuffers(
+  file: string,
+  maxLineBytes: number,
+): AsyncGenerator<{ line: number; bytes: Buffer | null; length: number }> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let overflow = false;
+  let lineNo = 0;
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, start);
+      const end = nl === -1 ? chunk.length : nl;
+      const piece = chunk.subarray(start, end);
+      if (!overflow) {
+        if (size + piece.length > maxLineBytes) {
+          overflow = true;
+          parts = [];
+        } else if (piece.length > 0) parts.push(piece);
+      }
+      size += piece.length;
+      if (nl === -1) break;
+      lineNo += 1;
+      yield { line: lineNo, bytes: overflow ? null : Buffer.concat(parts), length: size };
+      parts = [];
+      size = 0;
+      overflow = false;
+      start = nl + 1;
+    }
+  }
+  if (size > 0 || parts.length > 0) {
+    lineNo += 1;
+    yield { line: lineNo, bytes: overflow ? null : Buffer.concat(parts), length: size };
+  }
+}
+
+/**
+ * Streams a JSONL file, validating each line with `schema`. Good lines are yielded with their line
+ * number; bad lines go to `onBad` with file, line and reason. A BOM and CRLF endings are tolerated,
+ * blank lines skipped. Throws only when the file itself cannot be read.
+ */
+export async function* readJsonl<T>(file: string, options: ReadJsonlOptions<T>): AsyncGenerator<{ value: T; line: number }> {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  await assertReadableFile(file);
+  for await (const { line, bytes, length } of readLineBuffers(file, maxLineBytes)) {
+    if (bytes === null) {
+      options.onBad({ file, line, reason: `line is ${length} bytes, over the ${maxLineBytes}-byte limit`, raw: '' });
+      continue;
+    }
+    let text: string;
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      options.onBad({ file, line, reason: 'invalid UTF-8', raw: bytes.toString('latin1').slice(0, RAW_PREVIEW_CHARS) });
+      continue;
+    }
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.trim().length === 0) continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      options.onBad({ file, line, reason: `malformed JSON: ${(err as Error).message}`, raw: text.slice(0, RAW_PREVIEW_CHARS) });
+      continue;
+    }
+    const parsed = options.schema.safeParse(json);
+    if (!parsed.success) {
+      options.onBad({ file, line, reason: `schema: ${formatZodIssues(parsed.error)}`, raw: text.slice(0, RAW_PREVIEW_CHARS) });
+      continue;
+    }
+    yield { value: parsed.data, line };
+  }
+}
+
+/** Reads a whole JSONL file (or every `*.jsonl` shard of a folder, in name order) into memory. */
+export async function readJsonlAll<T>(path: string, options: ReadJsonlOptions<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (const file of await listJsonlFiles(path)) {
+    for await (const { value } of readJsonl(file, options)) out.push(value);
+  }
+  return out;
+}
+
+/** The JSONL files at `path`: the file itself, or the `*.jsonl` files of a folder sorted by name. */
+export async function listJsonlFiles(path: string, prefix = ''): Promise<string[]> {
+  const info = await stat(path).catch(() => null);
+  if (info === null) throw new TaxonomyError('INPUT_NOT_FOUND', `input not found: ${path}`);
+  if (info.isFile()) return [path];
+  const names = (await readdir(path)).filter((n) => n.endsWith('.jsonl') && n.startsWith(prefix)).sort();
+  return names.map((n) => join(path, n));
+}
+
+async function assertReadableFile(file: string): Promise<void> {
+  const info = await stat(file).catch(() => null);
+  if (info === null) throw new TaxonomyError('INPUT_NOT_FOUND', `input not found: ${file}`);
+  if (!info.isFile()) throw new TaxonomyError('INPUT_INVALID', `not a file: ${file}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------------------------
+
+export interface WriteJsonlOptions<T> {
+  /** Output folder (created if missing). */
+  dir: string;
+  /** Shard base name: shards are `<name>-00001.jsonl`, … (or `<name>.jsonl` when `shardSize` is 0). */
+  name: string;
+  items: ReadonlyArray<T>;
+  /** Stable sort key; ties keep their input order. */
+  sortKey: (item: T) => string;
+  /** Lines per shard; 0 writes one unsharded file (default 50,000). */
+  shardSize?: number;
+  /** Paths in returned refs are made relative to this folder (default: as given). */
+  relativeTo?: string;
+}
+
+/**
+ * Writes items as JSONL, sorted by `sortKey`, keys sorted inside every object, sharded, each shard to a
+ * temporary file then renamed, so a crash never leaves a half artifact and equal data gives equal bytes.
+ * Shards of the same name left from an earlier, larger run are removed.
+ */
+export async function writeJsonl<T>(options: WriteJsonlOptions<T>): Promise<ArtifactRef[]> {
+  const shardSize = options.shardSize ?? 50_000;
+  const keyed = options.items.map((item, index) => ({ item, index, key: options.sortKey(item) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
+  await mkdir(options.dir, { recursive: true });
+  const refs: ArtifactRef[] = [];
+  const shards: Array<typeof keyed> = [];
+  if (shardSize <= 0) shards.push(keyed);
+  else for (let i = 0; i < keyed.length || (i === 0 && shards.length === 0); i += shardSize) shards.push(keyed.slice(i, i + shardSize));
+  const written = new Set<string>();
+  for (const [i, shard] of shards.entries()) {
+    const fileName = shardSize <= 0 ? `${options.name}.jsonl` : `${options.name}-${String(i + 1).padStart(5, '0')}.jsonl`;
+    const body = shard.map((k) => stableStringify(k.item)).join('\n') + (shard.length > 0 ? '\n' : '');
+    const path = join(options.dir, fileName);
+    await writeFileAtomic(path, body);
+    written.add(fileName);
+    refs.push({ path: relativePath(path, options.relativeTo), sha256: sha256Hex(body), records: shard.length });
+  }
+  const shardPattern = new RegExp(`^${escapeRegExp(options.name)}(-\\d{5})?\\.jsonl$`, 'u');
+  for (const name of await readdir(options.dir)) {
+    if (shardPattern.test(name) && !written.has(name)) await rm(join(options.dir, name));
+  }
+  return refs;
+}
+
+/** Writes a JSON document (keys sorted, 2-space indent, trailing newline) atomically. */
+export async function writeJsonFile(path: string, value: unknown, relativeTo?: string): Promise<ArtifactRef> {
+  const body = `${JSON.stringify(sortKeysDeep(value), null, 2)}\n`;
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, body);
+  return { path: relativePath(path, relativeTo), sha256: sha256Hex(body), records: null };
+}
+
+/** Reads and validates a JSON document; a missing or invalid file is an error naming the file. */
+export async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+  const text = await readFile(path, 'utf8').catch((err: unknown) => {
+    throw new TaxonomyError('ARTIFACT_MISSING', `cannot read ${path}`, { cause: err });
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new TaxonomyError('INPUT_INVALID', `${path}: malformed JSON: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new TaxonomyError('INPUT_INVALID', `${path}: ${formatZodIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Writes `body` to a temporary sibling then renames it over `path`. */
+export async function writeFileAtomic(path: string, body: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  await writeFile(tmp, body);
+  await rename(tmp, path);
+}
+
+/** SHA-256 and size of an existing file, as an artifact reference. */
+export async function describeFile(path: string, relativeTo?: string): Promise<ArtifactRef> {
+  const body = await readFile(path);
+  return { path: relativePath(path, relativeTo), sha256: sha256Hex(body), records: null };
+}
+
+function relativePath(path: string, base: string | undefined): string {
+  if (base === undefined) return path;
+  const b = base.endsWith('/') ? base : `${base}/`;
+  return path.startsWith(b) ? path.slice(b.length) : path;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+}

@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** The workspace root: the nearest ancestor of `from` holding `nx.json` (falls back to `from`). */
+export function findWorkspaceRoot(from: string = process.cwd()): string {
+  let dir = resolve(from);
+  for (;;) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return resolve(from);
+    dir = up;
+  }
+}
+
+/** Artifact folders of every task, relative to the workspace root: one place so phases and Nx agree. */
+export const ARTIFACT_DIRS = {
+  s0: 'artifacts/s0',
+  s1: (level: number) => `artifacts/s1/level-${level}`,
+  s2: (level: number) => `artifacts/s2/level-${level}`,
+  s3: (level: number) => `artifacts/s3/level-${level}`,
+  postprocess: 'artifacts/postprocess',
+  hierarchy: 'artifacts/hierarchy',
+  taxonomy: 'artifacts/taxonomy',
+  timings: 'artifacts/.runs/timings',
+} as const;

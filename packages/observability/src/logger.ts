@@ -1,0 +1,47 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Paths pino replaces with "[redacted]" wherever they appear in a log object. */
+export const REDACT_PATHS = [
+  'api_key',
+  'apiKey',
+  'authorization',
+  'Authorization',
+  '*.api_key',
+  '*.apiKey',
+  '*.authorization',
+  '*.Authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  '*.headers.Authorization',
+  'config.llm.api_key',
+  '*.llm.api_key',
+];
+
+export interface CreateLoggerOptions {
+  level?: string;
+  /** Pretty output; default: stderr is a terminal and CI is not set. */
+  pretty?: boolean;
+  /** Destination stream (default stderr; stdout stays free for command output). */
+  destination?: NodeJS.WritableStream;
+}
+
+/** True when output goes to a person: a terminal, outside CI. */
+export function isInteractive(stream: NodeJS.WriteStream = process.stderr): boolean {
+  return Boolean(stream.isTTY) && !process.env['CI'];
+}
+
+/** The one root logger: JSON lines (pretty in a terminal), secrets redacted, writing to stderr. */
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const level = options.level ?? process.env['TAXONOMY_LOG_LEVEL'] ?? 'info';
+  const pretty = options.pretty ?? isInteractive();
+  const base = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: null as null };
+  if (pretty) {
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' } },
+    });
+  }
+  return pino(base, (options.destination ?? pino.destination({ fd: 2, sync: true })) as pino.DestinationStream);
+}

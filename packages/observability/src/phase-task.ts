@@ -1,0 +1,125 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ARTIFACT_DIRS,
+  findWorkspaceRoot,
+  stableHash,
+  writeJsonFile,
+  type ArtifactRef,
+  type LlmUsage,
+  type PhaseMetrics,
+  type PhaseTiming,
+} from '@taxonomy/core';
+import { loadConfig, redactConfig, type Config, type Environment, type SliceName } from '@taxonomy/config';
+import { Counters } from './counters.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createProgress, type Progress } from './progress.ts';
+import { Quarantine } from './quarantine.ts';
+
+export interface PhaseTaskContext<S extends SliceName> {
+  /** Workspace root (absolute). */
+  readonly root: string;
+  /** This task's artifact folder (absolute), emptied before `run` starts. */
+  readonly outDir: string;
+  /** Only the slices the phase declared, plus `global`. */
+  readonly config: Readonly<Pick<Config, S | 'global'>>;
+  readonly environment: Environment;
+  readonly log: Logger;
+  readonly counters: Counters;
+  readonly quarantine: Quarantine;
+  progress(label: string, total: number): Progress;
+  /** Makes an absolute path relative to the workspace root (for artifact refs). */
+  relative(path: string): string;
+}
+
+export interface PhaseTaskResult {
+  /** Files the phase read (checksums go to the manifest). */
+  inputs: ArtifactRef[];
+  /** Data files the phase wrote (quarantine and metrics are added by the runner). */
+  outputs: ArtifactRef[];
+  llm?: LlmUsage | null;
+  /** One line for the console when the task ends. */
+  summary?: string;
+}
+
+export interface RunPhaseTaskOptions<S extends SliceName> {
+  /** Nx-style task name, e.g. `s2:level-2`. */
+  task: string;
+  /** Phase name for metrics: S0, S1, S2, S3, postprocess, hierarchy, finalize. */
+  phase: string;
+  level: number | null;
+  /** Config slices the phase reads; their hash is recorded and is what Nx hashes as the task's config input. */
+  slices: ReadonlyArray<S>;
+  /** Artifact folder relative to the root (default derives nothing: pass ARTIFACT_DIRS.x). */
+  outDir: string;
+  /** Workspace root (default: found from the working directory). */
+  root?: string;
+  /** `slice.key=value` overrides for this run (the CLI's `-o`). */
+  overrides?: ReadonlyArray<string>;
+  environment?: string;
+  log?: Logger;
+  run: (ctx: PhaseTaskContext<S>) => Promise<PhaseTaskResult>;
+}
+
+/**
+ * Runs one phase task at its edge: resolves config, empties the artifact folder, runs the pure phase,
+ * writes `quarantine.jsonl` and a deterministic `metrics.json` (last, so it marks a complete folder), and
+ * records wall-clock timing outside Nx outputs in `artifacts/.runs/timings/<task>.json`.
+ */
+export async function runPhaseTask<S extends SliceName>(options: RunPhaseTaskOptions<S>): Promise<PhaseMetrics> {
+  const root = options.root ?? findWorkspaceRoot();
+  const resolved = loadConfig({
+    root,
+    ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
+    ...(options.environment === undefined ? {} : { environment: options.environment }),
+  });
+  const picked = { global: resolved.config.global } as Record<string, unknown>;
+  for (const slice of options.slices) picked[slice] = resolved.config[slice];
+  const rootLog = options.log ?? createLogger({ level: resolved.config.global.log_level });
+  const log = rootLog.child({ task: options.task });
+  const outDir = join(root, options.outDir);
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const counters = new Counters();
+  const quarantine = new Quarantine(options.phase);
+  const relative = (path: string) => (path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path);
+  const started = new Date();
+  const t0 = performance.now();
+  log.info({ outDir: options.outDir }, `${options.task} started`);
+  const result = await options.run({
+    root,
+    outDir,
+    config: picked as Pick<Config, S | 'global'>,
+    environment: resolved.environment,
+    log,
+    counters,
+    quarantine,
+    progress: (label, total) => createProgress(`${options.task} ${label}`, total),
+    relative,
+  });
+  const quarantineRefs = await quarantine.write(outDir, root);
+  counters.set('quarantined', quarantine.size);
+  const metrics: PhaseMetrics = {
+    phase: options.phase,
+    level: options.level,
+    policy_version: resolved.config.global.policy_version,
+    config_hash: stableHash(redactConfig(picked as Config)),
+    counters: counters.toJSON(),
+    inputs: result.inputs,
+    outputs: [...result.outputs, ...quarantineRefs],
+    llm: result.llm ?? null,
+  };
+  await writeJsonFile(join(outDir, 'metrics.json'), metrics);
+  const timing: PhaseTiming = {
+    task: options.task,
+    started_at: started.toISOString(),
+    duration_ms: Math.round(performance.now() - t0),
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  await writeJsonFile(join(root, ARTIFACT_DIRS.timings, `${options.task.replace(/[:/]/gu, '.')}.json`), timing);
+  if (quarantine.size > 0) {
+    log.warn({ quarantined: quarantine.size, byReason: quarantine.countsByReason() }, `${options.task}: ${quarantine.size} item(s) quarantined, see ${options.outDir}/quarantine.jsonl`);
+  }
+  log.info({ counters: metrics.counters, ms: timing.duration_ms }, result.summary ?? `${options.task} done`);
+  return metrics;
+}
