@@ -102,9 +102,9 @@ export function sliceHash(config: Readonly<Config>, slice: SliceName): string {
 }
 
 /** A copy of the config safe to write anywhere: secrets replaced by "[redacted]". */
-export function redactConfig(config: Readonly<Config>): Record<string, unknown> {
+export function redactConfig(config: Readonly<Partial<Config>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const slice of SLICE_NAMES) out[slice] = redactSlice(slice, config[slice]);
+  for (const slice of SLICE_NAMES) if (config[slice] !== undefined) out[slice] = redactSlice(slice, config[slice]);
   return out;
 }
 

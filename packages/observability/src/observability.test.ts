@@ -1,0 +1,94 @@
+import { mkdtemp, readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { PhaseMetricsSchema, PhaseTimingSchema, writeJsonl } from '@taxonomy/core';
+import { Counters } from './counters.ts';
+import { createLogger } from './logger.ts';
+import { runPhaseTask } from './phase-task.ts';
+import { Quarantine } from './quarantine.ts';
+
+function capture(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(String(chunk));
+      cb();
+    },
+  });
+  return { stream, text: () => chunks.join('') };
+}
+
+describe('logger', () => {
+  it.each([
+    [{ api_key: 'sk-live-123' }],
+    [{ headers: { authorization: 'Bearer sk-live-123' } }],
+    [{ request: { headers: { authorization: 'Bearer sk-live-123' } } }],
+    [{ config: { llm: { api_key: 'sk-live-123' } } }],
+  ])('redacts secrets in %j', (payload) => {
+    const out = capture();
+    createLogger({ pretty: false, destination: out.stream }).info(payload, 'call');
+    expect(out.text()).not.toContain('sk-live-123');
+    expect(out.text()).toContain('[redacted]');
+  });
+});
+
+describe('counters and quarantine', () => {
+  it('reads counters back sorted, declared ones at zero', () => {
+    const c = new Counters();
+    c.increment('records_in', 3);
+    c.declare('records_empty', 'records_in');
+    c.increment('candidates_out');
+    expect(JSON.stringify(c)).toBe('{"candidates_out":1,"records_empty":0,"records_in":3}');
+  });
+
+  it('writes quarantine sorted by file and line, raw truncated', async () => {
+    const q = new Quarantine('S0');
+    q.addBadLine({ file: 'b.jsonl', line: 2, reason: 'malformed JSON: x', raw: 'y'.repeat(2000) });
+    q.add({ file: 'a.jsonl', line: 10, reason: 'schema: text: must not be empty' });
+    q.add({ file: 'a.jsonl', line: 9, reason: 'schema: text: must not be empty' });
+    const dir = await mkdtemp(join(tmpdir(), 'q-'));
+    await q.write(dir);
+    const lines = (await readFile(join(dir, 'quarantine.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { file: string; line: number; raw: string | null });
+    expect(lines.map((l) => `${l.file}:${l.line}`)).toEqual(['a.jsonl:9', 'a.jsonl:10', 'b.jsonl:2']);
+    expect(lines[2]!.raw).toHaveLength(500);
+    expect(q.countsByReason()).toEqual({ 'malformed JSON': 1, schema: 2 });
+  });
+});
+
+describe('runPhaseTask', () => {
+  it('empties the folder, writes data, quarantine, deterministic metrics and an outside timing file', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'phase-'));
+    await writeFile(join(root, 'nx.json'), '{}');
+    await mkdir(join(root, 'artifacts/demo'), { recursive: true });
+    await writeFile(join(root, 'artifacts/demo/stale.jsonl'), 'old\n');
+    const out = capture();
+    const run = () =>
+      runPhaseTask({
+        task: 'demo:level-1',
+        phase: 'S2',
+        level: 1,
+        slices: ['s2'],
+        outDir: 'artifacts/demo',
+        root,
+        log: createLogger({ pretty: false, destination: out.stream }),
+        run: async (ctx) => {
+          ctx.counters.increment('kept', 2);
+          ctx.quarantine.add({ reason: 'bad item', item_id: 'x' });
+          const outputs = await writeJsonl({ dir: ctx.outDir, name: 'kept', items: [{ a: 1 }, { a: 2 }], sortKey: (i) => String(i.a), relativeTo: ctx.root });
+          return { inputs: [], outputs };
+        },
+      });
+    const first = await run();
+    const metricsText = await readFile(join(root, 'artifacts/demo/metrics.json'), 'utf8');
+    await run();
+    expect(await readFile(join(root, 'artifacts/demo/metrics.json'), 'utf8')).toBe(metricsText);
+    expect(PhaseMetricsSchema.parse(first).counters).toEqual({ kept: 2, quarantined: 1 });
+    expect((await readdir(join(root, 'artifacts/demo'))).sort()).toEqual(['kept-00001.jsonl', 'metrics.json', 'quarantine.jsonl']);
+    expect(first.outputs.map((o) => o.path)).toEqual(['artifacts/demo/kept-00001.jsonl', 'artifacts/demo/quarantine.jsonl']);
+    const timing = PhaseTimingSchema.parse(JSON.parse(await readFile(join(root, 'artifacts/.runs/timings/demo.level-1.json'), 'utf8')));
+    expect(timing.task).toBe('demo:level-1');
+    expect(out.text()).toContain('1 item(s) quarantined');
+  });
+});
