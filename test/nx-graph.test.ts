@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { findWorkspaceRoot } from '@taxonomy/core';
+
+const root = findWorkspaceRoot(import.meta.dirname);
+const env = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' };
+
+function nxJson<T>(args: string[]): T {
+  const out = execFileSync('npx', ['nx', ...args, '--json'], { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return JSON.parse(out) as T;
+}
+
+interface TargetInputs {
+  files: string[];
+  environment?: string[];
+}
+
+describe('the Nx task graph', () => {
+  it('makes level N of S1 wait for S0 and for level N-1 of S3', () => {
+    const s1 = nxJson<{ targets: Record<string, { dependsOn?: unknown[]; outputs?: string[] }> }>(['show', 'project', 's1']);
+    expect(s1.targets['level-0']!.dependsOn).toEqual([{ projects: ['s0'], target: 'extract' }]);
+    for (const n of [1, 2, 3]) {
+      expect(s1.targets[`level-${n}`]!.dependsOn).toEqual([
+        { projects: ['s0'], target: 'extract' },
+        { projects: ['s3'], target: `level-${n - 1}` },
+      ]);
+      expect(s1.targets[`level-${n}`]!.outputs).toEqual([`{workspaceRoot}/artifacts/s1/level-${n}`]);
+    }
+  });
+
+  it('hashes only the settings a phase reads', () => {
+    const s2 = nxJson<TargetInputs>(['show', 'target', 'inputs', 's2:level-2']);
+    expect(s2.files).toContain('config/s2.json');
+    expect(s2.files).toContain('config/global.json');
+    for (const other of ['config/s0.json', 'config/s1.json', 'config/s3.json', 'config/llm.json', 'config/postprocess.json']) {
+      expect(s2.files).not.toContain(other);
+    }
+    expect(s2.files.some((f) => f.endsWith('.test.ts'))).toBe(false);
+  });
+
+  it('hashes the raw sources as S0 inputs', () => {
+    const s0 = nxJson<TargetInputs>(['show', 'target', 'inputs', 's0:extract']);
+    expect(s0.files).toEqual(expect.arrayContaining(['config/s0.json', 'corpus/units/source_records.jsonl', 'corpus/departments/institutions_departments.txt', 'corpus/pages/pages.jsonl']));
+    expect(s0.files).not.toContain('config/s2.json');
+  });
+});
