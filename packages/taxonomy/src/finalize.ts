@@ -1,0 +1,259 @@
+import { arch, platform } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  ARTIFACT_DIRS,
+  ConceptSchema,
+  TaxonomyError,
+  findWorkspaceRoot,
+  listJsonlFiles,
+  readJsonFile,
+  readJsonl,
+  writeJsonFile,
+  writeJsonl,
+  type ArtifactRef,
+  type Concept,
+  type PhaseMetrics,
+  type RunManifest,
+} from '@taxonomy/core';
+import { loadConfig, redactConfig } from '@taxonomy/config';
+import { runPhaseTask } from '@taxonomy/observability';
+import {
+  HierarchyTreeSchema,
+  InvariantReportSchema,
+  TreeNodeSchema,
+  checkInvariants,
+  type HierarchyTree,
+  type InvariantReport,
+  type TreeNode,
+} from '@taxonomy/hierarchy';
+import {
+  PHASE_FOLDERS,
+  buildManifest,
+  collectPhases,
+  collectPromptVersions,
+  computeRunId,
+  describeArtifact,
+  listArtifacts,
+  summarizeLlm,
+} from './manifest.ts';
+import { formatSummary, readSummary, type FinalizeSummary } from './summary.ts';
+
+/** One line of `artifacts/taxonomy/concepts.jsonl`: the placed concept plus its label path from L0. */
+export const FinalConceptSchema = ConceptSchema.extend({
+  path: z.array(z.string()).min(1).describe('Labels from the level-0 ancestor down to the concept itself'),
+});
+export type FinalConcept = z.infer<typeof FinalConceptSchema>;
+
+const LevelCounts = z.object({ '0': z.number().int(), '1': z.number().int(), '2': z.number().int(), '3': z.number().int() });
+
+/** `artifacts/taxonomy/hierarchy.json`: the tree with counts per level. */
+export const HierarchyDocumentSchema = z.object({
+  counts: z.object({ total: z.number().int(), edges: z.number().int(), by_level: LevelCounts }),
+  invariants: z.object({ passed: z.boolean(), topological_order_hash: z.string() }),
+  roots: z.array(TreeNodeSchema),
+});
+export type HierarchyDocument = z.infer<typeof HierarchyDocumentSchema>;
+
+export interface FinalizeConceptsOptions {
+  /** Require distinct label paths, as hierarchy assembly did (`hierarchy.enforce_unique_paths`). */
+  uniqueLabelPaths: boolean;
+}
+
+/**
+ * Turns the placed concepts and their tree into the final exports, re-checking every invariant on the
+ * final data: any break (or a tree that disagrees with the concepts) is an INVARIANT_VIOLATED error.
+ */
+export function finalizeConcepts(
+  concepts: ReadonlyArray<Concept>,
+  tree: HierarchyTree,
+  options: FinalizeConceptsOptions,
+): { rows: FinalConcept[]; document: HierarchyDocument } {
+  const proof = checkInvariants(concepts, { uniqueLabelPaths: options.uniqueLabelPaths });
+  if (!proof.passed) {
+    const failed = proof.checks.filter((c) => !c.passed);
+    const first = failed[0]?.violations[0];
+    throw new TaxonomyError(
+      'INVARIANT_VIOLATED',
+      `final concepts break ${failed.map((c) => `${c.name} (${c.violations.length})`).join(', ')}${first === undefined ? '' : `; e.g. ${first.concept_id}: ${first.detail}`}`,
+    );
+  }
+  const byId = new Map(concepts.map((c) => [c.id, c]));
+  for (const c of concepts) {
+    const parent = c.parent === null ? null : byId.get(c.parent);
+    if (c.level > 0 && (parent === null || parent === undefined || parent.level !== c.level - 1)) {
+      throw new TaxonomyError('INVARIANT_VIOLATED', `${c.id} (level ${c.level}) has no parent one level up in the output`);
+    }
+  }
+  assertTreeMatches(tree, byId);
+  const paths = new Map<string, string[]>();
+  for (const id of proof.topological_order) {
+    const c = byId.get(id)!;
+    paths.set(id, [...(c.parent === null ? [] : paths.get(c.parent)!), c.label]);
+  }
+  const rows = concepts.map((c) => FinalConceptSchema.parse({ ...c, path: paths.get(c.id) }));
+  const byLevel = { '0': 0, '1': 0, '2': 0, '3': 0 };
+  for (const c of concepts) byLevel[String(c.level) as keyof typeof byLevel] += 1;
+  const document: HierarchyDocument = {
+    counts: { total: concepts.length, edges: concepts.filter((c) => c.parent !== null).length, by_level: byLevel },
+    invariants: { passed: proof.passed, topological_order_hash: proof.topological_order_hash },
+    roots: tree.roots,
+  };
+  return { rows, document };
+}
+
+function assertTreeMatches(tree: HierarchyTree, byId: ReadonlyMap<string, Concept>): void {
+  const seen = new Set<string>();
+  const stack: Array<{ node: TreeNode; parent: string | null }> = tree.roots.map((node) => ({ node, parent: null }));
+  while (stack.length > 0) {
+    const { node, parent } = stack.pop()!;
+    const concept = byId.get(node.id);
+    if (concept === undefined || seen.has(node.id) || concept.parent !== parent || concept.level !== node.level || concept.label !== node.label) {
+      throw new TaxonomyError('INVARIANT_VIOLATED', `tree.json disagrees with the placed concepts at "${node.id}"`);
+    }
+    seen.add(node.id);
+    for (const child of node.children) stack.push({ node: child, parent: node.id });
+  }
+  if (seen.size !== byId.size) {
+    throw new TaxonomyError('INVARIANT_VIOLATED', `tree.json holds ${seen.size} nodes, the placed concepts ${byId.size}`);
+  }
+}
+
+export interface RunFinalizeTaskOptions {
+  /** Workspace root (default: found from the working directory). */
+  root?: string;
+  /** Output folder relative to the root (default `artifacts/taxonomy`). */
+  outDir?: string;
+}
+
+export interface RunFinalizeTaskResult {
+  manifest: RunManifest;
+  summary: FinalizeSummary;
+  /** The human summary; the caller prints it to stdout. */
+  summaryText: string;
+  metrics: PhaseMetrics;
+}
+
+/**
+ * The `taxonomy:finalize` task: re-checks the assembled hierarchy, writes `concepts.jsonl` and
+ * `hierarchy.json` (byte-stable), then `manifest.json` with the run id, config, prompts, per-phase
+ * metrics and timings, LLM usage, artifact checksums and the build summary. Writes only into `outDir`.
+ */
+export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Promise<RunFinalizeTaskResult> {
+  const root = options.root ?? findWorkspaceRoot();
+  const outRel = options.outDir ?? ARTIFACT_DIRS.taxonomy;
+  const resolved = loadConfig({ root });
+  let state: { rows: FinalConcept[]; report: InvariantReport } | null = null;
+
+  const metrics = await runPhaseTask({
+    task: 'taxonomy:finalize',
+    phase: 'finalize',
+    level: null,
+    slices: ['taxonomy'],
+    outDir: outRel,
+    root,
+    run: async (ctx) => {
+      const hierarchyDir = join(root, ARTIFACT_DIRS.hierarchy);
+      const files = await listJsonlFiles(hierarchyDir, 'concepts').catch((err: unknown) => {
+        throw new TaxonomyError('ARTIFACT_MISSING', `no hierarchy output in ${ARTIFACT_DIRS.hierarchy}: run hierarchy:assemble first`, { cause: err });
+      });
+      if (files.length === 0) throw new TaxonomyError('ARTIFACT_MISSING', `no concepts-*.jsonl in ${ARTIFACT_DIRS.hierarchy}`);
+      const concepts: Concept[] = [];
+      const inputs: ArtifactRef[] = [];
+      for (const file of files) {
+        for await (const { value } of readJsonl(file, { schema: ConceptSchema, onBad: ctx.quarantine.addBadLine })) concepts.push(value);
+        inputs.push(await describeArtifact(file, root));
+      }
+      if (ctx.quarantine.size > 0) {
+        throw new TaxonomyError('INPUT_INVALID', `${ctx.quarantine.size} unreadable line(s) in ${ARTIFACT_DIRS.hierarchy}/concepts-*.jsonl`);
+      }
+      const treePath = join(hierarchyDir, 'tree.json');
+      const reportPath = join(hierarchyDir, 'invariants.json');
+      const tree = await readJsonFile(treePath, HierarchyTreeSchema);
+      const report = await readJsonFile(reportPath, InvariantReportSchema);
+      inputs.push(await describeArtifact(treePath, root), await describeArtifact(reportPath, root));
+      if (!report.passed) {
+        throw new TaxonomyError('INVARIANT_VIOLATED', `${ARTIFACT_DIRS.hierarchy}/invariants.json did not pass; the hierarchy is not final`);
+      }
+      const { rows, document } = finalizeConcepts(concepts, tree, { uniqueLabelPaths: resolved.config.hierarchy.enforce_unique_paths });
+      const outputs: ArtifactRef[] = [
+        ...(await writeJsonl({
+          dir: ctx.outDir,
+          name: 'concepts',
+          items: rows,
+          shardSize: 0,
+          sortKey: (c) => `${c.level}\u0000${c.id}`,
+          relativeTo: root,
+        })),
+        await writeJsonFile(join(ctx.outDir, 'hierarchy.json'), document, root),
+      ];
+      ctx.counters.set('concepts', rows.length);
+      ctx.counters.set('edges', document.counts.edges);
+      for (const level of ['0', '1', '2', '3'] as const) ctx.counters.set(`level_${level}`, document.counts.by_level[level]);
+      ctx.counters.set('validation_failed', rows.filter((c) => c.validation?.passed === false).length);
+      state = { rows, report };
+      return { inputs, outputs, summary: `finalize: ${rows.length} concepts` };
+    },
+  });
+  if (state === null) throw new TaxonomyError('ARTIFACT_MISSING', 'finalize produced no concepts');
+  const { rows, report } = state as { rows: FinalConcept[]; report: InvariantReport };
+
+  const { phases, problems } = await collectPhases(root, [...PHASE_FOLDERS, { task: 'taxonomy:finalize', dir: outRel }]);
+  const upstream = await listArtifacts(
+    root,
+    PHASE_FOLDERS.map((p) => p.dir),
+  );
+  const finalFiles = await listArtifacts(root, [outRel]);
+  const config = redactConfig(resolved.config);
+  const { prompts, conflicts } = collectPromptVersions(phases);
+  const runId = computeRunId({ config, prompts, artifacts: upstream });
+  const conceptsByLevel: Record<string, number> = { '0': 0, '1': 0, '2': 0, '3': 0 };
+  for (const c of rows) conceptsByLevel[String(c.level)] = (conceptsByLevel[String(c.level)] ?? 0) + 1;
+  const files = ['concepts.jsonl', 'hierarchy.json', 'manifest.json'].map((f) => `${outRel}/${f}`);
+  const summary = await readSummary({
+    root,
+    phases,
+    conceptsByLevel,
+    hierarchy: {
+      passed: report.passed,
+      placed: report.counts.placed,
+      orphaned: report.counts.orphaned,
+      dropped: report.counts.dropped,
+      rejected: report.counts.rejected,
+      placeholders: report.counts.placeholders,
+    },
+    files,
+  });
+  const sampleSize = resolved.config.taxonomy.summary_sample_size;
+  const sample = [0, 1, 2, 3].map((level) => ({
+    level,
+    top: rows
+      .filter((c) => c.level === level)
+      .sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : 1))
+      .slice(0, sampleSize)
+      .map((c) => ({ id: c.id, path: c.path.join(' / '), weight: c.weight, institutions: c.support.institutions })),
+  }));
+  const manifest = buildManifest({
+    runId,
+    generatedAt: new Date().toISOString(),
+    environment: resolved.environment,
+    policyVersion: resolved.config.global.policy_version,
+    config,
+    prompts,
+    phases,
+    artifacts: [...upstream, ...finalFiles],
+    summary: {
+      ...summary,
+      llm: summarizeLlm(phases),
+      prompt_conflicts: conflicts,
+      metrics_problems: problems,
+      runtime: { node: process.version, platform: platform(), arch: arch() },
+      timing_note: 'durations come from artifacts/.runs/timings; status "cached" marks a task restored by Nx whose timing is from the run that produced it',
+      manifest_not_in_artifacts: 'manifest.json cannot carry its own checksum',
+      sample,
+    },
+  });
+  await writeJsonFile(join(root, outRel, 'manifest.json'), manifest, root);
+  const header = `taxonomy ${runId} (${manifest.environment}, policy ${manifest.policy_version})`;
+  return { manifest, summary, summaryText: formatSummary(summary, header), metrics };
+}

@@ -1,0 +1,197 @@
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { ARTIFACT_DIRS, listJsonlFiles, readJsonl, type PhaseMetrics } from '@taxonomy/core';
+import type { CollectedPhase, TimingStatus } from './manifest.ts';
+
+const Count = z.number().int().min(0).nullable().describe('null when the phase did not report it');
+const LEVELS = [0, 1, 2, 3] as const;
+
+/** What the build kept and dropped at every phase: printed at the end and stored as the manifest's `summary`. */
+export const FinalizeSummarySchema = z.object({
+  concepts: z.object({ total: z.number().int(), by_level: z.record(z.string(), z.number().int()) }),
+  s1: z.array(
+    z.object({
+      level: z.number().int(),
+      records: Count.describe('Input records in the per-record log'),
+      by_outcome: z.record(z.string(), z.number().int()).describe('Per-record outcome (e.g. labelled, empty, quarantined) → records'),
+      candidates: Count,
+      quarantined: Count,
+    }),
+  ),
+  s2: z.array(z.object({ level: z.number().int(), kept: Count, dropped: Count })),
+  s3: z.array(z.object({ level: z.number().int(), verified: Count, failed: Count, concepts: Count })),
+  postprocess: z
+    .object({
+      concepts: Count,
+      merge_ops: Count,
+      merged: Count.describe('Concepts folded into a winner'),
+      split_ops: Count,
+      split_into: Count.describe('Sense concepts created by splits'),
+      validation_failed: Count.describe('Concepts kept with validation.passed = false'),
+    })
+    .nullable(),
+  hierarchy: z
+    .object({
+      passed: z.boolean(),
+      placed: z.number().int(),
+      orphaned: z.number().int(),
+      dropped: z.number().int(),
+      rejected: z.number().int(),
+      placeholders: z.number().int(),
+    })
+    .nullable(),
+  timings: z.record(z.string(), z.object({ duration_ms: z.number().nullable(), status: z.enum(['fresh', 'cached', 'missing']) })),
+  files: z.array(z.string()),
+});
+export type FinalizeSummary = z.infer<typeof FinalizeSummarySchema>;
+
+/** Sum of the records of a phase's outputs whose file name starts with `prefix`; null when none matched. */
+export function countOutputs(metrics: PhaseMetrics, prefix: string): number | null {
+  const matching = metrics.outputs.filter((ref) => basename(ref.path).startsWith(`${prefix}-`) || basename(ref.path) === `${prefix}.jsonl`);
+  if (matching.length === 0) return null;
+  return matching.reduce((n, ref) => n + (ref.records ?? 0), 0);
+}
+
+function counter(metrics: PhaseMetrics, ...names: string[]): number | null {
+  for (const name of names) {
+    const value = metrics.counters[name];
+    if (value !== undefined) return value;
+  }
+  return null;
+}
+
+const OutcomeSchema = z.object({ outcome: z.string() });
+const MergeOpLoose = z.object({ losers: z.array(z.string()) });
+const SplitOpLoose = z.object({ new_ids: z.array(z.string()) });
+const ValidationLoose = z.object({ validation: z.object({ passed: z.boolean().nullable() }).nullable().optional() });
+
+/** Streams JSONL files (a folder's `prefix*` shards) through `visit`; a missing folder visits nothing. */
+async function visitJsonl<T>(dir: string, prefix: string, schema: z.ZodType<T>, visit: (value: T) => void): Promise<number | null> {
+  const files = await listJsonlFiles(dir, prefix).catch(() => [] as string[]);
+  if (files.length === 0) return null;
+  let seen = 0;
+  for (const file of files) {
+    for await (const { value } of readJsonl(file, { schema, onBad: () => undefined })) {
+      visit(value);
+      seen += 1;
+    }
+  }
+  return seen;
+}
+
+export interface ReadSummaryInput {
+  root: string;
+  phases: ReadonlyArray<CollectedPhase>;
+  conceptsByLevel: Record<string, number>;
+  hierarchy: FinalizeSummary['hierarchy'];
+  files: string[];
+}
+
+/**
+ * Gathers what each phase kept and dropped from its metrics (output record counts, counters) and, where
+ * a count is only in the data (per-record outcomes, merge and split logs), from its artifacts.
+ */
+export async function readSummary(input: ReadSummaryInput): Promise<FinalizeSummary> {
+  const byTask = new Map(input.phases.map((p) => [p.task, p]));
+  const s1: FinalizeSummary['s1'] = [];
+  const s2: FinalizeSummary['s2'] = [];
+  const s3: FinalizeSummary['s3'] = [];
+  for (const level of LEVELS) {
+    const p1 = byTask.get(`s1:level-${level}`);
+    if (p1 !== undefined) {
+      const byOutcome: Record<string, number> = {};
+      const records = await visitJsonl(join(input.root, ARTIFACT_DIRS.s1(level)), 'record-log', OutcomeSchema, ({ outcome }) => {
+        byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
+      });
+      s1.push({
+        level,
+        records: records ?? counter(p1.metrics, 'records_in'),
+        by_outcome: Object.fromEntries(Object.entries(byOutcome).sort(([a], [b]) => (a < b ? -1 : 1))),
+        candidates: countOutputs(p1.metrics, 'candidates') ?? counter(p1.metrics, 'candidates_out'),
+        quarantined: counter(p1.metrics, 'quarantined'),
+      });
+    }
+    const p2 = byTask.get(`s2:level-${level}`);
+    if (p2 !== undefined) {
+      s2.push({ level, kept: countOutputs(p2.metrics, 'kept') ?? counter(p2.metrics, 'kept'), dropped: countOutputs(p2.metrics, 'dropped') ?? counter(p2.metrics, 'dropped') });
+    }
+    const p3 = byTask.get(`s3:level-${level}`);
+    if (p3 !== undefined) {
+      s3.push({
+        level,
+        verified: countOutputs(p3.metrics, 'verified') ?? counter(p3.metrics, 'verified', 'passed'),
+        failed: countOutputs(p3.metrics, 'failed') ?? counter(p3.metrics, 'failed'),
+        concepts: countOutputs(p3.metrics, 'concepts') ?? counter(p3.metrics, 'concepts'),
+      });
+    }
+  }
+  let postprocess: FinalizeSummary['postprocess'] = null;
+  const pp = byTask.get('postprocess:run');
+  if (pp !== undefined) {
+    const dir = join(input.root, ARTIFACT_DIRS.postprocess);
+    let merged = 0;
+    let splitInto = 0;
+    let failed = 0;
+    const mergeOps = await visitJsonl(dir, 'merge-ops', MergeOpLoose, (op) => {
+      merged += op.losers.length;
+    });
+    const splitOps = await visitJsonl(dir, 'split-ops', SplitOpLoose, (op) => {
+      splitInto += op.new_ids.length;
+    });
+    const concepts = await visitJsonl(dir, 'concepts', ValidationLoose, (c) => {
+      if (c.validation?.passed === false) failed += 1;
+    });
+    postprocess = {
+      concepts: concepts ?? countOutputs(pp.metrics, 'concepts'),
+      merge_ops: mergeOps ?? counter(pp.metrics, 'merge_ops', 'merges_applied'),
+      merged: mergeOps === null ? counter(pp.metrics, 'merged') : merged,
+      split_ops: splitOps ?? counter(pp.metrics, 'split_ops', 'splits_made'),
+      split_into: splitOps === null ? null : splitInto,
+      validation_failed: concepts === null ? counter(pp.metrics, 'validation_failed') : failed,
+    };
+  }
+  const timings: FinalizeSummary['timings'] = {};
+  for (const p of input.phases) timings[p.task] = { duration_ms: p.timing?.duration_ms ?? null, status: p.timing_status satisfies TimingStatus };
+  const total = Object.values(input.conceptsByLevel).reduce((a, b) => a + b, 0);
+  return FinalizeSummarySchema.parse({
+    concepts: { total, by_level: input.conceptsByLevel },
+    s1,
+    s2,
+    s3,
+    postprocess,
+    hierarchy: input.hierarchy,
+    timings,
+    files: input.files,
+  });
+}
+
+const show = (n: number | null): string => (n === null ? 'n/a' : String(n));
+
+/** The short, human summary printed at the end of a build. */
+export function formatSummary(summary: FinalizeSummary, header: string): string {
+  const lines = [header];
+  const levels = LEVELS.map((l) => `L${l} ${summary.concepts.by_level[String(l)] ?? 0}`).join(' · ');
+  lines.push(`concepts     ${levels} (total ${summary.concepts.total})`);
+  for (const s of summary.s1) {
+    const outcomes = Object.entries(s.by_outcome).map(([k, v]) => `${k} ${v}`).join(', ');
+    lines.push(`S1 level ${s.level}   ${show(s.records)} records${outcomes === '' ? '' : ` (${outcomes})`} → ${show(s.candidates)} candidates, ${show(s.quarantined)} quarantined`);
+  }
+  for (const s of summary.s2) lines.push(`S2 level ${s.level}   kept ${show(s.kept)}, dropped ${show(s.dropped)}`);
+  for (const s of summary.s3) lines.push(`S3 level ${s.level}   verified ${show(s.verified)}, failed ${show(s.failed)} → ${show(s.concepts)} concepts`);
+  const pp = summary.postprocess;
+  if (pp !== null) {
+    lines.push(
+      `postprocess  ${show(pp.concepts)} concepts; merged ${show(pp.merged)} in ${show(pp.merge_ops)} ops; split ${show(pp.split_ops)} into ${show(pp.split_into)}; validation failed ${show(pp.validation_failed)} (kept, flagged)`,
+    );
+  }
+  const h = summary.hierarchy;
+  if (h !== null) {
+    lines.push(
+      `hierarchy    placed ${h.placed}, orphaned ${h.orphaned}, dropped ${h.dropped}, rejected ${h.rejected}, placeholders ${h.placeholders} (invariants ${h.passed ? 'passed' : 'FAILED'})`,
+    );
+  }
+  const cached = Object.entries(summary.timings).filter(([, t]) => t.status === 'cached').map(([task]) => task);
+  if (cached.length > 0) lines.push(`from cache   ${cached.length} task(s): timings are those of the run that produced them`);
+  lines.push(`files        ${summary.files.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
