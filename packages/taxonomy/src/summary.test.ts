@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { PhaseMetrics } from '@taxonomy/core';
+import { FinalizeSummarySchema, countOutputs, formatSummary } from './summary.ts';
+
+const metrics = (outputs: Array<[string, number | null]>): PhaseMetrics => ({
+  phase: 'S2', level: 0, policy_version: 'p', config_hash: 'h', counters: {}, inputs: [],
+  outputs: outputs.map(([path, records]) => ({ path, sha256: '0'.repeat(64), records })), llm: null,
+});
+
+describe('countOutputs', () => {
+  it.each<{ name: string; outputs: Array<[string, number | null]>; prefix: string; expected: number | null }>([
+    { name: 'sums shards', outputs: [['a/kept-00001.jsonl', 3], ['a/kept-00002.jsonl', 2], ['a/dropped-00001.jsonl', 7]], prefix: 'kept', expected: 5 },
+    { name: 'an unsharded file', outputs: [['a/merge-ops.jsonl', 4]], prefix: 'merge-ops', expected: 4 },
+    { name: 'no match', outputs: [['a/kept-00001.jsonl', 3]], prefix: 'failed', expected: null },
+    { name: 'a prefix that is only a substring', outputs: [['a/keptish.jsonl', 3]], prefix: 'kept', expected: null },
+    { name: 'unknown record counts as zero', outputs: [['a/kept-00001.jsonl', null]], prefix: 'kept', expected: 0 },
+  ])('$name', ({ outputs, prefix, expected }) => {
+    expect(countOutputs(metrics(outputs), prefix)).toBe(expected);
+  });
+});
+
+describe('formatSummary', () => {
+  it('prints counts per level, every phase present, cached tasks and the files', () => {
+    const summary = FinalizeSummarySchema.parse({
+      concepts: { total: 10, by_level: { '0': 2, '1': 3, '2': 4, '3': 1 } },
+      s1: [{ level: 0, records: 5, by_outcome: { labelled: 4, empty: 1 }, candidates: 6, quarantined: 0 }],
+      s2: [{ level: 0, kept: 4, dropped: 2 }],
+      s3: [{ level: 0, verified: 3, failed: null, concepts: 3 }],
+      postprocess: { concepts: 11, merge_ops: 1, merged: 1, split_ops: 0, split_into: 0, validation_failed: 2 },
+      hierarchy: { passed: true, placed: 10, orphaned: 1, dropped: 0, rejected: 0, placeholders: 0 },
+      timings: { 's0:extract': { duration_ms: 10, status: 'cached' } },
+      files: ['artifacts/taxonomy/concepts.jsonl'],
+    });
+    const text = formatSummary(summary, 'taxonomy run-x');
+    expect(text.split('\n')).toEqual([
+      'taxonomy run-x',
+      'concepts     L0 2 · L1 3 · L2 4 · L3 1 (total 10)',
+      'S1 level 0   5 records (labelled 4, empty 1) → 6 candidates, 0 quarantined',
+      'S2 level 0   kept 4, dropped 2',
+      'S3 level 0   verified 3, failed n/a → 3 concepts',
+      'postprocess  11 concepts; merged 1 in 1 ops; split 0 into 0; validation failed 2 (kept, flagged)',
+      'hierarchy    placed 10, orphaned 1, dropped 0, rejected 0, placeholders 0 (invariants passed)',
+      'from cache   1 task(s): timings are those of the run that produced them',
+      'files        artifacts/taxonomy/concepts.jsonl',
+      '',
+    ]);
+  });
+});
