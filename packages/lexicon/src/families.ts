@@ -1,0 +1,210 @@
+import { normalizeLabel, tokenize } from '@taxonomy/core';
+import { loadCip, type CipEntry } from './cip.ts';
+import { fieldKey, isKnownField, loadFieldLexicon, stemToken } from './field-lexicon.ts';
+import type { Level } from './types.ts';
+import { verifyLabel } from './verify.ts';
+
+/** Families that are technician or residency variants of another family are scored as that family. */
+const FAMILY_FOLD: Record<string, string> = { '60': '51', '61': '51', '15': '14', '41': '40', '29': '28', '10': '09' };
+
+/** Common field names CIP spreads over several titles, pinned to their family. */
+const PINNED: Record<string, string> = {
+  medicine: '51', law: '22', business: '52', engineering: '14', nursing: '51', dentistry: '51', 'dental medicine': '51',
+  'public health': '51', 'public policy': '44', 'public affairs': '44', management: '52', design: '50', arts: '50',
+  art: '50', architecture: '04', computing: '11', 'computer science': '11', pharmacy: '51', optometry: '51',
+  'veterinary medicine': '01', divinity: '39', theology: '39', religion: '38', 'social work': '44', journalism: '09',
+  communication: '09', media: '09', music: '50', humanities: '24', 'social sciences': '45', science: '40', sciences: '40',
+  'arts and sciences': '24', 'information science': '11', education: '13', environment: '03', sustainability: '03',
+  'natural resources': '03', kinesiology: '31', 'military science': '28', 'mathematical sciences': '27', statistics: '27',
+  mathematics: '27', physics: '40', chemistry: '40', biology: '26', psychology: '42', history: '54', philosophy: '38',
+  'machine learning': '11', 'artificial intelligence': '11', 'data science': '11', robotics: '14', economics: '45', sociology: '45', anthropology: '45', linguistics: '16', english: '23', literature: '23',
+};
+
+const STOP = new Set(['and', 'of', 'the', 'in', 'for', 'on', 'to', 'with', 'a', 'an', 'or', 'general', 'other', 'studies', 'study', 'science', 'sciences', 'applied', 'related']);
+
+function fold(code: string): string {
+  return FAMILY_FOLD[code] ?? code;
+}
+
+function familyTitle(code: string): string {
+  const entry = loadCip().families.get(code);
+  return entry ? entry.title.replace(/\.$/u, '') : code;
+}
+
+const familyCache = new Map<string, Array<{ code: string; title: string; score: number }>>();
+
+/** CIP families (2-digit) a label belongs to, best first: exact title matches, then word evidence. */
+export function fieldFamilies(label: string): Array<{ code: string; title: string; score: number }> {
+  const key = fieldKey(label);
+  const hit = familyCache.get(key);
+  if (hit) return hit.map((f) => ({ ...f }));
+  const lex = loadFieldLexicon();
+  const scores = new Map<string, number>();
+  const pinned = PINNED[normalizeLabel(label)];
+  if (pinned) scores.set(pinned, 1);
+  for (const entry of lex.entriesByKey.get(key) ?? []) {
+    const code = fold(entry.family);
+    scores.set(code, Math.max(scores.get(code) ?? 0, 0.9));
+  }
+  const tokens = tokenize(key).filter((t) => !STOP.has(t));
+  if (tokens.length > 0) {
+    const sums = new Map<string, number>();
+    for (const tok of tokens) {
+      const perFamily = new Map<string, number>();
+      for (const [family, share] of lex.tokenFamilies.get(stemToken(tok)) ?? []) {
+        const code = fold(family);
+        perFamily.set(code, (perFamily.get(code) ?? 0) + share);
+      }
+      for (const [code, share] of perFamily) sums.set(code, (sums.get(code) ?? 0) + Math.min(1, share));
+    }
+    for (const [code, sum] of sums) {
+      const score = (0.8 * sum) / tokens.length;
+      scores.set(code, Math.max(scores.get(code) ?? 0, score));
+    }
+  }
+  const result = [...scores]
+    .filter(([, score]) => score >= 0.15)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 3)
+    .map(([code, score]) => ({ code, title: familyTitle(code), score: Math.round(score * 1000) / 1000 }));
+  familyCache.set(key, result);
+  return result.map((f) => ({ ...f }));
+}
+
+const LEVEL_NOUN: Record<Level, string> = { 0: 'field', 1: 'department', 2: 'research area', 3: 'research topic' };
+
+function firstWords(text: string, max: number): string {
+  const words = text.split(/\s+/u).filter((w) => w.length > 0);
+  const cut = words.slice(0, max).join(' ').replace(/[,;:]$/u, '');
+  return words.length > max ? cut : cut.replace(/\.$/u, '');
+}
+
+function definitionOf(label: string): CipEntry | null {
+  const entries = loadFieldLexicon().entriesByKey.get(fieldKey(label)) ?? [];
+  return entries.find((e) => e.kind === 'program' && e.definition && !/^Instructional content/iu.test(e.definition)) ?? null;
+}
+
+/** A short (≤20 words) sense gloss: the CIP definition when the label is a CIP title, else its place under the parent. */
+export function glossFor(input: { label: string; level: Level; parentLabel: string | null }): string {
+  const entry = definitionOf(input.label);
+  const label = normalizeLabel(input.label);
+  if (entry) {
+    const body = entry.definition
+      .replace(/^(?:A|Any)\s+(?:general\s+)?(?:program|instructional program)s?\s+(?:that|which)\s+(?:focuses|focus)\s+on\s+/iu, '')
+      .replace(/\.\s.*$/u, '');
+    return firstWords(`${label}: ${body}`, 20);
+  }
+  if (input.parentLabel) return firstWords(`${label}: ${LEVEL_NOUN[input.level]} within ${normalizeLabel(input.parentLabel)}`, 20);
+  const family = fieldFamilies(input.label)[0];
+  if (family) return firstWords(`${label}: ${LEVEL_NOUN[input.level]} in ${family.title.toLowerCase()}`, 20);
+  return `${label}: ${LEVEL_NOUN[input.level]}`;
+}
+
+function familyOverlap(a: ReadonlyArray<{ code: string; score: number }>, b: ReadonlyArray<{ code: string; score: number }>): number {
+  let best = 0;
+  for (const x of a) for (const y of b) if (x.code === y.code) best = Math.max(best, Math.min(x.score, y.score));
+  return best;
+}
+
+function sameInstitution(a: string | null, list: ReadonlyArray<string>): boolean {
+  if (!a) return false;
+  const key = normalizeLabel(a).replace(/\buniveristy\b/gu, 'university');
+  return list.some((i) => normalizeLabel(i).replace(/\buniveristy\b/gu, 'university') === key);
+}
+
+/**
+ * Best parent among concepts of the level above: a parent whose label is the child's head ("biology"
+ * for "molecular biology") or shares its CIP family, preferring the same institution; null if none fits.
+ */
+export function inferParent(input: {
+  label: string;
+  level: Level;
+  institution: string | null;
+  candidates: ReadonlyArray<{ id: string; label: string; institutions: ReadonlyArray<string> }>;
+}): { id: string; reason: string } | null {
+  if (input.level === 0 || input.candidates.length === 0) return null;
+  const childTokens = tokenize(fieldKey(input.label));
+  const childFamilies = fieldFamilies(input.label);
+  let best: { id: string; score: number; reason: string; label: string } | null = null;
+  for (const cand of input.candidates) {
+    const parentTokens = tokenize(fieldKey(cand.label));
+    if (parentTokens.length === 0) continue;
+    const reasons: string[] = [];
+    let score = 0;
+    const contained = parentTokens.every((t) => childTokens.includes(t));
+    if (contained) {
+      score += parentTokens.join(' ') === childTokens.join(' ') ? 0.5 : 0.7;
+      reasons.push(`"${normalizeLabel(cand.label)}" is contained in the label`);
+    }
+    const overlap = familyOverlap(childFamilies, fieldFamilies(cand.label));
+    if (overlap > 0) {
+      score += 0.5 * overlap;
+      const code = childFamilies.find((f) => fieldFamilies(cand.label).some((p) => p.code === f.code))?.code ?? '';
+      reasons.push(`same CIP family ${code} (${overlap.toFixed(2)})`);
+    }
+    if (score > 0 && sameInstitution(input.institution, cand.institutions)) {
+      score += 0.15;
+      reasons.push('same institution');
+    }
+    if (
+      !best ||
+      score > best.score + 1e-9 ||
+      (Math.abs(score - best.score) <= 1e-9 && (cand.label.length < best.label.length || (cand.label.length === best.label.length && cand.id < best.id)))
+    ) {
+      best = { id: cand.id, score, reason: reasons.join('; '), label: cand.label };
+    }
+  }
+  if (!best || best.score < 0.3) return null;
+  return { id: best.id, reason: `${best.reason} (score ${best.score.toFixed(2)})` };
+}
+
+function mentions(text: string, phrase: string): boolean {
+  return ` ${text} `.includes(` ${phrase} `);
+}
+
+/** Offline entailment: does the evidence name the label (or all its words), and is it a plausible field at this level? */
+export function entailLabel(input: {
+  label: string;
+  level: Level;
+  parentLabel: string | null;
+  evidence: ReadonlyArray<string>;
+}): { pass: boolean; confidence: number; reason: string } {
+  const verdict = verifyLabel({ label: input.label, level: input.level });
+  if (!verdict.pass) return { pass: false, confidence: 0.9, reason: `label rules: ${verdict.reasons.join('; ')}` };
+  const label = normalizeLabel(input.label);
+  const stemmed = fieldKey(input.label);
+  const texts = input.evidence.map((e) => normalizeLabel(e));
+  const stemmedTexts = texts.map((t) => tokenize(t).map(stemToken).join(' '));
+  const exact = texts.filter((t, i) => mentions(t, label) || mentions(stemmedTexts[i]!, stemmed)).length;
+  const words = tokenize(stemmed).filter((t) => !STOP.has(t));
+  const covering = stemmedTexts.filter((t) => words.length > 0 && words.every((w) => mentions(t, w))).length;
+  const known = isKnownField(input.label);
+  let confidence: number;
+  let reason: string;
+  if (exact > 0) {
+    confidence = 0.6 + 0.3 * (exact / Math.max(1, texts.length)) + (known ? 0.1 : 0);
+    reason = `named in ${exact} of ${texts.length} evidence texts`;
+  } else if (covering > 0) {
+    confidence = 0.5 + (known ? 0.1 : 0);
+    reason = `all words found in ${covering} of ${texts.length} evidence texts`;
+  } else if (known && texts.length === 0) {
+    confidence = 0.55;
+    reason = 'no evidence; label is a known field';
+  } else {
+    confidence = known ? 0.4 : 0.2;
+    reason = texts.length === 0 ? 'no evidence' : `not found in ${texts.length} evidence texts`;
+  }
+  if (input.parentLabel) {
+    const parentTokens = tokenize(fieldKey(input.parentLabel));
+    const related =
+      parentTokens.every((t) => tokenize(stemmed).includes(t)) ||
+      familyOverlap(fieldFamilies(input.label), fieldFamilies(input.parentLabel)) > 0 ||
+      stemmedTexts.some((t) => parentTokens.every((w) => mentions(t, w)));
+    if (!related) {
+      confidence -= 0.15;
+      reason += `; no link to parent "${normalizeLabel(input.parentLabel)}"`;
+    }
+  }
+  confidence = Math.max(0, Math.min(1, Math.round(confidence * 100) / 100));
+  return { pass: confidence >= 0.5, confidence, reason };
+}

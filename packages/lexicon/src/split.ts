@@ -1,0 +1,101 @@
+import { normalizeLabel, tokenize } from '@taxonomy/core';
+import { isKnownField, looksAdjectival, NOUN_MODIFIERS } from './field-lexicon.ts';
+import { FIXED_NAMES } from './tables.ts';
+
+/** Heads that a leading modifier is shared with ("English Language and Literature"). */
+const CO_HEADS = new Set([
+  'language', 'languages', 'literature', 'literatures', 'civilization', 'civilizations', 'culture', 'cultures', 'policy',
+  'management', 'administration', 'linguistics',
+]);
+
+const PREPOSITION = /^(.+?)\s+(of|for|in|on|to)\s+(.+)$/iu;
+const CONJUNCTION_SPLIT = /\s*,\s*(?:and\s+|&\s+|or\s+)?|\s*;\s*|\s+(?:and|&|\+|or)\s+/iu;
+
+/** Splits a coordination into its conjuncts ("A, B, and C" → [A, B, C]); slashes between words count too. */
+export function splitConjuncts(text: string): string[] {
+  return text
+    .split(CONJUNCTION_SPLIT)
+    .flatMap((part) => splitSlash(part))
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+}
+
+function splitSlash(part: string): string[] {
+  if (!part.includes('/')) return [part];
+  const pieces = part.split('/');
+  // "chicana/o", "AI/ML": an inflection or a pair of acronyms sharing what follows, not two names.
+  if (pieces.some((p) => p.trim().length < 3) || /^[A-Z]{1,4}\/[A-Z]{1,4}\b/u.test(part)) return [part];
+  return pieces;
+}
+
+function isStandalone(part: string): boolean {
+  return isKnownField(part);
+}
+
+function isModifierOnly(part: string): boolean {
+  const norm = normalizeLabel(part);
+  const tokens = tokenize(norm);
+  const last = tokens[tokens.length - 1];
+  if (!last) return false;
+  if (NOUN_MODIFIERS.has(norm)) return true;
+  return looksAdjectival(last) && (tokens.length === 1 || !isKnownField(norm));
+}
+
+/** The shared head a modifier borrows from the conjunct that follows it. */
+function headOf(part: string): string | null {
+  const prep = PREPOSITION.exec(part);
+  if (prep) {
+    const before = prep[1]!.split(/\s+/u);
+    if (before.length >= 2) return `${before.slice(1).join(' ')} ${prep[2]} ${prep[3]}`;
+    return null;
+  }
+  const tokens = part.split(/\s+/u);
+  return tokens.length >= 2 ? tokens[tokens.length - 1]! : null;
+}
+
+/**
+ * Splits a unit's field part into fields, distributing a shared head ("Electrical and Computer
+ * Engineering" → electrical engineering, computer engineering) or a shared modifier ("English Language
+ * and Literature" → english language, english literature) only where the bare conjunct is no field.
+ */
+export function splitFields(text: string): { parts: string[]; distributed: boolean } {
+  const norm = normalizeLabel(text.replace(/\s*&\s*/gu, ' and '));
+  if (FIXED_NAMES.has(norm)) return { parts: [text], distributed: false };
+  // "History of Science & Medicine" → history of science, history of medicine.
+  const prep = PREPOSITION.exec(text);
+  if (prep && !/,|\band\b|&/iu.test(prep[1]!) && prep[1]!.split(/\s+/u).length <= 4 && /,|\band\b|&|\+/iu.test(prep[3]!)) {
+    const objects = splitFields(prep[3]!).parts;
+    // "Quantitative Research Methods in Social, … Sciences": a long head is the field; its scope is context.
+    if (prep[1]!.split(/\s+/u).length >= 3) return { parts: [prep[1]!], distributed: false };
+    if (objects.length > 1) return { parts: objects.map((o) => `${prep[1]} ${prep[2]} ${o}`), distributed: true };
+  }
+  const parts = splitConjuncts(text);
+  if (parts.length <= 1) return { parts, distributed: false };
+  let distributed = false;
+  const out = [...parts];
+  // Shared modifier: "Near Eastern Languages and Civilizations".
+  const first = parts[0]!.split(/\s+/u);
+  const rest = parts.slice(1);
+  if (first.length >= 2 && rest.every((p) => !p.includes(' ') && CO_HEADS.has(p.toLowerCase()))) {
+    const modifier = first.slice(0, -1).join(' ');
+    return { parts: [parts[0]!, ...rest.map((p) => `${modifier} ${p}`)], distributed: true };
+  }
+  // Shared head: each bare modifier borrows the head of the nearest following multi-word conjunct.
+  let nextHead: string | null = null;
+  for (let i = parts.length - 1; i >= 0; i -= 1) {
+    const part = parts[i]!;
+    const head = headOf(part);
+    if (i < parts.length - 1 && nextHead) {
+      const combined = `${part} ${nextHead}`;
+      const regional = nextHead.toLowerCase() === 'studies' && looksAdjectival(normalizeLabel(part).split(' ').pop() ?? '', true);
+      const singleWord = !part.trim().includes(' ');
+      if (regional || (!isStandalone(part) && (isModifierOnly(part) || (singleWord && isKnownField(combined))))) {
+        out[i] = combined;
+        distributed = true;
+        continue;
+      }
+    }
+    if (head) nextHead = head;
+  }
+  return { parts: out, distributed };
+}

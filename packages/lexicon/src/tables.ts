@@ -1,0 +1,228 @@
+/**
+ * Curated knowledge the CIP classification does not carry: school brands, administrative units,
+ * institution and campus names, organisational words, venues and call-for-papers furniture.
+ * Every entry is lower-case and normalized (see `normalizeLabel`). These are facts about the
+ * academic world, not expected outputs: they generalise to any institution's unit list.
+ */
+
+/** Brand or donor names that, on their own, unambiguously name a school of one field. */
+export const SCHOOL_BRANDS: ReadonlyMap<string, string> = new Map([
+  ['wharton', 'business'],
+  ['fuqua', 'business'],
+  ['sloan', 'management'],
+  ['haas', 'business'],
+  ['booth', 'business'],
+  ['kellogg', 'management'],
+  ['stern', 'business'],
+  ['ross', 'business'],
+  ['anderson', 'management'],
+  ['tepper', 'business'],
+  ['gies', 'business'],
+  ['olin', 'business'],
+  ['darden', 'business'],
+  ['tuck', 'business'],
+  ['mccombs', 'business'],
+  ['kennedy', 'public policy'],
+  ['harris', 'public policy'],
+  ['ford', 'public policy'],
+  ['sanford', 'public policy'],
+  ['evans', 'public policy'],
+  ['luskin', 'public affairs'],
+  ['wagner', 'public service'],
+  ['perelman', 'medicine'],
+  ['feinberg', 'medicine'],
+  ['grossman', 'medicine'],
+  ['geffen', 'medicine'],
+  ['weill', 'medicine'],
+  ['keck', 'medicine'],
+  ['vagelos', 'medicine'],
+  ['carle', 'medicine'],
+  ['carey', 'law'],
+  ['annenberg', 'communication'],
+  ['medill', 'journalism'],
+  ['samueli', 'engineering'],
+  ['viterbi', 'engineering'],
+  ['mccormick', 'engineering'],
+  ['whiting', 'engineering'],
+  ['tandon', 'engineering'],
+  ['pratt', 'engineering'],
+  ['grainger', 'engineering'],
+  ['paulson', 'engineering'],
+  ['mailman', 'public health'],
+  ['fielding', 'public health'],
+  ['bloomberg', 'public health'],
+  ['chan', 'public health'],
+  ['peabody', 'music'],
+  ['juilliard', 'music'],
+  ['bienen', 'music'],
+  ['tisch', 'arts'],
+  ['courant', 'mathematical sciences'],
+  ['steinhardt', 'education'],
+  ['nicholas', 'environment'],
+  ['doerr', 'sustainability'],
+  ['schwarzman', 'computing'],
+  ['taubman', 'architecture'],
+  ['weitzman', 'design'],
+  ['heinz', 'public policy'],
+  ['rausser', 'natural resources'],
+]);
+
+/**
+ * Pritzker names schools of different fields (medicine at Chicago, law at Northwestern, molecular
+ * engineering at Chicago): a brand only when the unit names no field; the context decides.
+ */
+export const AMBIGUOUS_BRANDS: ReadonlySet<string> = new Set(['pritzker', 'griffin', 'crown', 'bowers', 'johnson', 'foster', 'silver', 'meyers', 'dietrich', 'mellon', 'weinberg', 'brooks', 'alpert', 'nef', 'may', 'fu', 'trinity', 'rory', 'leonard', 'herb', 'stuart', 'ann', 'jeb', 'kenneth', 'john', 'michael', 'robert', 'daniel', 'gerald', 'stephen', 'henry', 'leigh', 'david', 'ben', 'foundation', 'mahindra', 'vilcek', 'staglin', 'cesar', 'chavez', 'minda', 'gunzburg', 'gallatin']);
+
+/** Short names of institutions and campuses (own institution names are derived from the input too). */
+export const INSTITUTION_TOKENS: ReadonlySet<string> = new Set([
+  'harvard', 'yale', 'princeton', 'stanford', 'duke', 'cornell', 'columbia', 'penn', 'upenn', 'mit', 'nyu', 'ucla', 'cmu',
+  'jhu', 'uiuc', 'uw', 'umich', 'caltech', 'uchicago', 'berkeley', 'northwestern', 'hopkins', 'barnard', 'nus', 'kunshan',
+  'shanghai', 'qatar', 'abu', 'dhabi', 'tech', 'illinois', 'michigan', 'washington', 'chicago', 'pennsylvania', 'carnegie',
+  'massachusetts', 'uc', 'usc', 'ucsf', 'ucsd', 'gatech', 'georgetown', 'dartmouth', 'brown', 'rice', 'emory', 'vanderbilt',
+]);
+
+/** Places that mark a campus rather than a field. */
+export const CAMPUS_PLACES: ReadonlySet<string> = new Set([
+  'qatar', 'shanghai', 'abu dhabi', 'kunshan', 'singapore', 'new york city', 'nyc', 'long island', 'london', 'doha', 'dubai',
+  'silicon valley', 'new york', 'san francisco', 'washington dc', 'in qatar',
+]);
+
+/** Regions and continents: a place alone is no field ("West Asia & North Africa"); "X studies" is. */
+export const REGIONS: ReadonlySet<string> = new Set([
+  'asia', 'africa', 'europe', 'america', 'americas', 'oceania', 'west asia', 'east asia', 'south asia', 'north africa',
+  'middle east', 'latin america', 'north america', 'south america', 'eastern europe', 'near east', 'the americas',
+]);
+
+/** Unit names (after boilerplate removal) that carry no field: administration, delivery, generic colleges. */
+export const ADMIN_UNITS: ReadonlySet<string> = new Set([
+  'honors', 'honors college', 'graduate', 'graduate school', 'graduate college', 'graduate division', 'the college', 'college',
+  'university college', 'professional studies', 'continuing education', 'continuing studies', 'extension', 'extension programs',
+  'general studies', 'student services', 'academic affairs', 'summer sessions', 'summer session', 'continuing education and summer sessions',
+  'individualized study', 'learning innovation and lifetime education', 'lifetime education', 'learning innovation', 'advanced study',
+  'research', 'technology', 'faculty', 'undergraduate', 'undergraduate studies', 'graduate studies', 'interdisciplinary studies',
+  'liberal studies', 'online', 'distance education', 'global', 'international programs', 'libraries', 'library', 'museum', 'fund',
+  'hospital', 'medical center', 'health system', 'clinic', 'press', 'athletics', 'admissions', 'registrar', 'provost', 'dean',
+  'rotc', 'navy rotc', 'army rotc', 'air force rotc', 'school', 'division', 'department', 'institute', 'center', 'centre',
+  'conservatory', 'tech', 'campus', 'online degree', 'open arts', 'collaborative arts', 'pre medical', 'premedical',
+]);
+
+/** Organisational words: never the head of a field label. */
+export const ORG_HEAD_WORDS: ReadonlySet<string> = new Set([
+  'school', 'schools', 'college', 'colleges', 'department', 'departments', 'dept', 'division', 'divisions', 'faculty',
+  'institute', 'institutes', 'center', 'centers', 'centre', 'centres', 'program', 'programs', 'programme', 'programmes',
+  'committee', 'office', 'unit', 'units', 'area', 'areas', 'track', 'tracks', 'section', 'lab', 'labs', 'laboratory',
+  'laboratories', 'group', 'groups', 'initiative', 'fund', 'consortium', 'conservatory', 'academy', 'university',
+  'universities', 'campus', 'clinic', 'hospital', 'museum', 'library', 'foundation', 'team', 'topics',
+  'topic', 'session', 'sessions', 'council', 'board',
+]);
+
+/** Organisational words that make any label fail wherever they sit. */
+export const ORG_ANYWHERE_WORDS: ReadonlySet<string> = new Set([
+  'department', 'departments', 'dept', 'office', 'committee', 'university', 'universities', 'faculty', 'college', 'colleges',
+  'institute', 'division', 'center', 'centre', 'program', 'programme', 'unit', 'campus', 'track',
+]);
+
+/** Qualifiers dropped from the front of a unit's field part. */
+export const LEADING_QUALIFIERS: readonly string[] = ['the study of the', 'the study of', 'study of the', 'study of', 'the', 'graduate', 'advanced', 'general', 'interdisciplinary'];
+
+/** Names kept whole although they contain "and" (documented in eval/README.md). */
+export const FIXED_NAMES: ReadonlySet<string> = new Set([
+  'arts and sciences', 'arts and science', 'liberal arts and sciences', 'letters and science', 'letters and sciences',
+  'letters arts and sciences', 'science and technology studies', 'history and philosophy of science',
+  'science technology and society', 'law and economics', 'science and society', 'materials science and engineering',
+  'operations research and financial engineering', 'hearing and speech sciences', 'speech and hearing sciences',
+  'language and literature', 'obstetrics and gynecology',
+]);
+
+/** Adjectival unit names mapped to the field they stand for ("Medical School" → medicine). */
+export const ADJECTIVE_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['medical', 'medicine'],
+  ['dental', 'dentistry'],
+  ['legal', 'law'],
+  ['veterinary', 'veterinary medicine'],
+  ['physicians and surgeons', 'medicine'],
+  ['information', 'information science'],
+  ['divinity', 'divinity'],
+  ['pharmaceutical', 'pharmacy'],
+  ['theological', 'theology'],
+  ['musical', 'music'],
+]);
+
+/** Single nouns and short phrases that are fields although CIP does not list them alone. */
+export const CURATED_FIELDS: readonly string[] = [
+  'medicine', 'law', 'business', 'engineering', 'nursing', 'dentistry', 'education', 'public health', 'public policy',
+  'management', 'design', 'architecture', 'art', 'arts', 'music', 'dance', 'theater', 'theatre', 'film', 'cinema', 'media',
+  'television', 'communication', 'communications', 'journalism', 'divinity', 'theology', 'religion', 'humanities',
+  'social sciences', 'sciences', 'science', 'computing', 'information science', 'environment',
+  'sustainability', 'planning', 'urban planning', 'social work', 'social welfare', 'public affairs', 'public service',
+  'optometry', 'pharmacy', 'kinesiology', 'ecology', 'evolution', 'genetics', 'genomics', 'immunology', 'neuroscience',
+  'neurobiology', 'physiology', 'pharmacology', 'pathology', 'surgery', 'pediatrics', 'psychiatry', 'neurology', 'radiology',
+  'urology', 'dermatology', 'anesthesiology', 'anesthesia', 'oncology', 'ophthalmology', 'obstetrics', 'gynecology',
+  'epidemiology', 'biostatistics', 'statistics', 'mathematics', 'physics', 'chemistry', 'biology', 'astronomy',
+  'astrophysics', 'geology', 'geosciences', 'geophysics', 'geography', 'economics', 'politics', 'political science',
+  'sociology', 'anthropology', 'psychology', 'linguistics', 'philosophy', 'history', 'classics', 'english', 'french',
+  'german', 'italian', 'spanish', 'portuguese', 'russian', 'chinese', 'japanese', 'korean', 'arabic', 'hebrew', 'latin',
+  'greek', 'archaeology', 'acoustics', 'robotics', 'optics', 'photonics', 'forestry', 'agriculture', 'nutrition',
+  'microbiology', 'biochemistry', 'biophysics', 'bioinformatics', 'bioengineering', 'immunobiology', 'virology',
+  'toxicology', 'anatomy', 'cardiology', 'hematology', 'nephrology', 'endocrinology', 'gastroenterology', 'rheumatology',
+  'orthopaedics', 'orthopedics', 'neurosurgery', 'otolaryngology', 'periodontology', 'orthodontics', 'endodontics',
+  'prosthodontics', 'pulmonology', 'geriatrics', 'rehabilitation', 'governance', 'finance', 'accounting', 'marketing',
+  'strategy', 'entrepreneurship', 'ethics', 'bioethics', 'literature', 'literatures', 'creative writing', 'rhetoric',
+  'folklore', 'ethnomusicology', 'musicology', 'printmaking', 'sculpture', 'painting', 'photography', 'drama',
+  'performance studies', 'cognitive science', 'data science', 'computer science', 'artificial intelligence',
+  'machine learning', 'military science', 'naval science', 'aerospace studies', 'human development', 'human ecology',
+  'mathematical sciences', 'applied mathematics', 'applied physics', 'health sciences', 'life sciences', 'earth sciences',
+  'natural resources', 'environmental sciences', 'materials science', 'religious studies', 'media studies',
+  'american studies', 'african studies', 'asian studies', 'area studies', 'jewish studies', 'women s studies',
+  'womens studies', 'gender studies', 'international relations', 'international studies', 'global affairs', 'diaspora',
+  'indigeneity', 'race', 'society', 'culture', 'comparative literature', 'visual arts', 'fine arts', 'performing arts',
+  'music education', 'urology', 'epistemology', 'semantics', 'pragmatics', 'syntax', 'phonology', 'morphology',
+  'phonetics', 'discourse', 'dialogue', 'generation', 'summarization', 'parsing', 'optimization', 'theory', 'systems',
+  'networking', 'security', 'privacy', 'databases', 'graphics', 'visualization', 'algorithms', 'cryptography',
+  'compilers', 'vision', 'speech', 'fairness', 'safety', 'crowdsourcing', 'interpretability', 'explainability',
+];
+
+/** Words that are never a label on their own, only filler around one. */
+export const GENERIC_WORDS: ReadonlySet<string> = new Set([
+  'practice', 'practices', 'society', 'other', 'others', 'etc', 'more', 'misc', 'miscellaneous', 'general', 'topics',
+  'topic', 'areas', 'area', 'fields', 'field', 'research', 'studies', 'study', 'applications', 'application', 'issues',
+  'aspects', 'methods', 'related', 'related areas', 'related topics', 'other areas', 'other topics', 'and more', 'many others',
+  'beyond', 'new', 'emerging', 'all', 'various', 'themes', 'theme', 'work', 'projects', 'advances', 'innovation',
+  'leadership', 'populations', 'programs', 'sessions', 'affairs', 'sciences and more',
+]);
+
+/** Well-known publication venues (acronyms and full names). */
+export const VENUES: ReadonlySet<string> = new Set([
+  'neurips', 'nips', 'icml', 'iclr', 'cvpr', 'iccv', 'eccv', 'acl', 'naacl', 'eacl', 'emnlp', 'coling', 'conll', 'arr',
+  'aaai', 'ijcai', 'kdd', 'sigkdd', 'www', 'wsdm', 'sigir', 'cikm', 'recsys', 'sigmod', 'vldb', 'pvldb', 'icde', 'pods',
+  'osdi', 'sosp', 'nsdi', 'eurosys', 'asplos', 'isca', 'micro', 'hpca', 'sigcomm', 'mobicom', 'infocom', 'stoc', 'focs',
+  'soda', 'icalp', 'popl', 'pldi', 'oopsla', 'icse', 'fse', 'ase', 'chi', 'uist', 'cscw', 'siggraph', 'siggraph asia',
+  'eurographics', 'usenix', 'usenix security', 'ccs', 'ndss', 'crypto', 'eurocrypt', 'icra', 'iros', 'rss', 'corl',
+  'miccai', 'ismb', 'recomb', 'colt', 'uai', 'aistats', 'interspeech', 'icassp', 'dac', 'iccad', 'sc', 'ipdps', 'podc',
+  'disc', 'atc', 'fast', 'hotos', 'lics', 'cav', 'tacas', 'ecai', 'icaps', 'aamas', 'ec', 'wine', 'itcs', 'ccc',
+  'neural information processing systems', 'international conference on machine learning',
+  'international conference on learning representations', 'computer vision and pattern recognition',
+  'association for computational linguistics', 'empirical methods in natural language processing',
+  'very large data bases', 'symposium on operating systems design and implementation',
+  'symposium on theory of computing', 'acl rolling review',
+]);
+
+/** Words that mark a venue when they appear as a whole word. */
+export const VENUE_WORDS: ReadonlySet<string> = new Set([
+  'conference', 'conferences', 'symposium', 'symposia', 'workshop', 'workshops', 'proceedings', 'journal', 'journals',
+  'transactions', 'colloquium', 'congress', 'summit', 'meeting', 'annual',
+]);
+
+/** Call-for-papers furniture: phrases that are about the call, not a topic. */
+export const CFP_FURNITURE: readonly string[] = [
+  'call for papers', 'call for contributions', 'call for submissions', 'call for participation', 'first call', 'second call',
+  'submission guidelines', 'submission', 'submissions', 'submission topics', 'submission deadline', 'important dates',
+  'deadline', 'deadlines', 'camera ready', 'camera-ready', 'registration', 'notification', 'author notification',
+  'author instructions', 'instructions for authors', 'paper format', 'page limit', 'formatting', 'templates', 'template',
+  'program committee', 'organizing committee', 'general chair', 'program chairs', 'reviewers', 'reviewing', 'review process',
+  'keynote', 'keynotes', 'accepted papers', 'best paper', 'travel grants', 'venue', 'sponsors', 'code of conduct',
+  'subject areas', 'topics of interest', 'relevant topics', 'main conference', 'research track', 'industry track',
+  'applications track', 'data management track', 'data science and engineering track', 'papers', 'paper', 'abstracts',
+  'abstract', 'posters', 'demos', 'tutorials', 'contact', 'faq', 'dates', 'overview', 'research areas', 'our research',
+  'areas of focus', 'graduate research areas', 'department research areas', 'research', 'areas', 'themes',
+];

@@ -1,0 +1,61 @@
+import { normalizeLabel, tokenize } from '@taxonomy/core';
+import {
+  AMBIGUOUS_BRANDS,
+  CFP_FURNITURE,
+  GENERIC_WORDS,
+  INSTITUTION_TOKENS,
+  ORG_ANYWHERE_WORDS,
+  ORG_HEAD_WORDS,
+  SCHOOL_BRANDS,
+  VENUE_WORDS,
+  VENUES,
+} from './tables.ts';
+import type { Level } from './types.ts';
+
+/** Longest acceptable label, in words, per level (fields are short, CFP topics run longer). */
+const MAX_TOKENS: Record<Level, number> = { 0: 6, 1: 7, 2: 8, 3: 9 };
+
+/** Donor and brand words that are never part of a field name (brands double as common words only at L2/L3). */
+const NAME_TOKENS = new Set([...SCHOOL_BRANDS.keys(), ...AMBIGUOUS_BRANDS].filter((w) => !COMMON_WORDS_FROM_NAMES().has(w)));
+
+function COMMON_WORDS_FROM_NAMES(): Set<string> {
+  // Names that are also ordinary English words inside real field names ("family medicine", "crown ethers").
+  return new Set(['family', 'foundation', 'silver', 'crown', 'may', 'trinity', 'foster', 'chan', 'ford', 'booth', 'fielding', 'johnson', 'nicholas', 'harris', 'evans', 'ross', 'anderson', 'stern', 'ann', 'john', 'david', 'michael', 'robert', 'daniel', 'henry', 'stephen', 'gerald', 'kenneth', 'leonard', 'ben', 'herb', 'stuart', 'rory', 'jeb', 'leigh', 'fu', 'nef', 'whiting', 'pratt', 'heinz']);
+}
+
+const FURNITURE = new Set(CFP_FURNITURE.map((f) => normalizeLabel(f)));
+
+/** Decides whether a label can stand as a field, department, area or topic; every failure has a reason. */
+export function verifyLabel(input: { label: string; level: Level }): { pass: boolean; reasons: string[] } {
+  const reasons: string[] = [];
+  const raw = input.label.trim();
+  const norm = normalizeLabel(raw.replace(/['’]s\b/gu, 's'));
+  const tokens = tokenize(norm);
+  if (norm.length < 2) return { pass: false, reasons: ['too short: fewer than 2 characters'] };
+  if (norm.length > 64) reasons.push(`too long: ${norm.length} characters (max 64)`);
+  if (tokens.length > MAX_TOKENS[input.level]) reasons.push(`too many words: ${tokens.length} (max ${MAX_TOKENS[input.level]} at level ${input.level})`);
+  const letters = (raw.match(/\p{L}/gu) ?? []).length;
+  const visible = raw.replace(/\s+/gu, '').length;
+  if (visible > 0 && letters / visible < 0.7) reasons.push(`mostly non-letters: ${(letters / visible).toFixed(2)} letter ratio`);
+  if (/https?:|www\.|@/u.test(raw)) reasons.push('looks like an address');
+  const anywhere = tokens.filter((t) => ORG_ANYWHERE_WORDS.has(t));
+  if (anywhere.length > 0) reasons.push(`organisational word: ${anywhere.join(', ')}`);
+  const last = tokens[tokens.length - 1] ?? '';
+  if (anywhere.length === 0 && ORG_HEAD_WORDS.has(last)) reasons.push(`organisational head: ${last}`);
+  const institutions = tokens.filter((t) => INSTITUTION_TOKENS.has(t) && !['tech', 'washington', 'brown', 'rice', 'uc', 'abu'].includes(t));
+  if (institutions.length > 0) reasons.push(`institution or campus name: ${institutions.join(', ')}`);
+  const names = tokens.filter((t) => NAME_TOKENS.has(t) || (tokens.length === 1 && SCHOOL_BRANDS.has(t)));
+  if (names.length > 0) reasons.push(`donor or brand name: ${names.join(', ')}`);
+  if (GENERIC_WORDS.has(norm)) reasons.push(`generic word: ${norm}`);
+  if (FURNITURE.has(norm) || /^(?:call for|important dates|submission|camera ready|paper submission)/u.test(norm)) {
+    reasons.push(`call-for-papers furniture: ${norm}`);
+  }
+  const squeezed = norm.replace(/\s+/gu, '');
+  const venueStem = norm.replace(/\s*'?\d{2,4}$/u, '').replace(/(?<=[a-z])(?:19|20)?\d{2}$/u, '').trim();
+  if (VENUES.has(norm) || VENUES.has(squeezed) || VENUES.has(venueStem)) reasons.push(`venue name: ${norm}`);
+  else if (/^[a-z]{2,10}\s*'?(?:19|20)?\d{2}$/u.test(norm) && /\d/u.test(norm)) reasons.push(`acronym followed by a year: ${norm}`);
+  const venueWords = tokens.filter((t) => VENUE_WORDS.has(t));
+  if (venueWords.length > 0) reasons.push(`venue word: ${venueWords.join(', ')}`);
+  if (/\b(?:19|20)\d\d\b/u.test(norm)) reasons.push('contains a year');
+  return { pass: reasons.length === 0, reasons };
+}
