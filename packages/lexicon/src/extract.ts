@@ -19,7 +19,11 @@ import { verifyLabel } from './verify.ts';
 const UNIT_WORDS =
   'school|college|department|dept\\.?|division|faculty|institute|center|centre|program|programme|committee|laboratory|lab|conservatory|academy|section|office|unit|initiative|graduate group';
 const OF_HEAD = new RegExp(`^(.*?)\\b(?:interdepartmental\\s+)?(?:${UNIT_WORDS})\\s+(?:of|for|on|in)\\s+(.+)$`, 'iu');
-const SUFFIX_HEAD = new RegExp(`^(.*?)[\\s,]+(?:${UNIT_WORDS}|labs|fund|clinic|group|studies program|degree program)$`, 'iu');
+const SUFFIX_HEAD = new RegExp(
+  `^(.*?)[\\s,]+(?:${UNIT_WORDS}|labs|fund|clinic|group|programs|studies program|degree program|undergraduate studies|graduate studies|undergraduate program|graduate program)$`,
+  'iu',
+);
+const NON_ACADEMIC = /\b(?:medical center|hospitals?|health system|clinics?|museum|library|libraries|press|fund|collection|rotc)$/iu;
 const INVERTED = new RegExp(`^(.+?),\\s*((?:[^,]*\\s)?)(?:${UNIT_WORDS})(?:\\s+(?:of|for|on|in))?$`, 'iu');
 const DEGREE = /^(?:bachelor|master|doctor|doctorate|associate)(?:'?s)?(?:\s+of\s+(?:arts|science|sciences|fine arts|philosophy))?\s+(?:of|in)\s+(.+)$/iu;
 const INSTITUTION_WORD = /\b(?:university|univeristy|universtiy|univesity|universiry|institute of technology|college)\b/iu;
@@ -67,11 +71,12 @@ function takeMostSpecific(text: string, work: Work): string {
     note(work, 'path-most-specific', `"${arrow.slice(0, -1).join(' > ')}" dropped`);
     return arrow[arrow.length - 1]!;
   }
-  const dash = /^(.+?)\s+[-–—]\s+(.+)$/u.exec(text);
+  const dash = /^(.+?)\s+(?:--|[-–—])\s+(.+)$/u.exec(text.replace(/(?<=\w)--(?=\w)/gu, ' -- '));
   if (dash && new RegExp(`\\b(?:${UNIT_WORDS}|university)\\b`, 'iu').test(dash[1]!)) {
     note(work, 'path-most-specific', `"${dash[1]}" dropped`);
     return dash[2]!;
   }
+  if (dash && /--/u.test(text)) return `${dash[1]}, ${dash[2]}`;
   if (dash) return `${dash[1]}-${dash[2]}`;
   return text;
 }
@@ -158,6 +163,10 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
     note(work, 'strip-institution', `"${generic[0]}" removed`);
   }
   text = dropCampus(text, work);
+  if (NON_ACADEMIC.test(text)) {
+    note(work, 'non-academic', `"${text}" is not an academic unit`);
+    return null;
+  }
   // Inverted forms: "Physics, Department of", "Medicine, Pritzker School of", "Neuroscience, Interdepartmental Program".
   const inv = INVERTED.exec(text);
   if (inv) {
@@ -227,7 +236,8 @@ function makeLabel(label: string, aliases: readonly string[]): ExtractedLabel {
 /** Cleans one split part; returns null when it names nothing. */
 function finishPart(part: string, level: Level, instWords: Set<string>): string | null {
   let p = stripQualifiers(part.replace(/^(?:and|or|other|e\.g\.|i\.e\.)\s+/iu, '').replace(/\s*(?:,?\s*etc\.?|and more|and others|and many others|…|\.\.\.)$/iu, ''));
-  p = p.replace(/^(?:research\s+(?:in|on)|work\s+on|topics?\s+(?:in|on))\s+/iu, '');
+  p = p.replace(/^(?:research\s+(?:in|on)|work\s+on|topics?\s+(?:in|on)|(?:the\s+)?entire\s+sub-?\s?fields?\s+of)\s+/iu, '');
+  if (level >= 2 && p.split(/\s+/u).length >= 2 && PROSE_WORDS.test(p)) return null;
   const n = normalizeLabel(p);
   if (!n || GENERIC_WORDS.has(n) || CAMPUS_PLACES.has(n) || REGIONS.has(n)) return null;
   const tokens = tokenize(n);
@@ -282,13 +292,14 @@ function splitConjunctsLoose(text: string): string[] {
   return text.split(/\s*[,;]\s*/u).map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-const PROSE_WORDS = /\b(?:is|are|was|were|has|have|had|we|our|they|their|this|these|which|that|who|at|been|being|can|will|would|should|use|uses|using|address|pursuing)\b/iu;
+const PROSE_WORDS = /\b(?:is|are|was|were|has|have|had|we|our|they|their|this|these|which|that|who|at|been|being|can|will|would|should|use|uses|using|address|pursuing|now|also|within|grown|many)\b/iu;
 
 /** Topic phrases of one line of a research-area or call-for-papers page. */
 function topicItems(line: string, work: Work): string[] {
   let l = line
     .replace(/\[stored excerpt ends here\]/giu, '')
     .replace(/^\s*(?:#{1,6}\s*|[-*•·▪‣◦–—]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+)/u, '')
+    .replace(/^(?:area|track|theme|topic)\s+(?:[ivx]+|\d+)\s*[:.-]\s*/iu, '')
     .trim();
   if (!l || /:$/u.test(l) || isFurniture(l)) {
     if (l) note(work, 'drop-furniture', `"${l.slice(0, 60)}"`);
@@ -340,7 +351,7 @@ function extractTopics(text: string, level: Level, work: Work): string[] {
         for (const e of exParts) {
           const single = !e.trim().includes(' ');
           // "General machine learning (supervised, online, …)": a bare adjective borrows the head noun.
-          out.push(single && /(?:ed|ive|al|ar|ic)$/u.test(e.toLowerCase()) && headWord ? `${e} ${headWord}` : e);
+          out.push(single && /(?:ed|ive|al|ar|ic|online|offline|robust|convex)$/u.test(e.toLowerCase()) && headWord ? `${e} ${headWord}` : e);
         }
       }
     }

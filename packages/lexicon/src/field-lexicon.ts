@@ -13,7 +13,8 @@ export const NOUN_MODIFIERS: ReadonlySet<string> = new Set([
   'consumer', 'employment', 'development', 'regeneration', 'radiation', 'nuclear', 'aerospace', 'ethnicity', 'migration',
   'family', 'child', 'video', 'game', 'population', 'operations', 'risk', 'sleep', 'cancer', 'drug',
   'sound', 'light', 'motion', 'metal', 'visual', 'fine', 'applied', 'pure', 'public', 'social', 'natural', 'modern', 'ancient',
-  'early', 'late', 'pre', 'built', 'performing', 'liberal', 'life', 'physical',
+  'early', 'late', 'pre', 'built', 'performing', 'liberal', 'life', 'physical', 'image', 'foot', 'ankle', 'hand', 'head',
+  'neck', 'spine', 'heart', 'lung', 'kidney', 'liver', 'breast', 'skin', 'eye', 'bone', 'joint', 'quantum', 'convex', 'robust', 'online', 'offline',
 ]);
 
 /** True when a (normalized) word reads as an adjective. */
@@ -79,13 +80,9 @@ export function loadFieldLexicon(): FieldLexicon {
       list.push(entry);
       entriesByKey.set(key, list);
       for (const alt of clean.split(/\//u)) {
-        addPart(known, alt);
+        if (alt.trim().includes(' ') || /(?:ics|ogy|ies|ry|ure|ism|ing|ion|phy|ment|ship|ence|ance)$/iu.test(alt.trim())) addPart(known, alt);
         const altKey = fieldKey(alt);
-        if (alt !== clean && altKey && !altKey.includes(' ') === false) {
-          const altList = entriesByKey.get(altKey) ?? [];
-          altList.push(entry);
-          entriesByKey.set(altKey, altList);
-        } else if (alt !== clean && altKey && !looksAdjectival(altKey)) {
+        if (alt !== clean && altKey && (altKey.includes(' ') || !looksAdjectival(altKey))) {
           const altList = entriesByKey.get(altKey) ?? [];
           altList.push(entry);
           entriesByKey.set(altKey, altList);

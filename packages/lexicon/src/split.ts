@@ -5,7 +5,7 @@ import { FIXED_NAMES } from './tables.ts';
 /** Heads that a leading modifier is shared with ("English Language and Literature"). */
 const CO_HEADS = new Set([
   'language', 'languages', 'literature', 'literatures', 'civilization', 'civilizations', 'culture', 'cultures', 'policy',
-  'management', 'administration', 'linguistics',
+  'management', 'administration', 'linguistics', 'engineering',
 ]);
 
 const PREPOSITION = /^(.+?)\s+(of|for|in|on|to)\s+(.+)$/iu;
@@ -13,11 +13,24 @@ const CONJUNCTION_SPLIT = /\s*,\s*(?:and\s+|&\s+|or\s+)?|\s*;\s*|\s+(?:and|&|\+|
 
 /** Splits a coordination into its conjuncts ("A, B, and C" → [A, B, C]); slashes between words count too. */
 export function splitConjuncts(text: string): string[] {
-  return text
+  return maskFixedNames(text)
     .split(CONJUNCTION_SPLIT)
+    .map((p) => p.replace(/\u2063/gu, ' '))
     .flatMap((part) => splitSlash(part))
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
+}
+
+const MASKED = [...FIXED_NAMES].filter((n) => n.includes(' and ')).sort((a, b) => b.length - a.length);
+
+/** Protects fixed names inside a longer text ("Otolaryngology / Head & Neck Surgery") from splitting. */
+function maskFixedNames(text: string): string {
+  let out = text;
+  for (const name of MASKED) {
+    const re = new RegExp(`\\b${name.replace(/ and /gu, '\\s*(?:and|&)\\s*').replace(/ /gu, '\\s+')}\\b`, 'giu');
+    out = out.replace(re, (m) => m.replace(/\s*(?:&|\band\b)\s*/giu, '\u2063and\u2063').replace(/\s+/gu, '\u2063'));
+  }
+  return out;
 }
 
 function splitSlash(part: string): string[] {
@@ -53,6 +66,13 @@ function headOf(part: string): string | null {
   return tokens.length >= 2 ? tokens[tokens.length - 1]! : null;
 }
 
+/** "of Science" in "Sociology of Science": a prepositional tail every earlier conjunct shares. */
+function prepositionalTail(part: string): string | null {
+  const prep = PREPOSITION.exec(part);
+  if (!prep || prep[1]!.trim().includes(' ')) return null;
+  return `${prep[2]} ${prep[3]}`;
+}
+
 /**
  * Splits a unit's field part into fields, distributing a shared head ("Electrical and Computer
  * Engineering" → electrical engineering, computer engineering) or a shared modifier ("English Language
@@ -81,6 +101,10 @@ export function splitFields(text: string): { parts: string[]; distributed: boole
     return { parts: [parts[0]!, ...rest.map((p) => `${modifier} ${p}`)], distributed: true };
   }
   // Shared head: each bare modifier borrows the head of the nearest following multi-word conjunct.
+  const tail = prepositionalTail(parts[parts.length - 1]!);
+  if (tail && parts.slice(0, -1).every((p) => !p.includes(' ') && !PREPOSITION.test(p))) {
+    return { parts: [...parts.slice(0, -1).map((p) => `${p} ${tail}`), parts[parts.length - 1]!], distributed: true };
+  }
   let nextHead: string | null = null;
   for (let i = parts.length - 1; i >= 0; i -= 1) {
     const part = parts[i]!;
@@ -89,7 +113,8 @@ export function splitFields(text: string): { parts: string[]; distributed: boole
       const combined = `${part} ${nextHead}`;
       const regional = nextHead.toLowerCase() === 'studies' && looksAdjectival(normalizeLabel(part).split(' ').pop() ?? '', true);
       const singleWord = !part.trim().includes(' ');
-      if (regional || (!isStandalone(part) && (isModifierOnly(part) || (singleWord && isKnownField(combined))))) {
+      const modifierNoun = NOUN_MODIFIERS.has(normalizeLabel(part)) && isKnownField(combined);
+      if (regional || modifierNoun || (!isStandalone(part) && (isModifierOnly(part) || (singleWord && isKnownField(combined))))) {
         out[i] = combined;
         distributed = true;
         continue;

@@ -113,7 +113,8 @@ export const ORG_HEAD_WORDS: ReadonlySet<string> = new Set([
   'committee', 'office', 'unit', 'units', 'area', 'areas', 'track', 'tracks', 'section', 'lab', 'labs', 'laboratory',
   'laboratories', 'group', 'groups', 'initiative', 'fund', 'consortium', 'conservatory', 'academy', 'university',
   'universities', 'campus', 'clinic', 'hospital', 'museum', 'library', 'foundation', 'team', 'topics',
-  'topic', 'session', 'sessions', 'council', 'board',
+  'topic', 'session', 'sessions', 'council', 'board', 'collection', 'collections', 'residents', 'residency',
+  'fellowship', 'fellows',
 ]);
 
 /** Organisational words that make any label fail wherever they sit. */
@@ -131,7 +132,7 @@ export const FIXED_NAMES: ReadonlySet<string> = new Set([
   'letters arts and sciences', 'science and technology studies', 'history and philosophy of science',
   'science technology and society', 'law and economics', 'science and society', 'materials science and engineering',
   'operations research and financial engineering', 'hearing and speech sciences', 'speech and hearing sciences',
-  'language and literature', 'obstetrics and gynecology',
+  'obstetrics and gynecology', 'head and neck surgery', 'head and neck', 'ear nose and throat',
 ]);
 
 /** Adjectival unit names mapped to the field they stand for ("Medical School" → medicine). */
