@@ -47,6 +47,7 @@ export function compareCanonical(a: Concept, b: Concept): number {
 export function deduplicate(input: ReadonlyArray<Concept>, options: DeduplicateOptions): DeduplicateResult {
   const byId = new Map<string, Concept>();
   for (const c of input) byId.set(c.id, c);
+  const childIndex = buildChildIndex(byId.values());
   const ops: MergeOp[] = [];
   const stats: DeduplicateStats = {
     groups: 0,
@@ -75,14 +76,21 @@ export function deduplicate(input: ReadonlyArray<Concept>, options: DeduplicateO
       const members = groups.get(key)!.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       if (members.length < 2) continue;
       stats.groups += 1;
-      for (const op of mergeGroup(members, level, byId, options, stats)) ops.push(op);
+      for (const op of mergeGroup(members, level, byId, childIndex, options, stats)) ops.push(op);
     }
   }
   const concepts = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { concepts, ops, stats };
 }
 
-function mergeGroup(members: Concept[], level: number, byId: Map<string, Concept>, options: DeduplicateOptions, stats: DeduplicateStats): MergeOp[] {
+function mergeGroup(
+  members: Concept[],
+  level: number,
+  byId: Map<string, Concept>,
+  childIndex: Map<string, string[]>,
+  options: DeduplicateOptions,
+  stats: DeduplicateStats,
+): MergeOp[] {
   const { pairs, stats: blockStats } = candidatePairs(members, options.config);
   stats.blocks += blockStats.blocks;
   stats.largest_block = Math.max(stats.largest_block, blockStats.largest_block);
@@ -126,6 +134,7 @@ function mergeGroup(members: Concept[], level: number, byId: Map<string, Concept
     }
     const op = applyMerge(
       byId,
+      childIndex,
       members[w]!.id,
       losers.map((l) => members[l]!.id),
       'dedup-similarity',
@@ -140,6 +149,18 @@ function mergeGroup(members: Concept[], level: number, byId: Map<string, Concept
   return ops;
 }
 
+/** Parent id → ids of its children. */
+export function buildChildIndex(concepts: Iterable<Concept>): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const c of concepts) {
+    if (c.parent === null) continue;
+    const list = index.get(c.parent);
+    if (list === undefined) index.set(c.parent, [c.id]);
+    else list.push(c.id);
+  }
+  return index;
+}
+
 /**
  * Folds `loserIds` into `winnerId` inside `byId`: aliases gain the losers' labels and aliases;
  * institutions and record ids are unions (so shared support is not counted twice); counts become the
@@ -148,6 +169,7 @@ function mergeGroup(members: Concept[], level: number, byId: Map<string, Concept
  */
 export function applyMerge(
   byId: Map<string, Concept>,
+  childIndex: Map<string, string[]>,
   winnerId: string,
   loserIds: ReadonlyArray<string>,
   rule: string,
@@ -157,8 +179,10 @@ export function applyMerge(
   const winner = byId.get(winnerId)!;
   const losers = loserIds.map((id) => byId.get(id)!);
   const loserSet = new Set(loserIds);
-  const children = [...byId.values()]
-    .filter((c) => c.parent !== null && loserSet.has(c.parent))
+  const children = loserIds
+    .flatMap((id) => childIndex.get(id) ?? [])
+    .map((id) => byId.get(id))
+    .filter((c): c is Concept => c !== undefined && c.parent !== null && loserSet.has(c.parent))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const group = [winner, ...losers];
   const aliases = new Set<string>();
@@ -200,5 +224,8 @@ export function applyMerge(
   byId.set(winnerId, merged);
   for (const id of loserIds) byId.delete(id);
   for (const c of children) byId.set(c.id, { ...c, parent: winnerId, validation: null, reasons: [...c.reasons, `parent ${c.parent} merged into ${winnerId}`] });
+  const moved = loserIds.flatMap((id) => childIndex.get(id) ?? []);
+  for (const id of loserIds) childIndex.delete(id);
+  if (moved.length > 0) childIndex.set(winnerId, [...(childIndex.get(winnerId) ?? []), ...moved]);
   return { operation_id: opContentId('merge-', body), ...body };
 }

@@ -24,14 +24,24 @@ export function singularize(token: string): string {
   return token.slice(0, -1);
 }
 
-/** Folded word tokens: lower-case, diacritics folded, singular stems (stop-words kept). */
-export function foldedTokens(text: string): string[] {
-  return wordTokens(text).map(singularize);
+const CACHE_LIMIT = 200_000;
+const foldedCache = new Map<string, ReadonlyArray<string>>();
+const contentCache = new Map<string, ReadonlyArray<string>>();
+
+function remember(cache: Map<string, ReadonlyArray<string>>, key: string, value: ReadonlyArray<string>): ReadonlyArray<string> {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+/** Folded word tokens: lower-case, diacritics folded, singular stems (stop-words kept). Memoised: labels recur in many pairs. */
+export function foldedTokens(text: string): ReadonlyArray<string> {
+  return foldedCache.get(text) ?? remember(foldedCache, text, wordTokens(text).map(singularize));
 }
 
 /** Folded tokens without stop-words: what two labels must share to name the same thing. */
-export function contentTokens(text: string): string[] {
-  return foldedTokens(text).filter((t) => !STOP_WORDS.has(t));
+export function contentTokens(text: string): ReadonlyArray<string> {
+  return contentCache.get(text) ?? remember(contentCache, text, foldedTokens(text).filter((t) => !STOP_WORDS.has(t)));
 }
 
 /** The comparison form of a label: folded tokens joined by one space. */

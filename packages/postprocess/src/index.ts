@@ -1,0 +1,13 @@
+export { runPostprocessTask, type RunPostprocessTaskOptions } from './task.ts';
+export { postprocessConcepts, parentLabelResolver, type PostprocessOptions, type PostprocessResult, type IterationReport } from './pipeline.ts';
+export { runValidateFile, runDeduplicateFile, runDisambiguateFile, type FileCommandOptions, type FileCommandResult } from './file-commands.ts';
+export { invertOps } from './invert-ops.ts';
+export { explainMerge, type ExplainMergeOptions, type ExplainMergeResult } from './explain.ts';
+export { benchDeduplicate, generateBenchConcepts } from './bench.ts';
+export { deduplicate, applyMerge, compareCanonical, type DeduplicateResult, type DeduplicateStats } from './deduplicate.ts';
+export { disambiguate, assessCollision, type DisambiguateResult, type CollisionAssessment } from './disambiguate.ts';
+export { validateConcept, checkRules, checkEvidence, checkEntailment, aggregateValidation, VENUE_NAMES } from './validate.ts';
+export { EvidenceIndex, type EvidenceDocument, type Snippet } from './evidence-index.ts';
+export { scorePair, thresholdFor, type PairDecision, type PairSignals } from './pair-score.ts';
+export { jaro, jaroWinkler, tokenJaccard, abbreviationScore, foldLabel, singularize } from './similarity.ts';
+export { blockingKeys, candidatePairs } from './blocking.ts';

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fg from 'fast-glob';
+import {
+  ConceptSchema,
+  SourceRecordSchema,
+  TaxonomyError,
+  describeFile,
+  listJsonlFiles,
+  readJsonl,
+  type ArtifactRef,
+  type BadLine,
+  type Concept,
+} from '@taxonomy/core';
+import { EvidenceIndex, type EvidenceDocument } from './evidence-index.ts';
+
+export interface LoadedConcepts {
+  concepts: Concept[];
+  inputs: ArtifactRef[];
+  duplicates: number;
+}
+
+/**
+ * Reads concept JSONL files (bad lines go to `onBad`). A concept id seen twice keeps its first
+ * occurrence and the repeat is reported as a bad line, so nothing disappears silently.
+ */
+export async function readConcepts(files: ReadonlyArray<string>, onBad: (bad: BadLine) => void, relativeTo?: string): Promise<LoadedConcepts> {
+  const byId = new Map<string, Concept>();
+  const inputs: ArtifactRef[] = [];
+  let duplicates = 0;
+  for (const file of files) {
+    for await (const { value, line } of readJsonl(file, { schema: ConceptSchema, onBad })) {
+      if (byId.has(value.id)) {
+        duplicates += 1;
+        onBad({ file, line, reason: `duplicate concept id ${value.id} (first occurrence kept)`, raw: value.id });
+        continue;
+      }
+      byId.set(value.id, value);
+    }
+    inputs.push(await describeFile(file, relativeTo));
+  }
+  return { concepts: [...byId.values()], inputs, duplicates };
+}
+
+/** The concept shards of the four S3 levels under `artifactsDir`; a missing level is an error. */
+export async function s3ConceptFiles(artifactsDir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (let level = 0; level <= 3; level += 1) {
+    const dir = join(artifactsDir, 's3', `level-${level}`);
+    if (!existsSync(dir)) throw new TaxonomyError('ARTIFACT_MISSING', `S3 output for level ${level} not found at ${dir}; run s3:level-${level} first`);
+    files.push(...(await listJsonlFiles(dir, 'concepts-')));
+  }
+  return files;
+}
+
+export interface LoadedEvidence {
+  index: EvidenceIndex;
+  inputs: ArtifactRef[];
+  records: number;
+}
+
+/**
+ * Builds the evidence index once: every S0 record under `artifactsDir/s0/level-*` plus the
+ * authoritative titles. Without S0 output the index holds only the titles (records votes unknown).
+ */
+export async function loadEvidence(artifactsDir: string, titles: ReadonlyArray<string>, onBad: (bad: BadLine) => void, relativeTo?: string): Promise<LoadedEvidence> {
+  const docs: EvidenceDocument[] = [];
+  const inputs: ArtifactRef[] = [];
+  const files = (await fg('s0/level-*/records-*.jsonl', { cwd: artifactsDir, absolute: true, onlyFiles: true })).sort();
+  for (const file of files) {
+    const levelMatch = /level-(\d)/u.exec(file);
+    for await (const { value } of readJsonl(file, { schema: SourceRecordSchema, onBad })) {
+      docs.push({
+        text: value.text,
+        url: value.provenance.url,
+        institution: value.provenance.institution,
+        level: value.level ?? (levelMatch === null ? null : Number(levelMatch[1])),
+        record_id: value.id ?? null,
+        source: 'record',
+      });
+    }
+    inputs.push(await describeFile(file, relativeTo));
+  }
+  const records = docs.length;
+  for (const title of titles) docs.push({ text: title, url: null, institution: null, level: null, record_id: null, source: 'cip' });
+  return { index: new EvidenceIndex(docs), inputs, records };
+}
