@@ -1,5 +1,5 @@
 import { collapseWhitespace, normalizeLabel, tokenize } from '@taxonomy/core';
-import { isKnownField, loadFieldLexicon } from './field-lexicon.ts';
+import { isKnownField, loadFieldLexicon, looksAdjectival } from './field-lexicon.ts';
 import { splitFields } from './split.ts';
 import {
   ADJECTIVE_FIELDS,
@@ -20,7 +20,7 @@ const UNIT_WORDS =
   'school|college|department|dept\\.?|division|faculty|institute|center|centre|program|programme|committee|laboratory|lab|conservatory|academy|section|office|unit|initiative|graduate group';
 const OF_HEAD = new RegExp(`^(.*?)\\b(?:interdepartmental\\s+)?(?:${UNIT_WORDS})\\s+(?:of|for|on|in)\\s+(.+)$`, 'iu');
 const SUFFIX_HEAD = new RegExp(
-  `^(.*?)[\\s,]+(?:${UNIT_WORDS}|labs|fund|clinic|group|programs|studies program|degree program|undergraduate studies|graduate studies|undergraduate program|graduate program)$`,
+  `^(.*?)[\\s,]+(?:${UNIT_WORDS}|labs|fund|clinic|group|programs|degree program|undergraduate studies|graduate studies|undergraduate program|graduate program)$`,
   'iu',
 );
 const NON_ACADEMIC = /\b(?:medical center|hospitals?|health system|clinics?|museum|library|libraries|press|fund|collection|rotc)$/iu;
@@ -111,19 +111,40 @@ function stripLeadingNames(text: string, instWords: Set<string>, work: Work, unk
   const words = text.split(/[\s-]+/u).filter((w) => w.length > 0);
   const brands: string[] = [];
   const removed: string[] = [];
+  if (unknownToo) {
+    // Drop the shortest run of leading proper names after which a field remains ("prince alwaleed bin talal islamic studies").
+    for (let k = 1; k < words.length; k += 1) {
+      const head = words.slice(0, k).map((w) => normalizeLabel(w));
+      if (head.every((h) => !vocabulary.has(h) || instWords.has(h) || AMBIGUOUS_BRANDS.has(h)) && isFieldLike(words.slice(k).join(' '))) {
+        note(work, 'strip-names', `"${words.slice(0, k).join(' ')}" removed`);
+        return { rest: words.slice(k).join(' '), brands: head.filter((h) => SCHOOL_BRANDS.has(h)) };
+      }
+    }
+    if (words.every((w) => !vocabulary.has(normalizeLabel(w)) || instWords.has(normalizeLabel(w)))) {
+      const brands = words.map((w) => normalizeLabel(w)).filter((h) => SCHOOL_BRANDS.has(h));
+      note(work, 'strip-names', `"${words.join(' ')}" are names only`);
+      return { rest: '', brands };
+    }
+  }
   while (words.length > 0) {
     const w = words[0]!;
     const n = normalizeLabel(w);
     const isInitial = /^[A-Za-z]\.?$/u.test(w) || /^[A-Za-z]\.[A-Za-z]\.?$/u.test(w);
     const isName = instWords.has(n) || SCHOOL_BRANDS.has(n) || AMBIGUOUS_BRANDS.has(n) || isInitial || n === 'the';
-    const isUnknown = unknownToo && !vocabulary.has(n) && words.length > 1;
-    if (!isName && !isUnknown && !(unknownToo && words.length === 1 && !vocabulary.has(n))) break;
+    // An unknown word is a proper name only when what follows it is a field ("mahindra humanities").
+    const isUnknown = unknownToo && !vocabulary.has(n) && (words.length === 1 || isFieldLike(words.slice(1).join(' ')));
+    if (!isName && !isUnknown) break;
     if (SCHOOL_BRANDS.has(n)) brands.push(n);
     removed.push(w);
     words.shift();
   }
   if (removed.length > 0) note(work, 'strip-names', `"${removed.join(' ')}" removed`);
   return { rest: words.join(' '), brands };
+}
+
+function isFieldLike(text: string): boolean {
+  const n = normalizeLabel(text);
+  return isKnownField(n) || ADJECTIVE_FIELDS.has(n);
 }
 
 function stripQualifiers(text: string): string {
@@ -238,8 +259,11 @@ function finishPart(part: string, level: Level, instWords: Set<string>): string 
   let p = stripQualifiers(part.replace(/^(?:and|or|other|e\.g\.|i\.e\.)\s+/iu, '').replace(/\s*(?:,?\s*etc\.?|and more|and others|and many others|…|\.\.\.)$/iu, ''));
   p = p.replace(/^(?:research\s+(?:in|on)|work\s+on|topics?\s+(?:in|on)|(?:the\s+)?entire\s+sub-?\s?fields?\s+of)\s+/iu, '');
   if (level >= 2 && p.split(/\s+/u).length >= 2 && PROSE_WORDS.test(p)) return null;
+  p = p.replace(/\s+(?:dnp|bsn|msn|mba|phd|md|mph|mpa|ms|ma|bs|ba|doctorate|degree|certificate|minor|major|residents?)$/iu, '');
+  p = p.replace(/^(?:accelerated|executive)\s+/iu, '');
   const n = normalizeLabel(p);
   if (!n || GENERIC_WORDS.has(n) || CAMPUS_PLACES.has(n) || REGIONS.has(n)) return null;
+  if (level <= 1 && !n.includes(' ') && /(?:al|ary|ous|ive|ed|ar|atric|iac|acic|edic)$/u.test(n) && !isKnownField(n) && !ADJECTIVE_FIELDS.has(n)) return null;
   const tokens = tokenize(n);
   if (tokens.every((t) => instWords.has(t))) return null;
   const adjective = level <= 1 ? ADJECTIVE_FIELDS.get(n) : undefined;

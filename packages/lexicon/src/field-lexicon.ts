@@ -3,7 +3,7 @@ import { cleanCipTitle, loadCip, type CipEntry } from './cip.ts';
 import { CURATED_FIELDS } from './tables.ts';
 
 /** Adjective-like endings: such a word modifies a head ("electrical", "molecular") rather than naming a field. */
-const ADJECTIVAL = /(?:al|ic|ar|an|ive|ous|ary|ese|ish|ed|ent|ant|ile)$/u;
+const ADJECTIVAL = /(?:al|ic|ar|an|ive|ous|ary|ese|ish|ed|ile)$/u;
 
 /** Nouns that commonly modify a shared head in unit names ("Computer and … Engineering"). */
 export const NOUN_MODIFIERS: ReadonlySet<string> = new Set([
