@@ -54,9 +54,7 @@ export function assembleHierarchy(concepts: ReadonlyArray<Concept>, options: Ass
   if (concepts.length > options.maxGraphSize) {
     throw new TaxonomyError('INPUT_INVALID', `${concepts.length} concepts exceed hierarchy.max_graph_size ${options.maxGraphSize}`);
   }
-  const keyed = concepts.map((c) => ({ c, key: stableStringify(c) }));
-  keyed.sort((a, b) => a.c.level - b.c.level || byString(a.c.id, b.c.id) || byString(a.key, b.key));
-  const sorted = keyed.map((k) => k.c);
+  const sorted = [...concepts].sort((a, b) => a.level - b.level || byString(a.id, b.id));
 
   const rejections = new Map<InvariantName, InvariantViolation[]>(INVARIANT_NAMES.map((n) => [n, []]));
   const orphans: OrphanEntry[] = [];
@@ -64,8 +62,19 @@ export function assembleHierarchy(concepts: ReadonlyArray<Concept>, options: Ass
   const status = new Map<string, Status>();
   const levelOf = new Map<string, number>();
   const placedById = new Map<string, Concept>();
-  const labelPaths = new Map<string, string>();
-  const pathOwner = new Map<string, string>();
+  // A label path is numbered once and keyed by (parent path number, folded label), as in checkInvariants.
+  const pathNumber = new Map<string, number>();
+  const pathNumbers = new Map<string, number>();
+  const pathOwner = new Map<number, string>();
+  const numberPath = (parent: string | null, label: string): number => {
+    const key = `${parent === null ? -1 : pathNumber.get(parent)!}\u001f${label.trim().toLowerCase()}`;
+    let number = pathNumbers.get(key);
+    if (number === undefined) {
+      number = pathNumbers.size;
+      pathNumbers.set(key, number);
+    }
+    return number;
+  };
   const placeholders: string[] = [];
   let attached = 0;
   let rejected = 0;
@@ -101,6 +110,9 @@ export function assembleHierarchy(concepts: ReadonlyArray<Concept>, options: Ass
       candidates.push(list[0]!);
       continue;
     }
+    // Copies of one id are ordered by content, so which copy is kept never depends on input order.
+    const keys = new Map(list.map((c) => [c, stableStringify(c)]));
+    list.sort((a, b) => a.level - b.level || byString(keys.get(a)!, keys.get(b)!));
     const placements = [...new Set(list.map((c) => `L${c.level} ${c.parent ?? '(none)'}`))].sort(byString);
     if (placements.length === 1) {
       candidates.push(list[0]!);
@@ -135,14 +147,13 @@ export function assembleHierarchy(concepts: ReadonlyArray<Concept>, options: Ass
       validation: null,
     };
     placedById.set(id, placeholder);
-    labelPaths.set(id, `${parent === null ? '' : labelPaths.get(parent)!}\u001f${placeholder.label}`);
+    pathNumber.set(id, numberPath(parent, placeholder.label));
     placeholders.push(id);
     return id;
   };
 
   const place = (concept: Concept): void => {
-    const parentPath = concept.parent === null ? '' : labelPaths.get(concept.parent)!;
-    const path = `${parentPath}\u001f${concept.label.trim().toLowerCase()}`;
+    const path = numberPath(concept.parent, concept.label);
     const owner = pathOwner.get(path);
     if (options.enforceUniquePaths && owner !== undefined) {
       status.set(concept.id, 'rejected');
@@ -150,7 +161,7 @@ export function assembleHierarchy(concepts: ReadonlyArray<Concept>, options: Ass
       return;
     }
     if (owner === undefined) pathOwner.set(path, concept.id);
-    labelPaths.set(concept.id, path);
+    pathNumber.set(concept.id, path);
     placedById.set(concept.id, concept);
     status.set(concept.id, 'placed');
   };

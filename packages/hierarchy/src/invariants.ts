@@ -45,14 +45,18 @@ export function checkInvariants(nodes: ReadonlyArray<HierarchyNode>, options: Ch
     else list.push(node);
   }
   const ids = [...copies.keys()].sort(byString);
-  const first = (id: string): HierarchyNode => copies.get(id)![0]!;
+  const firstNodes = new Map<string, HierarchyNode>();
+  for (const [id, list] of copies) firstNodes.set(id, list[0]!);
+  const first = (id: string): HierarchyNode => firstNodes.get(id)!;
 
   for (const id of ids) {
     const list = copies.get(id)!;
-    if (list.length > 1) add('unique-ids', id, `${list.length} concepts share this id`);
-    const parents = [...new Set(list.map((n) => n.parent ?? '(none)'))].sort(byString);
-    if (parents.length > 1) add('single-parent', id, `copies of this id name ${parents.length} different parents`, parents);
-    for (const node of list.slice(0, 1)) {
+    if (list.length > 1) {
+      add('unique-ids', id, `${list.length} concepts share this id`);
+      const parents = [...new Set(list.map((n) => n.parent ?? '(none)'))].sort(byString);
+      if (parents.length > 1) add('single-parent', id, `copies of this id name ${parents.length} different parents`, parents);
+    }
+    for (const node of [first(id)]) {
       if (!Number.isInteger(node.level) || node.level < 0 || node.level > 3) {
         add('four-levels', id, `level ${node.level} is outside 0–3`);
         continue;
@@ -90,10 +94,12 @@ export function checkInvariants(nodes: ReadonlyArray<HierarchyNode>, options: Ch
     }
   }
   const order: string[] = [];
-  const byLevelThenId = (a: string, b: string) => first(a).level - first(b).level || byString(a, b);
+  const levelOf = new Map<string, number>();
+  for (const [id, node] of firstNodes) levelOf.set(id, node.level);
+  const byLevelThenId = (a: string, b: string) => levelOf.get(a)! - levelOf.get(b)! || byString(a, b);
   let frontier = ids.filter((id) => indegree.get(id) === 0).sort(byLevelThenId);
   while (frontier.length > 0) {
-    order.push(...frontier);
+    for (const id of frontier) order.push(id);
     const next: string[] = [];
     for (const id of frontier) for (const child of children.get(id) ?? []) next.push(child);
     frontier = next.sort(byLevelThenId);
@@ -119,19 +125,26 @@ export function checkInvariants(nodes: ReadonlyArray<HierarchyNode>, options: Ch
     }
   }
 
-  // Label paths from L0, in topological order so every parent's path exists before its children's.
-  const labelPath = new Map<string, string>();
-  const pathOwner = new Map<string, string>();
+  // Label paths from L0, in topological order so every parent's path exists before its children's. Each
+  // distinct path gets a number, so a path is keyed by (parent path number, label) and never rebuilt whole.
+  const pathNumber = new Map<string, number>();
+  const pathNumbers = new Map<string, number>();
+  const pathOwner = new Map<number, string>();
   for (const id of order) {
     const node = first(id);
-    const parentPath = node.parent === null ? '' : labelPath.get(node.parent);
-    if (parentPath === undefined) continue;
-    const path = `${parentPath}\u001f${node.label.trim().toLowerCase()}`;
-    labelPath.set(id, path);
+    const parentNumber = node.parent === null ? -1 : pathNumber.get(node.parent);
+    if (parentNumber === undefined) continue;
+    const key = `${parentNumber}\u001f${node.label.trim().toLowerCase()}`;
+    let number = pathNumbers.get(key);
+    if (number === undefined) {
+      number = pathNumbers.size;
+      pathNumbers.set(key, number);
+    }
+    pathNumber.set(id, number);
     if (options.uniqueLabelPaths === false) continue;
-    const owner = pathOwner.get(path);
-    if (owner === undefined) pathOwner.set(path, id);
-    else add('unique-paths', id, `same label path from level 0 as "${owner}": ${path.split('\u001f').slice(1).join(' / ')}`, [owner]);
+    const owner = pathOwner.get(number);
+    if (owner === undefined) pathOwner.set(number, id);
+    else add('unique-paths', id, `same label path from level 0 as "${owner}"`, [owner]);
   }
 
   const checks: InvariantCheck[] = STRUCTURAL_INVARIANTS.map((name) => {

@@ -91,7 +91,7 @@ export function finalizeConcepts(
     const c = byId.get(id)!;
     paths.set(id, [...(c.parent === null ? [] : paths.get(c.parent)!), c.label]);
   }
-  const rows = concepts.map((c) => FinalConceptSchema.parse({ ...c, path: paths.get(c.id) }));
+  const rows: FinalConcept[] = concepts.map((c) => ({ ...c, path: paths.get(c.id)! }));
   const byLevel = { '0': 0, '1': 0, '2': 0, '3': 0 };
   for (const c of concepts) byLevel[String(c.level) as keyof typeof byLevel] += 1;
   const document: HierarchyDocument = {
