@@ -168,6 +168,23 @@ describe('assembleHierarchy', () => {
     expect(a.placed.find((c) => c.id === 'L2:flagged')?.validation?.passed).toBe(false);
   });
 
+  it('on the reference example, reports failure where the reference passed while dropping nodes', () => {
+    // SPEC H-07: valid chain + L3 shortcut under L1 + L2 with two L1 parents + unresolved orphan + a second L1.
+    const input = [
+      ...CHAIN,
+      makeConcept('L1:dup', 1, 'dup', 'L0:engineering'),
+      makeConcept('L3:shortcut', 3, 'shortcut', 'L1:cs'),
+      makeConcept('L2:multi', 2, 'multi', 'L1:cs'),
+      makeConcept('L2:multi', 2, 'multi', 'L1:dup'),
+      makeConcept('L2:orphan', 2, 'orphan', 'unresolved:L1:college-of-arts'),
+    ];
+    const result = assembleHierarchy(input, options());
+    expect(result.report.counts).toMatchObject({ in: 9, placed: 5, orphaned: 1, dropped: 0, rejected: 3, edges: 4 });
+    expect(result.report.counts.by_level).toEqual({ '0': 1, '1': 2, '2': 1, '3': 1 });
+    expect(result.report.passed).toBe(false);
+    expect(failedChecks(result)).toEqual(['single-parent', 'parent-one-level-up']);
+  });
+
   it('rejects an input over the graph size limit', () => {
     expect(() => assembleHierarchy(CHAIN, { ...options(), maxGraphSize: 3 })).toThrow(/max_graph_size/u);
   });
