@@ -1,5 +1,5 @@
 import { doubleMetaphone } from 'double-metaphone';
-import { contentTokens, foldLabel, isAcronymToken, initials } from './similarity.ts';
+import { STOP_WORDS, contentTokens, foldLabel, initials, isAcronymToken, wordTokens } from './similarity.ts';
 
 /** What blocking needs to know about a label. */
 export interface BlockItem {
@@ -26,7 +26,7 @@ export function blockingKeys(item: BlockItem, options: BlockingOptions): string[
   if (folded.length > 0) keys.add(`prefix:${folded.slice(0, options.prefix_length)}`);
   if (options.acronym_blocking_enabled) {
     for (const text of [item.label, ...item.aliases.slice(0, MAX_ALIASES_FOR_KEYS)]) {
-      const tokens = contentTokens(text);
+      const tokens = wordTokens(text).filter((t) => !STOP_WORDS.has(t));
       if (tokens.length === 1 && isAcronymToken(tokens[0]!)) keys.add(`acronym:${tokens[0]}`);
       else if (tokens.length >= 2) keys.add(`acronym:${initials(text)}`);
     }

@@ -162,7 +162,7 @@ function alignAbbreviation(short: ReadonlyArray<string>, long: ReadonlyArray<str
       const k = stronger(kind, next);
       if (best === null || rank[k] < rank[best]) best = k;
     };
-    if (s === l) consider('exact', go(i + 1, j + 1));
+    if (s === l || singularize(s) === singularize(l)) consider('exact', go(i + 1, j + 1));
     if (s.length >= 3 && s.length < l.length && l.startsWith(s) && !knownWords.has(s)) consider('prefix', go(i + 1, j + 1));
     if (isAcronymToken(s) && !(s.length >= 3 && knownWords.has(s)) && j + s.length <= long.length) {
       let ok = true;
@@ -182,8 +182,9 @@ function alignAbbreviation(short: ReadonlyArray<string>, long: ReadonlyArray<str
  * (`math`) is not enough: too many real words are prefixes of others (`earth` → `earthquake`).
  */
 export function abbreviationScore(a: string, b: string, knownWords: ReadonlySet<string> = new Set()): number {
-  const ta = contentTokens(a);
-  const tb = contentTokens(b);
+  // Unfolded tokens: singular stemming would turn the acronym `eecs` into `eec`.
+  const ta = wordTokens(a).filter((t) => !STOP_WORDS.has(t));
+  const tb = wordTokens(b).filter((t) => !STOP_WORDS.has(t));
   let best = 0;
   for (const [short, long] of [
     [ta, tb],
