@@ -157,7 +157,7 @@ describe('runFinalizeTask', () => {
     expect(summary.concepts).toEqual({ total: 6, by_level: { '0': 2, '1': 2, '2': 1, '3': 1 } });
     expect(summary.s1).toEqual([{ level: 0, records: 4, by_outcome: { empty: 1, labelled: 2, quarantined: 1 }, candidates: 3, quarantined: 1 }]);
     expect(summary.s2).toEqual([{ level: 0, kept: 2, dropped: 1 }]);
-    expect(summary.postprocess).toEqual({ concepts: 7, merge_ops: 1, merged: 2, split_ops: 0, split_into: 0, validation_failed: 1 });
+    expect(summary.postprocess).toEqual({ concepts: 7, merge_ops: 1, merged: 2, split_ops: 0, split_into: 0, validation_failed: 1, dropped: 0, deferred: null, iterations: null });
     expect(summary.hierarchy).toEqual({ passed: true, placed: 6, orphaned: 1, dropped: 0, rejected: 0, placeholders: 0 });
     expect(summary.timings).toMatchObject({
       's1:level-0': { status: 'cached', duration_ms: 1200 },

@@ -28,6 +28,9 @@ export const FinalizeSummarySchema = z.object({
       split_ops: Count,
       split_into: Count.describe('Sense concepts created by splits'),
       validation_failed: Count.describe('Concepts kept with validation.passed = false'),
+      dropped: Count.describe('Concepts removed by post-processing (validation.drop_failed)'),
+      deferred: Count.describe('Ambiguous labels left unsplit'),
+      iterations: Count,
     })
     .nullable(),
   hierarchy: z
@@ -147,7 +150,10 @@ export async function readSummary(input: ReadSummaryInput): Promise<FinalizeSumm
       merged: mergeOps === null ? counter(pp.metrics, 'merged') : merged,
       split_ops: splitOps ?? counter(pp.metrics, 'split_ops', 'splits_made'),
       split_into: splitOps === null ? null : splitInto,
-      validation_failed: concepts === null ? counter(pp.metrics, 'validation_failed') : failed,
+      validation_failed: concepts === null ? counter(pp.metrics, 'validated_failed', 'validation_failed') : failed,
+      dropped: countOutputs(pp.metrics, 'dropped') ?? 0,
+      deferred: counter(pp.metrics, 'deferred'),
+      iterations: counter(pp.metrics, 'iterations'),
     };
   }
   const timings: FinalizeSummary['timings'] = {};
@@ -181,7 +187,7 @@ export function formatSummary(summary: FinalizeSummary, header: string): string 
   const pp = summary.postprocess;
   if (pp !== null) {
     lines.push(
-      `postprocess  ${show(pp.concepts)} concepts; merged ${show(pp.merged)} in ${show(pp.merge_ops)} ops; split ${show(pp.split_ops)} into ${show(pp.split_into)}; validation failed ${show(pp.validation_failed)} (kept, flagged)`,
+      `postprocess  ${show(pp.concepts)} concepts after ${show(pp.iterations)} iteration(s); merged ${show(pp.merged)} in ${show(pp.merge_ops)} ops; split ${show(pp.split_ops)} into ${show(pp.split_into)}, deferred ${show(pp.deferred)}; validation failed ${show(pp.validation_failed)} kept flagged, ${show(pp.dropped)} dropped`,
     );
   }
   const h = summary.hierarchy;
