@@ -124,6 +124,8 @@ export interface RunFinalizeTaskOptions {
   root?: string;
   /** Output folder relative to the root (default `artifacts/taxonomy`). */
   outDir?: string;
+  /** `slice.key=value` config overrides (the CLI's `-o`); they change the resolved config and so the run id. */
+  overrides?: string[];
 }
 
 export interface RunFinalizeTaskResult {
@@ -142,7 +144,7 @@ export interface RunFinalizeTaskResult {
 export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Promise<RunFinalizeTaskResult> {
   const root = options.root ?? findWorkspaceRoot();
   const outRel = options.outDir ?? ARTIFACT_DIRS.taxonomy;
-  const resolved = loadConfig({ root });
+  const resolved = loadConfig({ root, ...(options.overrides === undefined ? {} : { overrides: options.overrides }) });
   let state: { rows: FinalConcept[]; report: InvariantReport } | null = null;
 
   const metrics = await runPhaseTask({
@@ -152,6 +154,7 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
     slices: ['taxonomy'],
     outDir: outRel,
     root,
+    ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
       const hierarchyDir = join(root, ARTIFACT_DIRS.hierarchy);
       const files = await listJsonlFiles(hierarchyDir, 'concepts').catch((err: unknown) => {
