@@ -41,7 +41,7 @@ export function checkRules(concept: Concept, config: ValidationConfig): RuleResu
   const soft: string[] = [];
   if (concept.level === 0 && concept.parent !== null) hard.push('root_has_parent');
   if (concept.level > 0 && concept.parent === null) hard.push('missing_parent');
-  if (concept.parent !== null) {
+  if (concept.parent !== null && concept.level > 0) {
     if (isUnresolvedParentId(concept.parent)) soft.push(`unresolved_parent:${concept.parent}`);
     else {
       const m = /^L(\d):/u.exec(concept.parent);
