@@ -71,12 +71,12 @@ function takeMostSpecific(text: string, work: Work): string {
     note(work, 'path-most-specific', `"${arrow.slice(0, -1).join(' > ')}" dropped`);
     return arrow[arrow.length - 1]!;
   }
-  const dash = /^(.+?)\s+(?:--|[-–—])\s+(.+)$/u.exec(text.replace(/(?<=\w)--(?=\w)/gu, ' -- '));
+  if (/--/u.test(text)) return text.replace(/\s*--\s*/gu, ', ');
+  const dash = /^(.+?)\s+[-–—]\s+(.+)$/u.exec(text);
   if (dash && new RegExp(`\\b(?:${UNIT_WORDS}|university)\\b`, 'iu').test(dash[1]!)) {
     note(work, 'path-most-specific', `"${dash[1]}" dropped`);
     return dash[2]!;
   }
-  if (dash && /--/u.test(text)) return `${dash[1]}, ${dash[2]}`;
   if (dash) return `${dash[1]}-${dash[2]}`;
   return text;
 }
@@ -285,7 +285,7 @@ function extractUnit(text: string, institution: string | null, level: Level, wor
 }
 
 const TRIGGER =
-  /\b(?:including(?:,?\s*but\s+not\s+limited\s+to)?|include(?:s)?(?:,?\s*but\s+(?:are\s+)?not\s+limited\s+to)?|such\s+as|covers?|encompass(?:es)?|comprises?|consists?\s+of|consisting\s+of|areas?\s+(?:like|of)|ranging\s+from)\b\s*(?:the\s+following(?:\s+areas)?)?\s*:?/iu;
+  /\b(?:including(?:,?\s*but\s+not\s+limited\s+to)?|include(?:s)?(?:,?\s*but\s+(?:are\s+)?not\s+limited\s+to)?|such\s+(?:areas\s+)?as|covers?|encompass(?:es)?|comprises?|consists?\s+of|consisting\s+of|areas?\s+(?:like|of)|ranging\s+from)\b\s*(?:the\s+following(?:\s+areas)?)?\s*:?/iu;
 
 function isFurniture(line: string): boolean {
   const n = normalizeLabel(line);

@@ -21,7 +21,11 @@ export const NOUN_MODIFIERS: ReadonlySet<string> = new Set([
 export function looksAdjectival(word: string, includeNationalities = false): boolean {
   return word.length > 3 && ADJECTIVAL.test(word) && (includeNationalities || !KNOWN_NOUN_ENDINGS.has(word));
 }
-const KNOWN_NOUN_ENDINGS = new Set(['urban', 'german', 'italian', 'russian', 'korean', 'latin', 'persian', 'christian', 'ethic']);
+const KNOWN_NOUN_ENDINGS = new Set([
+  'urban', 'german', 'italian', 'russian', 'korean', 'latin', 'persian', 'christian', 'ethic', 'retrieval', 'signal', 'material',
+  'capital', 'potential', 'trial', 'hospital', 'survival', 'removal', 'approval', 'proposal', 'interval', 'portal', 'journal',
+  'animal', 'tutorial', 'arrival', 'rehearsal', 'renewal', 'disposal', 'festival', 'manual', 'terminal', 'crystal', 'fundamental',
+]);
 
 /** A light stemmer that folds plurals so "sciences" and "science" meet. */
 export function stemToken(token: string): string {

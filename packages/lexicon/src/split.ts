@@ -5,7 +5,7 @@ import { FIXED_NAMES } from './tables.ts';
 /** Heads that a leading modifier is shared with ("English Language and Literature"). */
 const CO_HEADS = new Set([
   'language', 'languages', 'literature', 'literatures', 'civilization', 'civilizations', 'culture', 'cultures', 'policy',
-  'management', 'administration', 'linguistics', 'engineering',
+  'management', 'administration', 'linguistics', 'engineering', 'studies', 'arts', 'design',
 ]);
 
 const PREPOSITION = /^(.+?)\s+(of|for|in|on|to)\s+(.+)$/iu;
@@ -93,12 +93,16 @@ export function splitFields(text: string): { parts: string[]; distributed: boole
   if (parts.length <= 1) return { parts, distributed: false };
   let distributed = false;
   const out = [...parts];
-  // Shared modifier: "Near Eastern Languages and Civilizations".
-  const first = parts[0]!.split(/\s+/u);
-  const rest = parts.slice(1);
-  if (first.length >= 2 && rest.every((p) => !p.includes(' ') && CO_HEADS.has(p.toLowerCase()))) {
-    const modifier = first.slice(0, -1).join(' ');
-    return { parts: [parts[0]!, ...rest.map((p) => `${modifier} ${p}`)], distributed: true };
+  // Shared modifier: a bare co-head borrows the modifier of the multi-word conjunct before it
+  // ("Near Eastern Languages and Civilizations", "Space Sciences & Engineering").
+  for (let i = 1; i < parts.length; i += 1) {
+    const part = parts[i]!;
+    const prev = parts[i - 1]!.split(/\s+/u);
+    const prevHead = (prev[prev.length - 1] ?? '').toLowerCase();
+    if (!part.includes(' ') && CO_HEADS.has(part.toLowerCase()) && prev.length >= 2 && (CO_HEADS.has(prevHead) || /^scien/u.test(prevHead))) {
+      out[i] = `${prev.slice(0, -1).join(' ')} ${part}`;
+      distributed = true;
+    }
   }
   // Shared head: each bare modifier borrows the head of the nearest following multi-word conjunct.
   const tail = prepositionalTail(parts[parts.length - 1]!);
@@ -107,7 +111,7 @@ export function splitFields(text: string): { parts: string[]; distributed: boole
   }
   let nextHead: string | null = null;
   for (let i = parts.length - 1; i >= 0; i -= 1) {
-    const part = parts[i]!;
+    const part = out[i]!;
     const head = headOf(part);
     if (i < parts.length - 1 && nextHead) {
       const combined = `${part} ${nextHead}`;
@@ -120,7 +124,7 @@ export function splitFields(text: string): { parts: string[]; distributed: boole
         continue;
       }
     }
-    if (head) nextHead = head;
+    if (head && !isModifierOnly(part)) nextHead = head;
   }
   return { parts: out, distributed };
 }

@@ -41,6 +41,7 @@ export function verifyLabel(input: { label: string; level: Level }): { pass: boo
   const anywhere = tokens.filter((t) => ORG_ANYWHERE_WORDS.has(t));
   if (anywhere.length > 0) reasons.push(`organisational word: ${anywhere.join(', ')}`);
   const last = tokens[tokens.length - 1] ?? '';
+  if (/^(?:the )?(?:school|college|schools|colleges) (?:of|for|on|in)\b/u.test(norm)) reasons.push(`organisational word: ${tokens[0] === 'the' ? tokens[1] : tokens[0]}`);
   if (anywhere.length === 0 && ORG_HEAD_WORDS.has(last)) reasons.push(`organisational head: ${last}`);
   const institutions = tokens.filter((t) => INSTITUTION_TOKENS.has(t) && !['tech', 'washington', 'brown', 'rice', 'uc', 'abu'].includes(t));
   if (institutions.length > 0) reasons.push(`institution or campus name: ${institutions.join(', ')}`);
