@@ -1,5 +1,6 @@
-import { collapseWhitespace, normalizeLabel, tokenize } from '@taxonomy/core';
-import { isKnownField, loadFieldLexicon, looksAdjectival } from './field-lexicon.ts';
+import { collapseWhitespace, tokenize } from '@taxonomy/core';
+import { normalize } from './normalize.ts';
+import { isKnownField, loadFieldLexicon, looksAdjectival, stemToken } from './field-lexicon.ts';
 import { splitFields } from './split.ts';
 import {
   ADJECTIVE_FIELDS,
@@ -23,7 +24,8 @@ const SUFFIX_HEAD = new RegExp(
   `^(.*?)[\\s,]+(?:${UNIT_WORDS}|labs|fund|clinic|group|programs|degree program|undergraduate studies|graduate studies|undergraduate program|graduate program)$`,
   'iu',
 );
-const NON_ACADEMIC = /\b(?:medical center|hospitals?|health system|clinics?|museum|library|libraries|press|fund|collection|rotc)$/iu;
+const MID_HEAD = /^(\S.*?)\s+(?:school|college|department|institute|center|centre|program)\s+(.+)$/iu;
+const NON_ACADEMIC = /\b(?:medical center|hospitals?|health system|clinics?|museum|library|libraries|press|fund|collection|rotc|garden|reserve|legacy|awards?|scholarships?|fellowships?|scholars|chairs|chiefs|health care system)$/iu;
 const INVERTED = new RegExp(`^(.+?),\\s*((?:[^,]*\\s)?)(?:${UNIT_WORDS})(?:\\s+(?:of|for|on|in))?$`, 'iu');
 const DEGREE = /^(?:bachelor|master|doctor|doctorate|associate)(?:'?s)?(?:\s+of\s+(?:arts|science|sciences|fine arts|philosophy))?\s+(?:of|in)\s+(.+)$/iu;
 const INSTITUTION_WORD = /\b(?:university|univeristy|universtiy|univesity|universiry|institute of technology|college)\b/iu;
@@ -42,10 +44,27 @@ function escapeRegex(text: string): string {
 }
 
 /** Words that name the owning institution: its own name's distinctive words plus the known short names. */
+const institutionCache = new Map<string, { words: Set<string>; pattern: RegExp | null }>();
+
+function institutionInfo(institution: string | null): { words: Set<string>; pattern: RegExp | null } {
+  const key = institution ?? '';
+  let info = institutionCache.get(key);
+  if (!info) {
+    info = { words: buildInstitutionWords(institution), pattern: institution ? new RegExp(`\\b${escapeRegex(institution)}\\b`, 'iu') : null };
+    if (institutionCache.size > 10_000) institutionCache.clear();
+    institutionCache.set(key, info);
+  }
+  return info;
+}
+
 function institutionWords(institution: string | null): Set<string> {
+  return institutionInfo(institution).words;
+}
+
+function buildInstitutionWords(institution: string | null): Set<string> {
   const words = new Set(INSTITUTION_TOKENS);
   if (institution) {
-    for (const tok of tokenize(normalizeLabel(institution))) {
+    for (const tok of tokenize(normalize(institution))) {
       if (!/^(?:university|univeristy|of|the|at|and|institute|technology|college|state|california|new|york)$/u.test(tok)) words.add(tok);
     }
   }
@@ -57,7 +76,7 @@ function stripInstitutionPrefix(text: string, institution: string | null, work: 
   const m = /^(.{3,90}?)\s+[-–—:|]\s+(.+)$/u.exec(text);
   if (!m) return text;
   const prefix = m[1]!;
-  const sameAsGiven = institution !== null && normalizeLabel(prefix) === normalizeLabel(institution);
+  const sameAsGiven = institution !== null && normalize(prefix) === normalize(institution);
   const looksInstitution = INSTITUTION_WORD.test(prefix) && (prefix === prefix.toUpperCase() || /^(?:the\s+)?univers/iu.test(prefix) || /\buniversity$/iu.test(prefix));
   if (!sameAsGiven && !looksInstitution) return text;
   note(work, 'strip-institution', `"${prefix} - " removed`);
@@ -98,7 +117,7 @@ function dropParentheticals(text: string, work: Work): string {
 
 function dropCampus(text: string, work: Work): string {
   const m = /^(.*?)(?:[\s-]+(?:in\s+)?)([A-Za-z]+(?:\s+[A-Za-z]+){0,2})$/u.exec(text);
-  if (m && m[1] && CAMPUS_PLACES.has(normalizeLabel(m[2]!))) {
+  if (m && m[1] && CAMPUS_PLACES.has(normalize(m[2]!))) {
     note(work, 'drop-campus', `"${m[2]}" removed`);
     return m[1].trim();
   }
@@ -114,21 +133,21 @@ function stripLeadingNames(text: string, instWords: Set<string>, work: Work, unk
   if (unknownToo) {
     // Drop the shortest run of leading proper names after which a field remains ("prince alwaleed bin talal islamic studies").
     for (let k = 1; k < words.length; k += 1) {
-      const head = words.slice(0, k).map((w) => normalizeLabel(w));
+      const head = words.slice(0, k).map((w) => normalize(w));
       if (head.every((h) => !vocabulary.has(h) || instWords.has(h) || AMBIGUOUS_BRANDS.has(h)) && isFieldLike(words.slice(k).join(' '))) {
         note(work, 'strip-names', `"${words.slice(0, k).join(' ')}" removed`);
         return { rest: words.slice(k).join(' '), brands: head.filter((h) => SCHOOL_BRANDS.has(h)) };
       }
     }
-    if (words.every((w) => !vocabulary.has(normalizeLabel(w)) || instWords.has(normalizeLabel(w)))) {
-      const brands = words.map((w) => normalizeLabel(w)).filter((h) => SCHOOL_BRANDS.has(h));
+    if (words.every((w) => !vocabulary.has(normalize(w)) || instWords.has(normalize(w)))) {
+      const brands = words.map((w) => normalize(w)).filter((h) => SCHOOL_BRANDS.has(h));
       note(work, 'strip-names', `"${words.join(' ')}" are names only`);
       return { rest: '', brands };
     }
   }
   while (words.length > 0) {
     const w = words[0]!;
-    const n = normalizeLabel(w);
+    const n = normalize(w);
     const isInitial = /^[A-Za-z]\.?$/u.test(w) || /^[A-Za-z]\.[A-Za-z]\.?$/u.test(w);
     const isName = instWords.has(n) || SCHOOL_BRANDS.has(n) || AMBIGUOUS_BRANDS.has(n) || isInitial || n === 'the';
     // An unknown word is a proper name only when what follows it is a field ("mahindra humanities").
@@ -143,7 +162,7 @@ function stripLeadingNames(text: string, instWords: Set<string>, work: Work, unk
 }
 
 function isFieldLike(text: string): boolean {
-  const n = normalizeLabel(text);
+  const n = normalize(text);
   return isKnownField(n) || ADJECTIVE_FIELDS.has(n);
 }
 
@@ -158,7 +177,7 @@ function stripQualifiers(text: string): string {
 }
 
 function isAdmin(text: string): boolean {
-  const n = normalizeLabel(text.replace(/^the\s+/iu, ''));
+  const n = normalize(text.replace(/^the\s+/iu, ''));
   return n.length === 0 || ADMIN_UNITS.has(n) || /^(?:graduate|honors|extension|continuing|summer|professional|undergraduate|general|student|academic)\s+(?:studies|education|programs?|services|affairs|sessions?|school|college|division)$/u.test(n);
 }
 
@@ -171,8 +190,8 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
     return null;
   }
   // Own institution inside the name ("University of Michigan School of Dentistry").
-  if (institution) {
-    const re = new RegExp(`\\b${escapeRegex(institution)}\\b`, 'iu');
+  const re = institutionInfo(institution).pattern;
+  if (institution && re) {
     if (re.test(text)) {
       text = text.replace(re, ' ').trim();
       note(work, 'strip-institution', `"${institution}" removed`);
@@ -203,6 +222,10 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
       if (of) {
         note(work, 'strip-unit-head', `"${text.slice(0, text.length - of[2]!.length).trim()}" removed`);
         text = of[2]!;
+      } else if (MID_HEAD.exec(text) && isFieldLike(splitFields(MID_HEAD.exec(text)![2]!).parts[0] ?? '')) {
+        const mid = MID_HEAD.exec(text)!;
+        note(work, 'strip-unit-head', `"${text.slice(0, text.length - mid[2]!.length).trim()}" removed`);
+        text = mid[2]!;
       } else {
         let suffix = SUFFIX_HEAD.exec(text);
         let hadSuffix = false;
@@ -235,7 +258,7 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
     note(work, 'admin-unit', `"${text}" carries no field`);
     return null;
   }
-  const adjective = ADJECTIVE_FIELDS.get(normalizeLabel(text));
+  const adjective = ADJECTIVE_FIELDS.get(normalize(text));
   if (adjective) {
     note(work, 'adjective-field', `"${text}" → ${adjective}`);
     return adjective;
@@ -243,12 +266,25 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
   return text;
 }
 
+/**
+ * A unit-level label made mostly of words no field name uses ("arthur ashe legacy", "mgh") is a
+ * proper name or an unexplained acronym, not a field.
+ */
+function looksLikeNames(normalized: string): boolean {
+  if (isKnownField(normalized)) return false;
+  const vocabulary = loadFieldLexicon().wideVocabulary;
+  const tokens = tokenize(normalized);
+  const unknown = tokens.filter((t) => t.length === 1 || (!vocabulary.has(stemToken(t)) && !/(?:ology|omy|ics|ery|copy|metry|osis|itis|iatry|ism)$/u.test(t)));
+  if (tokens.length === 1) return (/^[a-z]{2,3}$/u.test(normalized) || /^[^aeiou]{2,5}$/u.test(normalized)) && !vocabulary.has(normalized);
+  return unknown.length >= 2 && unknown.length / tokens.length > 0.6;
+}
+
 function makeLabel(label: string, aliases: readonly string[]): ExtractedLabel {
   const clean = collapseWhitespace(label.replace(/^[\s,;:.-]+|[\s,;:.-]+$/gu, '').replace(/\s*&\s*/gu, ' and '));
-  const normalized = normalizeLabel(clean.replace(/['’]s\b/gu, 's'));
+  const normalized = normalize(clean.replace(/['’]s\b/gu, 's'));
   const all = new Set<string>();
   for (const a of aliases) {
-    const n = normalizeLabel(a);
+    const n = normalize(a);
     if (n && n !== normalized) all.add(n);
   }
   return { label: clean, normalized, aliases: [...all].sort() };
@@ -259,11 +295,12 @@ function finishPart(part: string, level: Level, instWords: Set<string>): string 
   let p = stripQualifiers(part.replace(/^(?:and|or|other|e\.g\.|i\.e\.)\s+/iu, '').replace(/\s*(?:,?\s*etc\.?|and more|and others|and many others|…|\.\.\.)$/iu, ''));
   p = p.replace(/^(?:research\s+(?:in|on)|work\s+on|topics?\s+(?:in|on)|(?:the\s+)?entire\s+sub-?\s?fields?\s+of)\s+/iu, '');
   if (level >= 2 && p.split(/\s+/u).length >= 2 && PROSE_WORDS.test(p)) return null;
-  p = p.replace(/\s+(?:dnp|bsn|msn|mba|phd|md|mph|mpa|ms|ma|bs|ba|doctorate|degree|certificate|minor|major|residents?)$/iu, '');
+  p = p.replace(/\s+(?:dnp|bsn|msn|mba|phd|md|mph|mpa|ms|ma|bs|ba|doctorate|degree|certificate|minor|major|residents?|interdepartmental|idp)$/iu, '');
   p = p.replace(/^(?:accelerated|executive)\s+/iu, '');
-  const n = normalizeLabel(p);
+  const n = normalize(p);
   if (!n || GENERIC_WORDS.has(n) || CAMPUS_PLACES.has(n) || REGIONS.has(n)) return null;
   if (level <= 1 && !n.includes(' ') && /(?:al|ary|ous|ive|ed|ar|atric|iac|acic|edic)$/u.test(n) && !isKnownField(n) && !ADJECTIVE_FIELDS.has(n)) return null;
+  if (level <= 1 && looksLikeNames(normalize(p.replace(/['’]s\b/gu, 's')))) return null;
   const tokens = tokenize(n);
   if (tokens.every((t) => instWords.has(t))) return null;
   const adjective = level <= 1 ? ADJECTIVE_FIELDS.get(n) : undefined;
@@ -275,6 +312,8 @@ function extractUnit(text: string, institution: string | null, level: Level, wor
   let t = collapseWhitespace(text.replace(/^["'“]+|["'”]+$/gu, ''));
   t = stripInstitutionPrefix(t, institution, work);
   t = dropParentheticals(t, work);
+  // "chicana/o", "latina/o": one inclusive name, written as the classic field name.
+  t = t.replace(/\b(\w+)a\/o\b/gu, (_m, stem: string) => `${stem}o`);
   t = takeMostSpecific(t, work);
   const field = unitFieldPart(t, institution, work);
   if (field === null) return [];
@@ -288,7 +327,7 @@ const TRIGGER =
   /\b(?:including(?:,?\s*but\s+not\s+limited\s+to)?|include(?:s)?(?:,?\s*but\s+(?:are\s+)?not\s+limited\s+to)?|such\s+(?:areas\s+)?as|covers?|encompass(?:es)?|comprises?|consists?\s+of|consisting\s+of|areas?\s+(?:like|of)|ranging\s+from)\b\s*(?:the\s+following(?:\s+areas)?)?\s*:?/iu;
 
 function isFurniture(line: string): boolean {
-  const n = normalizeLabel(line);
+  const n = normalize(line);
   if (!n) return true;
   if (CFP_FURNITURE.includes(n)) return true;
   if (/^(?:call for papers|important dates|submission|camera ready|the following|we invite|we solicit|papers are invited)/u.test(n)) return true;

@@ -1,4 +1,5 @@
-import { normalizeLabel, tokenize } from '@taxonomy/core';
+import { tokenize } from '@taxonomy/core';
+import { normalize } from './normalize.ts';
 import { loadCip, type CipEntry } from './cip.ts';
 import { fieldKey, isKnownField, loadFieldLexicon, stemToken } from './field-lexicon.ts';
 import type { Level } from './types.ts';
@@ -40,7 +41,7 @@ export function fieldFamilies(label: string): Array<{ code: string; title: strin
   if (hit) return hit.map((f) => ({ ...f }));
   const lex = loadFieldLexicon();
   const scores = new Map<string, number>();
-  const pinned = PINNED[normalizeLabel(label)];
+  const pinned = PINNED[normalize(label)];
   if (pinned) scores.set(pinned, 1);
   for (const entry of lex.entriesByKey.get(key) ?? []) {
     const code = fold(entry.family);
@@ -87,14 +88,14 @@ function definitionOf(label: string): CipEntry | null {
 /** A short (≤20 words) sense gloss: the CIP definition when the label is a CIP title, else its place under the parent. */
 export function glossFor(input: { label: string; level: Level; parentLabel: string | null }): string {
   const entry = definitionOf(input.label);
-  const label = normalizeLabel(input.label);
+  const label = normalize(input.label);
   if (entry) {
     const body = entry.definition
       .replace(/^(?:A|Any)\s+(?:general\s+)?(?:program|instructional program)s?\s+(?:that|which)\s+(?:focuses|focus)\s+on\s+/iu, '')
       .replace(/\.\s.*$/u, '');
     return firstWords(`${label}: ${body}`, 20);
   }
-  if (input.parentLabel) return firstWords(`${label}: ${LEVEL_NOUN[input.level]} within ${normalizeLabel(input.parentLabel)}`, 20);
+  if (input.parentLabel) return firstWords(`${label}: ${LEVEL_NOUN[input.level]} within ${normalize(input.parentLabel)}`, 20);
   const family = fieldFamilies(input.label)[0];
   if (family) return firstWords(`${label}: ${LEVEL_NOUN[input.level]} in ${family.title.toLowerCase()}`, 20);
   return `${label}: ${LEVEL_NOUN[input.level]}`;
@@ -108,8 +109,8 @@ function familyOverlap(a: ReadonlyArray<{ code: string; score: number }>, b: Rea
 
 function sameInstitution(a: string | null, list: ReadonlyArray<string>): boolean {
   if (!a) return false;
-  const key = normalizeLabel(a).replace(/\buniveristy\b/gu, 'university');
-  return list.some((i) => normalizeLabel(i).replace(/\buniveristy\b/gu, 'university') === key);
+  const key = normalize(a).replace(/\buniveristy\b/gu, 'university');
+  return list.some((i) => normalize(i).replace(/\buniveristy\b/gu, 'university') === key);
 }
 
 /**
@@ -134,7 +135,7 @@ export function inferParent(input: {
     const contained = parentTokens.every((t) => childTokens.includes(t));
     if (contained) {
       score += parentTokens.join(' ') === childTokens.join(' ') ? 0.5 : 0.7;
-      reasons.push(`"${normalizeLabel(cand.label)}" is contained in the label`);
+      reasons.push(`"${normalize(cand.label)}" is contained in the label`);
     }
     const overlap = familyOverlap(childFamilies, fieldFamilies(cand.label));
     if (overlap > 0) {
@@ -171,9 +172,9 @@ export function entailLabel(input: {
 }): { pass: boolean; confidence: number; reason: string } {
   const verdict = verifyLabel({ label: input.label, level: input.level });
   if (!verdict.pass) return { pass: false, confidence: 0.9, reason: `label rules: ${verdict.reasons.join('; ')}` };
-  const label = normalizeLabel(input.label);
+  const label = normalize(input.label);
   const stemmed = fieldKey(input.label);
-  const texts = input.evidence.map((e) => normalizeLabel(e));
+  const texts = input.evidence.map((e) => normalize(e));
   const stemmedTexts = texts.map((t) => tokenize(t).map(stemToken).join(' '));
   const exact = texts.filter((t, i) => mentions(t, label) || mentions(stemmedTexts[i]!, stemmed)).length;
   const words = tokenize(stemmed).filter((t) => !STOP.has(t));
@@ -202,7 +203,7 @@ export function entailLabel(input: {
       stemmedTexts.some((t) => parentTokens.every((w) => mentions(t, w)));
     if (!related) {
       confidence -= 0.15;
-      reason += `; no link to parent "${normalizeLabel(input.parentLabel)}"`;
+      reason += `; no link to parent "${normalize(input.parentLabel)}"`;
     }
   }
   confidence = Math.max(0, Math.min(1, Math.round(confidence * 100) / 100));

@@ -1,4 +1,5 @@
-import { normalizeLabel, tokenize } from '@taxonomy/core';
+import { tokenize } from '@taxonomy/core';
+import { normalize } from './normalize.ts';
 import { cleanCipTitle, loadCip, type CipEntry } from './cip.ts';
 import { CURATED_FIELDS } from './tables.ts';
 
@@ -36,7 +37,7 @@ export function stemToken(token: string): string {
 
 /** Normalized, stem-folded comparison key of a label. */
 export function fieldKey(label: string): string {
-  return tokenize(normalizeLabel(label.replace(/['’]s\b/gu, 's'))).map(stemToken).join(' ');
+  return tokenize(normalize(label.replace(/['’]s\b/gu, 's'))).map(stemToken).join(' ');
 }
 
 export interface FieldLexicon {
@@ -44,6 +45,8 @@ export interface FieldLexicon {
   readonly known: ReadonlySet<string>;
   /** Every word that occurs in a field name: a word outside it in a unit name is a proper name. */
   readonly vocabulary: ReadonlySet<string>;
+  /** Every word of the CIP titles and definitions: words outside it are names or unexplained acronyms. */
+  readonly wideVocabulary: ReadonlySet<string>;
   /** Sorted normalized CIP series and program titles. */
   readonly titles: readonly string[];
   /** Stemmed token → family code → how specific the token is for that family (idf-like weight). */
@@ -57,7 +60,7 @@ const STOP = new Set(['and', 'of', 'the', 'in', 'for', 'on', 'to', 'with', 'a', 
 let cached: FieldLexicon | null = null;
 
 function addPart(known: Set<string>, part: string): void {
-  const norm = normalizeLabel(part);
+  const norm = normalize(part);
   if (!norm) return;
   const tokens = tokenize(norm);
   if (tokens.length === 1 && (looksAdjectival(tokens[0]!) || STOP.has(tokens[0]!))) return;
@@ -70,13 +73,15 @@ export function loadFieldLexicon(): FieldLexicon {
   const cip = loadCip();
   const known = new Set<string>();
   const vocabulary = new Set<string>();
+  const wideVocabulary = new Set<string>();
   const titles = new Set<string>();
   const familyDocs = new Map<string, Map<string, number>>();
   const entriesByKey = new Map<string, CipEntry[]>();
   for (const entry of cip.entries) {
     const clean = cleanCipTitle(entry.title);
     if (entry.kind !== 'family') titles.add(entry.normalized);
-    for (const tok of tokenize(normalizeLabel(clean))) vocabulary.add(tok);
+    for (const tok of tokenize(normalize(clean))) vocabulary.add(tok);
+    for (const tok of tokenize(normalize(`${entry.definition} ${clean}`))) wideVocabulary.add(stemToken(tok));
     if (entry.kind !== 'family' || entry.family === '14' || entry.family === '42' || entry.family === '54' || entry.family === '13') {
       addPart(known, clean);
       const key = fieldKey(clean);
@@ -105,7 +110,7 @@ export function loadFieldLexicon(): FieldLexicon {
   }
   for (const field of CURATED_FIELDS) {
     known.add(fieldKey(field));
-    for (const tok of tokenize(normalizeLabel(field))) vocabulary.add(tok);
+    for (const tok of tokenize(normalize(field))) vocabulary.add(tok);
   }
   // Token → family weights: share of the token's occurrences that fall in the family, damped by spread.
   const totals = new Map<string, number>();
@@ -121,15 +126,22 @@ export function loadFieldLexicon(): FieldLexicon {
     }
   }
   for (const tok of [...vocabulary]) vocabulary.add(stemToken(tok));
-  cached = { known, vocabulary, titles: [...titles].sort(), tokenFamilies, entriesByKey };
+  for (const tok of vocabulary) wideVocabulary.add(stemToken(tok));
+  cached = { known, vocabulary, wideVocabulary, titles: [...titles].sort(), tokenFamilies, entriesByKey };
   return cached;
 }
 
 /** True when the label names a field the lexicon knows (CIP title or part of one, or curated). */
 export function isKnownField(label: string): boolean {
+  const hit = knownCache.get(label);
+  if (hit !== undefined) return hit;
   const key = fieldKey(label);
-  return key.length > 0 && loadFieldLexicon().known.has(key);
+  const known = key.length > 0 && loadFieldLexicon().known.has(key);
+  if (knownCache.size > 200_000) knownCache.clear();
+  knownCache.set(label, known);
+  return known;
 }
+const knownCache = new Map<string, boolean>();
 
 /** Normalized CIP series and program titles: the authoritative vocabulary for validation evidence. */
 export function authoritativeTitles(): ReadonlyArray<string> {

@@ -1,4 +1,5 @@
-import { normalizeLabel, tokenize } from '@taxonomy/core';
+import { tokenize } from '@taxonomy/core';
+import { normalize } from './normalize.ts';
 import { isKnownField, looksAdjectival, NOUN_MODIFIERS } from './field-lexicon.ts';
 import { FIXED_NAMES } from './tables.ts';
 
@@ -21,13 +22,17 @@ export function splitConjuncts(text: string): string[] {
     .filter((p) => p.length > 0);
 }
 
-const MASKED = [...FIXED_NAMES].filter((n) => n.includes(' and ')).sort((a, b) => b.length - a.length);
+/** Fixed names containing "and", as patterns that also match "&" and any spacing, longest first. */
+const MASKED: readonly RegExp[] = [...FIXED_NAMES]
+  .filter((n) => n.includes(' and '))
+  .sort((a, b) => b.length - a.length)
+  .map((name) => new RegExp(`\\b${name.replace(/ and /gu, '\\s*(?:and|&)\\s*').replace(/ /gu, '\\s+')}\\b`, 'giu'));
 
 /** Protects fixed names inside a longer text ("Otolaryngology / Head & Neck Surgery") from splitting. */
 function maskFixedNames(text: string): string {
+  if (!/\band\b|&/iu.test(text)) return text;
   let out = text;
-  for (const name of MASKED) {
-    const re = new RegExp(`\\b${name.replace(/ and /gu, '\\s*(?:and|&)\\s*').replace(/ /gu, '\\s+')}\\b`, 'giu');
+  for (const re of MASKED) {
     out = out.replace(re, (m) => m.replace(/\s*(?:&|\band\b)\s*/giu, '\u2063and\u2063').replace(/\s+/gu, '\u2063'));
   }
   return out;
@@ -46,7 +51,7 @@ function isStandalone(part: string): boolean {
 }
 
 function isModifierOnly(part: string): boolean {
-  const norm = normalizeLabel(part);
+  const norm = normalize(part);
   const tokens = tokenize(norm);
   const last = tokens[tokens.length - 1];
   if (!last) return false;
@@ -79,7 +84,7 @@ function prepositionalTail(part: string): string | null {
  * and Literature" → english language, english literature) only where the bare conjunct is no field.
  */
 export function splitFields(text: string): { parts: string[]; distributed: boolean } {
-  const norm = normalizeLabel(text.replace(/\s*&\s*/gu, ' and '));
+  const norm = normalize(text.replace(/\s*&\s*/gu, ' and '));
   if (FIXED_NAMES.has(norm)) return { parts: [text], distributed: false };
   // "History of Science & Medicine" → history of science, history of medicine.
   const prep = PREPOSITION.exec(text);
@@ -115,9 +120,9 @@ export function splitFields(text: string): { parts: string[]; distributed: boole
     const head = headOf(part);
     if (i < parts.length - 1 && nextHead) {
       const combined = `${part} ${nextHead}`;
-      const regional = nextHead.toLowerCase() === 'studies' && looksAdjectival(normalizeLabel(part).split(' ').pop() ?? '', true);
+      const regional = nextHead.toLowerCase() === 'studies' && looksAdjectival(normalize(part).split(' ').pop() ?? '', true);
       const singleWord = !part.trim().includes(' ');
-      const modifierNoun = NOUN_MODIFIERS.has(normalizeLabel(part)) && isKnownField(combined);
+      const modifierNoun = NOUN_MODIFIERS.has(normalize(part)) && isKnownField(combined);
       if (regional || modifierNoun || (!isStandalone(part) && (isModifierOnly(part) || (singleWord && isKnownField(combined))))) {
         out[i] = combined;
         distributed = true;

@@ -1,4 +1,5 @@
-import { normalizeLabel, tokenize } from '@taxonomy/core';
+import { tokenize } from '@taxonomy/core';
+import { normalize } from './normalize.ts';
 import {
   AMBIGUOUS_BRANDS,
   CFP_FURNITURE,
@@ -23,13 +24,13 @@ function COMMON_WORDS_FROM_NAMES(): Set<string> {
   return new Set(['family', 'foundation', 'silver', 'crown', 'may', 'trinity', 'foster', 'chan', 'ford', 'booth', 'fielding', 'johnson', 'nicholas', 'harris', 'evans', 'ross', 'anderson', 'stern', 'ann', 'john', 'david', 'michael', 'robert', 'daniel', 'henry', 'stephen', 'gerald', 'kenneth', 'leonard', 'ben', 'herb', 'stuart', 'rory', 'jeb', 'leigh', 'fu', 'nef', 'whiting', 'pratt', 'heinz']);
 }
 
-const FURNITURE = new Set(CFP_FURNITURE.map((f) => normalizeLabel(f)));
+const FURNITURE = new Set(CFP_FURNITURE.map((f) => normalize(f)));
 
 /** Decides whether a label can stand as a field, department, area or topic; every failure has a reason. */
 export function verifyLabel(input: { label: string; level: Level }): { pass: boolean; reasons: string[] } {
   const reasons: string[] = [];
   const raw = input.label.trim();
-  const norm = normalizeLabel(raw.replace(/['’]s\b/gu, 's'));
+  const norm = normalize(raw.replace(/['’]s\b/gu, 's'));
   const tokens = tokenize(norm);
   if (norm.length < 2) return { pass: false, reasons: ['too short: fewer than 2 characters'] };
   if (norm.length > 64) reasons.push(`too long: ${norm.length} characters (max 64)`);
