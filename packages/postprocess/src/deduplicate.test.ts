@@ -52,6 +52,7 @@ describe('deduplicate', () => {
 
   it.each([
     ['more institutions wins', ['data sciences', ['a', 'b', 'c']], ['data science', ['d']], 'data sciences'],
+    ['then a spelled-out label over a bare acronym', ['hpc', ['a', 'b']], ['high performance computing', ['c', 'd']], 'high performance computing'],
     ['then the shorter label', ['neurosciences', ['a', 'b']], ['neuroscience', ['c', 'd']], 'neuroscience'],
     ['then the lexical order', ['theatre', ['a', 'b']], ['theater', ['c', 'd']], 'theater'],
   ] as const)('canonical choice: %s', (_name, [la, ia], [lb, ib], winner) => {

@@ -29,10 +29,16 @@ export interface DeduplicateResult {
   stats: DeduplicateStats;
 }
 
-/** Canonical order: more institutions, then the shorter label, then lexical label, then id. */
+/** A label that is one short word (`ece`, `hpc`): on equal support it yields to a spelled-out label. */
+function isBareAcronym(label: string): boolean {
+  return /^[a-z]{2,5}$/u.test(label);
+}
+
+/** Canonical order: more institutions, then a spelled-out label over a bare acronym, then the shorter label, then lexical label, then id. */
 export function compareCanonical(a: Concept, b: Concept): number {
   return (
     b.support.institutions - a.support.institutions ||
+    Number(isBareAcronym(a.label)) - Number(isBareAcronym(b.label)) ||
     a.label.length - b.label.length ||
     (a.label < b.label ? -1 : a.label > b.label ? 1 : 0) ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)

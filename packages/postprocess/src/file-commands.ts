@@ -45,7 +45,7 @@ async function runFileStep(step: Step, options: FileCommandOptions): Promise<Fil
   const lexicon = loadLexiconView();
   const needsCorpus = step !== 'deduplicate';
   const evidence = needsCorpus ? await loadEvidence(join(root, 'artifacts'), lexicon.titles, onBad) : null;
-  const client: LlmClient | null = needsCorpus ? createLlmClient({ config: config.llm, root, log, phase: 'postprocess' }) : null;
+  const client: LlmClient | null = needsCorpus ? await createLlmClient({ config: config.llm, root, log, phase: 'postprocess' }) : null;
   try {
     const result = await postprocessConcepts(loaded.concepts, {
       config: config.postprocess,

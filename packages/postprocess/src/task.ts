@@ -39,7 +39,7 @@ export async function runPostprocessTask(options: RunPostprocessTaskOptions = {}
       const evidence = await loadEvidence(artifactsDir, lexicon.titles, quarantine.addBadLine, root);
       counters.set('evidence_records', evidence.records);
       if (evidence.records === 0) log.warn({ artifactsDir }, 'no S0 records found: record evidence is unknown for every level');
-      const client = createLlmClient({ config: config.llm, root, log, phase: 'postprocess' });
+      const client = await createLlmClient({ config: config.llm, root, log, phase: 'postprocess' });
       let result: PostprocessResult;
       try {
         result = await postprocessConcepts(loaded.concepts, {
