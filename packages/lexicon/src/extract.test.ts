@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { extractLabels } from './extract.ts';
+
+const labelsOf = (text: string, institution: string | null, level: 0 | 1 | 2 | 3) =>
+  extractLabels({ text, institution, level }).labels.map((l) => l.normalized);
+
+describe('extractLabels — level 0 units (corpus/units)', () => {
+  it.each([
+    // institution prefix, brands and donors
+    ['UNIVERSITY OF PENNSYLVANIA', 'UNIVERSITY OF PENNSYLVANIA - the Wharton School', ['business']],
+    ['UNIVERSITY OF PENNSYLVANIA', 'UNIVERSITY OF PENNSYLVANIA - Perelman School of Medicine', ['medicine']],
+    ['UNIVERSITY OF PENNSYLVANIA', 'UNIVERSITY OF PENNSYLVANIA - Annenberg School for Communication', ['communication']],
+    ['UNIVERSITY OF PENNSYLVANIA', 'UNIVERSITY OF PENNSYLVANIA - Penn Carey Law', ['law']],
+    ['UNIVERSITY OF PENNSYLVANIA', 'UNIVERSITY OF PENNSYLVANIA - Stuart Weitzman School of Design', ['design']],
+    ['UNIVERSITY OF CALIFORNIA, LOS ANGELES', 'UNIVERSITY OF CALIFORNIA, LOS ANGELES - David Geffen School of Medicine', ['medicine']],
+    ['UNIVERSITY OF MICHIGAN', 'UNIVERSITY OF MICHIGAN - Gerald R. Ford School of Public Policy', ['public policy']],
+    ['UNIVERSITY OF MICHIGAN', 'UNIVERSITY OF MICHIGAN - Stephen M. Ross School of Business', ['business']],
+    ['MASSACHUSETTS INSTITUTE OF TECHNOLOGY', 'MASSACHUSETTS INSTITUTE OF TECHNOLOGY - Sloan School of Management', ['management']],
+    ['MASSACHUSETTS INSTITUTE OF TECHNOLOGY', 'MASSACHUSETTS INSTITUTE OF TECHNOLOGY - Mit Schwarzman College of Computing', ['computing']],
+    ['HARVARD UNIVERSITY', 'HARVARD UNIVERSITY - Harvard Kennedy School', ['public policy']],
+    ['HARVARD UNIVERSITY', 'HARVARD UNIVERSITY - Harvard Medical School', ['medicine']],
+    ['HARVARD UNIVERSITY', 'HARVARD UNIVERSITY - Harvard T.h. Chan School of Public Health', ['public health']],
+    ['JOHNS HOPKINS UNIVERSITY', 'JOHNS HOPKINS UNIVERSITY - Peabody Conservatory', ['music']],
+    ['CORNELL UNIVERSITY', 'CORNELL UNIVERSITY - Cornell Jeb E. Brooks School of Public Policy', ['public policy']],
+    ['CORNELL UNIVERSITY', 'CORNELL UNIVERSITY - Weill Cornell Medicine-qatar', ['medicine']],
+    ['CORNELL UNIVERSITY', 'CORNELL UNIVERSITY - Weill Cornell Medical College (new York City)', ['medicine']],
+    // misspelt institution
+    ['DUKE UNIVERISTY', 'DUKE UNIVERISTY - Duke University School of Nursing', ['nursing']],
+    ['DUKE UNIVERISTY', 'DUKE UNIVERISTY - Duke-nus Medical School', ['medicine']],
+    ['DUKE UNIVERISTY', 'DUKE UNIVERISTY - Fuqua School of Business', ['business']],
+    ['UNIVERSITY OF MICHIGAN', 'UNIVERSITY OF MICHIGAN - University of Michigan School of Dentistry', ['dentistry']],
+    // administrative and campus units
+    ['UNIVERSITY OF CALIFORNIA, LOS ANGELES', 'UNIVERSITY OF CALIFORNIA, LOS ANGELES - the College', []],
+    ['NORTHWESTERN UNIVERSITY', 'NORTHWESTERN UNIVERSITY - the Graduate School', []],
+    ['NORTHWESTERN UNIVERSITY', 'NORTHWESTERN UNIVERSITY - School of Professional Studies', []],
+    ['NORTHWESTERN UNIVERSITY', 'NORTHWESTERN UNIVERSITY - Northwestern in Qatar', []],
+    ['UNIVERSITY OF ILLINOIS URBANA-CHAMPAIGN', 'UNIVERSITY OF ILLINOIS URBANA-CHAMPAIGN - Division of General Studies', []],
+    ['UNIVERSITY OF ILLINOIS URBANA-CHAMPAIGN', 'UNIVERSITY OF ILLINOIS URBANA-CHAMPAIGN - Graduate College', []],
+    ['HARVARD UNIVERSITY', 'HARVARD UNIVERSITY - Harvard Extension School', []],
+    ['NEW YORK UNIVERSITY', 'NEW YORK UNIVERSITY - Nyu Shanghai', []],
+    ['CORNELL UNIVERSITY', 'CORNELL UNIVERSITY - Cornell Tech', []],
+    ['DUKE UNIVERISTY', 'DUKE UNIVERISTY - Duke Kunshan University', []],
+    ['CORNELL UNIVERSITY', 'CORNELL UNIVERSITY - School of Continuing Education and Summer Sessions', []],
+    // inverted forms
+    ['UNIVERSITY OF CHICAGO', 'UNIVERSITY OF CHICAGO - Physics, Department of', ['physics']],
+    ['UNIVERSITY OF CHICAGO', 'UNIVERSITY OF CHICAGO - Immunology, Committee on', ['immunology']],
+    ['UNIVERSITY OF CHICAGO', 'UNIVERSITY OF CHICAGO - Medicine, Pritzker School of', ['medicine']],
+    ['UNIVERSITY OF CHICAGO', 'UNIVERSITY OF CHICAGO - Business, Chicago Booth School of', ['business']],
+    ['UNIVERSITY OF CHICAGO', 'UNIVERSITY OF CHICAGO - Economics, Kenneth C. Griffin Department of', ['economics']],
+    ['UNIVERSITY OF CHICAGO', 'UNIVERSITY OF CHICAGO - Social Thought, John U. Nef Committee on', ['social thought']],
+    ['YALE UNIVERSITY', 'YALE UNIVERSITY - Neuroscience, Interdepartmental Program', ['neuroscience']],
+    // degree wrappers, qualifiers, parentheticals
+    ['CORNELL UNIVERSITY', 'CORNELL UNIVERSITY - Master of Public Administration (mpa)', ['public administration']],
+    ['CORNELL UNIVERSITY', 'CORNELL UNIVERSITY - School of Industrial and Labor Relations (ilr)', ['industrial relations', 'labor relations']],
+    ['JOHNS HOPKINS UNIVERSITY', 'JOHNS HOPKINS UNIVERSITY - Advanced International Studies', ['international studies']],
+    ['UNIVERSITY OF PENNSYLVANIA', 'UNIVERSITY OF PENNSYLVANIA - Graduate School of Education', ['education']],
+    // conjunctions
+    ['PRINCETON UNIVERSITY', 'PRINCETON UNIVERSITY - Department of Electrical and Computer Engineering', ['electrical engineering', 'computer engineering']],
+    ['PRINCETON UNIVERSITY', 'PRINCETON UNIVERSITY - Department of Mechanical and Aerospace Engineering', ['mechanical engineering', 'aerospace engineering']],
+    ['CALIFORNIA INSTITUTE OF TECHNOLOGY', 'CALIFORNIA INSTITUTE OF TECHNOLOGY - Division of Physics, Mathematics and Astronomy', ['physics', 'mathematics', 'astronomy']],
+    ['CALIFORNIA INSTITUTE OF TECHNOLOGY', 'CALIFORNIA INSTITUTE OF TECHNOLOGY - Division of Chemistry and Chemical Engineering', ['chemistry', 'chemical engineering']],
+    ['YALE UNIVERSITY', 'YALE UNIVERSITY - Earth & Planetary Sciences', ['earth sciences', 'planetary sciences']],
+    ['YALE UNIVERSITY', 'YALE UNIVERSITY - English Language & Literature', ['english language', 'english literature']],
+    ['YALE UNIVERSITY', 'YALE UNIVERSITY - History of Science & Medicine', ['history of science', 'history of medicine']],
+    ['YALE UNIVERSITY', "YALE UNIVERSITY - Women's, Gender, & Sexuality Studies", ['womens studies', 'gender studies', 'sexuality studies']],
+    ['YALE UNIVERSITY', 'YALE UNIVERSITY - European & Russian Studies', ['european studies', 'russian studies']],
+    ['UNIVERSITY OF CHICAGO', 'UNIVERSITY OF CHICAGO - Genetics, Genomics, and Systems Biology, Committee on', ['genetics', 'genomics', 'systems biology']],
+    ['PRINCETON UNIVERSITY', 'PRINCETON UNIVERSITY - Department of Operations Research and Financial Engineering', ['operations research and financial engineering']],
+    ['UNIVERSITY OF PENNSYLVANIA', 'UNIVERSITY OF PENNSYLVANIA - School of Arts & Sciences', ['arts and sciences']],
+    ['UNIVERSITY OF ILLINOIS URBANA-CHAMPAIGN', 'UNIVERSITY OF ILLINOIS URBANA-CHAMPAIGN - College of Fine & Applied Arts', ['fine arts', 'applied arts']],
+    ['UNIVERSITY OF MICHIGAN', 'UNIVERSITY OF MICHIGAN - Climate and Space Sciences & Engineering', ['climate sciences', 'space sciences', 'space engineering']],
+    ['UNIVERSITY OF CHICAGO', 'UNIVERSITY OF CHICAGO - Quantitative Research Methods in Social, Behavioral, and Health Sciences', ['quantitative research methods']],
+  ])('%s: %s', (institution, text, expected) => {
+    expect(labelsOf(text, institution, 0)).toEqual(expected);
+  });
+});
+
+describe('extractLabels — level 1 departments (corpus/departments)', () => {
+  it.each([
+    ['new york university', 'department of radiology', ['radiology']],
+    ['northwestern university', 'department of electrical and computer engineering', ['electrical engineering', 'computer engineering']],
+    ['johns hopkins university', 'center for africana studies', ['africana studies']],
+    ['cornell university', 'civil engineering and engineering mechanics department', ['civil engineering', 'engineering mechanics']],
+    ['stanford university', 'strategy department', ['strategy']],
+    ['stanford university', 'earth systems program', ['earth systems']],
+    ['university of chicago', 'anesthesia and critical care, department of', ['anesthesia', 'critical care']],
+    ['harvard university', 'mahindra humanities center', ['humanities']],
+    ['harvard university', 'minda de gunzburg center for european studies', ['european studies']],
+    ['cornell university', 'sage school of philosophy', ['philosophy']],
+    ['harvard university', 'prince alwaleed bin talal islamic studies program', ['islamic studies']],
+    ['columbia university', 'department of otolaryngology -- head & neck surgery', ['otolaryngology', 'head and neck surgery']],
+    ['stanford university', 'division of foot and ankle surgery', ['foot surgery', 'ankle surgery']],
+    ['harvard university', 'history and sociology of science', ['history of science', 'sociology of science']],
+    ['university of washington', 'computer science and engineering', ['computer science', 'computer engineering']],
+    ['university of washington', 'quantum science & engineering', ['quantum science', 'quantum engineering']],
+    ['university of california, los angeles', 'world arts and cultures/dance', ['world arts', 'world cultures', 'dance']],
+    ['university of california, los angeles', 'cesar e. chavez department of chicana/o and central american studies', ['chicano studies', 'central american studies']],
+    ['stanford university', 'maternal - fetal medicine', ['maternal fetal medicine']],
+    ['cornell university', 'ilr school statistics and data science', ['statistics', 'data science']],
+    ['stanford university', 'data science undergraduate studies', ['data science']],
+    ['stanford university', 'occupational therapy doctorate', ['occupational therapy']],
+    ['stanford university', 'navy rotc', []],
+    ['harvard university', 'harvard china fund', []],
+    ['new york university', 'nyu langone medical center', []],
+    ['harvard university', 'herbie hancock institute', []],
+    ['cornell university', 'cornell graduate school', []],
+    ['harvard university', 'arthur ashe legacy', []],
+    ['harvard university', 'harvard kennedy school', ['public policy']],
+    ['university of washington', 'school of oceanography (ocean)', ['oceanography']],
+  ])('%s: %s', (institution, text, expected) => {
+    expect(labelsOf(text, institution, 1)).toEqual(expected);
+  });
+});
+
+describe('extractLabels — levels 2 and 3 (corpus/pages)', () => {
+  it.each([
+    [3, 'Information Retrieval and Text Mining', ['information retrieval', 'text mining']],
+    [3, 'Phonology, Morphology, and Word Segmentation', ['phonology', 'morphology', 'word segmentation']],
+    [3, 'General machine learning (supervised, unsupervised, online, active, etc.)', ['machine learning', 'supervised learning', 'unsupervised learning', 'online learning', 'active learning']],
+    [3, 'Applications (e.g., speech processing, computational biology, computer vision, NLP)', ['speech processing', 'computational biology', 'computer vision', 'nlp']],
+    [3, 'Learning Theory (bandits, game theory, statistical learning theory, etc.)', ['learning theory', 'bandits', 'game theory', 'statistical learning theory']],
+    [3, 'societal considerations including fairness, safety, privacy', ['societal considerations', 'fairness', 'safety', 'privacy']],
+    [3, 'Distributed and parallel databases', ['distributed databases', 'parallel databases']],
+    [3, 'ICML 2020 Call for Papers', []],
+    [3, 'Topics of interest include (but are not limited to):', []],
+    [3, '## Submission Topics', []],
+    [3, 'Call For Papers 2026', []],
+    [2, 'Information, System, and Network Science', ['information science', 'system science', 'network science']],
+    [2, 'Concurrency and Distributed Computing', ['concurrency', 'distributed computing']],
+    [2, 'Research areas include: machine learning, motion planning for robotics, computer vision, and automated theorem proving.', ['machine learning', 'motion planning for robotics', 'computer vision', 'automated theorem proving']],
+    [2, 'Department Research Areas', []],
+    [2, 'Area I: Information Systems (InfoSys)', ['information systems', 'infosys']],
+  ] as const)('L%i %s', (level, text, expected) => {
+    expect(labelsOf(text, null, level)).toEqual(expected);
+  });
+
+  it('splits a multi-line list block into one label per item and skips the furniture', () => {
+    const block = ['Call For Papers', 'Relevant topics for the conference include, but are not limited to, the following areas:', 'Dialogue and Interactive Systems', 'Question Answering', '[stored excerpt ends here]'].join('\n');
+    expect(labelsOf(block, 'ACL', 3)).toEqual(['dialogue', 'interactive systems', 'question answering']);
+  });
+});
+
+describe('extractLabels — trace and label shape', () => {
+  it('records the institution prefix it stripped and keeps a parenthesised acronym as an alias', () => {
+    const trace = extractLabels({ text: 'CORNELL UNIVERSITY - Master of Public Administration (mpa)', institution: 'CORNELL UNIVERSITY', level: 0 });
+    expect(trace.steps[0]).toEqual({ step: 'strip-institution', detail: '"CORNELL UNIVERSITY - " removed' });
+    expect(trace.labels).toEqual([{ label: 'Public Administration', normalized: 'public administration', aliases: ['mpa'] }]);
+  });
+
+  it('keeps the label readable as named and writes "&" as "and"', () => {
+    const [label] = extractLabels({ text: 'YALE UNIVERSITY - Statistics & Data Science', institution: 'YALE UNIVERSITY', level: 0 }).labels;
+    expect(label).toEqual({ label: 'Statistics', normalized: 'statistics', aliases: [] });
+    const all = extractLabels({ text: 'UNIVERSITY OF WASHINGTON - College of Arts & Sciences', institution: 'UNIVERSITY OF WASHINGTON', level: 0 }).labels;
+    expect(all.map((l) => l.label)).toEqual(['Arts and Sciences']);
+  });
+
+  it('leaves no institution, donor, campus or unit word in any label of the whole L0/L1 sample', () => {
+    const root = new URL('../../../corpus/', import.meta.url);
+    const units = readFileSync(new URL('units/source_records.jsonl', root), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; provenance: { institution: string } });
+    const departments = readFileSync(new URL('departments/institutions_departments.txt', root), 'utf8').trim().split('\n').map((l) => l.split('||') as [string, string]);
+    const labels = [
+      ...units.flatMap((u) => labelsOf(u.text, u.provenance.institution, 0)),
+      ...departments.flatMap(([institution, text]) => labelsOf(text, institution, 1)),
+    ];
+    const forbidden = /\b(?:school|college|department|university|univeristy|harvard|yale|stanford|duke|cornell|penn|nyu|mit|wharton|perelman|geffen|weill|pritzker|fuqua|haas|booth|kellogg|shanghai|qatar|kunshan)\b/u;
+    expect(labels.length).toBeGreaterThan(2000);
+    expect(labels.filter((l) => forbidden.test(l))).toEqual([]);
+  });
+});

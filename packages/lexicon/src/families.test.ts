@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { entailLabel, fieldFamilies, glossFor, inferParent } from './families.ts';
+import { authoritativeTitles, isKnownField } from './field-lexicon.ts';
+import { loadCip } from './cip.ts';
+
+describe('CIP 2020 data', () => {
+  it('holds 50 families, 473 series and 2,324 programs', () => {
+    const cip = loadCip();
+    const kinds = { family: 0, series: 0, program: 0 };
+    for (const e of cip.entries) kinds[e.kind] += 1;
+    expect(kinds).toEqual({ family: 50, series: 473, program: 2324 });
+  });
+
+  it('lists normalized series and program titles without the trailing period or ", General"', () => {
+    const titles = authoritativeTitles();
+    expect(titles).toContain('geology earth science');
+    expect(titles).toContain('agriculture');
+    expect(titles.every((t) => t === t.toLowerCase() && !t.endsWith('.'))).toBe(true);
+  });
+});
+
+describe('isKnownField', () => {
+  it.each([
+    ['geology', true],
+    ['Physics', true],
+    ['computer engineering', true],
+    ['genomics', true],
+    ['humanities', true],
+    ['haas', false],
+    ['electrical', false],
+    ['cell', false],
+  ])('%s → %s', (label, known) => {
+    expect(isKnownField(label)).toBe(known);
+  });
+});
+
+describe('fieldFamilies', () => {
+  it.each([
+    ['medicine', '51'],
+    ['molecular biology', '26'],
+    ['computer engineering', '14'],
+    ['law', '22'],
+    ['machine learning', '11'],
+    ['statistics', '27'],
+  ])('%s belongs first to CIP family %s', (label, code) => {
+    expect(fieldFamilies(label)[0]?.code).toBe(code);
+  });
+
+  it('scores best first and names the family', () => {
+    const families = fieldFamilies('computer engineering');
+    expect(families[0]).toEqual({ code: '14', title: 'ENGINEERING', score: 0.9 });
+    expect(families.map((f) => f.score)).toEqual([...families.map((f) => f.score)].sort((a, b) => b - a));
+  });
+});
+
+describe('inferParent', () => {
+  const candidates = [
+    { id: 'L0:biology', label: 'biology', institutions: ['YALE UNIVERSITY'] },
+    { id: 'L0:medicine', label: 'medicine', institutions: ['YALE UNIVERSITY'] },
+    { id: 'L0:law', label: 'law', institutions: ['HARVARD UNIVERSITY'] },
+    { id: 'L0:engineering', label: 'engineering', institutions: ['DUKE UNIVERISTY'] },
+  ];
+  it.each([
+    ['molecular biology', 'L0:biology'],
+    ['surgery', 'L0:medicine'],
+    ['pediatrics', 'L0:medicine'],
+    ['electrical engineering', 'L0:engineering'],
+    ['business law', 'L0:law'],
+  ])('%s → %s', (label, id) => {
+    expect(inferParent({ label, level: 1, institution: 'YALE UNIVERSITY', candidates })?.id).toBe(id);
+  });
+
+  it('returns null when no candidate is plausible, and at level 0', () => {
+    expect(inferParent({ label: 'dance', level: 1, institution: null, candidates: candidates.slice(2, 3) })).toBeNull();
+    expect(inferParent({ label: 'molecular biology', level: 0, institution: null, candidates })).toBeNull();
+  });
+});
+
+describe('glossFor', () => {
+  it('uses the CIP definition for a CIP title, within 20 words', () => {
+    const gloss = glossFor({ label: 'geology', level: 0, parentLabel: null });
+    expect(gloss.startsWith('geology: the scientific study of the earth')).toBe(true);
+    expect(gloss.split(' ').length).toBeLessThanOrEqual(20);
+  });
+
+  it('places a label that is no CIP title under its parent', () => {
+    expect(glossFor({ label: 'systems', level: 2, parentLabel: 'Computer Science' })).toBe('systems: research area within computer science');
+  });
+});
+
+describe('entailLabel', () => {
+  it.each([
+    ['robotics', 1, 'engineering', ['UNIVERSITY OF MICHIGAN - Robotics'], true],
+    ['public health', 0, null, ['JOHNS HOPKINS UNIVERSITY - Public Health', 'YALE UNIVERSITY - Public Health'], true],
+    ['wharton', 0, null, ['UNIVERSITY OF PENNSYLVANIA - the Wharton School'], false],
+    ['cosmetology', 0, null, ['UNIVERSITY OF CHICAGO - Physics, Department of'], false],
+  ] as const)('%s at L%i under %s → %s', (label, level, parentLabel, evidence, pass) => {
+    const verdict = entailLabel({ label, level, parentLabel, evidence });
+    expect(verdict.pass).toBe(pass);
+    expect(verdict.confidence).toBeGreaterThanOrEqual(0);
+    expect(verdict.confidence).toBeLessThanOrEqual(1);
+    expect(verdict.reason.length).toBeGreaterThan(0);
+  });
+});
