@@ -138,6 +138,8 @@ describe('tokensAligned', () => {
     [['molecular', 'biology'], ['molecular', 'biophysic'], false],
     [['mechanical', 'engineering'], ['mechanical', 'engineering', 'material', 'science'], false],
     [['computer', 'vision'], ['computer', 'graphic'], false],
+    [['gynecology', 'oncology'], ['gynecologic', 'oncology'], true],
+    [['ecology', 'evolutionary', 'biology'], ['ecology', 'evolution'], false],
   ])('%j ~ %j → %s', (a, b, expected) => {
     expect(tokensAligned(a, b, known).aligned).toBe(expected);
   });

@@ -228,9 +228,18 @@ export function tokensAligned(a: ReadonlyArray<string>, b: ReadonlyArray<string>
   return { aligned: unmatched.length === 0, unmatched };
 }
 
+/** Strips one adjectival ending so `gynecologic`/`gynecology` and `evolutionary`/`evolution` meet. */
+export function derivationalStem(token: string): string {
+  for (const suffix of ['ical', 'ary', 'ic', 'al', 'y']) {
+    if (token.endsWith(suffix) && token.length - suffix.length >= 5) return token.slice(0, -suffix.length);
+  }
+  return token;
+}
+
 function isSpellingVariant(x: string, y: string, knownWords: ReadonlySet<string>): boolean {
   const shortest = Math.min(x.length, y.length);
   if (shortest < 4) return false;
+  if (derivationalStem(x) === derivationalStem(y)) return true;
   const d = editDistance(x, y);
   if (d <= 1) return true;
   return d === 2 && shortest >= 7 && !(knownWords.has(x) && knownWords.has(y));
