@@ -30,6 +30,21 @@ function wordPattern(word: string): RegExp {
 }
 
 const venuePatterns = new Map<string, RegExp>();
+const compiledPatterns = new Map<string, RegExp | null>();
+
+/** Compiles a configured pattern once (case-insensitive); null when it is not a valid regex. */
+function compilePattern(pattern: string): RegExp | null {
+  let re = compiledPatterns.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(pattern, 'iu');
+    } catch {
+      re = null;
+    }
+    compiledPatterns.set(pattern, re);
+  }
+  return re;
+}
 
 /**
  * Deterministic checks: structure (L0 without a parent, L>0 with one of the level above), forbidden
@@ -49,14 +64,9 @@ export function checkRules(concept: Concept, config: ValidationConfig): RuleResu
     }
   }
   for (const pattern of config.forbidden_patterns) {
-    let re: RegExp;
-    try {
-      re = new RegExp(pattern, 'iu');
-    } catch {
-      soft.push(`invalid_forbidden_pattern:${pattern}`);
-      continue;
-    }
-    if (re.test(concept.label)) hard.push(`forbidden_pattern:${pattern}`);
+    const re = compilePattern(pattern);
+    if (re === null) soft.push(`invalid_forbidden_pattern:${pattern}`);
+    else if (re.test(concept.label)) hard.push(`forbidden_pattern:${pattern}`);
   }
   if (concept.level === 3) {
     for (const venue of VENUE_NAMES) {
