@@ -293,7 +293,7 @@ function makeLabel(label: string, aliases: readonly string[]): ExtractedLabel {
 /** Cleans one split part; returns null when it names nothing. */
 function finishPart(part: string, level: Level, instWords: Set<string>): string | null {
   let p = stripQualifiers(part.replace(/^(?:and|or|other|e\.g\.|i\.e\.)\s+/iu, '').replace(/\s*(?:,?\s*etc\.?|and more|and others|and many others|…|\.\.\.)$/iu, ''));
-  p = p.replace(/^(?:research\s+(?:in|on)|work\s+on|topics?\s+(?:in|on)|(?:the\s+)?entire\s+sub-?\s?fields?\s+of)\s+/iu, '');
+  p = p.replace(/^(?:(?:basic|applied|fundamental|current)\s+)?(?:research\s+(?:in|on)|work\s+on|topics?\s+(?:in|on)|(?:the\s+)?entire\s+sub-?\s?fields?\s+of)\s+/iu, '');
   if (level >= 2 && p.split(/\s+/u).length >= 2 && PROSE_WORDS.test(p)) return null;
   p = p.replace(/\s+(?:dnp|bsn|msn|mba|phd|md|mph|mpa|ms|ma|bs|ba|doctorate|degree|certificate|minor|major|residents?|interdepartmental|idp)$/iu, '');
   p = p.replace(/^(?:accelerated|executive)\s+/iu, '');
@@ -326,11 +326,14 @@ function extractUnit(text: string, institution: string | null, level: Level, wor
 const TRIGGER =
   /\b(?:including(?:,?\s*but\s+not\s+limited\s+to)?|include(?:s)?(?:,?\s*but\s+(?:are\s+)?not\s+limited\s+to)?|such\s+(?:areas\s+)?as|covers?|encompass(?:es)?|comprises?|consists?\s+of|consisting\s+of|areas?\s+(?:like|of)|ranging\s+from)\b\s*(?:the\s+following(?:\s+areas)?)?\s*:?/iu;
 
+const STRONG_TRIGGER = /\b(?:including(?:,?\s*but\s+not\s+limited\s+to)?|such\s+(?:areas\s+)?as)\b\s*:?/iu;
+
 function isFurniture(line: string): boolean {
   const n = normalize(line);
   if (!n) return true;
   if (CFP_FURNITURE.includes(n)) return true;
   if (/^(?:call for papers|important dates|submission|camera ready|the following|we invite|we solicit|papers are invited)/u.test(n)) return true;
+  if (/\bcall for (?:papers|contributions|submissions|participation)\b/u.test(n) && tokenize(n).length <= 8) return true;
   if (/\b(?:19|20)\d\d\b/u.test(n) && tokenize(n).length <= 8 && /\b(?:call|conference|cfp|track|papers|[a-z]{2,8} (?:19|20)\d\d)\b/u.test(n)) return true;
   return false;
 }
@@ -370,10 +373,18 @@ function topicItems(line: string, work: Work): string[] {
   }
   if (/\w\.\.\.$|\w…$/u.test(l)) l = l.replace(/\s*\S+(?:\.\.\.|…)$/u, '');
   const items: string[] = [];
+  // "Algorithms – A core area …": the topic is the part before the dash, the rest is description.
+  const described = /^([^–—:]{2,60}?)\s+[–—-]\s+(.+)$/u.exec(l);
+  if (described && described[1]!.split(/\s+/u).length <= 6 && !PROSE_WORDS.test(described[1]!)) {
+    note(work, 'topic-description', `"${described[1]}" kept, description scanned for lists`);
+    items.push(described[1]!);
+    l = described[2]!;
+    if (!TRIGGER.test(l)) return items;
+  }
   for (const sentence of l.split(/(?<=[a-z)])[.;]\s+(?=[A-Z])/u)) {
     const s = sentence.replace(/\.$/u, '').trim();
     if (!s) continue;
-    const trig = TRIGGER.exec(s);
+    const trig = STRONG_TRIGGER.exec(s) ?? TRIGGER.exec(s);
     const tokens = s.split(/\s+/u).length;
     if (trig) {
       const head = s.slice(0, trig.index).replace(/[,\s]+$/u, '');

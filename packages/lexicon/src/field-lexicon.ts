@@ -15,7 +15,7 @@ export const NOUN_MODIFIERS: ReadonlySet<string> = new Set([
   'family', 'child', 'video', 'game', 'population', 'operations', 'risk', 'sleep', 'cancer', 'drug',
   'sound', 'light', 'motion', 'metal', 'visual', 'fine', 'applied', 'pure', 'public', 'social', 'natural', 'modern', 'ancient',
   'early', 'late', 'pre', 'built', 'performing', 'liberal', 'life', 'physical', 'image', 'foot', 'ankle', 'hand', 'head',
-  'neck', 'spine', 'heart', 'lung', 'kidney', 'liver', 'breast', 'skin', 'eye', 'bone', 'joint', 'quantum', 'convex', 'robust', 'online', 'offline',
+  'neck', 'spine', 'heart', 'lung', 'kidney', 'liver', 'breast', 'skin', 'eye', 'bone', 'joint', 'quantum', 'convex', 'robust', 'online', 'offline', 'parallel',
 ]);
 
 /** True when a (normalized) word reads as an adjective. */

@@ -19,7 +19,7 @@ export function splitConjuncts(text: string): string[] {
     .map((p) => p.replace(/\u2063/gu, ' '))
     .flatMap((part) => splitSlash(part))
     .map((p) => p.trim())
-    .filter((p) => p.length > 0);
+    .filter((p) => p.length > 0 && !/^(?:beyond|more|others|other areas|other topics|etc\.?|and more)$/iu.test(p));
 }
 
 /** Fixed names containing "and", as patterns that also match "&" and any spacing, longest first. */

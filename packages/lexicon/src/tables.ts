@@ -114,7 +114,7 @@ export const ORG_HEAD_WORDS: ReadonlySet<string> = new Set([
   'laboratories', 'group', 'groups', 'initiative', 'fund', 'consortium', 'conservatory', 'academy', 'university',
   'universities', 'campus', 'clinic', 'hospital', 'museum', 'library', 'foundation', 'team', 'topics',
   'topic', 'session', 'sessions', 'council', 'board', 'collection', 'collections', 'residents', 'residency',
-  'fellowship', 'fellows',
+  'fellowship', 'fellows', 'papers', 'paper', 'theme', 'themes',
 ]);
 
 /** Organisational words that make any label fail wherever they sit. */
@@ -189,7 +189,8 @@ export const GENERIC_WORDS: ReadonlySet<string> = new Set([
   'topic', 'areas', 'area', 'fields', 'field', 'research', 'studies', 'study', 'applications', 'application', 'issues',
   'aspects', 'methods', 'related', 'related areas', 'related topics', 'other areas', 'other topics', 'and more', 'many others',
   'beyond', 'new', 'emerging', 'all', 'various', 'themes', 'theme', 'work', 'projects', 'advances', 'innovation',
-  'leadership', 'populations', 'programs', 'sessions', 'affairs', 'sciences and more',
+  'leadership', 'populations', 'programs', 'sessions', 'affairs', 'sciences and more', 'current projects', 'ongoing projects',
+  'faculty projects', 'ongoing faculty projects',
 ]);
 
 /** Well-known publication venues (acronyms and full names). */
@@ -226,4 +227,5 @@ export const CFP_FURNITURE: readonly string[] = [
   'applications track', 'data management track', 'data science and engineering track', 'papers', 'paper', 'abstracts',
   'abstract', 'posters', 'demos', 'tutorials', 'contact', 'faq', 'dates', 'overview', 'research areas', 'our research',
   'areas of focus', 'graduate research areas', 'department research areas', 'research', 'areas', 'themes',
+  'fields of study', 'areas of study', 'research groups', 'research topics', 'special theme', 'theme track',
 ];

@@ -49,7 +49,7 @@ export function verifyLabel(input: { label: string; level: Level }): { pass: boo
   const names = tokens.filter((t) => NAME_TOKENS.has(t) || (tokens.length === 1 && SCHOOL_BRANDS.has(t)));
   if (names.length > 0) reasons.push(`donor or brand name: ${names.join(', ')}`);
   if (GENERIC_WORDS.has(norm)) reasons.push(`generic word: ${norm}`);
-  if (FURNITURE.has(norm) || /^(?:call for|important dates|submission|camera ready|paper submission)/u.test(norm)) {
+  if (FURNITURE.has(norm) || /^(?:call for|important dates|submission|camera ready|paper submission)|\bcall for (?:papers|contributions|submissions|participation)\b/u.test(norm)) {
     reasons.push(`call-for-papers furniture: ${norm}`);
   }
   const squeezed = norm.replace(/\s+/gu, '');
