@@ -89,6 +89,18 @@ describe('postprocessConcepts', () => {
     expect(restored.map(identity)).toEqual([...input].sort((a, b) => (a.id < b.id ? -1 : 1)).map(identity));
   });
 
+  it('drops failed concepts only when drop_failed is set', async () => {
+    const venue = concept(2, 'neurips 2024', cs.id, ['neurips']);
+    const options = { index, client: new BothClient(), families, knownWords: new Set<string>(), log: pino({ level: 'silent' }) };
+    const flagged = await postprocessConcepts([...input, venue], { ...options, config });
+    expect(flagged.concepts.find((c) => c.id === venue.id)!.gates['validation']).toBe(false);
+    expect(flagged.counters['dropped']).toBe(0);
+    const dropped = await postprocessConcepts([...input, venue], { ...options, config: { ...config, validation: { ...config.validation, drop_failed: true } } });
+    expect(dropped.concepts.map((c) => c.id)).not.toContain(venue.id);
+    expect(dropped.dropped.map((c) => c.id)).toEqual([venue.id]);
+    expect(dropped.counters).toMatchObject({ dropped: 1, validated_failed: 1 });
+  });
+
   it('is deterministic: equal inputs give equal outputs and op logs', async () => {
     const [a, b] = [await run(), await run()];
     expect(JSON.stringify([a.concepts, a.mergeOps, a.splitOps, a.findings])).toBe(JSON.stringify([b.concepts, b.mergeOps, b.splitOps, b.findings]));

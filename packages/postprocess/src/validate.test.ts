@@ -77,6 +77,12 @@ describe('checkRules', () => {
     expect(r.outcome).toBe(outcome);
   });
 
+  it('reports an invalid configured pattern as a soft warning instead of throwing', () => {
+    const r = checkRules(concept(1, 'physics', 'L0:science'), { ...defaults, forbidden_patterns: ['(unclosed'] });
+    expect(r.outcome).toBe('pass');
+    expect(r.soft).toEqual(['invalid_forbidden_pattern:(unclosed']);
+  });
+
   it('makes venue detection soft when configured', () => {
     const r = checkRules(concept(3, 'icml workshop papers', 'L2:machine-learning~abcdef'), { ...defaults, venue_detection_hard: false, forbidden_patterns: [] });
     expect(r.outcome).toBe('pass');
