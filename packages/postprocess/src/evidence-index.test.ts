@@ -56,6 +56,11 @@ describe('EvidenceIndex', () => {
     for (const s of snippets) expect(s.text.length).toBeLessThanOrEqual(20 + 'graph learning'.length);
   });
 
+  it('takes disambiguation contexts only from records that mention the label', () => {
+    expect(index.contextsFor(['r-neuro', 'r-club', 'r-missing'], 'neuroscience', 40)).toEqual(['Department of Neurosciences']);
+    expect(index.contextsFor(['r-club'], 'neuroscience', 40)).toEqual([]);
+  });
+
   it.each([
     [1, true],
     [2, true],

@@ -54,7 +54,7 @@ export class EvidenceIndex {
   readonly #docs: IndexedDocument[] = [];
   readonly #postings = new Map<string, number[]>();
   readonly #recordsByLevel = new Map<number | null, number>();
-  readonly #textByRecordId = new Map<string, string>();
+  readonly #docByRecordId = new Map<string, number>();
 
   constructor(documents: Iterable<EvidenceDocument>) {
     for (const doc of documents) {
@@ -75,7 +75,7 @@ export class EvidenceIndex {
       }
       if (doc.source === 'record') {
         this.#recordsByLevel.set(doc.level, (this.#recordsByLevel.get(doc.level) ?? 0) + 1);
-        if (doc.record_id !== null) this.#textByRecordId.set(doc.record_id, doc.text);
+        if (doc.record_id !== null) this.#docByRecordId.set(doc.record_id, index);
       }
     }
   }
@@ -95,9 +95,19 @@ export class EvidenceIndex {
     return this.#docs.some((d) => d.source === 'cip');
   }
 
-  /** Text of an S0 record by id (for disambiguation contexts). */
-  recordText(recordId: string): string | undefined {
-    return this.#textByRecordId.get(recordId);
+  /**
+   * Context windows around `label` in the given records (for disambiguation): only records that really
+   * mention the label contribute, so a record that never names it cannot make two senses look alike.
+   */
+  contextsFor(recordIds: ReadonlyArray<string>, label: string, windowChars: number): string[] {
+    const phrase = foldedTokens(label);
+    if (phrase.length === 0) return [];
+    const out: string[] = [];
+    for (const id of [...recordIds].sort()) {
+      const d = this.#docByRecordId.get(id);
+      if (d !== undefined) out.push(...this.#snippetsOf(this.#docs[d]!, phrase, windowChars));
+    }
+    return out;
   }
 
   /** Non-overlapping snippets of every document mentioning `label`, best score first. */

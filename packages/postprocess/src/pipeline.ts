@@ -10,6 +10,9 @@ import { validateConcept } from './validate.ts';
 
 export type PostprocessConfig = Config['postprocess'];
 
+/** Characters of text around a mention that make one disambiguation context. */
+const CONTEXT_WINDOW_CHARS = 200;
+
 export interface PostprocessOptions {
   config: PostprocessConfig;
   index: EvidenceIndex | null;
@@ -103,7 +106,7 @@ export async function postprocessConcepts(input: ReadonlyArray<Concept>, options
         client: options.client,
         families: options.families,
         parentLabel,
-        contexts: (c) => c.record_ids.map((id) => options.index?.recordText(id)).filter((t): t is string => t !== undefined),
+        contexts: (c) => options.index?.contextsFor(c.record_ids, c.label, CONTEXT_WINDOW_CHARS) ?? [],
         sequence,
         iteration,
       });
