@@ -104,6 +104,7 @@ await runMain(async () => {
   const log = createLogger({ level: process.env['TAXONOMY_LOG_LEVEL'] ?? 'warn' }).child({ phase: 'eval' });
   const dir = join(root, 'packages', 'lexicon', 'eval');
   const units = readJsonl(join(dir, 'units.jsonl'), ExtractionItem);
+  const heldOut = readJsonl(join(dir, 'units-heldout.jsonl'), ExtractionItem);
   const topics = readJsonl(join(dir, 'topics.jsonl'), ExtractionItem);
   const verifyItems = readJsonl(join(dir, 'verify.jsonl'), VerifyItem);
   const provider = await openProvider(root, log);
@@ -117,7 +118,14 @@ await runMain(async () => {
       const v = await provider.verify(item);
       verificationCases.push({ level: item.level, label: item.label, expected: item.expected, predicted: v.pass, reason: v.reason });
     }
+    const heldOutCases: ExtractionCase[] = [];
+    for (const item of heldOut) {
+      heldOutCases.push({ level: item.level, text: item.text, expected: item.expected, predicted: await provider.extract(item) });
+    }
     const extraction = scoreExtraction(extractionCases);
+    const heldOutScore = scoreExtraction(heldOutCases);
+    for (const [level, score] of Object.entries(heldOutScore.perLevel)) extraction.perLevel[`${level} held-out`] = score;
+    extraction.misses.push(...heldOutScore.misses);
     const verification = scoreVerification(verificationCases);
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ provider: provider.name, extraction: extraction.perLevel, verification: { ...verification, misses: verification.misses.slice(0, args.misses) }, misses: extraction.misses.slice(0, args.misses) }, null, 2)}\n`);

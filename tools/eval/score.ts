@@ -109,15 +109,15 @@ export function formatReport(
   extraction: Record<string, PrfScore>,
   verification: VerificationScore,
 ): string {
-  const lines = [`provider: ${provider}`, '', 'extraction      records  exact    tp    fp    fn  precision  recall      f1'];
+  const lines = [`provider: ${provider}`, '', 'extraction          records  exact    tp    fp    fn  precision  recall      f1'];
   for (const [level, s] of Object.entries(extraction)) {
     lines.push(
-      `  ${level.padEnd(12)}${String(s.records).padStart(8)}${String(s.exact).padStart(7)}${String(s.tp).padStart(6)}${String(s.fp).padStart(6)}${String(s.fn).padStart(6)}${s.precision.toFixed(3).padStart(11)}${s.recall.toFixed(3).padStart(8)}${s.f1.toFixed(3).padStart(8)}`,
+      `  ${level.padEnd(16)}${String(s.records).padStart(8)}${String(s.exact).padStart(7)}${String(s.tp).padStart(6)}${String(s.fp).padStart(6)}${String(s.fn).padStart(6)}${s.precision.toFixed(3).padStart(11)}${s.recall.toFixed(3).padStart(8)}${s.f1.toFixed(3).padStart(8)}`,
     );
   }
   lines.push('', `verification    ${verification.correct}/${verification.total} correct, accuracy ${verification.accuracy.toFixed(3)}`);
   for (const [level, s] of Object.entries(verification.perLevel)) {
-    lines.push(`  ${level.padEnd(12)}${`${s.correct}/${s.total}`.padStart(8)}  accuracy ${s.accuracy.toFixed(3)}`);
+    lines.push(`  ${level.padEnd(16)}${`${s.correct}/${s.total}`.padStart(8)}  accuracy ${s.accuracy.toFixed(3)}`);
   }
   return lines.join('\n');
 }

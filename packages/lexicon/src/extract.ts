@@ -25,7 +25,7 @@ const SUFFIX_HEAD = new RegExp(
   'iu',
 );
 const MID_HEAD = /^(\S.*?)\s+(?:school|college|department|institute|center|centre|program)\s+(.+)$/iu;
-const NON_ACADEMIC = /\b(?:medical center|hospitals?|health system|clinics?|museum|library|libraries|press|fund|collection|rotc|garden|reserve|legacy|awards?|scholarships?|fellowships?|scholars|chairs|chiefs|health care system)$/iu;
+const NON_ACADEMIC = /\b(?:medical center|hospitals?|health system|clinics?|museum|library|libraries|press|fund|collection|rotc|garden|reserve|legacy|awards?|scholarships?|fellowships?|scholars|chairs|chiefs|health care system|(?:management|student|support|technical|career|computing|library)\s+services)$/iu;
 const INVERTED = new RegExp(`^(.+?),\\s*((?:[^,]*\\s)?)(?:${UNIT_WORDS})(?:\\s+(?:of|for|on|in))?$`, 'iu');
 const DEGREE = /^(?:bachelor|master|doctor|doctorate|associate)(?:'?s)?(?:\s+of\s+(?:arts|science|sciences|fine arts|philosophy))?\s+(?:of|in)\s+(.+)$/iu;
 const INSTITUTION_WORD = /\b(?:university|univeristy|universtiy|univesity|universiry|institute of technology|college)\b/iu;
@@ -311,7 +311,7 @@ function finishPart(part: string, level: Level, instWords: Set<string>): string 
 function extractUnit(text: string, institution: string | null, level: Level, work: Work): string[] {
   let t = collapseWhitespace(text.replace(/^["'“]+|["'”]+$/gu, ''));
   t = stripInstitutionPrefix(t, institution, work);
-  t = dropParentheticals(t, work);
+  t = dropParentheticals(t, work).replace(/\b(department|school|college|division|institute|center|program) of(?=[a-z]{3,})/giu, '$1 of ');
   // "chicana/o", "latina/o": one inclusive name, written as the classic field name.
   t = t.replace(/\b(\w+)a\/o\b/gu, (_m, stem: string) => `${stem}o`);
   t = takeMostSpecific(t, work);

@@ -104,7 +104,8 @@ export function splitFields(text: string): { parts: string[]; distributed: boole
     const part = parts[i]!;
     const prev = parts[i - 1]!.split(/\s+/u);
     const prevHead = (prev[prev.length - 1] ?? '').toLowerCase();
-    if (!part.includes(' ') && CO_HEADS.has(part.toLowerCase()) && prev.length >= 2 && (CO_HEADS.has(prevHead) || /^scien/u.test(prevHead))) {
+    const adjectivalModifier = prev.length === 2 && /(?:al|ic|ive)$/u.test(normalize(prev[0]!)) && !/^(?:management|administration|design|arts)$/iu.test(part);
+    if (!part.includes(' ') && CO_HEADS.has(part.toLowerCase()) && prev.length >= 2 && (CO_HEADS.has(prevHead) || /^scien/u.test(prevHead) || adjectivalModifier)) {
       out[i] = `${prev.slice(0, -1).join(' ')} ${part}`;
       distributed = true;
     }
