@@ -141,6 +141,27 @@ describe('extractLabels — levels 2 and 3 (corpus/pages)', () => {
   });
 });
 
+describe('extractLabels — paths, degrees and edge input', () => {
+  it.each([
+    ['College of Engineering -> Department of Mechanical Engineering', 1, ['mechanical engineering']],
+    ['Department of Computer Science > Systems Group', 1, ['systems']],
+    ['Bachelor of Arts in Economics', 0, ['economics']],
+    ['Doctor of Philosophy in Linguistics', 1, ['linguistics']],
+    ['Program in Neuroscience', 1, ['neuroscience']],
+    ['Genetics, Committee on', 0, ['genetics']],
+    ['Physics (PHYS)', 1, ['physics']],
+    ['', 0, []],
+    ['   ', 1, []],
+    ['UNIVERSITY OF PENNSYLVANIA - ', 0, []],
+    ['School of', 0, []],
+    ['情報科学研究科', 1, ['情報科学研究科']],
+    ['- Deep learning\n- Reinforcement learning\n- and more', 3, ['deep learning', 'reinforcement learning']],
+    ['…including systems, networking and security, etc.', 2, ['systems', 'networking', 'security']],
+  ] as const)('%j at L%i', (text, level, expected) => {
+    expect(labelsOf(text, null, level)).toEqual(expected);
+  });
+});
+
 describe('extractLabels — trace and label shape', () => {
   it('records the institution prefix it stripped and keeps a parenthesised acronym as an alias', () => {
     const trace = extractLabels({ text: 'CORNELL UNIVERSITY - Master of Public Administration (mpa)', institution: 'CORNELL UNIVERSITY', level: 0 });

@@ -87,8 +87,9 @@ function definitionOf(label: string): CipEntry | null {
 
 /** A short (≤20 words) sense gloss: the CIP definition when the label is a CIP title, else its place under the parent. */
 export function glossFor(input: { label: string; level: Level; parentLabel: string | null }): string {
-  const entry = definitionOf(input.label);
   const label = normalize(input.label);
+  if (!label) return '';
+  const entry = definitionOf(input.label);
   if (entry) {
     const body = entry.definition
       .replace(/^(?:A|Any)\s+(?:general\s+)?(?:program|instructional program)s?\s+(?:that|which)\s+(?:focuses|focus)\s+on\s+/iu, '')
