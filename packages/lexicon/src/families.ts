@@ -102,6 +102,11 @@ export function glossFor(input: { label: string; level: Level; parentLabel: stri
   return `${label}: ${LEVEL_NOUN[input.level]}`;
 }
 
+/** Parents too generic to be implied by containment alone ("science" in "decision sciences"). */
+const GENERIC_PARENTS = new Set(['science', 'arts', 'art', 'studie', 'study', 'applied science', 'human', 'general']);
+/** CIP families that collect unrelated programs: sharing one says little. */
+const GRAB_BAG_FAMILIES = new Set(['30', '24', '32', '33', '34', '35', '36', '37', '53']);
+
 function familyOverlap(a: ReadonlyArray<{ code: string; score: number }>, b: ReadonlyArray<{ code: string; score: number }>): number {
   let best = 0;
   for (const x of a) for (const y of b) if (x.code === y.code) best = Math.max(best, Math.min(x.score, y.score));
@@ -127,26 +132,34 @@ export function inferParent(input: {
   if (input.level === 0 || input.candidates.length === 0) return null;
   const childTokens = tokenize(fieldKey(input.label));
   const childFamilies = fieldFamilies(input.label);
+  const widest = Math.max(1, ...input.candidates.map((c) => c.institutions.length));
   let best: { id: string; score: number; reason: string; label: string } | null = null;
   for (const cand of input.candidates) {
-    const parentTokens = tokenize(fieldKey(cand.label));
+    const parentKey = fieldKey(cand.label);
+    const parentTokens = tokenize(parentKey);
     if (parentTokens.length === 0) continue;
     const reasons: string[] = [];
     let score = 0;
     const contained = parentTokens.every((t) => childTokens.includes(t));
     if (contained) {
-      score += parentTokens.join(' ') === childTokens.join(' ') ? 0.5 : 0.7;
+      const weight = GENERIC_PARENTS.has(parentKey) ? 0.2 : parentTokens.join(' ') === childTokens.join(' ') ? 0.5 : 0.7;
+      score += weight;
       reasons.push(`"${normalize(cand.label)}" is contained in the label`);
     }
-    const overlap = familyOverlap(childFamilies, fieldFamilies(cand.label));
+    const parentFamilies = fieldFamilies(cand.label);
+    const shared = childFamilies.filter((f) => parentFamilies.some((p) => p.code === f.code));
+    const overlap = familyOverlap(childFamilies, parentFamilies) * (shared.every((f) => GRAB_BAG_FAMILIES.has(f.code)) ? 0.3 : 1);
     if (overlap > 0) {
       score += 0.5 * overlap;
-      const code = childFamilies.find((f) => fieldFamilies(cand.label).some((p) => p.code === f.code))?.code ?? '';
-      reasons.push(`same CIP family ${code} (${overlap.toFixed(2)})`);
+      reasons.push(`same CIP family ${shared[0]?.code ?? ''} (${overlap.toFixed(2)})`);
     }
-    if (score > 0 && sameInstitution(input.institution, cand.institutions)) {
-      score += 0.15;
-      reasons.push('same institution');
+    if (score > 0) {
+      // Among parents of the same family, the one more institutions have is the broader field.
+      score += 0.1 * (cand.institutions.length / widest);
+      if (sameInstitution(input.institution, cand.institutions)) {
+        score += 0.05;
+        reasons.push('same institution');
+      }
     }
     if (
       !best ||
