@@ -70,6 +70,21 @@ describe('inferParent', () => {
     expect(inferParent({ label, level: 1, institution: 'YALE UNIVERSITY', candidates })?.id).toBe(id);
   });
 
+  it.each([
+    ['neurosurgery', 'L0:medicine'],
+    ['decision sciences', null],
+    ['computational biology', 'L0:biology'],
+  ])('prefers the broad, widely supported parent: %s → %s', (label, id) => {
+    const wide = [
+      { id: 'L0:medicine', label: 'medicine', institutions: ['HARVARD UNIVERSITY', 'YALE UNIVERSITY', 'STANFORD UNIVERSITY', 'DUKE UNIVERISTY'] },
+      { id: 'L0:nursing', label: 'nursing', institutions: ['NEW YORK UNIVERSITY'] },
+      { id: 'L0:science', label: 'science', institutions: ['NEW YORK UNIVERSITY'] },
+      { id: 'L0:biology', label: 'biology', institutions: ['YALE UNIVERSITY', 'STANFORD UNIVERSITY'] },
+      { id: 'L0:ecology', label: 'ecology', institutions: ['YALE UNIVERSITY'] },
+    ];
+    expect(inferParent({ label, level: 1, institution: 'NEW YORK UNIVERSITY', candidates: wide })?.id ?? null).toBe(id);
+  });
+
   it('returns null when no candidate is plausible, and at level 0', () => {
     expect(inferParent({ label: 'dance', level: 1, institution: null, candidates: candidates.slice(2, 3) })).toBeNull();
     expect(inferParent({ label: 'molecular biology', level: 0, institution: null, candidates })).toBeNull();
