@@ -2,6 +2,8 @@ import type { Config } from '@taxonomy/config';
 import type { Logger } from '@taxonomy/observability';
 import type { LlmClient } from './contract.ts';
 import { OfflineLlmClient } from './offline-client.ts';
+import { OpenAiLlmClient, endpointLabel } from './openai-client.ts';
+import { DEFAULT_PROMPTS_DIR, checkVariantOverrides, loadPromptRegistry } from './registry.ts';
 
 export interface CreateLlmClientOptions {
   config: Config['llm'];
@@ -10,6 +12,8 @@ export interface CreateLlmClientOptions {
   log: Logger;
   /** Phase name, for logs. */
   phase: string;
+  /** Prompt registry folder (default: this package's `prompts/`). */
+  promptsDir?: string;
 }
 
 /** `auto` means openai when an endpoint or a key is configured, offline otherwise. */
@@ -18,11 +22,21 @@ export function resolveProvider(config: Config['llm']): 'offline' | 'openai' {
   return config.base_url || config.api_key ? 'openai' : 'offline';
 }
 
-/** Builds the one LLM client of a phase task. */
+/** Builds the one LLM client of a phase task; the prompt registry is loaded and checked up front. */
 export async function createLlmClient(options: CreateLlmClientOptions): Promise<LlmClient> {
   const provider = resolveProvider(options.config);
   const log = options.log.child({ phase: options.phase, component: 'llm' });
-  const client = new OfflineLlmClient(log);
-  log.info({ provider, model: client.model }, 'llm provider selected');
+  if (provider === 'offline') {
+    const client = new OfflineLlmClient(log);
+    log.info({ provider, model: client.model }, 'llm provider selected');
+    return client;
+  }
+  const registry = await loadPromptRegistry(options.promptsDir ?? DEFAULT_PROMPTS_DIR);
+  checkVariantOverrides(registry, options.config.prompt_variants);
+  const client = new OpenAiLlmClient({ config: options.config, root: options.root, log, registry });
+  log.info(
+    { provider, model: client.model, endpoint: endpointLabel(options.config.base_url), concurrency: options.config.concurrency, cache: options.config.cache_enabled },
+    'llm provider selected',
+  );
   return client;
 }

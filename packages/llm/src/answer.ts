@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { PROMPTS, type FailureReason, type PromptKey, type PromptOutput } from './contract.ts';
+
+export type AnswerCheck<K extends PromptKey> =
+  | { ok: true; value: PromptOutput<K>; unwrapped: boolean }
+  | { ok: false; reason: Extract<FailureReason, 'invalid_json' | 'schema_invalid'>; error: string };
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Strips a Markdown code fence around the whole answer, which some models add despite JSON mode. */
+function stripFence(text: string): string {
+  const m = /^\s*```(?:json)?\s*\n([\s\S]*?)\n\s*```\s*$/u.exec(text);
+  return m ? m[1]! : text;
+}
+
+/**
+ * Parses and validates a model answer for `key`. A bare array is unwrapped into the expected object when that
+ * makes it valid (the array as the object's only array property, or a one-element array's object).
+ */
+export function checkAnswer<K extends PromptKey>(key: K, content: string | null | undefined): AnswerCheck<K> {
+  const schema = PROMPTS[key].output;
+  if (content === null || content === undefined || content.trim() === '') return { ok: false, reason: 'invalid_json', error: 'empty answer' };
+  let data: unknown;
+  try {
+    data = JSON.parse(stripFence(content));
+  } catch (err) {
+    const preview = content.length > 80 ? `${content.slice(0, 80)}…` : content;
+    return { ok: false, reason: 'invalid_json', error: `not JSON (${err instanceof Error ? err.message : String(err)}): ${JSON.stringify(preview)}` };
+  }
+  const direct = schema.safeParse(data);
+  if (direct.success) return { ok: true, value: direct.data as PromptOutput<K>, unwrapped: false };
+  if (Array.isArray(data)) {
+    const arrayKeys = Object.entries(schema.shape)
+      .filter(([, s]) => s instanceof z.ZodArray)
+      .map(([name]) => name);
+    const attempts: unknown[] = [];
+    if (arrayKeys.length === 1) attempts.push({ [arrayKeys[0]!]: data });
+    if (data.length === 1 && data[0] && typeof data[0] === 'object' && !Array.isArray(data[0])) attempts.push(data[0]);
+    for (const attempt of attempts) {
+      const parsed = schema.safeParse(attempt);
+      if (parsed.success) return { ok: true, value: parsed.data as PromptOutput<K>, unwrapped: true };
+    }
+  }
+  return { ok: false, reason: 'schema_invalid', error: `answer does not match the schema: ${describeIssues(direct.error)}` };
+}

@@ -1,0 +1,310 @@
+import { resolve } from 'node:path';
+import { TaxonomyError, sha256Hex } from '@taxonomy/core';
+import type { Config } from '@taxonomy/config';
+import type { Logger } from '@taxonomy/observability';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import { checkAnswer } from './answer.ts';
+import { ResponseCache, cacheKeyFor } from './cache.ts';
+import type { FailureReason, LlmCallResult, LlmClient, PromptKey, PromptOutput, PromptVariables } from './contract.ts';
+import { RateLimiter, Semaphore, sleep } from './limiter.ts';
+import { parseVariables } from './offline-client.ts';
+import { PROMPT_KEY_HEADER, renderPrompt, selectVariant, type PromptRegistry } from './registry.ts';
+import type { ChatMessage } from './render.ts';
+import { backoffDelayMs, hasErrorCode, parseRetryAfterMs, rootMessage } from './retry.ts';
+import { UsageMeter } from './usage.ts';
+
+type LlmConfig = Config['llm'];
+
+export interface OpenAiLlmClientOptions {
+  config: LlmConfig;
+  root: string;
+  log: Logger;
+  registry: PromptRegistry;
+}
+
+/** Longest wait a Retry-After header may impose on one retry. */
+const MAX_RETRY_AFTER_MS = 300_000;
+
+/** `host:port` of the endpoint, for one-line errors (never the key, never the path's query). */
+export function endpointLabel(baseUrl: string | null): string {
+  const url = new URL(baseUrl ?? 'https://api.openai.com/v1');
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return `${url.hostname}:${port}`;
+}
+
+type Attempt =
+  | { ok: true; content: string | null; tokensIn: number; tokensOut: number }
+  | { ok: false; reason: Extract<FailureReason, 'provider_error' | 'timeout' | 'rate_limited'>; error: string; attempts: number };
+
+interface AttemptFailure {
+  reason: Extract<FailureReason, 'provider_error' | 'timeout' | 'rate_limited'>;
+  message: string;
+  retryable: boolean;
+  refused: boolean;
+  /** Failed before any HTTP answer (refused, reset, DNS), not a timeout. */
+  connection: boolean;
+  /** Every call will fail the same way (bad key, wrong endpoint): stop the phase. */
+  fatal: boolean;
+  retryAfterMs: number | null;
+}
+
+/** Rough token count of text (4 characters a token), for the tokens-per-minute budget before the real count is known. */
+function estimateTokens(messages: ReadonlyArray<ChatMessage>): number {
+  let chars = 0;
+  for (const m of messages) chars += m.content.length + 8;
+  return Math.ceil(chars / 4);
+}
+
+/** The OpenAI-compatible provider: renders on-disk prompts, calls the SDK, retries, repairs, caches, accounts. */
+export class OpenAiLlmClient implements LlmClient {
+  readonly provider = 'openai' as const;
+  readonly model: string;
+  private readonly config: LlmConfig;
+  private readonly log: Logger;
+  private readonly registry: PromptRegistry;
+  private readonly sdk: OpenAI;
+  private readonly cache: ResponseCache | null;
+  private readonly semaphore: Semaphore;
+  private readonly limiter: RateLimiter;
+  private readonly meter: UsageMeter;
+  private readonly endpoint: string;
+  private readonly secret: string | null;
+  private consecutiveFailedCalls = 0;
+  private consecutiveRefused = 0;
+  private everAnswered = false;
+  private tripped: TaxonomyError | null = null;
+
+  constructor(options: OpenAiLlmClientOptions) {
+    this.config = options.config;
+    this.log = options.log;
+    this.registry = options.registry;
+    this.model = options.config.model;
+    this.secret = options.config.api_key && options.config.api_key.length > 0 ? options.config.api_key : null;
+    this.endpoint = endpointLabel(options.config.base_url);
+    this.sdk = new OpenAI({
+      // Local OpenAI-compatible servers need no key, but the SDK insists on one.
+      apiKey: this.secret ?? 'no-key',
+      baseURL: options.config.base_url ?? 'https://api.openai.com/v1',
+      organization: options.config.organization,
+      project: null,
+      maxRetries: 0,
+      timeout: options.config.request_timeout_ms,
+    });
+    this.cache = options.config.cache_enabled ? new ResponseCache(resolve(options.root, options.config.cache_dir)) : null;
+    this.semaphore = new Semaphore(options.config.concurrency);
+    this.limiter = new RateLimiter(options.config.requests_per_minute, options.config.tokens_per_minute);
+    this.meter = new UsageMeter('openai', this.model, options.config.prices[this.model] ?? null);
+  }
+
+  /** Highest number of requests this client had in flight at once. */
+  get maxInFlight(): number {
+    return this.semaphore.maxInFlight;
+  }
+
+  /** Removes the API key from any text that leaves this client (errors, logs). */
+  private redact(text: string): string {
+    return this.secret ? text.split(this.secret).join('[redacted]') : text;
+  }
+
+  async run<K extends PromptKey>(key: K, variables: PromptVariables<K>): Promise<LlmCallResult<PromptOutput<K>>> {
+    if (this.tripped) throw this.tripped;
+    const vars = parseVariables(key, variables);
+    const variant = selectVariant(this.registry, key, this.config.prompt_variants);
+    this.meter.recordPrompt(key, { variant: variant.variant, version: variant.version, hash: variant.hash });
+    const messages = renderPrompt(variant, vars as Record<string, unknown>);
+    const params = this.requestParams(key, variant.jsonSchema);
+    const hash = cacheKeyFor({ provider: 'openai', model: this.model, key, variant: variant.variant, version: variant.version, messages, params });
+    this.meter.calls += 1;
+
+    if (this.cache) {
+      const hit = await this.cache.get(hash);
+      if (hit) {
+        const checked = checkAnswer(key, JSON.stringify(hit.value));
+        if (checked.ok && !checked.unwrapped) {
+          this.meter.cacheHits += 1;
+          return { ok: true, value: checked.value, cached: true, repaired: hit.repaired };
+        }
+      }
+    }
+
+    const first = await this.request(key, messages, params, hash);
+    if (!first.ok) return this.fail(key, first.reason, first.error);
+    let tokensIn = first.tokensIn;
+    let tokensOut = first.tokensOut;
+    let checked = checkAnswer(key, first.content);
+    let repaired = false;
+    if (!checked.ok) {
+      this.meter.repairs += 1;
+      repaired = true;
+      this.log.debug({ key, reason: checked.reason, error: checked.error }, 'llm answer invalid, asking once more');
+      const repairMessages: ChatMessage[] = [
+        ...messages,
+        { role: 'assistant', content: first.content ?? '' },
+        {
+          role: 'user',
+          content: `Your previous answer was rejected: ${checked.error}. Reply again with only one JSON object that conforms to the JSON Schema given above, with no prose and no code fence.`,
+        },
+      ];
+      const second = await this.request(key, repairMessages, params, `${hash}:repair`);
+      if (!second.ok) return this.fail(key, second.reason, second.error);
+      tokensIn += second.tokensIn;
+      tokensOut += second.tokensOut;
+      checked = checkAnswer(key, second.content);
+      if (!checked.ok) return this.fail(key, checked.reason, `${checked.error} (after one repair re-ask)`);
+    }
+    if (checked.unwrapped) {
+      this.meter.repairs += 1;
+      repaired = true;
+    }
+    if (this.cache) {
+      try {
+        await this.cache.put(hash, {
+          key,
+          variant: variant.variant,
+          version: variant.version,
+          provider: 'openai',
+          model: this.model,
+          value: checked.value,
+          repaired,
+          tokens_in: tokensIn,
+          tokens_out: tokensOut,
+        });
+      } catch (err) {
+        this.log.warn({ err: { message: this.redact(rootMessage(err)) }, key }, 'llm cache entry not written');
+      }
+    }
+    return { ok: true, value: checked.value, cached: false, repaired };
+  }
+
+  usage() {
+    return this.meter.snapshot();
+  }
+
+  async close(): Promise<void> {
+    // Cache entries are written before `run` returns; nothing is buffered.
+  }
+
+  private fail<T>(key: PromptKey, reason: FailureReason, error: string): LlmCallResult<T> {
+    this.meter.quarantined += 1;
+    const message = this.redact(error);
+    this.log.warn({ key, reason, error: message }, 'llm call gave no usable answer');
+    return { ok: false, reason, error: message };
+  }
+
+  private requestParams(key: PromptKey, jsonSchema: Record<string, unknown>): Record<string, unknown> {
+    const responseFormat =
+      this.config.response_format === 'json_schema'
+        ? { type: 'json_schema', json_schema: { name: key.replace(/[^A-Za-z0-9_-]/gu, '_'), schema: jsonSchema, strict: true } }
+        : { type: 'json_object' };
+    return {
+      temperature: this.config.temperature,
+      max_tokens: this.config.max_output_tokens,
+      response_format: responseFormat,
+      ...(this.config.seed === null ? {} : { seed: this.config.seed }),
+    };
+  }
+
+  private classify(err: unknown): AttemptFailure {
+    if (err instanceof APIConnectionTimeoutError) {
+      return { reason: 'timeout', message: `no answer within ${this.config.request_timeout_ms} ms`, retryable: true, refused: false, connection: false, fatal: false, retryAfterMs: null };
+    }
+    if (err instanceof APIConnectionError) {
+      const refused = hasErrorCode(err, 'ECONNREFUSED') || hasErrorCode(err, 'ENOTFOUND') || hasErrorCode(err, 'EAI_AGAIN');
+      return { reason: 'provider_error', message: rootMessage(err), retryable: true, refused, connection: true, fatal: false, retryAfterMs: null };
+    }
+    if (err instanceof APIError) {
+      const status = err.status ?? 0;
+      const retryAfterMs = parseRetryAfterMs(err.headers as { get(name: string): string | null } | undefined);
+      const message = `HTTP ${status}: ${err.message}`;
+      if (status === 429) return { reason: 'rate_limited', message, retryable: true, refused: false, connection: false, fatal: false, retryAfterMs };
+      if (status === 408 || status === 409 || status >= 500) {
+        return { reason: status === 408 ? 'timeout' : 'provider_error', message, retryable: true, refused: false, connection: false, fatal: false, retryAfterMs };
+      }
+      const fatal = status === 401 || status === 403 || status === 404;
+      return { reason: 'provider_error', message, retryable: false, refused: false, connection: false, fatal, retryAfterMs: null };
+    }
+    return { reason: 'provider_error', message: rootMessage(err), retryable: true, refused: false, connection: false, fatal: false, retryAfterMs: null };
+  }
+
+  private trip(reason: string, attempts: number): TaxonomyError {
+    if (!this.tripped) {
+      this.tripped = new TaxonomyError(
+        'PROVIDER_UNAVAILABLE',
+        this.redact(`LLM endpoint ${this.endpoint} unreachable: ${reason} after ${attempts} attempts`),
+      );
+      this.log.error({ endpoint: this.endpoint, attempts }, this.tripped.message);
+    }
+    return this.tripped;
+  }
+
+  /** One request with bounded retries; each attempt holds a concurrency slot and a rate budget, none during backoff. */
+  private async request(key: PromptKey, messages: ChatMessage[], params: Record<string, unknown>, seed: string): Promise<Attempt> {
+    const estimate = estimateTokens(messages) + 1;
+    let last: AttemptFailure | null = null;
+    let connectionFailures = 0;
+    const attempts = this.config.max_retries + 1;
+    for (let attempt = 0; attempt < attempts; attempt += 1) {
+      if (this.tripped) throw this.tripped;
+      await this.semaphore.acquire();
+      let failure: AttemptFailure;
+      try {
+        if (this.tripped) throw this.tripped;
+        await this.limiter.acquire(estimate);
+        const started = performance.now();
+        try {
+          const completion = await this.sdk.chat.completions.create(
+            { model: this.model, messages, ...params } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+            { headers: { [PROMPT_KEY_HEADER]: key } },
+          );
+          this.meter.recordLatency(performance.now() - started);
+          const tokensIn = completion.usage?.prompt_tokens ?? 0;
+          const tokensOut = completion.usage?.completion_tokens ?? 0;
+          this.meter.recordTokens(tokensIn, tokensOut);
+          this.limiter.settle(estimate, tokensIn + tokensOut > 0 ? tokensIn + tokensOut : estimate);
+          this.consecutiveFailedCalls = 0;
+          this.consecutiveRefused = 0;
+          this.everAnswered = true;
+          return { ok: true, content: completion.choices[0]?.message?.content ?? null, tokensIn, tokensOut };
+        } catch (err) {
+          failure = this.classify(err);
+          if (!(err instanceof APIConnectionError)) {
+            this.consecutiveRefused = 0;
+            this.everAnswered = true;
+          }
+        }
+      } finally {
+        this.semaphore.release();
+      }
+      last = failure;
+      if (failure.connection) connectionFailures += 1;
+      if (failure.refused) {
+        this.consecutiveRefused += 1;
+        if (this.consecutiveRefused >= this.config.circuit_breaker_failures) throw this.trip(this.redact(failure.message), this.consecutiveRefused);
+      }
+      if (failure.fatal) throw this.trip(this.redact(failure.message), attempt + 1);
+      if (!failure.retryable || attempt === attempts - 1) break;
+      this.meter.retries += 1;
+      // Before any answer, a refused connection means nothing listens: retry quickly instead of backing off exponentially.
+      const quick = failure.refused && !this.everAnswered;
+      const delay =
+        failure.retryAfterMs !== null
+          ? Math.min(failure.retryAfterMs, MAX_RETRY_AFTER_MS)
+          : backoffDelayMs({
+              attempt: quick ? 0 : attempt,
+              baseMs: this.config.backoff_base_ms,
+              maxMs: this.config.backoff_max_ms,
+              seed: sha256Hex(seed),
+            });
+      this.log.debug({ key, attempt: attempt + 1, reason: failure.reason, delay_ms: delay, error: this.redact(failure.message) }, 'llm request failed, retrying');
+      await sleep(delay);
+    }
+    const final = last!;
+    // Every attempt failed to connect and the last was refused: nothing listens there any more.
+    if (connectionFailures === attempts && final.refused) throw this.trip(this.redact(final.message), attempts);
+    this.consecutiveFailedCalls += 1;
+    if (this.consecutiveFailedCalls >= this.config.circuit_breaker_failures) {
+      throw this.trip(`${this.consecutiveFailedCalls} calls in a row failed, last: ${this.redact(final.message)}`, attempts);
+    }
+    return { ok: false, reason: final.reason, error: this.redact(`${final.message} after ${attempts} attempt(s)`), attempts };
+  }
+}

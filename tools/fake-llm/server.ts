@@ -1,0 +1,213 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { sha256Hex, stableStringify } from '@taxonomy/core';
+import { PROMPTS, PROMPT_KEYS, PROMPT_KEY_HEADER, answerOffline, readVariablesBlock, type PromptKey } from '@taxonomy/llm';
+
+/** What the server does with one request. `timeout` holds the request open until the client gives up. */
+export const FAULT_KINDS = ['ok', '429', '500', '503', 'timeout', 'invalid_json', 'schema_invalid', 'array'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface FakeLlmServerOptions {
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Delay before every answer, in ms. */
+  latencyMs?: number;
+  /** Probability of each fault per request, drawn deterministically from the request and its attempt number. */
+  faultRates?: Partial<Record<Exclude<FaultKind, 'ok'>, number>>;
+  /** Outcome of attempt n (0-based) of every distinct request; attempts past the end answer normally. Wins over rates. */
+  schedule?: FaultKind[];
+  /** Retry-After value sent with 429 and 503: delta seconds ("1") or an HTTP date. */
+  retryAfter?: string;
+  /** Mixed into the fault draw, to get another deterministic fault pattern. */
+  seed?: string;
+}
+
+export interface FakeStats {
+  requests: number;
+  inFlight: number;
+  maxInFlight: number;
+  byOutcome: Record<string, number>;
+  byKey: Record<string, number>;
+}
+
+export interface FakeLlmServer {
+  /** Base URL for the SDK, e.g. http://127.0.0.1:PORT/v1 */
+  url: string;
+  port: number;
+  stats(): FakeStats;
+  close(): Promise<void>;
+}
+
+interface ChatBody {
+  model?: unknown;
+  messages?: Array<{ role: string; content: unknown }>;
+  response_format?: { type?: string; json_schema?: { name?: string } };
+}
+
+function keyFromRequest(req: IncomingMessage, body: ChatBody): PromptKey | null {
+  const header = req.headers[PROMPT_KEY_HEADER];
+  const fromHeader = Array.isArray(header) ? header[0] : header;
+  if (fromHeader && (PROMPT_KEYS as string[]).includes(fromHeader)) return fromHeader as PromptKey;
+  const name = body.response_format?.json_schema?.name;
+  return PROMPT_KEYS.find((k) => k.replace(/[^A-Za-z0-9_-]/gu, '_') === name) ?? null;
+}
+
+function draw(seed: string): number {
+  return Number.parseInt(sha256Hex(seed).slice(0, 8), 16) / 0x1_0000_0000;
+}
+
+function chooseFault(options: FakeLlmServerOptions, requestId: string, attempt: number): FaultKind {
+  if (options.schedule) return options.schedule[attempt] ?? 'ok';
+  const rates = options.faultRates ?? {};
+  let u = draw(`${options.seed ?? ''}:${requestId}:${attempt}`);
+  for (const kind of FAULT_KINDS) {
+    if (kind === 'ok') continue;
+    const rate = rates[kind] ?? 0;
+    if (u < rate) return kind;
+    u -= rate;
+  }
+  return 'ok';
+}
+
+function tokensOf(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** The answer content a fault turns the correct answer into. */
+function faultyContent(kind: FaultKind, answer: Record<string, unknown>): string {
+  if (kind === 'invalid_json') return `Sure! Here is the JSON you asked for: ${JSON.stringify(answer).slice(0, 20)}`;
+  if (kind === 'schema_invalid') return JSON.stringify({ answer: 'see above', items: 1 });
+  if (kind === 'array') {
+    const arrays = Object.values(answer).filter(Array.isArray);
+    return JSON.stringify(arrays.length === 1 ? arrays[0] : [answer]);
+  }
+  return JSON.stringify(answer);
+}
+
+/**
+ * A deterministic OpenAI-compatible server for tests and benchmarks: `POST /v1/chat/completions` answers with
+ * the offline provider's logic from the variables block of the prompt, so the online path builds the same
+ * taxonomy as offline; latency and faults can be injected; `GET /stats` reports request counts.
+ */
+export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Promise<FakeLlmServer> {
+  const counts: FakeStats = { requests: 0, inFlight: 0, maxInFlight: 0, byOutcome: {}, byKey: {} };
+  const attempts = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const count = (outcome: string) => {
+    counts.byOutcome[outcome] = (counts.byOutcome[outcome] ?? 0) + 1;
+  };
+
+  const handleChat = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    let body: ChatBody;
+    try {
+      body = JSON.parse(raw) as ChatBody;
+    } catch {
+      count('bad_request');
+      sendJson(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error' } });
+      return;
+    }
+    const key = keyFromRequest(req, body);
+    const variables = readVariablesBlock(Array.isArray(body.messages) ? body.messages : []);
+    if (!key || !variables) {
+      count('bad_request');
+      sendJson(res, 400, { error: { message: 'cannot tell the prompt key or find the <variables> block', type: 'invalid_request_error' } });
+      return;
+    }
+    counts.byKey[key] = (counts.byKey[key] ?? 0) + 1;
+    const requestId = sha256Hex(stableStringify({ key, variables, model: body.model ?? null }));
+    const attempt = attempts.get(requestId) ?? 0;
+    attempts.set(requestId, attempt + 1);
+    const fault = chooseFault(options, requestId, attempt);
+    count(fault);
+    if (fault === 'timeout') return; // Never answers; the client's timeout ends it.
+    const retryAfter = options.retryAfter ?? '1';
+    if (fault === '429') return sendJson(res, 429, { error: { message: 'Rate limit reached', type: 'rate_limit_exceeded' } }, { 'retry-after': retryAfter });
+    if (fault === '503') return sendJson(res, 503, { error: { message: 'Service unavailable', type: 'server_error' } }, { 'retry-after': retryAfter });
+    if (fault === '500') return sendJson(res, 500, { error: { message: 'Internal server error', type: 'server_error' } });
+    const parsed = PROMPTS[key].variables.safeParse(variables);
+    if (!parsed.success) {
+      count('bad_variables');
+      sendJson(res, 400, { error: { message: `variables do not fit ${key}`, type: 'invalid_request_error' } });
+      return;
+    }
+    const answer = answerOffline(key, parsed.data as never) as Record<string, unknown>;
+    const content = faultyContent(fault, answer);
+    const promptText = (body.messages ?? []).map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
+    const usage = { prompt_tokens: tokensOf(promptText), completion_tokens: tokensOf(content), total_tokens: tokensOf(promptText) + tokensOf(content) };
+    sendJson(res, 200, {
+      id: `chatcmpl-${requestId.slice(0, 24)}-${attempt}`,
+      object: 'chat.completion',
+      created: 0,
+      model: typeof body.model === 'string' ? body.model : 'fake',
+      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
+      usage,
+    });
+  };
+
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/stats') return sendJson(res, 200, counts);
+    if (req.method === 'GET' && (req.url === '/v1/models' || req.url === '/models')) {
+      return sendJson(res, 200, { object: 'list', data: [{ id: 'fake', object: 'model', created: 0, owned_by: 'taxonomy' }] });
+    }
+    if (req.method !== 'POST' || !(req.url ?? '').endsWith('/chat/completions')) {
+      return sendJson(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'not_found' } });
+    }
+    counts.requests += 1;
+    counts.inFlight += 1;
+    counts.maxInFlight = Math.max(counts.maxInFlight, counts.inFlight);
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      counts.inFlight -= 1;
+    };
+    res.on('finish', finish);
+    res.on('close', finish);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const answer = () => {
+        if (!res.destroyed) handleChat(req, res, raw);
+      };
+      if ((options.latencyMs ?? 0) > 0) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          answer();
+        }, options.latencyMs);
+        timers.add(timer);
+      } else answer();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  return {
+    url: `http://${host}:${address.port}/v1`,
+    port: address.port,
+    stats: () => structuredClone(counts),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
