@@ -43,6 +43,11 @@ function splitSlash(part: string): string[] {
   const pieces = part.split('/');
   // "chicana/o", "AI/ML": an inflection or a pair of acronyms sharing what follows, not two names.
   if (pieces.some((p) => p.trim().length < 3) || /^[A-Z]{1,4}\/[A-Z]{1,4}\b/u.test(part)) return [part];
+  // "latina/latino studies": gendered variants of one name, written as the classic field name.
+  const [a, b] = pieces.map((p) => p.trim());
+  if (pieces.length === 2 && a && b && a.length > 3 && !a.includes(' ') && b.toLowerCase().startsWith(a.slice(0, -1).toLowerCase()) && /^[ao]$/iu.test(a.slice(-1))) {
+    return [b];
+  }
   return pieces;
 }
 
@@ -121,7 +126,9 @@ export function splitFields(text: string): { parts: string[]; distributed: boole
     const head = headOf(part);
     if (i < parts.length - 1 && nextHead) {
       const combined = `${part} ${nextHead}`;
-      const regional = nextHead.toLowerCase() === 'studies' && looksAdjectival(normalize(part).split(' ').pop() ?? '', true);
+      const regional =
+        nextHead.toLowerCase() === 'studies' &&
+        (looksAdjectival(normalize(part).split(' ').pop() ?? '', true) || (!part.includes(' ') && !isStandalone(part)));
       const singleWord = !part.trim().includes(' ');
       const modifierNoun = NOUN_MODIFIERS.has(normalize(part)) && isKnownField(combined);
       if (regional || modifierNoun || (!isStandalone(part) && (isModifierOnly(part) || (singleWord && isKnownField(combined))))) {

@@ -190,7 +190,7 @@ export const GENERIC_WORDS: ReadonlySet<string> = new Set([
   'aspects', 'methods', 'related', 'related areas', 'related topics', 'other areas', 'other topics', 'and more', 'many others',
   'beyond', 'new', 'emerging', 'all', 'various', 'themes', 'theme', 'work', 'projects', 'advances', 'innovation',
   'leadership', 'populations', 'programs', 'sessions', 'affairs', 'sciences and more', 'current projects', 'ongoing projects',
-  'faculty projects', 'ongoing faculty projects',
+  'faculty projects', 'ongoing faculty projects', 'nonmajor', 'non major', 'post bac', 'pre medical', 'post bac pre medical',
 ]);
 
 /** Well-known publication venues (acronyms and full names). */
