@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ARTIFACT_DIRS, PhaseMetricsSchema, PhaseTimingSchema, RunManifestSchema, TaxonomyError, type PhaseMetrics, type PhaseTiming, type RunManifest } from '@taxonomy/core';
+import { HELP_OPTION, type CommandDef } from './context.ts';
+import { BUILD_TASKS, taskId } from './task-graph.ts';
+
+export interface TaskStatus {
+  task: string;
+  dir: string;
+  folder: boolean;
+  metrics: boolean;
+  /** Records per output kind (shards summed), e.g. `{ candidates: 120, "record-log": 466 }`. */
+  records: Record<string, number>;
+  timing: PhaseTiming | null;
+  problem: string | null;
+}
+
+/** `candidates-00001.jsonl` → `candidates`; `merge-ops.jsonl` → `merge-ops`. */
+export function outputKind(path: string): string {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return name.replace(/(-\d{5})?\.[a-z]+$/u, '');
+}
+
+/** Reads the state of every task of the graph from its artifact folder and its timing file. */
+export async function collectStatus(root: string): Promise<TaskStatus[]> {
+  const out: TaskStatus[] = [];
+  for (const task of BUILD_TASKS) {
+    const id = taskId(task);
+    const folder = existsSync(join(root, task.dir));
+    const metricsFile = join(root, task.dir, 'metrics.json');
+    let metrics: PhaseMetrics | null = null;
+    let problem: string | null = null;
+    if (existsSync(metricsFile)) {
+      const parsed = PhaseMetricsSchema.safeParse(await readJson(metricsFile));
+      if (parsed.success) metrics = parsed.data;
+      else problem = 'metrics.json does not match the schema';
+    }
+    const records: Record<string, number> = {};
+    for (const ref of metrics?.outputs ?? []) {
+      if (ref.records === null) continue;
+      const kind = outputKind(ref.path);
+      records[kind] = (records[kind] ?? 0) + ref.records;
+    }
+    const timingFile = join(root, ARTIFACT_DIRS.timings, `${id.replace(/[:/]/gu, '.')}.json`);
+    let timing: PhaseTiming | null = null;
+    if (existsSync(timingFile)) {
+      const parsed = PhaseTimingSchema.safeParse(await readJson(timingFile));
+      if (parsed.success) timing = parsed.data;
+    }
+    out.push({ task: id, dir: task.dir, folder, metrics: metrics !== null, records, timing, problem });
+  }
+  return out;
+}
+
+async function readJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** The status table: one line per task. */
+export function formatStatus(rows: ReadonlyArray<TaskStatus>): string {
+  const lines = [`${'task'.padEnd(20)} ${'state'.padEnd(10)} ${'last run'.padEnd(26)} records`];
+  for (const row of rows) {
+    const state = row.problem !== null ? 'invalid' : row.metrics ? 'complete' : row.folder ? 'partial' : 'missing';
+    const last = row.timing === null ? '-' : `${row.timing.started_at.slice(0, 19)}Z ${(row.timing.duration_ms / 1000).toFixed(1)}s`;
+    const records = Object.entries(row.records).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
+    lines.push(`${row.task.padEnd(20)} ${state.padEnd(10)} ${last.padEnd(26)} ${records}`);
+  }
+  const done = rows.filter((r) => r.metrics).length;
+  lines.push(`${done}/${rows.length} tasks complete`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Reads `artifacts/taxonomy/manifest.json`; ARTIFACT_MISSING when no build has finished. */
+export async function readManifest(root: string): Promise<RunManifest> {
+  const file = join(root, ARTIFACT_DIRS.taxonomy, 'manifest.json');
+  if (!existsSync(file)) {
+    throw new TaxonomyError('ARTIFACT_MISSING', `no finished build: ${ARTIFACT_DIRS.taxonomy}/manifest.json does not exist (run "taxonomy run")`);
+  }
+  const parsed = RunManifestSchema.safeParse(await readJson(file));
+  if (!parsed.success) throw new TaxonomyError('ARTIFACT_MISSING', `${ARTIFACT_DIRS.taxonomy}/manifest.json is not a valid run manifest`);
+  return parsed.data;
+}
+
+/** A short human view of the manifest. */
+export function formatManifest(manifest: RunManifest): string {
+  const lines = [
+    `run ${manifest.run_id}`,
+    `generated ${manifest.generated_at}, environment ${manifest.environment}, policy version ${manifest.policy_version}`,
+    'phases:',
+  ];
+  for (const phase of manifest.phases) {
+    const outputs = phase.metrics.outputs.reduce((n, ref) => n + (ref.records ?? 0), 0);
+    const time = phase.timing === null ? '-' : `${(phase.timing.duration_ms / 1000).toFixed(1)}s`;
+    lines.push(`  ${phase.task.padEnd(20)} ${String(outputs).padStart(8)} records out  ${time}`);
+  }
+  const calls = manifest.llm.reduce((n, u) => n + u.calls, 0);
+  const cost = manifest.llm.reduce((n, u) => n + u.cost_usd, 0);
+  lines.push(`llm: ${calls} calls, $${cost.toFixed(4)}`);
+  lines.push(`artifacts: ${manifest.artifacts.length}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export const manageStatusCommand: CommandDef = {
+  path: ['manage', 'status'],
+  summary: 'Show every task of the graph: artifacts present, metrics, record counts, last timing',
+  options: { json: { type: 'boolean', description: 'Print JSON instead of a table' }, ...HELP_OPTION },
+  async run(args, ctx) {
+    const rows = await collectStatus(ctx.root);
+    ctx.out(args.values['json'] === true ? `${JSON.stringify(rows, null, 2)}\n` : formatStatus(rows));
+  },
+};
+
+export const manageManifestCommand: CommandDef = {
+  path: ['manage', 'manifest'],
+  summary: 'Print the run manifest of the last finished build',
+  options: { json: { type: 'boolean', description: 'Print the manifest JSON as written' }, ...HELP_OPTION },
+  async run(args, ctx) {
+    const manifest = await readManifest(ctx.root);
+    ctx.out(args.values['json'] === true ? `${JSON.stringify(manifest, null, 2)}\n` : formatManifest(manifest));
+  },
+};

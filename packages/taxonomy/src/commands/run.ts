@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { loadConfig } from '@taxonomy/config';
+import { TaxonomyError } from '@taxonomy/core';
+import { CONFIG_OPTIONS, HELP_OPTION, type CommandContext, type CommandDef } from './context.ts';
+import { groupOverridesIntoEnv } from './overrides.ts';
+import { RESUME_PHASES, parseResumePhase, planResume } from './task-graph.ts';
+import { optionalString, stringList } from './usage.ts';
+
+/** One `npx nx …` invocation. */
+export interface NxInvocation {
+  args: string[];
+  env: Record<string, string>;
+}
+
+export interface PlanRunOptions {
+  environment?: string;
+  overrides: ReadonlyArray<string>;
+  resumeFrom?: string;
+  skipCache: boolean;
+  /** The caller's environment (existing TAXONOMY_OVERRIDES_* are kept, before the -o values). */
+  baseEnv: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The Nx commands `taxonomy run` executes, in order. Without `--resume-from` it is one
+ * `nx run taxonomy:finalize`; with it, the upstream tasks run normally (cache hits), then the phase's
+ * tasks and everything downstream of them run one by one with `--skip-nx-cache --exclude-task-dependencies`.
+ */
+export function planNxRun(options: PlanRunOptions): NxInvocation[] {
+  const env: Record<string, string> = {
+    NX_DAEMON: 'false',
+    NX_TUI: 'false',
+    ...(options.environment === undefined ? {} : { TAXONOMY_ENV: options.environment }),
+    ...groupOverridesIntoEnv(options.overrides, options.baseEnv),
+  };
+  const base = ['nx', 'run'];
+  const style = '--output-style=static';
+  const skip = options.skipCache ? ['--skip-nx-cache'] : [];
+  if (options.resumeFrom === undefined) return [{ args: [...base, 'taxonomy:finalize', style, ...skip], env }];
+  const plan = planResume(parseResumePhase(options.resumeFrom));
+  return [
+    ...plan.upstreamFrontier.map((task) => ({ args: [...base, task, style, ...skip], env })),
+    ...plan.rerun.map((task) => ({ args: [...base, task, style, '--skip-nx-cache', '--exclude-task-dependencies'], env })),
+  ];
+}
+
+/** Runs `npx <args>` in the workspace root, passing Nx's output through; resolves to its exit code. */
+export function spawnNx(invocation: NxInvocation, ctx: CommandContext): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', invocation.args, {
+      cwd: ctx.root,
+      env: { ...ctx.env, ...invocation.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (chunk: Buffer) => ctx.out(chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => ctx.note(chunk.toString('utf8')));
+    child.on('error', (err) => reject(new TaxonomyError('PROVIDER_UNAVAILABLE', `cannot start npx nx: ${err.message}`, { cause: err })));
+    child.on('close', (code, signal) => resolve(code ?? (signal === null ? 1 : 128 + 15)));
+  });
+}
+
+export const runCommand: CommandDef = {
+  path: ['run'],
+  summary: 'Build the taxonomy through Nx (cached, incremental, resumable)',
+  options: {
+    ...CONFIG_OPTIONS,
+    'resume-from': { type: 'string', value: 'PHASE', description: `Re-execute this phase and everything after it: ${RESUME_PHASES.join('|')}` },
+    'skip-cache': { type: 'boolean', description: 'Ignore the Nx cache (re-run every task)' },
+    'dry-run': { type: 'boolean', description: 'Print the Nx commands and environment instead of running them' },
+    ...HELP_OPTION,
+  },
+  details: [
+    'Runs `npx nx run taxonomy:finalize --output-style=static` with NX_DAEMON=false NX_TUI=false.',
+    '-o overrides are validated first, then passed as TAXONOMY_OVERRIDES_<SLICE> (Nx task inputs), so an',
+    'override re-runs exactly the tasks that read that slice.',
+  ].join('\n'),
+  async run(args, ctx) {
+    const environment = optionalString(args.values, 'env');
+    const overrides = stringList(args.values, 'override');
+    // Fail on a typo before Nx starts: the same loader the tasks use, with the same inputs.
+    loadConfig({ root: ctx.root, env: ctx.env, overrides, ...(environment === undefined ? {} : { environment }) });
+    const resumeFrom = optionalString(args.values, 'resume-from');
+    const invocations = planNxRun({
+      overrides,
+      skipCache: args.values['skip-cache'] === true,
+      baseEnv: ctx.env,
+      ...(environment === undefined ? {} : { environment }),
+      ...(resumeFrom === undefined ? {} : { resumeFrom }),
+    });
+    if (args.values['dry-run'] === true) {
+      for (const inv of invocations) {
+        const vars = Object.entries(inv.env).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+        ctx.out(`${[...vars, 'npx', ...inv.args].join(' ')}\n`);
+      }
+      return 0;
+    }
+    for (const inv of invocations) {
+      ctx.note(`taxonomy run: npx ${inv.args.join(' ')}\n`);
+      const code = await spawnNx(inv, ctx);
+      if (code !== 0) {
+        throw new TaxonomyError('PROVIDER_FAILED', `nx run ${inv.args[2] ?? ''} failed (exit ${code}); see the Nx output above`);
+      }
+    }
+    return 0;
+  },
+};
