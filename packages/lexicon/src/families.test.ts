@@ -85,6 +85,21 @@ describe('inferParent', () => {
     expect(inferParent({ label, level: 1, institution: 'NEW YORK UNIVERSITY', candidates: wide })?.id ?? null).toBe(id);
   });
 
+  it.each([
+    ['reinforcement learning', 'L2:machine learning'],
+    ['statistical learning theory', 'L2:machine learning'],
+    ['database security', 'L2:databases'],
+    ['machine translation', 'L2:natural language processing'],
+  ])('anchors a level-3 topic among level-2 areas: %s → %s', (label, id) => {
+    const areas = [
+      { id: 'L2:machine learning', label: 'machine learning', institutions: ['Cornell University'] },
+      { id: 'L2:computer vision', label: 'computer vision', institutions: ['Cornell University'] },
+      { id: 'L2:databases', label: 'databases', institutions: ['Columbia University'] },
+      { id: 'L2:natural language processing', label: 'natural language processing', institutions: ['Columbia University'] },
+    ];
+    expect(inferParent({ label, level: 3, institution: null, candidates: areas })?.id).toBe(id);
+  });
+
   it('returns null when no candidate is plausible, and at level 0', () => {
     expect(inferParent({ label: 'dance', level: 1, institution: null, candidates: candidates.slice(2, 3) })).toBeNull();
     expect(inferParent({ label: 'molecular biology', level: 0, institution: null, candidates })).toBeNull();

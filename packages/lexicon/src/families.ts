@@ -1,5 +1,6 @@
 import { tokenize } from '@taxonomy/core';
 import { normalize } from './normalize.ts';
+import { areaAffinity } from './areas.ts';
 import { loadCip, type CipEntry } from './cip.ts';
 import { fieldKey, isKnownField, loadFieldLexicon, stemToken } from './field-lexicon.ts';
 import type { Level } from './types.ts';
@@ -146,11 +147,26 @@ export function inferParent(input: {
       score += weight;
       reasons.push(`"${normalize(cand.label)}" is contained in the label`);
     }
+    else {
+      // Shared content words ("reinforcement learning" under "machine learning").
+      const content = parentTokens.filter((t) => !STOP.has(t));
+      const sharedWords = content.filter((t) => childTokens.includes(t));
+      if (sharedWords.length > 0) {
+        score += 0.4 * (sharedWords.length / content.length);
+        reasons.push(`shares "${sharedWords.join(' ')}"`);
+      }
+    }
+    const affinity = input.level >= 2 ? areaAffinity(input.label, cand.label) : [];
+    if (affinity.length > 0) {
+      score += 0.45;
+      reasons.push(`"${affinity.join(', ')}" is typical of ${normalize(cand.label)}`);
+    }
     const parentFamilies = fieldFamilies(cand.label);
     const shared = childFamilies.filter((f) => parentFamilies.some((p) => p.code === f.code));
     const overlap = familyOverlap(childFamilies, parentFamilies) * (shared.every((f) => GRAB_BAG_FAMILIES.has(f.code)) ? 0.3 : 1);
     if (overlap > 0) {
-      score += 0.5 * overlap;
+      // Below level 1, CIP families are coarse (all of computing is one family): weaker evidence.
+      score += (input.level >= 2 ? 0.25 : 0.5) * overlap;
       reasons.push(`same CIP family ${shared[0]?.code ?? ''} (${overlap.toFixed(2)})`);
     }
     if (score > 0) {
@@ -169,7 +185,7 @@ export function inferParent(input: {
       best = { id: cand.id, score, reason: reasons.join('; '), label: cand.label };
     }
   }
-  if (!best || best.score < 0.3) return null;
+  if (!best || best.score < (input.level >= 2 ? 0.35 : 0.3)) return null;
   return { id: best.id, reason: `${best.reason} (score ${best.score.toFixed(2)})` };
 }
 
