@@ -15,6 +15,8 @@ describe('verifyLabel', () => {
     [2, 'theory of computation'],
     [3, 'journalism'],
     [3, 'question answering'],
+    [3, 'nlp'],
+    [1, 'law'],
     [3, 'graph data management'],
   ] as const)('L%i "%s" passes', (level, label) => {
     expect(verifyLabel({ label, level })).toEqual({ pass: true, reasons: [] });
@@ -44,6 +46,7 @@ describe('verifyLabel', () => {
     [3, 'other topics', 'generic word: other topics'],
     [2, 'research areas', 'call-for-papers furniture: research areas'],
     [2, 'related topics', 'generic word: related topics'],
+    [1, 'mgh', 'unexplained acronym: mgh'],
   ] as const)('L%i "%s" fails: %s', (level, label, reason) => {
     const verdict = verifyLabel({ label, level });
     expect(verdict.pass).toBe(false);

@@ -11,6 +11,7 @@ import {
   VENUE_WORDS,
   VENUES,
 } from './tables.ts';
+import { isKnownField } from './field-lexicon.ts';
 import type { Level } from './types.ts';
 
 /** Longest acceptable label, in words, per level (fields are short, CFP topics run longer). */
@@ -59,5 +60,8 @@ export function verifyLabel(input: { label: string; level: Level }): { pass: boo
   const venueWords = tokens.filter((t) => VENUE_WORDS.has(t));
   if (venueWords.length > 0) reasons.push(`venue word: ${venueWords.join(', ')}`);
   if (/\b(?:19|20)\d\d\b/u.test(norm)) reasons.push('contains a year');
+  if (input.level <= 1 && tokens.length === 1 && /^[a-z]{2,4}$/u.test(norm) && !/[aeiouy]/u.test(norm.slice(1)) && !isKnownField(norm)) {
+    reasons.push(`unexplained acronym: ${norm}`);
+  }
   return { pass: reasons.length === 0, reasons };
 }
