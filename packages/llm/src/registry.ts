@@ -176,21 +176,31 @@ export function checkVariantOverrides(registry: PromptRegistry, overrides: Reado
   }
 }
 
-function renderUser(variant: PromptVariant, variables: Record<string, unknown>): string {
-  const context = { ...variables, variables, output_schema: stableStringify(variant.jsonSchema) };
-  return renderTemplate(variant.user, context);
+function renderUser(variant: PromptVariant, variables: Record<string, unknown>, schemaText: string): string {
+  return renderTemplate(variant.user, { ...variables, variables, output_schema: schemaText });
+}
+
+/** System message and few-shot pairs depend only on the variant: rendered once per variant. */
+const prefixCache = new WeakMap<PromptVariant, { schemaText: string; prefix: ChatMessage[] }>();
+
+function renderedPrefix(variant: PromptVariant): { schemaText: string; prefix: ChatMessage[] } {
+  const hit = prefixCache.get(variant);
+  if (hit) return hit;
+  const schemaText = stableStringify(variant.jsonSchema);
+  const prefix: ChatMessage[] = [{ role: 'system', content: renderTemplate(variant.system, { output_schema: schemaText }) }];
+  for (const example of variant.examples) {
+    prefix.push({ role: 'user', content: renderUser(variant, example.variables, schemaText) });
+    prefix.push({ role: 'assistant', content: stableStringify(example.output) });
+  }
+  const entry = { schemaText, prefix };
+  prefixCache.set(variant, entry);
+  return entry;
 }
 
 /** Renders a variant into chat messages: system, few-shot pairs, then the user message for `variables`. */
 export function renderPrompt(variant: PromptVariant, variables: Record<string, unknown>): ChatMessage[] {
-  const system = renderTemplate(variant.system, { output_schema: stableStringify(variant.jsonSchema) });
-  const messages: ChatMessage[] = [{ role: 'system', content: system }];
-  for (const example of variant.examples) {
-    messages.push({ role: 'user', content: renderUser(variant, example.variables) });
-    messages.push({ role: 'assistant', content: stableStringify(example.output) });
-  }
-  messages.push({ role: 'user', content: renderUser(variant, variables) });
-  return messages;
+  const { schemaText, prefix } = renderedPrefix(variant);
+  return [...prefix.map((m) => ({ ...m })), { role: 'user', content: renderUser(variant, variables, schemaText) }];
 }
 
 /** The variables a rendered conversation carries: the JSON block of the last message that has one. */
