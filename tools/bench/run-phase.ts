@@ -1,0 +1,35 @@
+// Runs one phase task in its own process so the bench can read this phase's own peak RSS.
+// Usage: node --import tsx tools/bench/run-phase.ts <phase> <level|-> <root>; prints one JSON line.
+import { TaxonomyError } from '@taxonomy/core';
+import { runMain } from '@taxonomy/observability';
+
+type TaskFn = (options: Record<string, unknown>) => Promise<unknown>;
+
+const PHASE_EXPORTS: Record<string, [string, string]> = {
+  S0: ['@taxonomy/s0-raw-extraction', 'runS0Task'],
+  S1: ['@taxonomy/s1-extraction', 'runS1Task'],
+  S2: ['@taxonomy/s2-frequency', 'runS2Task'],
+  S3: ['@taxonomy/s3-verification', 'runS3Task'],
+  postprocess: ['@taxonomy/postprocess', 'runPostprocessTask'],
+  hierarchy: ['@taxonomy/hierarchy', 'runHierarchyTask'],
+  finalize: ['@taxonomy/taxonomy', 'runFinalizeTask'],
+};
+
+await runMain(async () => {
+  const [phase = '', levelArg = '-', root = ''] = process.argv.slice(2);
+  const target = PHASE_EXPORTS[phase];
+  if (target === undefined || root === '') throw new TaxonomyError('USAGE', 'usage: run-phase.ts <phase> <level|-> <root>');
+  const specifier: string = target[0];
+  let fn: unknown;
+  try {
+    fn = ((await import(specifier)) as Record<string, unknown>)[target[1]];
+  } catch (err) {
+    throw new TaxonomyError('PROVIDER_UNAVAILABLE', `${target[0]} cannot be loaded: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
+  if (typeof fn !== 'function') throw new TaxonomyError('PROVIDER_UNAVAILABLE', `${target[0]} does not export ${target[1]}()`);
+  const rssBefore = process.resourceUsage().maxRSS;
+  const t0 = performance.now();
+  await (fn as TaskFn)({ root, ...(levelArg === '-' ? {} : { level: Number(levelArg) }) });
+  const ms = performance.now() - t0;
+  process.stdout.write(`${JSON.stringify({ ms, peak_rss_mb: process.resourceUsage().maxRSS / 1024, rss_before_mb: rssBefore / 1024 })}\n`);
+});
