@@ -1,0 +1,239 @@
+import { normalizeLabel, tokenize, unresolvedParentId, type Anchor } from '@taxonomy/core';
+import type { Config } from '@taxonomy/config';
+import { inferParent, type Level } from '@taxonomy/lexicon';
+import { FuzzyIndex } from './similarity.ts';
+
+/** A verified concept of the level above, as parent anchoring needs it. */
+export interface ParentConcept {
+  id: string;
+  label: string;
+  aliases: ReadonlyArray<string>;
+  institutions: ReadonlyArray<string>;
+}
+
+export interface AnchorMatch {
+  concept: ParentConcept;
+  how: 'exact' | 'fuzzy';
+  key: string;
+  score: number;
+}
+
+export interface AnchorDecision {
+  parent: string | null;
+  anchor: Anchor;
+}
+
+/** Unit words every level may put before a name ("department of", "center for"), normalized, longest first. */
+function unitPrefixes(config: Config['s1']): string[] {
+  const out = new Set<string>(['the']);
+  for (const list of Object.values(config.level_prefixes)) {
+    for (const p of list) {
+      const n = normalizeLabel(p);
+      if (n.length > 0) out.add(n);
+    }
+  }
+  return [...out].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+}
+
+/**
+ * The lookup keys of an anchor or a concept name: its normalized form, without a trailing
+ * parenthetical, and without a leading (or inverted trailing) unit word of any level, so "Dept. of
+ * Computer Science" and "Computer Science, Department of" both find "computer science".
+ */
+export function anchorKeys(text: string, prefixes: ReadonlyArray<string>): string[] {
+  const keys: string[] = [];
+  const add = (k: string) => {
+    if (k.length > 0 && !keys.includes(k)) keys.push(k);
+  };
+  const base = normalizeLabel(text);
+  add(base);
+  const noParen = normalizeLabel(text.replace(/\s*\([^()]*\)\s*$/u, ''));
+  add(noParen);
+  for (const form of [base, noParen]) {
+    for (const p of prefixes) {
+      if (form.startsWith(`${p} `)) add(form.slice(p.length + 1));
+      if (p !== 'the' && form.endsWith(` ${p}`)) add(form.slice(0, -(p.length + 1)));
+    }
+  }
+  return keys;
+}
+
+function sameInstitution(a: string | null, list: ReadonlyArray<string>): boolean {
+  if (a === null) return false;
+  const key = normalizeLabel(a);
+  return list.some((i) => normalizeLabel(i) === key);
+}
+
+/** Among concepts sharing one key: the one the record's institution supports, then the widest, then the smallest id. */
+function pickConcept(list: ReadonlyArray<ParentConcept>, institution: string | null): ParentConcept {
+  return [...list].sort((x, y) => {
+    const sx = sameInstitution(institution, x.institutions) ? 1 : 0;
+    const sy = sameInstitution(institution, y.institutions) ? 1 : 0;
+    if (sx !== sy) return sy - sx;
+    if (x.institutions.length !== y.institutions.length) return y.institutions.length - x.institutions.length;
+    return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+  })[0]!;
+}
+
+/**
+ * Index of the verified concepts of level N−1 (and only that level): labels and aliases by key in a
+ * Map for exact lookups, a trigram index for fuzzy ones, and caches per (anchor, institution).
+ */
+export class ParentIndex {
+  readonly parentLevel: number;
+  readonly concepts: ReadonlyArray<ParentConcept>;
+  readonly #byKey = new Map<string, ParentConcept[]>();
+  readonly #fuzzy: FuzzyIndex;
+  readonly #prefixes: string[];
+  readonly #cutoff: number;
+  readonly #anchorCache = new Map<string, AnchorMatch | null>();
+  readonly #lexiconCache = new Map<string, { id: string; reason: string } | null>();
+  readonly #byId = new Map<string, ParentConcept>();
+
+  constructor(concepts: ReadonlyArray<ParentConcept>, options: { parentLevel: number; config: Config['s1'] }) {
+    this.parentLevel = options.parentLevel;
+    this.concepts = [...concepts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    this.#prefixes = unitPrefixes(options.config);
+    this.#cutoff = options.config.parent_similarity_cutoff;
+    for (const concept of this.concepts) {
+      this.#byId.set(concept.id, concept);
+      for (const name of [concept.label, ...concept.aliases]) {
+        for (const key of anchorKeys(name, this.#prefixes)) {
+          const list = this.#byKey.get(key);
+          if (list === undefined) this.#byKey.set(key, [concept]);
+          else if (!list.includes(concept)) list.push(concept);
+        }
+      }
+    }
+    this.#fuzzy = new FuzzyIndex(this.#byKey.keys());
+  }
+
+  get size(): number {
+    return this.concepts.length;
+  }
+
+  /** Resolves anchor text to a concept: exact on any key of the anchor, then fuzzy ≥ `parent_similarity_cutoff`. */
+  resolve(anchor: string, institution: string | null): AnchorMatch | null {
+    const cacheKey = `${anchor.toLowerCase()}\u0000${institution ?? ''}`;
+    const hit = this.#anchorCache.get(cacheKey);
+    if (hit !== undefined) return hit;
+    let found: AnchorMatch | null = null;
+    const keys = anchorKeys(anchor, this.#prefixes);
+    for (const key of keys) {
+      const list = this.#byKey.get(key);
+      if (list !== undefined) {
+        found = { concept: pickConcept(list, institution), how: 'exact', key, score: 1 };
+        break;
+      }
+    }
+    if (found === null) {
+      let best: { key: string; score: number } | null = null;
+      for (const key of keys) {
+        const m = this.#fuzzy.best(key, this.#cutoff);
+        if (m !== null && (best === null || m.score > best.score)) best = m;
+      }
+      if (best !== null) found = { concept: pickConcept(this.#byKey.get(best.key)!, institution), how: 'fuzzy', key: best.key, score: best.score };
+    }
+    this.#anchorCache.set(cacheKey, found);
+    return found;
+  }
+
+  /** The candidate's own label as a key of a parent concept (exact only): an L1 "physics" under the L0 field "physics". */
+  byOwnName(normalized: string, institution: string | null): ParentConcept | null {
+    const list = this.#byKey.get(normalized);
+    return list === undefined ? null : pickConcept(list, institution);
+  }
+
+  /** The lexicon's best parent by head word and field family, same institution preferred; cached per (label, institution). */
+  byLexicon(normalized: string, level: number, institution: string | null): { concept: ParentConcept; reason: string } | null {
+    const cacheKey = `${normalized}\u0000${institution ?? ''}`;
+    let hit = this.#lexiconCache.get(cacheKey);
+    if (hit === undefined) {
+      hit = inferParent({ label: normalized, level: level as Level, institution, candidates: this.concepts });
+      this.#lexiconCache.set(cacheKey, hit);
+    }
+    if (hit === null) return null;
+    const concept = this.#byId.get(hit.id);
+    return concept === undefined ? null : { concept, reason: hit.reason };
+  }
+}
+
+export interface AnchorInput {
+  level: number;
+  normalized: string;
+  institution: string | null;
+  /** The record's declared parent (first) and the model's parents, in that order. */
+  declared: ReadonlyArray<string>;
+  /** The record's section or heading, if it is a real one. */
+  section: string | null;
+}
+
+/** Sections that name no heading: the sheet placeholder `<default>` and empty ones. */
+export function usableSection(section: string | null): string | null {
+  if (section === null) return null;
+  const s = section.trim();
+  if (s.length === 0 || /^<[^>]*>$/u.test(s)) return null;
+  return tokenize(normalizeLabel(s)).length === 0 ? null : s;
+}
+
+/**
+ * Chooses a candidate's parent among the verified concepts of level N−1, in this order: `root` (L0),
+ * `declared` (the record's parent_anchor, then the model's parents; exact, then fuzzy), `name` (the
+ * record's section heading resolves to a concept, else the candidate's own label is a concept's
+ * name), `lexicon` (head word / field family, same institution preferred), else `unresolved` with the
+ * scoped fallback id of the first declared anchor (or the section, or "unknown").
+ */
+export function anchorCandidate(input: AnchorInput, index: ParentIndex | null): AnchorDecision {
+  if (input.level === 0) return { parent: null, anchor: { method: 'root', anchor: null, detail: 'level 0 has no parent' } };
+  const parentLevel = input.level - 1;
+  if (index !== null) {
+    for (const declared of input.declared) {
+      const m = index.resolve(declared, input.institution);
+      if (m !== null) {
+        return {
+          parent: m.concept.id,
+          anchor: {
+            method: 'declared',
+            anchor: declared,
+            detail: m.how === 'exact' ? `declared "${declared}" matches "${m.key}"` : `declared "${declared}" ≈ "${m.key}" (${m.score.toFixed(3)})`,
+          },
+        };
+      }
+    }
+    if (input.section !== null) {
+      const m = index.resolve(input.section, input.institution);
+      if (m !== null) {
+        return {
+          parent: m.concept.id,
+          anchor: {
+            method: 'name',
+            anchor: input.section,
+            detail: `section "${input.section}" ${m.how === 'exact' ? 'matches' : `≈ (${m.score.toFixed(3)})`} "${m.key}"`,
+          },
+        };
+      }
+    }
+    const own = index.byOwnName(input.normalized, input.institution);
+    if (own !== null) {
+      return { parent: own.id, anchor: { method: 'name', anchor: input.normalized, detail: `the label itself names L${parentLevel} "${own.label}"` } };
+    }
+    const lex = index.byLexicon(input.normalized, input.level, input.institution);
+    if (lex !== null) {
+      return { parent: lex.concept.id, anchor: { method: 'lexicon', anchor: lex.concept.label, detail: lex.reason } };
+    }
+  }
+  const anchorText = input.declared[0] ?? input.section ?? null;
+  return {
+    parent: unresolvedParentId(parentLevel, anchorText ?? ''),
+    anchor: {
+      method: 'unresolved',
+      anchor: anchorText,
+      detail:
+        index === null || index.size === 0
+          ? `no verified L${parentLevel} concepts to anchor to`
+          : anchorText === null
+            ? `no declared parent, section, name or lexicon match among ${index.size} L${parentLevel} concepts`
+            : `"${anchorText}" matches none of ${index.size} L${parentLevel} concepts`,
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import { join, resolve } from 'node:path';
+import {
+  ARTIFACT_DIRS,
+  ConceptSchema,
+  SourceRecordSchema,
+  TaxonomyError,
+  collapseWhitespace,
+  describeFile,
+  findWorkspaceRoot,
+  listJsonlFiles,
+  readJsonl,
+  stableId,
+  writeJsonl,
+  type ArtifactRef,
+  type PhaseMetrics,
+} from '@taxonomy/core';
+import { createLlmClient } from '@taxonomy/llm';
+import { runPhaseTask, type Quarantine } from '@taxonomy/observability';
+import { accountRecords, aggregateCandidates, buildRecordLog, candidateSortKey } from './aggregate.ts';
+import { ParentIndex, type ParentConcept } from './anchor.ts';
+import { extractRecords, type IdentifiedRecord, type RecordExtraction } from './extract.ts';
+
+export interface RunS1TaskOptions {
+  level: number;
+  root?: string;
+  /** Folder of `records-*.jsonl` (default `artifacts/s0/level-N`), relative to the root or absolute. */
+  inputDir?: string;
+  /** Folder of the level above's `concepts-*.jsonl` (default `artifacts/s3/level-(N-1)`); ignored at level 0. */
+  parentsDir?: string;
+  /** Output folder relative to the root (default `artifacts/s1/level-N`). */
+  outDir?: string;
+  overrides?: string[];
+}
+
+/** Checks a level argument: an integer 0–3, else a USAGE error. */
+export function parseLevel(raw: string | undefined): number {
+  if (raw === undefined || !/^[0-3]$/u.test(raw.trim())) {
+    throw new TaxonomyError('USAGE', `--level must be 0, 1, 2 or 3 (got ${raw === undefined ? 'nothing' : `"${raw}"`})`);
+  }
+  return Number(raw.trim());
+}
+
+/** The id S0 would have given a record that lacks one: content and provenance. */
+export function recordIdOf(record: { id?: string | undefined; text: string; provenance: { institution: string; url: string | null } }): string {
+  return record.id ?? stableId('r-', [collapseWhitespace(record.text), record.provenance.institution, record.provenance.url ?? '']);
+}
+
+async function readRecords(dir: string, level: number, root: string, quarantine: Quarantine): Promise<{ records: IdentifiedRecord[]; misfiled: RecordExtraction[]; inputs: ArtifactRef[]; withoutId: number }> {
+  const records: IdentifiedRecord[] = [];
+  const misfiled: RecordExtraction[] = [];
+  const inputs: ArtifactRef[] = [];
+  let withoutId = 0;
+  for (const file of await listJsonlFiles(dir, 'records')) {
+    let lines = 0;
+    for await (const { value, line } of readJsonl(file, { schema: SourceRecordSchema, onBad: quarantine.addBadLine })) {
+      lines += 1;
+      if (value.id === undefined) withoutId += 1;
+      const record: IdentifiedRecord = { ...value, id: recordIdOf(value) };
+      if (value.level !== undefined && value.level !== level) {
+        const reason = `record of level ${value.level} in the level-${level} input`;
+        quarantine.add({ reason, file: rootRelative(file, root), line, item_id: record.id, raw: value.text });
+        misfiled.push({ record, outcome: 'quarantined', reason, labels: [], dropped: [], raw: 0 });
+      } else records.push(record);
+    }
+    inputs.push({ ...(await describeFile(file, root)), records: lines });
+  }
+  return { records, misfiled, inputs, withoutId };
+}
+
+async function readParents(dir: string, parentLevel: number, root: string, quarantine: Quarantine): Promise<{ parents: ParentConcept[]; inputs: ArtifactRef[] }> {
+  const parents: ParentConcept[] = [];
+  const inputs: ArtifactRef[] = [];
+  for (const file of await listJsonlFiles(dir, 'concepts')) {
+    let lines = 0;
+    for await (const { value, line } of readJsonl(file, { schema: ConceptSchema, onBad: quarantine.addBadLine })) {
+      lines += 1;
+      if (value.level !== parentLevel) {
+        quarantine.add({ reason: `concept of level ${value.level} among level-${parentLevel} parents`, file: rootRelative(file, root), line, item_id: value.id });
+        continue;
+      }
+      parents.push({ id: value.id, label: value.label, aliases: value.aliases, institutions: value.institutions });
+    }
+    inputs.push({ ...(await describeFile(file, root)), records: lines });
+  }
+  return { parents, inputs };
+}
+
+function rootRelative(path: string, root: string): string {
+  return path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
+}
+
+/**
+ * The `s1:level-N` task: reads S0's records of level N (and for N>0 the verified concepts of level
+ * N−1), extracts labels through the LLM client, normalizes and anchors them, and writes
+ * `candidates-*.jsonl` and `record-log-*.jsonl`.
+ */
+export async function runS1Task(options: RunS1TaskOptions): Promise<PhaseMetrics> {
+  const level = options.level;
+  if (!Number.isInteger(level) || level < 0 || level > 3) throw new TaxonomyError('USAGE', `level must be 0–3 (got ${level})`);
+  const root = options.root ?? findWorkspaceRoot();
+  return runPhaseTask({
+    task: `s1:level-${level}`,
+    phase: 'S1',
+    level,
+    slices: ['s1', 'llm'],
+    outDir: options.outDir ?? ARTIFACT_DIRS.s1(level),
+    root,
+    ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
+    run: async (ctx) => {
+      const { config, counters, quarantine, log } = ctx;
+      counters.declare(
+        'records_in', 'records_labelled', 'records_empty', 'records_quarantined', 'candidates_raw', 'candidates_out',
+        'labels_dropped_length', 'labels_dropped_empty', 'parents_in',
+        'anchors_root', 'anchors_declared', 'anchors_name', 'anchors_lexicon', 'anchors_unresolved',
+      );
+      const inputDir = resolve(root, options.inputDir ?? join(ARTIFACT_DIRS.s0, `level-${level}`));
+      const read = await readRecords(inputDir, level, root, quarantine);
+      if (read.withoutId > 0) log.warn({ withoutId: read.withoutId }, 'records without id: ids derived from content and provenance');
+      let index: ParentIndex | null = null;
+      const inputs = [...read.inputs];
+      if (level > 0) {
+        const parentsDir = resolve(root, options.parentsDir ?? ARTIFACT_DIRS.s3(level - 1));
+        const { parents, inputs: parentInputs } = await readParents(parentsDir, level - 1, root, quarantine);
+        inputs.push(...parentInputs);
+        counters.set('parents_in', parents.length);
+        if (parents.length === 0) log.warn({ parentsDir }, `no verified L${level - 1} concepts: every parent will be unresolved`);
+        index = new ParentIndex(parents, { parentLevel: level - 1, config: config.s1 });
+      }
+      const client = await createLlmClient({ config: config.llm, root, log, phase: 'S1' });
+      let extractions: RecordExtraction[];
+      const progress = ctx.progress('extract', read.records.length);
+      try {
+        extractions = await extractRecords(read.records, { level, client, config: config.s1, onProgress: (n) => progress.tick(n) });
+      } finally {
+        progress.done();
+        await client.close();
+      }
+      for (const e of extractions) {
+        if (e.outcome === 'quarantined') quarantine.add({ reason: e.reason ?? 'llm failure', item_id: e.record.id, raw: e.record.text });
+        for (const d of e.dropped) counters.increment(d.reason === 'empty' ? 'labels_dropped_empty' : 'labels_dropped_length');
+      }
+      const all = [...extractions, ...read.misfiled];
+      const recordLog = buildRecordLog(all);
+      const accounting = accountRecords(read.records.length + read.misfiled.length, recordLog);
+      for (const [name, value] of Object.entries(accounting)) counters.set(name, value);
+      const { candidates, raw } = aggregateCandidates(extractions, { level, index });
+      counters.set('candidates_raw', raw);
+      counters.set('candidates_out', candidates.length);
+      for (const c of candidates) counters.increment(`anchors_${c.anchor.method}`);
+      const outputs = [
+        ...(await writeJsonl({ dir: ctx.outDir, name: 'candidates', items: candidates, sortKey: candidateSortKey, relativeTo: root })),
+        ...(await writeJsonl({ dir: ctx.outDir, name: 'record-log', items: recordLog, sortKey: (l) => l.record_id, relativeTo: root })),
+      ];
+      return {
+        inputs,
+        outputs,
+        llm: client.usage(),
+        summary: `s1:level-${level}: ${accounting.records_in} records (${accounting.records_labelled} labelled, ${accounting.records_empty} empty, ${accounting.records_quarantined} quarantined) → ${candidates.length} candidates`,
+      };
+    },
+  });
+}
