@@ -24,6 +24,9 @@ const PHASES: ReadonlyArray<{ task: string; phase: string; level: number | null;
   { task: 'taxonomy:finalize', phase: 'finalize', level: null, dir: 'artifacts/taxonomy' },
 ];
 
+/** The S0 loader of each generated format (names from the S0 sources manifest schema). */
+const LOADER_BY_FORMAT = { 'source-records': 'source-records-jsonl', 'institution-list': 'institution-unit-list', 'page-snapshots': 'page-snapshots-jsonl' } as const;
+
 interface ChildReport {
   ms: number;
   peak_rss_mb: number;
@@ -73,7 +76,7 @@ async function prepareWorkspace(repo: string, records: number, seed: number): Pr
   await mkdir(join(root, 'corpus', 'bench'), { recursive: true });
   for (const [name, body] of Object.entries(corpus.files)) await writeFile(join(root, 'corpus', 'bench', name), body);
   const manifest = {
-    sources: corpus.sources.map((s) => ({ path: `corpus/bench/${s.path}`, level: s.level, format: s.format })),
+    sources: corpus.sources.map((s) => ({ id: `bench-level-${s.level}`, level: s.level, path: `corpus/bench/${s.path}`, loader: LOADER_BY_FORMAT[s.format] })),
   };
   await writeFile(join(root, 'corpus', 'sources.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return { root, items: corpus.itemsPerLevel };

@@ -27,7 +27,7 @@ const extractKind: ExplainKind<z.infer<typeof ExtractLineSchema>> = {
   needsClient: true,
   async explain(item, { config, client }) {
     const explainExtraction = await loadPhaseFunction('@taxonomy/s1-extraction', 'explainExtraction');
-    const { labels, steps } = await explainExtraction({ text: item.text, level: item.level, institution: item.institution ?? null, client: client!, config });
+    const { labels, steps } = await explainExtraction({ text: item.text, level: item.level, institution: item.institution ?? null, client: client!, config: config.s1 });
     return { labels, steps };
   },
 };

@@ -18,7 +18,7 @@ export interface PhaseModules {
   };
   '@taxonomy/s1-extraction': {
     runS1Task(options: { level: number; root?: string; inputDir?: string; parentsDir?: string; outDir?: string; overrides?: string[] }): Promise<unknown>;
-    explainExtraction(options: { text: string; level: number; institution: string | null; client: LlmClient; config: Config }): Promise<{ labels: unknown; steps: unknown }>;
+    explainExtraction(options: { text: string; level: number; institution: string | null; client: LlmClient; config: Config['s1'] }): Promise<{ labels: unknown; steps: unknown }>;
   };
   '@taxonomy/s2-frequency': {
     runS2Task(options: { level: number; root?: string; inputDir?: string; outDir?: string; overrides?: string[] }): Promise<unknown>;
