@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { LlmSliceSchema } from '@taxonomy/config';
 import { PROMPTS, answerOffline, createLlmClient, type LlmClient, type PromptKey } from '@taxonomy/llm';
@@ -50,6 +50,10 @@ let server: FakeLlmServer | null = null;
 let root = '';
 const clients: LlmClient[] = [];
 
+beforeAll(() => {
+  // The in-process server answers with the lexicon; load it once so no test's first request pays for it.
+  for (const key of Object.keys(VARIABLES) as PromptKey[]) answerOffline(key, PROMPTS[key].variables.parse(VARIABLES[key]) as never);
+});
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'llm-client-'));
 });
@@ -67,7 +71,7 @@ async function setup(serverOptions: FakeLlmServerOptions, config: Record<string,
     api_key: API_KEY,
     backoff_base_ms: 5,
     backoff_max_ms: 40,
-    request_timeout_ms: 300,
+    request_timeout_ms: 2_000,
     max_retries: 2,
     cache_enabled: false,
     ...config,
@@ -91,10 +95,13 @@ describe('OpenAI-compatible provider through the SDK against the fake server', (
     expect(Object.keys(usage.prompts)).toEqual([key]);
   });
 
-  it.each(['json_schema', 'json_object'] as const)('works with response_format %s', async (responseFormat) => {
-    const { client } = await setup({}, { response_format: responseFormat });
-    const res = await client.run('taxonomy.verify_single_token', { label: 'physics', level: 1 });
-    expect(res).toMatchObject({ ok: true, value: { pass: true } });
+  it.each([
+    ['json_schema', 'json_schema_strict'],
+    ['json_object', 'json_object'],
+  ] as const)('works with response_format %s', async (responseFormat, seen) => {
+    const { client, server } = await setup({}, { response_format: responseFormat });
+    for (const key of Object.keys(VARIABLES) as PromptKey[]) expect((await client.run(key, VARIABLES[key] as never)).ok).toBe(true);
+    expect(server.stats().byResponseFormat).toEqual({ [seen]: 4 });
   });
 
   it.each([
@@ -105,7 +112,7 @@ describe('OpenAI-compatible provider through the SDK against the fake server', (
     ['schema-invalid then ok (repair re-ask)', ['schema_invalid', 'ok'], { retries: 0, repairs: 1 }, 2, true],
     ['array-shaped answer (unwrapped, no re-ask)', ['array'], { retries: 0, repairs: 1 }, 1, true],
   ] as const)('recovers from %s', async (_name, schedule, counters, requests, repaired) => {
-    const { client, server } = await setup({ schedule: [...schedule], retryAfter: '0' });
+    const { client, server } = await setup({ schedule: [...schedule], retryAfter: '0' }, { request_timeout_ms: 300 });
     const res = await client.run('taxonomy.extract', EXTRACT);
     expect(res).toEqual({ ok: true, value: answerOffline('taxonomy.extract', EXTRACT), cached: false, repaired });
     expect(client.usage()).toMatchObject({ ...counters, quarantined: 0, calls: 1 });
@@ -134,7 +141,7 @@ describe('OpenAI-compatible provider through the SDK against the fake server', (
     ['invalid JSON twice', ['invalid_json', 'invalid_json'], 'invalid_json', 2],
     ['schema-invalid twice', ['schema_invalid', 'schema_invalid'], 'schema_invalid', 2],
   ] as const)('gives ok:false on %s', async (_name, schedule, reason, requests) => {
-    const { client, server } = await setup({ schedule: [...schedule], retryAfter: '0' });
+    const { client, server } = await setup({ schedule: [...schedule], retryAfter: '0' }, { request_timeout_ms: 300 });
     const res = await client.run('taxonomy.extract', EXTRACT);
     expect(res).toMatchObject({ ok: false, reason });
     if (!res.ok) expect(res.error.length).toBeGreaterThan(0);
@@ -224,11 +231,29 @@ describe('OpenAI-compatible provider through the SDK against the fake server', (
     expect(server.stats().maxInFlight).toBe(concurrency);
   });
 
+  it('stops at once with PROVIDER_UNAVAILABLE on a rejected key, without echoing it', async () => {
+    const { client, server } = await setup({ requireApiKey: 'sk-the-right-key-000' });
+    const err = await client.run('taxonomy.verify_single_token', { label: 'physics', level: 1 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', message: expect.stringContaining('HTTP 401') });
+    expect(String((err as Error).message)).not.toContain(API_KEY.slice(0, 6));
+    expect(server.stats().requests).toBe(1);
+  });
+
+  it('shares one request between identical calls in flight', async () => {
+    const { client, server } = await setup({ latencyMs: 30 });
+    const [a, b] = await Promise.all([client.run('taxonomy.extract', EXTRACT), client.run('taxonomy.extract', EXTRACT)]);
+    expect(a).toMatchObject({ ok: true, cached: false });
+    expect(b).toMatchObject({ ok: true, cached: true });
+    if (a.ok && b.ok) expect(b.value).toEqual(a.value);
+    expect(server.stats().requests).toBe(1);
+    expect(client.usage()).toMatchObject({ calls: 2, cache_hits: 1 });
+  });
+
   it('never writes the API key to logs, errors, usage or cache files', async () => {
     const capture = captureLog('debug');
     const { client, server } = await setup(
       { faultRates: { '500': 0.2, invalid_json: 0.2, array: 0.2, timeout: 0.1 }, retryAfter: '0' },
-      { cache_enabled: true, max_retries: 3 },
+      { cache_enabled: true, max_retries: 3, request_timeout_ms: 300 },
       capture.log,
     );
     const labels = ['physics', 'chemistry', 'biology', 'history', 'economics', 'law', 'music', 'nursing'];

@@ -21,6 +21,8 @@ export interface FakeLlmServerOptions {
   retryAfter?: string;
   /** Mixed into the fault draw, to get another deterministic fault pattern. */
   seed?: string;
+  /** When set, requests without `Authorization: Bearer <key>` get 401 (the body echoes a masked key, as OpenAI does). */
+  requireApiKey?: string;
 }
 
 export interface FakeStats {
@@ -29,6 +31,8 @@ export interface FakeStats {
   maxInFlight: number;
   byOutcome: Record<string, number>;
   byKey: Record<string, number>;
+  /** Requests by response format: json_schema_strict, json_schema, json_object or none. */
+  byResponseFormat: Record<string, number>;
 }
 
 export interface FakeLlmServer {
@@ -42,7 +46,7 @@ export interface FakeLlmServer {
 interface ChatBody {
   model?: unknown;
   messages?: Array<{ role: string; content: unknown }>;
-  response_format?: { type?: string; json_schema?: { name?: string } };
+  response_format?: { type?: string; json_schema?: { name?: string; strict?: boolean; schema?: unknown } };
 }
 
 function keyFromRequest(req: IncomingMessage, body: ChatBody): PromptKey | null {
@@ -51,6 +55,21 @@ function keyFromRequest(req: IncomingMessage, body: ChatBody): PromptKey | null 
   if (fromHeader && (PROMPT_KEYS as string[]).includes(fromHeader)) return fromHeader as PromptKey;
   const name = body.response_format?.json_schema?.name;
   return PROMPT_KEYS.find((k) => k.replace(/[^A-Za-z0-9_-]/gu, '_') === name) ?? null;
+}
+
+/** A schema strict mode accepts: every object closed and listing all its properties as required. */
+function isStrictObjectSchema(schema: unknown): boolean {
+  if (schema === null || typeof schema !== 'object') return true;
+  if (Array.isArray(schema)) return schema.every(isStrictObjectSchema);
+  const node = schema as Record<string, unknown>;
+  if (node['type'] === 'object') {
+    const props = Object.keys((node['properties'] as Record<string, unknown> | undefined) ?? {});
+    const required = (node['required'] as string[] | undefined) ?? [];
+    if (node['additionalProperties'] !== false || props.some((p) => !required.includes(p))) return false;
+  }
+  return Object.entries(node).every(([k, v]) =>
+    k === 'properties' && v && typeof v === 'object' ? Object.values(v).every(isStrictObjectSchema) : isStrictObjectSchema(v),
+  );
 }
 
 function draw(seed: string): number {
@@ -97,7 +116,7 @@ function faultyContent(kind: FaultKind, answer: Record<string, unknown>): string
  * taxonomy as offline; latency and faults can be injected; `GET /stats` reports request counts.
  */
 export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Promise<FakeLlmServer> {
-  const counts: FakeStats = { requests: 0, inFlight: 0, maxInFlight: 0, byOutcome: {}, byKey: {} };
+  const counts: FakeStats = { requests: 0, inFlight: 0, maxInFlight: 0, byOutcome: {}, byKey: {}, byResponseFormat: {} };
   const attempts = new Map<string, number>();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -114,6 +133,16 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       sendJson(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error' } });
       return;
     }
+    if (options.requireApiKey !== undefined) {
+      const auth = req.headers.authorization ?? '';
+      if (auth !== `Bearer ${options.requireApiKey}`) {
+        count('401');
+        const given = auth.replace(/^Bearer\s+/u, '');
+        const masked = given.length > 8 ? `${given.slice(0, 6)}***${given.slice(-4)}` : '***';
+        sendJson(res, 401, { error: { message: `Incorrect API key provided: ${masked}.`, type: 'invalid_request_error', code: 'invalid_api_key' } });
+        return;
+      }
+    }
     const key = keyFromRequest(req, body);
     const variables = readVariablesBlock(Array.isArray(body.messages) ? body.messages : []);
     if (!key || !variables) {
@@ -122,6 +151,10 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       return;
     }
     counts.byKey[key] = (counts.byKey[key] ?? 0) + 1;
+    const format = body.response_format;
+    const formatName =
+      format?.type === 'json_schema' ? (format.json_schema?.strict === true && isStrictObjectSchema(format.json_schema.schema) ? 'json_schema_strict' : 'json_schema') : (format?.type ?? 'none');
+    counts.byResponseFormat[formatName] = (counts.byResponseFormat[formatName] ?? 0) + 1;
     const requestId = sha256Hex(stableStringify({ key, variables, model: body.model ?? null }));
     const attempt = attempts.get(requestId) ?? 0;
     attempts.set(requestId, attempt + 1);

@@ -73,6 +73,7 @@ export class OpenAiLlmClient implements LlmClient {
   private consecutiveRefused = 0;
   private everAnswered = false;
   private tripped: TaxonomyError | null = null;
+  private readonly pending = new Map<string, Promise<LlmCallResult<unknown>>>();
 
   constructor(options: OpenAiLlmClientOptions) {
     this.config = options.config;
@@ -103,7 +104,9 @@ export class OpenAiLlmClient implements LlmClient {
 
   /** Removes the API key from any text that leaves this client (errors, logs). */
   private redact(text: string): string {
-    return this.secret ? text.split(this.secret).join('[redacted]') : text;
+    const plain = this.secret ? text.split(this.secret).join('[redacted]') : text;
+    // Providers echo (partly masked) keys in auth errors: drop anything shaped like one.
+    return plain.replace(/\b(?:sk|rk|pk)-[A-Za-z0-9_*.-]{6,}/gu, '[redacted]');
   }
 
   async run<K extends PromptKey>(key: K, variables: PromptVariables<K>): Promise<LlmCallResult<PromptOutput<K>>> {
@@ -112,10 +115,38 @@ export class OpenAiLlmClient implements LlmClient {
     const variant = selectVariant(this.registry, key, this.config.prompt_variants);
     this.meter.recordPrompt(key, { variant: variant.variant, version: variant.version, hash: variant.hash });
     const messages = renderPrompt(variant, vars as Record<string, unknown>);
-    const params = this.requestParams(key, variant.jsonSchema);
+    const params = this.requestParams(key, variant.wireSchema);
     const hash = cacheKeyFor({ provider: 'openai', model: this.model, key, variant: variant.variant, version: variant.version, messages, params });
     this.meter.calls += 1;
 
+    // An identical call already on its way: share its answer instead of paying twice.
+    const pending = this.pending.get(hash);
+    if (pending) {
+      const shared = await pending;
+      if (shared.ok) {
+        this.meter.cacheHits += 1;
+        return { ...shared, value: structuredClone(shared.value), cached: true } as LlmCallResult<PromptOutput<K>>;
+      }
+      this.meter.quarantined += 1;
+      return shared as LlmCallResult<PromptOutput<K>>;
+    }
+    const call = this.answer(key, hash, messages, params, variant.variant, variant.version);
+    this.pending.set(hash, call as Promise<LlmCallResult<unknown>>);
+    try {
+      return await call;
+    } finally {
+      this.pending.delete(hash);
+    }
+  }
+
+  private async answer<K extends PromptKey>(
+    key: K,
+    hash: string,
+    messages: ChatMessage[],
+    params: Record<string, unknown>,
+    variantName: string,
+    version: string,
+  ): Promise<LlmCallResult<PromptOutput<K>>> {
     if (this.cache) {
       const hit = await this.cache.get(hash);
       if (hit) {
@@ -160,8 +191,8 @@ export class OpenAiLlmClient implements LlmClient {
       try {
         await this.cache.put(hash, {
           key,
-          variant: variant.variant,
-          version: variant.version,
+          variant: variantName,
+          version,
           provider: 'openai',
           model: this.model,
           value: checked.value,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMPT_KEYS, type PromptKey } from './contract.ts';
-import { DEFAULT_PROMPTS_DIR, checkVariantOverrides, loadPromptRegistry, readVariablesBlock, renderPrompt, selectVariant, type PromptRegistry } from './registry.ts';
+import { DEFAULT_PROMPTS_DIR, toWireSchema, checkVariantOverrides, loadPromptRegistry, readVariablesBlock, renderPrompt, selectVariant, type PromptRegistry } from './registry.ts';
 import { renderTemplate } from './render.ts';
 
 const SAMPLE: { [K in PromptKey]: Record<string, unknown> } = {
@@ -68,6 +68,22 @@ describe('prompt registry', () => {
     expect(messages.at(-1)!.role).toBe('user');
     expect(messages[0]!.content).toContain('"type":"object"');
     expect(readVariablesBlock(messages)).toEqual(SAMPLE[key]);
+  });
+
+  it.each(PROMPT_KEYS)('sends %s a wire schema without length or range limits but with every field required', (key) => {
+    const variant = selectVariant(registry, key);
+    const text = JSON.stringify(variant.wireSchema);
+    expect(text).not.toMatch(/"(?:minLength|maxLength|minimum|maximum|minItems|maxItems|\$schema)"/u);
+    expect(text).toContain('"additionalProperties":false');
+    expect(variant.wireSchema['required']).toEqual(Object.keys(variant.wireSchema['properties'] as object));
+    expect(JSON.stringify(variant.jsonSchema)).toMatch(/"maxLength"|"maximum"/u);
+  });
+
+  it('keeps a property that happens to be named like a keyword', () => {
+    expect(toWireSchema({ type: 'object', properties: { pattern: { type: 'string', maxLength: 3 } } })).toEqual({
+      type: 'object',
+      properties: { pattern: { type: 'string' } },
+    });
   });
 
   it('renders few-shot examples as user/assistant pairs before the real question', () => {

@@ -55,8 +55,10 @@ export interface PromptVariant {
   system: string;
   user: string;
   examples: PromptExample[];
-  /** JSON Schema of the output (from the contract's zod schema), as sent in `response_format`. */
+  /** JSON Schema of the output (from the contract's zod schema), as shown in the prompt. */
   jsonSchema: Record<string, unknown>;
+  /** The same schema reduced to what strict `response_format` modes accept (see `toWireSchema`). */
+  wireSchema: Record<string, unknown>;
   /** sha256 of template text, output schema and examples. */
   hash: string;
 }
@@ -71,6 +73,26 @@ export function outputJsonSchema(key: PromptKey): Record<string, unknown> {
   const schema = z.toJSONSchema(PROMPTS[key].output) as Record<string, unknown>;
   const { $schema: _ignored, ...rest } = schema;
   return rest;
+}
+
+/** Keywords strict structured-output modes commonly reject; the answer is still checked against them locally. */
+const NON_STRUCTURAL_KEYWORDS = new Set(['minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'multipleOf', 'pattern', 'format']);
+
+/**
+ * The schema sent as `response_format.json_schema.schema`: the output schema reduced to the subset strict modes
+ * accept everywhere (types, properties, required, additionalProperties, descriptions); length and range limits
+ * stay in the prompt text and in local validation.
+ */
+export function toWireSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(toWireSchema);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema as Record<string, unknown>)) {
+    if (k === '$schema' || NON_STRUCTURAL_KEYWORDS.has(k)) continue;
+    // Inside `properties` the keys are field names, not keywords: keep them all.
+    out[k] = k === 'properties' && v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, toWireSchema(sub)])) : toWireSchema(v);
+  }
+  return out;
 }
 
 function resolveInside(dir: string, file: string): string {
@@ -148,6 +170,7 @@ export async function loadPromptRegistry(dir: string = DEFAULT_PROMPTS_DIR): Pro
         user: sections.user,
         examples,
         jsonSchema,
+        wireSchema: toWireSchema(jsonSchema) as Record<string, unknown>,
         hash: sha256Hex(stableStringify({ template: templateText, schema: jsonSchema, examples: examplesText })),
       });
     }
