@@ -64,7 +64,7 @@ export const ACRONYM_EXPANSIONS: ReadonlyMap<string, string> = new Map([
 const AMBIGUOUS_ACRONYMS = new Set(['ai']);
 
 /** Unit words that, after a comma at the end of a name, mark an inverted unit ("Physics, Department of"). */
-const INVERTED_UNIT_WORDS = ['committee on', 'committee for', 'committee in'];
+const INVERTED_UNIT_WORDS = ['committee on', 'committee for', 'committee in', 'interdepartmental program', 'program', 'department'];
 
 const MAX_ALIAS_CHARS = 160;
 
@@ -187,7 +187,8 @@ export function canonicalForm(text: string, ctx: NormalizeContext): CanonicalFor
   // Capital tokens of a mixed-case label that abbreviate the rest ("EECS"), never institution words (DUKE, URBANA).
   const words = t.split(/[^\p{L}&]+/u).filter((w) => w.length > 0);
   const hasLower = /\p{Ll}/u.test(t);
-  const canonicalSoFar = normalizeLabel(t.replace(/(\p{L})['’](\p{L})/gu, '$1$2'));
+  // In-word apostrophes join ("women's" → "womens"); a free-standing "&" reads "and", so both spellings meet.
+  const canonicalSoFar = normalizeLabel(t.replace(/(\p{L})['’](\p{L})/gu, '$1$2').replace(/(^|\s)[&+](?=\s|$)/gu, '$1and'));
   for (const w of words) {
     if (!isAcronymToken(w, instTokens)) continue;
     const bare = words.length === 1;
