@@ -102,6 +102,15 @@ describe('taxonomy CLI (subprocess)', () => {
     expect(result.stdout).not.toContain('sk-secret-value');
   });
 
+  it('config show --defaults ignores the files and overrides', async () => {
+    await writeFile(join(root, 'config', 's2.json'), JSON.stringify({ level_thresholds: { level_2: { min_institutions: 5 } } }));
+    const resolved = JSON.parse(taxonomy(['config', 'show', '--slice', 's2']).stdout) as { level_thresholds: { level_2: { min_institutions: number } } };
+    const defaults = JSON.parse(taxonomy(['config', 'show', '--slice', 's2', '--defaults']).stdout) as typeof resolved;
+    await cp(join(REPO, 'config', 's2.json'), join(root, 'config', 's2.json'));
+    expect(resolved.level_thresholds.level_2.min_institutions).toBe(5);
+    expect(defaults.level_thresholds.level_2.min_institutions).toBe(2);
+  });
+
   it('explain merge on two real labels prints one JSON object', () => {
     const result = taxonomy(['explain', 'merge', '--level', '2', 'computer science', 'comp sci']);
     expect(result.code).toBe(0);

@@ -1,4 +1,4 @@
-import { SLICE_NAMES, loadConfig, redactConfig, sliceHash, type ResolvedConfig, type SliceName } from '@taxonomy/config';
+import { SLICE_NAMES, defaultConfig, loadConfig, redactConfig, sliceHash, type ResolvedConfig, type SliceName } from '@taxonomy/config';
 import { CONFIG_OPTIONS, HELP_OPTION, type CommandContext, type CommandDef } from './context.ts';
 import { didYouMean, optionalString, stringList, usageError, type ParsedArgs } from './usage.ts';
 
@@ -33,9 +33,14 @@ export const configValidateCommand: CommandDef = {
 export const configShowCommand: CommandDef = {
   path: ['config', 'show'],
   summary: 'Print the resolved configuration as JSON, secrets redacted',
-  options: { slice: { type: 'string', value: 'X', description: `Only one slice: ${SLICE_NAMES.join('|')}` }, ...CONFIG_OPTIONS, ...HELP_OPTION },
+  options: {
+    slice: { type: 'string', value: 'X', description: `Only one slice: ${SLICE_NAMES.join('|')}` },
+    defaults: { type: 'boolean', description: 'Schema defaults only (no files, environment or overrides)' },
+    ...CONFIG_OPTIONS,
+    ...HELP_OPTION,
+  },
   async run(args, ctx) {
-    const resolved = resolveCommandConfig(args, ctx);
+    const resolved = args.values['defaults'] === true ? { environment: 'defaults', config: defaultConfig() } : resolveCommandConfig(args, ctx);
     const redacted = redactConfig(resolved.config);
     const slice = optionalString(args.values, 'slice');
     if (slice !== undefined && !(SLICE_NAMES as string[]).includes(slice)) {
