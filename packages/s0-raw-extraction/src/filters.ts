@@ -1,0 +1,107 @@
+import type { Config } from '@taxonomy/config';
+
+export type S0Settings = Config['s0'];
+
+/** Compiles the configured boilerplate patterns, case-insensitive; a bad pattern names itself. */
+export function compileBoilerplate(patterns: ReadonlyArray<string>): RegExp[] {
+  return patterns.map((p) => compilePattern(p, 'iu', 's0.boilerplate_patterns'));
+}
+
+/** Compiles header patterns case-SENSITIVELY, so "Computer Science" is not a header but "COMPUTER SCIENCE" is. */
+export function compileHeaderPatterns(patterns: ReadonlyArray<string>): RegExp[] {
+  return patterns.map((p) => compilePattern(p, 'u', 's0.segmentation.header_patterns'));
+}
+
+function compilePattern(pattern: string, flags: string, key: string): RegExp {
+  try {
+    return new RegExp(pattern, flags);
+  } catch (err) {
+    throw new Error(`${key}: invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** True when one line is boilerplate (the line alone is dropped, never the block around it). */
+export function isBoilerplateLine(line: string, patterns: ReadonlyArray<RegExp>): boolean {
+  return patterns.some((re) => re.test(line));
+}
+
+/** True when the text length (in characters, after trimming) lies within [min, max]. */
+export function withinLengthBounds(text: string, min: number, max: number): boolean {
+  const n = [...text.trim()].length;
+  return n >= min && n <= max;
+}
+
+export interface LanguageVerdict {
+  keep: boolean;
+  reason: 'target-any' | 'language-mismatch' | 'low-confidence' | 'missing-confidence' | 'ok';
+}
+
+/**
+ * The language gate. A page or record is dropped when its known language differs from the target, when
+ * its confidence is below the threshold, or — only if `require_confidence` — when it has no confidence.
+ * An unknown language ("und") with no confidence passes: missing metadata is not evidence of a foreign page.
+ */
+export function checkLanguage(
+  language: string | null,
+  confidence: number | null,
+  settings: S0Settings['language'],
+): LanguageVerdict {
+  const target = settings.target.trim().toLowerCase();
+  if (target === 'any') return { keep: true, reason: 'target-any' };
+  const base = (language ?? 'und').trim().toLowerCase().split('-')[0] ?? 'und';
+  if (base !== 'und' && base !== '' && base !== target) return { keep: false, reason: 'language-mismatch' };
+  if (confidence === null) {
+    return settings.require_confidence ? { keep: false, reason: 'missing-confidence' } : { keep: true, reason: 'ok' };
+  }
+  return confidence < settings.confidence_threshold ? { keep: false, reason: 'low-confidence' } : { keep: true, reason: 'ok' };
+}
+
+/** Reads a confidence value from metadata: a finite number in [0, 1] (or a numeric string), else null. */
+export function parseConfidence(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  return Number.isFinite(n) && n >= 0 && n <= 1 ? n : null;
+}
+
+/** Word shingles of a text: lower-cased, non-word characters to spaces; a text of ≤ size words is one shingle. */
+export function wordShingles(text: string, size: number): Set<string> {
+  const words = text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+    .split(' ')
+    .filter((w) => w.length > 0);
+  const out = new Set<string>();
+  if (words.length === 0) return out;
+  if (words.length <= size) {
+    out.add(words.join(' '));
+    return out;
+  }
+  for (let i = 0; i + size <= words.length; i += 1) out.add(words.slice(i, i + size).join(' '));
+  return out;
+}
+
+/** Jaccard similarity of two sets (both empty → 1, one empty → 0). */
+export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  if (a.size === 0 || b.size === 0) return 0;
+  let inter = 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const s of small) if (large.has(s)) inter += 1;
+  return inter / (a.size + b.size - inter);
+}
+
+/**
+ * Greedy near-duplicate filter over the blocks of one page: a text is dropped when its shingle Jaccard
+ * similarity to an earlier kept text reaches the threshold. Returns the indexes kept, in order.
+ */
+export function dedupeNearDuplicates(texts: ReadonlyArray<string>, threshold: number, shingleSize: number): number[] {
+  const kept: number[] = [];
+  const keptShingles: Array<Set<string>> = [];
+  for (const [i, text] of texts.entries()) {
+    const shingles = wordShingles(text, shingleSize);
+    if (keptShingles.some((other) => jaccard(shingles, other) >= threshold)) continue;
+    kept.push(i);
+    keptShingles.push(shingles);
+  }
+  return kept;
+}
