@@ -149,6 +149,14 @@ describe('OpenAI-compatible provider through the SDK against the fake server', (
     expect(server.stats().requests).toBe(requests);
   });
 
+  it('returns invalid_variables for a bad item without sending a request, and throws on a missing variable', async () => {
+    const { client, server } = await setup({});
+    expect(await client.run('taxonomy.verify_single_token', { label: '', level: 1 })).toMatchObject({ ok: false, reason: 'invalid_variables' });
+    await expect(client.run('taxonomy.verify_single_token', { level: 1 } as never)).rejects.toMatchObject({ code: 'PROMPT_INVALID' });
+    expect(server.stats().requests).toBe(0);
+    expect(client.usage()).toMatchObject({ calls: 1, quarantined: 1 });
+  });
+
   it('throws PROVIDER_UNAVAILABLE fast when nothing listens', async () => {
     const { client, server } = await setup({}, { max_retries: 4, backoff_base_ms: 50, backoff_max_ms: 20_000 });
     const port = server.port;

@@ -69,8 +69,11 @@ export const PROMPT_KEYS = Object.keys(PROMPTS) as PromptKey[];
 export type PromptVariables<K extends PromptKey> = z.infer<(typeof PROMPTS)[K]['variables']>;
 export type PromptOutput<K extends PromptKey> = z.infer<(typeof PROMPTS)[K]['output']>;
 
-/** Why a call gave no usable answer; the item is quarantined with this reason and the phase goes on. */
-export const FAILURE_REASONS = ['invalid_json', 'schema_invalid', 'provider_error', 'timeout', 'rate_limited'] as const;
+/**
+ * Why a call gave no usable answer; the item is quarantined with this reason and the phase goes on.
+ * `invalid_variables`: the item's values break the variables schema (e.g. an empty label); no call was made.
+ */
+export const FAILURE_REASONS = ['invalid_json', 'schema_invalid', 'provider_error', 'timeout', 'rate_limited', 'invalid_variables'] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 export type LlmCallResult<T> =

@@ -9,15 +9,28 @@ import { UsageMeter } from './usage.ts';
 /** Model name the offline provider reports: the lexicon's rules, not a language model. */
 export const OFFLINE_MODEL = 'lexicon-rules';
 
-/** Checks variables against the key's schema; a mismatch is a programming error, so it throws PROMPT_INVALID. */
-export function parseVariables<K extends PromptKey>(key: K, variables: unknown): PromptVariables<K> {
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let current = root;
+  for (const part of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
+}
+
+/**
+ * Checks variables against the key's schema. A missing variable or an unknown key is a programming error and
+ * throws PROMPT_INVALID before any call; a present value that breaks a rule (an empty label, level 7) is a bad
+ * item, returned as an error message for an `invalid_variables` result.
+ */
+export function parseVariables<K extends PromptKey>(key: K, variables: unknown): { ok: true; value: PromptVariables<K> } | { ok: false; error: string } {
   const spec = PROMPTS[key];
   if (!spec) throw new TaxonomyError('PROMPT_INVALID', `unknown prompt key "${String(key)}"`);
   const parsed = spec.variables.safeParse(variables);
-  if (!parsed.success) {
-    throw new TaxonomyError('PROMPT_INVALID', `variables for "${key}" are invalid: ${z.prettifyError(parsed.error).replace(/\s*\n\s*/gu, '; ')}`);
-  }
-  return parsed.data as PromptVariables<K>;
+  if (parsed.success) return { ok: true, value: parsed.data as PromptVariables<K> };
+  const missing = parsed.error.issues.filter((i) => valueAt(variables, i.path) === undefined).map((i) => i.path.join('.') || '(root)');
+  if (missing.length > 0) throw new TaxonomyError('PROMPT_INVALID', `variables for "${key}" lack: ${[...new Set(missing)].join(', ')}`);
+  return { ok: false, error: `variables for "${key}" are invalid: ${z.prettifyError(parsed.error).replace(/\s*\n\s*/gu, '; ')}` };
 }
 
 /** The deterministic provider: answers every key from the lexicon; no cache needed, calls are counted. */
@@ -29,8 +42,14 @@ export class OfflineLlmClient implements LlmClient {
   constructor(private readonly log: Logger) {}
 
   async run<K extends PromptKey>(key: K, variables: PromptVariables<K>): Promise<LlmCallResult<PromptOutput<K>>> {
-    const vars = parseVariables(key, variables);
+    const parsed = parseVariables(key, variables);
     this.meter.calls += 1;
+    if (!parsed.ok) {
+      this.meter.quarantined += 1;
+      this.log.warn({ key, error: parsed.error }, 'llm call skipped: invalid variables');
+      return { ok: false, reason: 'invalid_variables', error: parsed.error };
+    }
+    const vars = parsed.value;
     this.meter.recordPrompt(key, {
       variant: 'offline',
       version: OFFLINE_RULES_VERSION,

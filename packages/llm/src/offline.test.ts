@@ -73,8 +73,21 @@ describe('offline provider', () => {
     expect(Object.keys(usage.prompts)).toEqual(Object.keys(inputs).sort());
   });
 
-  it('rejects variables that do not fit the key', async () => {
+  it.each([
+    ['an empty label', { label: '', level: 1 }],
+    ['level 7', { label: 'physics', level: 7 }],
+  ])('quarantines an item with %s without calling', async (_name, variables) => {
     const client = new OfflineLlmClient(silent);
-    await expect(client.run('taxonomy.verify_single_token', { label: '', level: 1 })).rejects.toMatchObject({ code: 'PROMPT_INVALID' });
+    const res = await client.run('taxonomy.verify_single_token', variables);
+    expect(res).toMatchObject({ ok: false, reason: 'invalid_variables' });
+    expect(client.usage()).toMatchObject({ calls: 1, quarantined: 1 });
+  });
+
+  it.each([
+    ['a missing variable', { level: 1 }, /lack: label/u],
+    ['no variables at all', undefined, /lack: \(root\)/u],
+  ])('throws PROMPT_INVALID on %s', async (_name, variables, message) => {
+    const client = new OfflineLlmClient(silent);
+    await expect(client.run('taxonomy.verify_single_token', variables as never)).rejects.toMatchObject({ code: 'PROMPT_INVALID', message: expect.stringMatching(message) });
   });
 });

@@ -111,7 +111,12 @@ export class OpenAiLlmClient implements LlmClient {
 
   async run<K extends PromptKey>(key: K, variables: PromptVariables<K>): Promise<LlmCallResult<PromptOutput<K>>> {
     if (this.tripped) throw this.tripped;
-    const vars = parseVariables(key, variables);
+    const parsed = parseVariables(key, variables);
+    if (!parsed.ok) {
+      this.meter.calls += 1;
+      return this.fail(key, 'invalid_variables', parsed.error);
+    }
+    const vars = parsed.value;
     const variant = selectVariant(this.registry, key, this.config.prompt_variants);
     this.meter.recordPrompt(key, { variant: variant.variant, version: variant.version, hash: variant.hash });
     const messages = renderPrompt(variant, vars as Record<string, unknown>);
