@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PhaseMetrics } from '@taxonomy/core';
-import { FinalizeSummarySchema, countOutputs, formatSummary } from './summary.ts';
+import { FinalizeSummarySchema, countOutputs, formatSummary, readSummary } from './summary.ts';
 
 const metrics = (outputs: Array<[string, number | null]>): PhaseMetrics => ({
   phase: 'S2', level: 0, policy_version: 'p', config_hash: 'h', counters: {}, inputs: [],
@@ -44,5 +44,29 @@ describe('formatSummary', () => {
       'files        artifacts/taxonomy/concepts.jsonl',
       '',
     ]);
+  });
+});
+
+describe('readSummary', () => {
+  it('takes S1 outcomes from its records_<outcome> counters and S2/S3 counts from output records', async () => {
+    const phase = (task: string, counters: Record<string, number>, outputs: Array<[string, number | null]>) => ({
+      task, dir: `artifacts/${task}`, metrics: { ...metrics(outputs), counters }, timing: null, timing_status: 'missing' as const,
+    });
+    const summary = await readSummary({
+      root: '/nonexistent-workspace',
+      phases: [
+        phase('s1:level-1', { records_in: 9, records_labelled: 6, records_empty: 2, records_quarantined: 1, candidates_out: 7 }, []),
+        phase('s2:level-1', {}, [['a/kept-00001.jsonl', 5], ['a/dropped-00001.jsonl', 2]]),
+        phase('s3:level-1', {}, [['a/verified-00001.jsonl', 4], ['a/failed-00001.jsonl', 1], ['a/concepts-00001.jsonl', 4]]),
+      ],
+      conceptsByLevel: { '0': 1, '1': 4, '2': 0, '3': 0 },
+      hierarchy: null,
+      files: [],
+    });
+    expect(summary.s1).toEqual([{ level: 1, records: 9, by_outcome: { labelled: 6, empty: 2, quarantined: 1 }, candidates: 7, quarantined: null }]);
+    expect(summary.s2).toEqual([{ level: 1, kept: 5, dropped: 2 }]);
+    expect(summary.s3).toEqual([{ level: 1, verified: 4, failed: 1, concepts: 4 }]);
+    expect(summary.postprocess).toBeNull();
+    expect(summary.concepts.total).toBe(5);
   });
 });

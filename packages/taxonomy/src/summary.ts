@@ -102,10 +102,18 @@ export async function readSummary(input: ReadSummaryInput): Promise<FinalizeSumm
   for (const level of LEVELS) {
     const p1 = byTask.get(`s1:level-${level}`);
     if (p1 !== undefined) {
+      // S1 counts `records_<outcome>`; without those counters the per-record log is counted instead.
       const byOutcome: Record<string, number> = {};
-      const records = await visitJsonl(join(input.root, ARTIFACT_DIRS.s1(level)), 'record-log', OutcomeSchema, ({ outcome }) => {
-        byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
-      });
+      for (const [name, value] of Object.entries(p1.metrics.counters)) {
+        const outcome = /^records_(labelled|empty|quarantined)$/u.exec(name)?.[1];
+        if (outcome !== undefined) byOutcome[outcome] = value;
+      }
+      const records =
+        Object.keys(byOutcome).length > 0
+          ? counter(p1.metrics, 'records_in')
+          : await visitJsonl(join(input.root, ARTIFACT_DIRS.s1(level)), 'record-log', OutcomeSchema, ({ outcome }) => {
+              byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
+            });
       s1.push({
         level,
         records: records ?? counter(p1.metrics, 'records_in'),
