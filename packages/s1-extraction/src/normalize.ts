@@ -72,10 +72,33 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 }
 
+/** Prefix lists and inverted-name patterns derived from one config slice, computed once per slice object. */
+interface DerivedRules {
+  prefixes: Map<number, string[]>;
+  inverted: RegExp[];
+}
+const derivedCache = new WeakMap<Config['s1'], DerivedRules>();
+
+function derivedRules(config: Config['s1']): DerivedRules {
+  let rules = derivedCache.get(config);
+  if (rules === undefined) {
+    const prefixes = new Map<number, string[]>();
+    for (const level of [0, 1, 2, 3]) {
+      const key = `level_${level}` as keyof Config['s1']['level_prefixes'];
+      prefixes.set(level, [...config.level_prefixes[key]].map((p) => p.toLowerCase()).sort((a, b) => b.length - a.length || (a < b ? -1 : 1)));
+    }
+    const inverted = allUnitWords(config).map(
+      (word) => new RegExp(`^(.+?)\\s*,\\s*${escapeRegExp(word).replace(/\s+/gu, '\\s+')}\\.?$`, 'iu'),
+    );
+    rules = { prefixes, inverted };
+    derivedCache.set(config, rules);
+  }
+  return rules;
+}
+
 /** The level's configured prefixes, lower-cased, longest first so "programs in " wins over "program in ". */
 export function levelPrefixes(config: Config['s1'], level: number): string[] {
-  const key = `level_${Math.max(0, Math.min(3, level))}` as keyof Config['s1']['level_prefixes'];
-  return [...config.level_prefixes[key]].map((p) => p.toLowerCase()).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  return derivedRules(config).prefixes.get(Math.max(0, Math.min(3, level))) ?? [];
 }
 
 /** Every level's prefixes (trimmed), for inverted unit names and parent anchors, which may name a unit of any level. */
@@ -91,13 +114,27 @@ function institutionTokens(institution: string | null): string[] {
   return tokenize(normalizeLabel(institution));
 }
 
+const institutionPatterns = new Map<string, RegExp | null>();
+
+/** The pattern of an institution name at the start of a label, compiled once per name. */
+function institutionPattern(institution: string | null): RegExp | null {
+  if (institution === null) return null;
+  let re = institutionPatterns.get(institution);
+  if (re === undefined) {
+    const tokens = institutionTokens(institution);
+    const name = tokens.map(escapeRegExp).join('[^\\p{L}\\p{N}]+');
+    // The name must be followed by a separator with white space after it, or by white space: "Harvard University-Law" stays.
+    re = tokens.length === 0 ? null : new RegExp(`^(?:the\\s+)?${name}(?:\\s*[-–—:|,]\\s+|\\s+)(?=\\S)`, 'iu');
+    if (institutionPatterns.size > 10_000) institutionPatterns.clear();
+    institutionPatterns.set(institution, re);
+  }
+  return re;
+}
+
 /** Removes the owning institution's name from the start of a label: "UNIVERSITY OF PENNSYLVANIA - the Wharton School". */
 export function stripInstitutionPrefix(text: string, institution: string | null): string {
-  const tokens = institutionTokens(institution);
-  if (tokens.length === 0) return text;
-  const name = tokens.map(escapeRegExp).join('[^\\p{L}\\p{N}]+');
-  // The name must be followed by a separator with white space after it, or by white space: "Harvard University-Law" stays.
-  const re = new RegExp(`^(?:the\\s+)?${name}(?:\\s*[-–—:|,]\\s+|\\s+)(?=\\S)`, 'iu');
+  const re = institutionPattern(institution);
+  if (re === null) return text;
   const folded = foldDiacritics(text);
   if (folded.length !== text.length) return text;
   const match = re.exec(folded);
@@ -169,8 +206,7 @@ export function canonicalForm(text: string, ctx: NormalizeContext): CanonicalFor
     }
     record('trailing parenthetical', paren[1]!.trim());
   }
-  for (const word of allUnitWords(ctx.config)) {
-    const re = new RegExp(`^(.+?)\\s*,\\s*${escapeRegExp(word).replace(/\\?\s+/gu, '\\s+')}\\.?$`, 'iu');
+  for (const re of derivedRules(ctx.config).inverted) {
     const m = re.exec(t);
     if (m !== null) {
       record('inverted unit name', m[1]!.trim());
