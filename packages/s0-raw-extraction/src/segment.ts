@@ -50,7 +50,8 @@ const CONNECTOR_END = /(?:[,\-–]|\b(?:and|or|of|the|a|an|in|for|to|with|on|by|
 const FURNITURE_WORDS = new Set([
   'research', 'areas', 'area', 'topics', 'topic', 'subject', 'subjects', 'fields', 'field', 'of', 'study', 'and', 'focus',
   'groups', 'group', 'themes', 'theme', 'submission', 'submissions', 'call', 'for', 'papers', 'paper', 'contents',
-  'overview', 'main', 'conference', 'interest', 'interests', 'relevant', 'our', 'the', 'list', 'table',
+  'overview', 'main', 'conference', 'interest', 'interests', 'relevant', 'our', 'the', 'list', 'table', 'departments',
+  'schools', 'programs', 'divisions', 'units', 'degrees', 'majors', 'options',
 ]);
 /** Lines made only of these words carry nothing ("and more", "etc."). */
 const FILLER_WORDS = new Set(['and', 'or', 'more', 'etc', 'others', 'other', 'many', 'much', 'so', 'on']);
@@ -175,8 +176,9 @@ export function segmentText(text: string, options: SegmentOptions): { blocks: Bl
       }
       if (line.endsWith(':') && words <= maxWords && marker === null) {
         flush();
-        openList(seg.detect_sections ? line : null);
-        emit(line, 'header', sectionOf('item'));
+        const heading = line.replace(/:$/u, '').trim();
+        openList(seg.detect_sections ? heading : null);
+        emit(heading, 'header', sectionOf('item'));
         continue;
       }
     }
@@ -189,7 +191,9 @@ export function segmentText(text: string, options: SegmentOptions): { blocks: Bl
 
     const description = body.startsWith('(') && body.endsWith(')');
     const labelLike = words <= maxWords && !description && !SENTENCE_END.test(body) && !body.endsWith(':');
-    if (marker !== null || listContext || labelLike) {
+    // A whole sentence stays prose even inside a list ("Applicants must provide transcripts and test scores.").
+    const sentence = marker === null && /^\p{Lu}/u.test(body) && SENTENCE_END.test(body) && words >= 6;
+    if (marker !== null || (listContext && !sentence) || labelLike) {
       const last = blocks[blocks.length - 1];
       if (marker === null && seg.segment_on_lists && last !== undefined && last.type === 'list' && lastItemLine === lineNo - 1 && isContinuation(last.text, body)) {
         last.text = `${last.text} ${body}`;
