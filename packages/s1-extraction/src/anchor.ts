@@ -181,7 +181,7 @@ export function usableSection(section: string | null): string | null {
  * `declared` (the record's parent_anchor, then the model's parents; exact, then fuzzy), `name` (the
  * record's section heading resolves to a concept, else the candidate's own label is a concept's
  * name), `lexicon` (head word / field family, same institution preferred), else `unresolved` with the
- * scoped fallback id of the first declared anchor (or the section, or "unknown").
+ * scoped fallback id of the first declared anchor (or "unknown" when nothing was declared).
  */
 export function anchorCandidate(input: AnchorInput, index: ParentIndex | null): AnchorDecision {
   if (input.level === 0) return { parent: null, anchor: { method: 'root', anchor: null, detail: 'level 0 has no parent' } };
@@ -222,7 +222,9 @@ export function anchorCandidate(input: AnchorInput, index: ParentIndex | null): 
       return { parent: lex.concept.id, anchor: { method: 'lexicon', anchor: lex.concept.label, detail: lex.reason } };
     }
   }
-  const anchorText = input.declared[0] ?? input.section ?? null;
+  // Only a declared parent names the fallback: a section heading ("Areas of Study and Research") is no parent claim,
+  // and scoping by it would split one label into several unresolved candidates.
+  const anchorText = input.declared[0] ?? null;
   return {
     parent: unresolvedParentId(parentLevel, anchorText ?? ''),
     anchor: {
@@ -232,7 +234,7 @@ export function anchorCandidate(input: AnchorInput, index: ParentIndex | null): 
         index === null || index.size === 0
           ? `no verified L${parentLevel} concepts to anchor to`
           : anchorText === null
-            ? `no declared parent, section, name or lexicon match among ${index.size} L${parentLevel} concepts`
+            ? `no declared parent; no section, name or lexicon match among ${index.size} L${parentLevel} concepts`
             : `"${anchorText}" matches none of ${index.size} L${parentLevel} concepts`,
     },
   };
