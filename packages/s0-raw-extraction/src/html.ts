@@ -151,8 +151,13 @@ export function parseHtmlPage(html: string, boilerplate: ReadonlyArray<RegExp>):
   const headings: Array<string | null> = [null, null, null, null, null, null, null];
   for (const item of done) {
     const section = [...headings].reverse().find((h) => h !== null) ?? null;
+    if (item.type === 'header' && item.level === 0) {
+      // A row of only `th` cells labels its table's columns; it is not a page section.
+      blocks.push({ text: item.text, type: 'header', section, order: blocks.length, truncated: false });
+      continue;
+    }
     if (item.type === 'header') {
-      const level = item.level === 0 ? 6 : item.level;
+      const level = item.level;
       headings[level] = item.text;
       for (let l = level + 1; l < headings.length; l += 1) headings[l] = null;
       blocks.push({ text: item.text, type: 'header', section: item.text, order: blocks.length, truncated: false });
