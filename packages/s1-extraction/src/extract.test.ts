@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { conceptId, type SourceRecord } from '@taxonomy/core';
+import { TaxonomyError, conceptId, type SourceRecord } from '@taxonomy/core';
 import { defaultConfig } from '@taxonomy/config';
 import { createLlmClient, type LlmCallResult, type LlmClient, type PromptKey, type PromptOutput, type PromptVariables } from '@taxonomy/llm';
 import { createLogger } from '@taxonomy/observability';
@@ -30,7 +30,7 @@ class ScriptedClient implements LlmClient {
   maxInFlight = 0;
   calls = 0;
   constructor(
-    private readonly answers: ReadonlyMap<string, ExtractAnswer | 'fail'>,
+    private readonly answers: ReadonlyMap<string, ExtractAnswer | 'fail' | 'down'>,
     private readonly fallback: LlmClient,
   ) {}
 
@@ -41,6 +41,7 @@ class ScriptedClient implements LlmClient {
     await new Promise((r) => setTimeout(r, 1));
     this.inFlight -= 1;
     const answer = key === 'taxonomy.extract' ? this.answers.get((variables as PromptVariables<'taxonomy.extract'>).source_text) : undefined;
+    if (answer === 'down') throw new TaxonomyError('PROVIDER_UNAVAILABLE', 'connection refused: http://127.0.0.1:9/v1');
     if (answer === 'fail') return { ok: false, reason: 'schema_invalid', error: 'candidates.0.label: expected string' };
     if (answer !== undefined) return { ok: true, value: { candidates: answer } as PromptOutput<K>, cached: false, repaired: false };
     return this.fallback.run(key, variables);
@@ -106,6 +107,11 @@ describe('extractRecords with a scripted provider', () => {
     const quarantined = extractions.filter((e) => e.outcome === 'quarantined');
     expect(quarantined.map((e) => [e.record.id, e.reason])).toEqual([['r-03', 'llm schema_invalid: candidates.0.label: expected string']]);
     expect(accountRecords(UNITS.length, buildRecordLog(extractions))).toEqual({ records_in: 7, records_labelled: 5, records_empty: 1, records_quarantined: 1 });
+  });
+
+  it('lets PROVIDER_UNAVAILABLE stop the extraction instead of quarantining every record', async () => {
+    const client = new ScriptedClient(new Map([[UNITS[4]!.text, 'down']]), await offlineClient());
+    await expect(extractRecords(UNITS, { level: 0, client, config })).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
   });
 
   it('drops out-of-bounds labels with their reason and counts the record empty when nothing is left', async () => {
