@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { conceptId } from '@taxonomy/core';
 import { defaultConfig } from '@taxonomy/config';
-import { ParentIndex, anchorCandidate, anchorKeys, usableSection, type ParentConcept } from './anchor.ts';
+import { ParentIndex, anchorCandidate, anchorKeys, sameInstitution, usableSection, type ParentConcept } from './anchor.ts';
 
 const config = defaultConfig().s1;
 
@@ -134,5 +134,18 @@ describe('unresolved fallback scope', () => {
       index0,
     );
     expect(decision).toMatchObject({ parent: 'unresolved:L0:unknown', anchor: { method: 'unresolved', anchor: null } });
+  });
+});
+
+describe('sameInstitution', () => {
+  it.each([
+    ['DUKE UNIVERISTY', ['duke university'], true],
+    ['UNIVERSITY OF PENNSYLVANIA', ['university of pennsylvania'], true],
+    ['University of California, Berkeley', ['university of california los angeles'], false],
+    ['UNIVERSITY OF MICHIGAN', ['university of chicago'], false],
+    ['CORNELL UNIVERSITY', ['columbia university', 'yale university'], false],
+    [null, ['yale university'], false],
+  ])('%s among %j → %s', (institution, list, expected) => {
+    expect(sameInstitution(institution, list)).toBe(expected);
   });
 });

@@ -1,7 +1,7 @@
 import { normalizeLabel, tokenize, unresolvedParentId, type Anchor } from '@taxonomy/core';
 import type { Config } from '@taxonomy/config';
 import { inferParent, type Level } from '@taxonomy/lexicon';
-import { FuzzyIndex } from './similarity.ts';
+import { FuzzyIndex, ratcliffObershelp } from './similarity.ts';
 
 /** A verified concept of the level above, as parent anchoring needs it. */
 export interface ParentConcept {
@@ -58,10 +58,19 @@ export function anchorKeys(text: string, prefixes: ReadonlyArray<string>): strin
   return keys;
 }
 
-function sameInstitution(a: string | null, list: ReadonlyArray<string>): boolean {
+/**
+ * Same institution, tolerating case and a typo ("DUKE UNIVERISTY" vs S2's "duke university"): equal
+ * normalized names, or the same number of words and a similarity ≥ 0.9 (distinct campuses of one system
+ * score ≤ 0.85 on the sample).
+ */
+export function sameInstitution(a: string | null, list: ReadonlyArray<string>): boolean {
   if (a === null) return false;
   const key = normalizeLabel(a);
-  return list.some((i) => normalizeLabel(i) === key);
+  const words = tokenize(key).length;
+  return list.some((i) => {
+    const other = normalizeLabel(i);
+    return other === key || (tokenize(other).length === words && ratcliffObershelp(key, other) >= 0.9);
+  });
 }
 
 /** Among concepts sharing one key: the one the record's institution supports, then the widest, then the smallest id. */

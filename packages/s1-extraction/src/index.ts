@@ -13,7 +13,7 @@ export {
   type NormalizedCandidate,
   type RawCandidate,
 } from './normalize.ts';
-export { ParentIndex, anchorCandidate, anchorKeys, usableSection, type AnchorDecision, type AnchorInput, type AnchorMatch, type ParentConcept } from './anchor.ts';
+export { ParentIndex, anchorCandidate, anchorKeys, sameInstitution, usableSection, type AnchorDecision, type AnchorInput, type AnchorMatch, type ParentConcept } from './anchor.ts';
 export { FuzzyIndex, ratcliffObershelp } from './similarity.ts';
 export { extractRecord, extractRecords, RECORD_OUTCOMES, type ExtractRecordsOptions, type IdentifiedRecord, type RecordExtraction, type RecordOutcome } from './extract.ts';
 export { accountRecords, aggregateCandidates, buildRecordLog, candidateSortKey, type AggregateResult, type RecordAccounting, type RecordLogEntry } from './aggregate.ts';
