@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
-import { TaxonomyError } from '@taxonomy/core';
+import { join, relative, resolve, sep } from 'node:path';
+import { ARTIFACT_DIRS, TaxonomyError } from '@taxonomy/core';
 import { CONFIG_OPTIONS, HELP_OPTION, type CommandContext, type CommandDef } from './context.ts';
 import { loadPhaseFunction } from './phase-modules.ts';
 import { didYouMean, optionalString, parseLevel, requireString, stringList, usageError } from './usage.ts';
@@ -75,7 +75,7 @@ export const generateCommand: CommandDef = {
   async run(args, ctx) {
     const request = buildGenerateRequest(args.values, ctx);
     const result = await runGenerate(request, ctx.root);
-    const counters = Object.entries(resultCounters(result)).map(([k, v]) => `${k}=${v}`);
+    const counters = Object.entries(resultCounters(result)).filter(([, v]) => v !== 0).map(([k, v]) => `${k}=${v}`);
     ctx.out(`completed ${request.step} level ${request.level} -> ${resolve(ctx.root, request.outDir)}\n`);
     if (counters.length > 0) ctx.out(`  ${counters.join(' ')}\n`);
   },
@@ -90,6 +90,9 @@ function buildGenerateRequest(values: Parameters<typeof requireString>[1], ctx: 
   const parents = optionalString(values, 'parents');
   if (parents !== undefined && step !== 'S1') throw usageError('generate: --parents only applies to --step S1');
   const parentsDir = parents === undefined ? undefined : resolve(ctx.cwd, parents);
+  if (step === 'S1' && level > 0 && parentsDir === undefined && !existsSync(join(ctx.root, ARTIFACT_DIRS.s3(level - 1)))) {
+    throw usageError(`generate: --step S1 --level ${level} needs --parents DIR (the verified concepts of level ${level - 1}; ${ARTIFACT_DIRS.s3(level - 1)} does not exist)`);
+  }
   if (parentsDir !== undefined && !existsSync(parentsDir)) throw new TaxonomyError('INPUT_NOT_FOUND', `generate: parents folder ${parentsDir} does not exist`);
   if (output === ctx.root || ctx.root.startsWith(`${output}${sep}`) || output === input) {
     throw usageError(`generate: --output ${output} would be emptied first; choose a folder of its own`);
