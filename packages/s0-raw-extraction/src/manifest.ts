@@ -113,17 +113,17 @@ export const SourcesManifestSchema = z
 export type SourcesManifest = z.infer<typeof SourcesManifestSchema>;
 
 /** Reads and validates a sources manifest; a missing file is INPUT_NOT_FOUND, a bad one INPUT_INVALID naming the key. */
-export async function loadSourcesManifest(path: string): Promise<SourcesManifest> {
+export async function loadSourcesManifest(path: string, displayPath: string = path): Promise<SourcesManifest> {
   const text = await readFile(path, 'utf8').catch((err: unknown) => {
-    throw new TaxonomyError('INPUT_NOT_FOUND', `sources manifest not found: ${path}`, { cause: err });
+    throw new TaxonomyError('INPUT_NOT_FOUND', `sources manifest not found: ${displayPath}`, { cause: err });
   });
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new TaxonomyError('INPUT_INVALID', `${path}: malformed JSON: ${(err as Error).message}`, { cause: err });
+    throw new TaxonomyError('INPUT_INVALID', `${displayPath}: malformed JSON: ${(err as Error).message}`, { cause: err });
   }
-  return parseSourcesManifest(json, path);
+  return parseSourcesManifest(json, displayPath);
 }
 
 /** Validates a manifest value (already parsed JSON). */

@@ -89,7 +89,7 @@ export async function runS0Task(options: RunS0TaskOptions = {}): Promise<S0TaskR
       } else {
         manifestRel = options.manifest ?? settings.sources_manifest;
         const manifestPath = resolve(root, manifestRel);
-        sources = (await loadSourcesManifest(manifestPath)).sources;
+        sources = (await loadSourcesManifest(manifestPath, manifestRel)).sources;
         inputs.set(manifestPath, await describeFile(manifestPath, root));
       }
       // Every path is checked before any work, so a typo fails fast with the path named.

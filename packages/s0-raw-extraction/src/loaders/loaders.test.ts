@@ -188,7 +188,10 @@ describe('xlsx', () => {
   ])('%s is INPUT_INVALID with a one-line cause', async (name, bytes) => {
     await writeFile(join(dir, name), bytes);
     const ctx = createTestLoaderContext({ id: 'bad', level: 0, loader: 'xlsx', path: name }, dir);
-    const error = await loadXlsx(ctx).catch((err: unknown) => err as Error & { code: string });
+    const error = (await loadXlsx(ctx).then(
+      () => new Error('loaded'),
+      (err: unknown) => err as Error,
+    )) as Error & { code?: string };
     expect(error.code).toBe('INPUT_INVALID');
     expect(error.message).toMatch(new RegExp(`^${name.replace('.', '\\.')}: not a readable XLSX workbook \\(.+\\)$`, 'u'));
     expect(error.message).not.toContain('\n');
