@@ -81,6 +81,17 @@ describe('segmentText on sample pages', () => {
     ]);
   });
 
+  it('takes a first line restating the page title as the page heading', () => {
+    const text = 'Explore Theoretical Computer Science research areas at Duke Computer Science.\nAlgorithmic game theory\n(auction theory, social choice theory, fair resource allocation, preference elicitation, and crowdsourcing)\nComputational complexity';
+    const { blocks } = segmentText(text, options('Theoretical Computer Science research areas (Duke Computer Science)'));
+    expect(blocks.map((b) => [b.type, b.section, b.text.slice(0, 30)])).toEqual([
+      ['header', 'Explore Theoretical Computer Science research areas at Duke Computer Science', 'Explore Theoretical Computer S'],
+      ['list', 'Explore Theoretical Computer Science research areas at Duke Computer Science', 'Algorithmic game theory'],
+      ['paragraph', 'Algorithmic game theory', '(auction theory, social choice'],
+      ['list', 'Explore Theoretical Computer Science research areas at Duke Computer Science', 'Computational complexity'],
+    ]);
+  });
+
   it('keeps the enumeration that follows CFP furniture on the same line', () => {
     const { blocks, stats } = segmentText(ACL_2007, options('ACL 2007 (45th Annual Meeting) Call For Papers'));
     expect(stats.boilerplate_lines_removed).toBe(1);

@@ -267,8 +267,14 @@ function headingText(
   const clean = (s: string) => s.replace(MARKDOWN_HEADING, '').replace(/:$/u, '').trim();
   if (!hasMarker && patterns.some((re) => re.test(line))) return clean(line);
   if (isFirst && titleNorm !== '') {
-    const norm = normalizeLabel(line);
-    if (norm.length > 0 && tokenize(norm).length <= 2 * maxWords && ` ${titleNorm} `.includes(` ${norm} `)) return clean(line);
+    // The page's first line restating its title ("Explore Systems research areas at Duke Computer Science."
+    // under the title "Systems research areas (Duke Computer Science)") is the page heading.
+    const tokens = tokenize(normalizeLabel(line));
+    const titleTokens = new Set(tokenize(titleNorm));
+    const shared = tokens.filter((t) => titleTokens.has(t)).length;
+    if (tokens.length > 0 && tokens.length <= 2 * maxWords && (shared === tokens.length || (tokens.length >= 4 && shared / tokens.length >= 0.75))) {
+      return clean(line).replace(/\.$/u, '');
+    }
   }
   // Venue acronyms and years around furniture words ("ICML 2025 Call For Papers") are furniture too.
   const tokens = tokenize(normalizeLabel(body.replace(/\b(?:\p{Lu}{2,}|\d{2,4})\b/gu, ' ')));
