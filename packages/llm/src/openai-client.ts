@@ -22,6 +22,9 @@ export interface OpenAiLlmClientOptions {
   registry: PromptRegistry;
 }
 
+/** Shortest API key treated as a secret to redact from text. */
+const MIN_SECRET_LENGTH = 8;
+
 /** Longest wait a Retry-After header may impose on one retry. */
 const MAX_RETRY_AFTER_MS = 300_000;
 
@@ -80,11 +83,12 @@ export class OpenAiLlmClient implements LlmClient {
     this.log = options.log;
     this.registry = options.registry;
     this.model = options.config.model;
-    this.secret = options.config.api_key && options.config.api_key.length > 0 ? options.config.api_key : null;
+    // Placeholder keys of local servers ("EMPTY", "ollama") are no secret, and redacting a short string would mangle text.
+    this.secret = options.config.api_key && options.config.api_key.length >= MIN_SECRET_LENGTH ? options.config.api_key : null;
     this.endpoint = endpointLabel(options.config.base_url);
     this.sdk = new OpenAI({
       // Local OpenAI-compatible servers need no key, but the SDK insists on one.
-      apiKey: this.secret ?? 'no-key',
+      apiKey: options.config.api_key || 'no-key',
       baseURL: options.config.base_url ?? 'https://api.openai.com/v1',
       organization: options.config.organization,
       project: null,
