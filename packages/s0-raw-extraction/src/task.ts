@@ -171,7 +171,7 @@ export async function runS0Task(options: RunS0TaskOptions = {}): Promise<S0TaskR
         levels[String(level)] = {
           records: records.length,
           sources: entries.filter((e) => e.level === level).map((e) => e.id),
-          files: refs.map((r) => relative(outRel, r.path)),
+          files: refs.map((r) => relative(ctx.outDir, resolve(root, r.path))),
         };
       }
       index = { manifest: manifestRel, sources: entries, levels };

@@ -61,6 +61,11 @@ export function extractPages(file: PageFile, ctx: LoaderContext): LoaderResult {
       ctx.counters.increment('pages_skipped_status');
       continue;
     }
+    const confidence = parseConfidence(extra['language_confidence']);
+    if (confidence === null && extra['language_confidence'] !== undefined && extra['language_confidence'] !== null) {
+      // An unreadable confidence counts as none (the gate then decides by language alone), but is counted.
+      ctx.counters.increment('language_confidence_invalid');
+    }
     const hints: Record<string, string> = {};
     for (const [k, v] of Object.entries(extra)) {
       if (k === 'language_confidence') continue;
@@ -73,7 +78,7 @@ export function extractPages(file: PageFile, ctx: LoaderContext): LoaderResult {
           url: snapshot.canonical_url ?? snapshot.url,
           fetched_at: snapshot.fetched_at,
           language: snapshot.lang,
-          language_confidence: parseConfidence(extra['language_confidence']),
+          language_confidence: confidence,
           title: snapshot.title,
           text: snapshot.text,
           hints,
