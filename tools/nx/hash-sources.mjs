@@ -11,17 +11,28 @@ import { fileURLToPath } from 'node:url';
 const root = process.argv[2] ? resolve(process.argv[2]) : resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const hash = createHash('sha256');
 
+/**
+ * The manifest path as the config package resolves it: `config/s0.json`, then its profile for
+ * TAXONOMY_ENV, then `sources_manifest=` in TAXONOMY_OVERRIDES_S0 (`-o` overrides never reach Nx tasks).
+ */
 function manifestPath() {
+  let manifest = 'corpus/sources.json';
   const slice = join(root, 'config', 's0.json');
   if (existsSync(slice)) {
     try {
       const value = JSON.parse(readFileSync(slice, 'utf8'));
-      if (typeof value.sources_manifest === 'string' && value.sources_manifest.trim() !== '') return value.sources_manifest;
+      if (typeof value.sources_manifest === 'string' && value.sources_manifest.trim() !== '') manifest = value.sources_manifest;
+      const profile = value.profiles?.[process.env.TAXONOMY_ENV ?? 'development'];
+      if (typeof profile?.sources_manifest === 'string' && profile.sources_manifest.trim() !== '') manifest = profile.sources_manifest;
     } catch {
       // a malformed config/s0.json is reported by the task itself; hash the default manifest meanwhile
     }
   }
-  return 'corpus/sources.json';
+  for (const item of (process.env.TAXONOMY_OVERRIDES_S0 ?? '').split(/[\n;]/u)) {
+    const m = /^\s*sources_manifest\s*=(.*)$/u.exec(item);
+    if (m && m[1].trim() !== '') manifest = m[1].trim();
+  }
+  return manifest;
 }
 
 function addFile(path) {

@@ -61,3 +61,20 @@ describe('tools/nx/hash-sources.mjs', () => {
     expect(await hashOf()).not.toBe(withList);
   });
 });
+
+describe('tools/nx/hash-sources.mjs manifest resolution', () => {
+  it.each([
+    [{ TAXONOMY_OVERRIDES_S0: 'shard_size=10;sources_manifest=data/sources.json' }],
+    [{ TAXONOMY_ENV: 'testing' }],
+  ])('follows the manifest named by %j', async (env) => {
+    await writeFile(join(root, 'config', 's0.json'), JSON.stringify({ profiles: { testing: { sources_manifest: 'data/sources.json' } } }));
+    const hash = async (extra: Record<string, string>) =>
+      (await run(process.execPath, [SCRIPT, root], { env: { PATH: process.env['PATH'] ?? '', ...extra } })).stdout.trim();
+    const before = await hash(env);
+    const plainBefore = await hash({});
+    await writeFile(join(root, 'data', 'departments.txt'), `stanford university||department of linguistics ${Object.keys(env)[0]}\n`);
+    expect(await hash(env)).not.toBe(before);
+    // Without the variable the default manifest applies, which does not list the file.
+    expect(await hash({})).toBe(plainBefore);
+  });
+});
