@@ -19,6 +19,18 @@ function stripFence(text: string): string {
 }
 
 /**
+ * Puts an answer in its canonical order, whatever order the model chose: extraction candidates sorted by
+ * lower-cased `normalized` (then label), so equal answers give equal bytes downstream.
+ */
+export function canonicalizeAnswer<K extends PromptKey>(key: K, value: PromptOutput<K>): PromptOutput<K> {
+  if (key !== 'taxonomy.extract') return value;
+  const out = value as PromptOutput<'taxonomy.extract'>;
+  const sortKey = (c: { normalized: string; label: string }) => `${c.normalized.toLowerCase()}\u0000${c.label}`;
+  const candidates = [...out.candidates].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  return { ...out, candidates } as PromptOutput<K>;
+}
+
+/**
  * Parses and validates a model answer for `key`. A bare array is unwrapped into the expected object when that
  * makes it valid (the array as the object's only array property, or a one-element array's object).
  */
@@ -33,7 +45,7 @@ export function checkAnswer<K extends PromptKey>(key: K, content: string | null 
     return { ok: false, reason: 'invalid_json', error: `not JSON (${err instanceof Error ? err.message : String(err)}): ${JSON.stringify(preview)}` };
   }
   const direct = schema.safeParse(data);
-  if (direct.success) return { ok: true, value: direct.data as PromptOutput<K>, unwrapped: false };
+  if (direct.success) return { ok: true, value: canonicalizeAnswer(key, direct.data as PromptOutput<K>), unwrapped: false };
   if (Array.isArray(data)) {
     const arrayKeys = Object.entries(schema.shape)
       .filter(([, s]) => s instanceof z.ZodArray)
@@ -43,7 +55,7 @@ export function checkAnswer<K extends PromptKey>(key: K, content: string | null 
     if (data.length === 1 && data[0] && typeof data[0] === 'object' && !Array.isArray(data[0])) attempts.push(data[0]);
     for (const attempt of attempts) {
       const parsed = schema.safeParse(attempt);
-      if (parsed.success) return { ok: true, value: parsed.data as PromptOutput<K>, unwrapped: true };
+      if (parsed.success) return { ok: true, value: canonicalizeAnswer(key, parsed.data as PromptOutput<K>), unwrapped: true };
     }
   }
   return { ok: false, reason: 'schema_invalid', error: `answer does not match the schema: ${describeIssues(direct.error)}` };

@@ -19,7 +19,7 @@ export {
   type PromptVariant,
 } from './registry.ts';
 export { renderTemplate, type ChatMessage } from './render.ts';
-export { checkAnswer, type AnswerCheck } from './answer.ts';
+export { canonicalizeAnswer, checkAnswer, type AnswerCheck } from './answer.ts';
 export { ResponseCache, cacheKeyFor, type CacheEntry, type CacheKeyParts } from './cache.ts';
 export { RateLimiter, Semaphore } from './limiter.ts';
 export { backoffDelayMs, parseRetryAfterMs } from './retry.ts';

@@ -3,6 +3,7 @@ import { sha256Hex, stableStringify } from '@taxonomy/core';
 import type { Logger } from '@taxonomy/observability';
 import { z } from 'zod';
 import { PROMPTS, type LlmCallResult, type LlmClient, type PromptKey, type PromptOutput, type PromptVariables } from './contract.ts';
+import { canonicalizeAnswer } from './answer.ts';
 import { OFFLINE_RULES_VERSION, answerOffline } from './offline.ts';
 import { UsageMeter } from './usage.ts';
 
@@ -63,7 +64,7 @@ export class OfflineLlmClient implements LlmClient {
       this.log.warn({ key, error }, 'offline answer rejected');
       return { ok: false, reason: 'schema_invalid', error };
     }
-    return { ok: true, value: checked.data as PromptOutput<K>, cached: false, repaired: false };
+    return { ok: true, value: canonicalizeAnswer(key, checked.data as PromptOutput<K>), cached: false, repaired: false };
   }
 
   usage() {

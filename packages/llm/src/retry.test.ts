@@ -63,6 +63,19 @@ describe('checkAnswer', () => {
   });
 });
 
+describe('checkAnswer ordering', () => {
+  it('sorts extraction candidates by lower-cased normalized form', () => {
+    const content = JSON.stringify({
+      candidates: [
+        { label: 'B Lab', normalized: 'b lab', aliases: [], parents: [] },
+        { label: 'Accounting', normalized: 'Accounting', aliases: [], parents: [] },
+      ],
+    });
+    const res = checkAnswer('taxonomy.extract', content);
+    expect(res.ok && res.value.candidates.map((c) => c.label)).toEqual(['Accounting', 'B Lab']);
+  });
+});
+
 describe('Semaphore', () => {
   it.each([1, 3])('holds at most %i at once and serves everyone', async (limit) => {
     const sem = new Semaphore(limit);
