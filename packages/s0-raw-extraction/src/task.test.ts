@@ -98,7 +98,7 @@ describe('runS0Task on bad input', () => {
       (err: unknown) => err as { code: number; stderr: string },
     ));
     expect(failed.code).toBe(3);
-    expect(failed.stderr.trim().split('\n').filter((l) => l.startsWith('taxonomy:'))).toEqual([`taxonomy: INPUT_NOT_FOUND: ${message}`]);
+    expect(failed.stderr.trim().split('\n')).toEqual([`taxonomy: INPUT_NOT_FOUND: ${message}`]);
   });
 
   it.each([

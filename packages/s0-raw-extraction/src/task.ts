@@ -12,6 +12,7 @@ import {
   type PhaseMetrics,
   type SourceRecord,
 } from '@taxonomy/core';
+import { loadConfig } from '@taxonomy/config';
 import { runPhaseTask } from '@taxonomy/observability';
 import { compileBoilerplate, compileHeaderPatterns } from './filters.ts';
 import {
@@ -70,6 +71,8 @@ export interface S0TaskResult {
 export async function runS0Task(options: RunS0TaskOptions = {}): Promise<S0TaskResult> {
   const root = resolve(options.root ?? findWorkspaceRoot());
   const outRel = options.outDir === undefined ? ARTIFACT_DIRS.s0 : isAbsolute(options.outDir) ? relative(root, options.outDir) : options.outDir;
+  // Inputs are checked before the phase starts, so a typo fails with one line and leaves the last artifacts alone.
+  const planned = await planSources(root, options);
   let index: S0TaskResult['index'] | null = null;
   const metrics = await runPhaseTask({
     task: 's0:extract',
@@ -82,20 +85,10 @@ export async function runS0Task(options: RunS0TaskOptions = {}): Promise<S0TaskR
     run: async (ctx) => {
       const settings = ctx.config.s0;
       const inputs = new Map<string, ArtifactRef>();
-      let sources: Source[];
-      let manifestRel: string | null = null;
-      if (options.input !== undefined) {
-        sources = [await adHocSource(root, options.input)];
-      } else {
-        manifestRel = options.manifest ?? settings.sources_manifest;
+      const { sources, manifestRel } = planned;
+      if (manifestRel !== null) {
         const manifestPath = resolve(root, manifestRel);
-        sources = (await loadSourcesManifest(manifestPath, manifestRel)).sources;
         inputs.set(manifestPath, await describeFile(manifestPath, root));
-      }
-      // Every path is checked before any work, so a typo fails fast with the path named.
-      for (const source of sources) {
-        const abs = resolve(root, source.path);
-        if ((await stat(abs).catch(() => null)) === null) throw new TaxonomyError('INPUT_NOT_FOUND', `input not found: ${source.path}`);
       }
       const page = {
         settings,
@@ -185,6 +178,25 @@ export async function runS0Task(options: RunS0TaskOptions = {}): Promise<S0TaskR
     },
   });
   return { metrics, index: index! };
+}
+
+/** The sources to read (manifest or ad-hoc input), every path checked to exist. */
+async function planSources(root: string, options: RunS0TaskOptions): Promise<{ sources: Source[]; manifestRel: string | null }> {
+  let sources: Source[];
+  let manifestRel: string | null = null;
+  if (options.input !== undefined) {
+    sources = [await adHocSource(root, options.input)];
+  } else {
+    const config = loadConfig({ root, ...(options.overrides === undefined ? {} : { overrides: options.overrides }) });
+    manifestRel = options.manifest ?? config.config.s0.sources_manifest;
+    sources = (await loadSourcesManifest(resolve(root, manifestRel), manifestRel)).sources;
+  }
+  for (const source of sources) {
+    if ((await stat(resolve(root, source.path)).catch(() => null)) === null) {
+      throw new TaxonomyError('INPUT_NOT_FOUND', `input not found: ${source.path}`);
+    }
+  }
+  return { sources, manifestRel };
 }
 
 async function runLoader(ctx: LoaderContext, pageFiles: Map<string, PageFile>): Promise<LoaderResult> {

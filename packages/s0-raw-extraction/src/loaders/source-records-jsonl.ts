@@ -1,5 +1,5 @@
 import { SourceRecordSchema, readJsonl } from '@taxonomy/core';
-import { checkLanguage, withinLengthBounds } from '../filters.ts';
+import { checkLanguage, parseConfidence, withinLengthBounds } from '../filters.ts';
 import type { ExtractedRecord } from '../process-page.ts';
 import type { LoaderContext, LoaderResult } from './context.ts';
 
@@ -21,7 +21,7 @@ export async function loadSourceRecordsJsonl(ctx: LoaderContext): Promise<Loader
       continue;
     }
     const confidence = value.meta.hints['language_confidence'];
-    const verdict = checkLanguage(value.meta.language, confidence === undefined ? null : Number(confidence), ctx.settings.language);
+    const verdict = checkLanguage(value.meta.language, parseConfidence(confidence), ctx.settings.language);
     if (!verdict.keep) {
       ctx.counters.increment('language_skipped');
       continue;
