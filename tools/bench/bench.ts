@@ -30,6 +30,8 @@ const LOADER_BY_FORMAT = { 'source-records': 'source-records-jsonl', 'institutio
 interface ChildReport {
   ms: number;
   peak_rss_mb: number;
+  /** Peak RSS after loading the modules, before the phase ran: the part of the peak that is start-up. */
+  rss_before_mb: number;
 }
 
 /** Runs one phase in a child process (its own peak RSS); resolves to its report or its one-line error. */
@@ -124,6 +126,7 @@ await runMain(async () => {
       seconds,
       records_per_second: seconds > 0 ? recordsIn / seconds : null,
       peak_rss_mb: report.peak_rss_mb,
+      rss_at_start_mb: report.rss_before_mb,
       baseline_records: base?.records ?? null,
       baseline_seconds: base === null ? null : base.ms / 1000,
       ratio_to_baseline: base === null || base.ms === 0 ? null : report.ms / base.ms,

@@ -9,6 +9,8 @@ export interface PhaseResult {
   seconds?: number;
   records_per_second?: number | null;
   peak_rss_mb?: number;
+  /** Peak RSS of the child after loading modules, before the phase started. */
+  rss_at_start_mb?: number;
   baseline_records?: number | null;
   baseline_seconds?: number | null;
   /** Phase time / bare JSONL read-parse-write time over the same files. */
