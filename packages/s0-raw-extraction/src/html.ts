@@ -1,6 +1,6 @@
 import { Parser } from 'htmlparser2';
 import { isBoilerplateLine } from './filters.ts';
-import type { Block, BlockType } from './segment.ts';
+import { isFurnitureHeading, type Block, type BlockType } from './segment.ts';
 
 export interface HtmlPage {
   title: string | null;
@@ -26,11 +26,13 @@ interface Capture {
 }
 
 /**
- * Reads an HTML page into blocks: headings (sections, not records), list items, table rows (cells
- * joined with " | ", a row of only `th` is a heading), paragraphs, definition terms. Script, style, nav and
- * footer are dropped; a boilerplate line inside a paragraph is dropped alone.
+ * Reads an HTML page into blocks: headings (sections), list items, table rows (cells joined with " | ",
+ * a row of only `th` is a heading), paragraphs, definition terms. Script, style, nav and footer are
+ * dropped; a boilerplate line inside a paragraph is dropped alone. As in page text, a short h2–h6 that
+ * names something ("Computational Biology" above its description) is also an item under the heading
+ * above it; h1, furniture ("Research Areas") and `…:` headings are sections only.
  */
-export function parseHtmlPage(html: string, boilerplate: ReadonlyArray<RegExp>): HtmlPage {
+export function parseHtmlPage(html: string, boilerplate: ReadonlyArray<RegExp>, headerMaxWords = 12): HtmlPage {
   let title: string | null = null;
   let canonicalUrl: string | null = null;
   let language: string | null = null;
@@ -161,6 +163,9 @@ export function parseHtmlPage(html: string, boilerplate: ReadonlyArray<RegExp>):
       headings[level] = item.text;
       for (let l = level + 1; l < headings.length; l += 1) headings[l] = null;
       blocks.push({ text: item.text, type: 'header', section: item.text, order: blocks.length, truncated: false });
+      const named = level >= 2 && !item.text.endsWith(':') && item.text.split(/\s+/u).length <= headerMaxWords && !isFurnitureHeading(item.text);
+      const above = headings.slice(0, level).reverse().find((h) => h !== null) ?? null;
+      if (named) blocks.push({ text: item.text, type: 'list', section: above, order: blocks.length, truncated: false });
       continue;
     }
     blocks.push({ text: item.text, type: item.type, section, order: blocks.length, truncated: false });

@@ -276,10 +276,15 @@ function headingText(
       return clean(line).replace(/\.$/u, '');
     }
   }
-  // Venue acronyms and years around furniture words ("ICML 2025 Call For Papers") are furniture too.
-  const tokens = tokenize(normalizeLabel(body.replace(/\b(?:\p{Lu}{2,}|\d{2,4})\b/gu, ' ')));
-  if (tokens.length > 0 && tokens.length <= 6 && tokens.every((t) => FURNITURE_WORDS.has(t))) return clean(body);
+  if (isFurnitureHeading(body)) return clean(body);
   return null;
+}
+
+/** True for a heading made only of page-furniture words ("Research Areas", "ICML 2025 Call For Papers"). */
+export function isFurnitureHeading(text: string): boolean {
+  // Venue acronyms and years around furniture words are furniture too.
+  const tokens = tokenize(normalizeLabel(text.replace(/\b(?:\p{Lu}{2,}|\d{2,4})\b/gu, ' ')));
+  return tokens.length > 0 && tokens.length <= 6 && tokens.every((t) => FURNITURE_WORDS.has(t));
 }
 
 function isFiller(line: string): boolean {

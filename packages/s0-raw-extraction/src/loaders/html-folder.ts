@@ -24,7 +24,7 @@ export async function loadHtmlFolder(ctx: LoaderContext): Promise<LoaderResult> 
     const rel = ctx.relative(file);
     try {
       const html = await readFile(file, 'utf8');
-      const page = parseHtmlPage(html, ctx.page.boilerplate);
+      const page = parseHtmlPage(html, ctx.page.boilerplate, ctx.settings.segmentation.header_max_words);
       ctx.counters.increment('boilerplate_lines_removed', page.boilerplateLinesRemoved);
       const url = page.canonicalUrl !== null && /^https?:\/\//iu.test(page.canonicalUrl) ? page.canonicalUrl : fileUrl(rel);
       const out = processPage(

@@ -233,6 +233,7 @@ describe('html-folder', () => {
     const duke = result.records.filter((r) => r.record.provenance.url === 'https://www.cs.duke.edu/research/systems');
     expect(duke.map((r) => [r.record.meta.hints['block_type'], r.record.provenance.section, r.record.text.slice(0, 45)])).toEqual([
       ['paragraph', 'Systems', 'Explore Systems research areas at Duke Comput'],
+      ['list', 'Systems', 'Architecture'],
       ['paragraph', 'Architecture', 'Research at Duke includes parallel and distri'],
       ['list', 'Areas and Themes', 'Big Data'],
       ['list', 'Areas and Themes', 'Computer Architecture'],
@@ -245,8 +246,13 @@ describe('html-folder', () => {
     expect(duke.at(-1)!.record.text).toBe('Mobile Computing and Networking are shared with ECE.');
     expect(ctx.counters.get('boilerplate_lines_removed')).toBe(1);
     const princeton = result.records.filter((r) => r.record.provenance.url === 'file:html-pages/princeton-areas.htm');
-    expect(princeton.map((r) => r.record.provenance.section)).toEqual(['Computational Biology', 'Computer Architecture']);
-    expect(princeton[0]!.record.text).toContain('computer science — algorithmic design');
+    expect(princeton.map((r) => [r.record.meta.hints['block_type'], r.record.provenance.section, r.record.text.slice(0, 32)])).toEqual([
+      ['list', 'Research Areas', 'Computational Biology'],
+      ['paragraph', 'Computational Biology', 'At Princeton, researchers in com'],
+      ['list', 'Research Areas', 'Computer Architecture'],
+      ['paragraph', 'Computer Architecture', 'Research in computer architectur'],
+    ]);
+    expect(princeton[1]!.record.text).toContain('computer science — algorithmic design');
   });
 });
 
