@@ -110,12 +110,21 @@ function faultyContent(kind: FaultKind, answer: Record<string, unknown>): string
   return JSON.stringify(answer);
 }
 
+/** Loads the lexicon behind the offline answers before listening, so no request pays for it (a real server is warm). */
+function warmUpOfflineAnswers(): void {
+  answerOffline('taxonomy.extract', { institution: null, level: 1, source_text: 'Department of Physics', section: null, parent_anchor: null });
+  answerOffline('taxonomy.verify_single_token', { label: 'physics', level: 1 });
+  answerOffline('validation.entailment', { concept: { id: 'L1:physics', label: 'physics', level: 1, parent_label: null }, evidence: [] });
+  answerOffline('taxonomy.disambiguate', { label: 'physics', level: 1, senses: [{ concept_id: 'L1:physics', parent_label: 'science', contexts: [] }] });
+}
+
 /**
  * A deterministic OpenAI-compatible server for tests and benchmarks: `POST /v1/chat/completions` answers with
  * the offline provider's logic from the variables block of the prompt, so the online path builds the same
  * taxonomy as offline; latency and faults can be injected; `GET /stats` reports request counts.
  */
 export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Promise<FakeLlmServer> {
+  warmUpOfflineAnswers();
   const counts: FakeStats = { requests: 0, inFlight: 0, maxInFlight: 0, byOutcome: {}, byKey: {}, byResponseFormat: {} };
   const attempts = new Map<string, number>();
   const sockets = new Set<Socket>();

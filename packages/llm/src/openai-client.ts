@@ -220,8 +220,9 @@ export class OpenAiLlmClient implements LlmClient {
     return this.meter.snapshot();
   }
 
+  /** Waits for calls still in flight (their cache entries are written before they resolve); nothing else is buffered. */
   async close(): Promise<void> {
-    // Cache entries are written before `run` returns; nothing is buffered.
+    await Promise.allSettled([...this.pending.values()]);
   }
 
   private fail<T>(key: PromptKey, reason: FailureReason, error: string): LlmCallResult<T> {
