@@ -1,0 +1,90 @@
+import type { Candidate } from '@taxonomy/core';
+import type { InstitutionResolver } from './institution-identity.ts';
+
+export interface LevelThreshold {
+  min_institutions: number;
+  min_records: number;
+}
+
+export interface WeightPolicy {
+  institution_weight: number;
+  record_weight: number;
+}
+
+export interface FrequencyDecision {
+  kept: Candidate[];
+  dropped: Candidate[];
+  counters: Record<string, number>;
+}
+
+/** Sort key of candidates in S1–S3 artifacts: normalized label, then parent id. */
+export function candidateKey(c: Pick<Candidate, 'normalized' | 'parent'>): string {
+  return `${c.normalized}\u0000${c.parent ?? ''}`;
+}
+
+/** weight = institution_weight·institutions + record_weight·ln(1 + records). */
+export function supportWeight(institutions: number, records: number, policy: WeightPolicy): number {
+  return Math.round((policy.institution_weight * institutions + policy.record_weight * Math.log1p(records)) * 1e6) / 1e6;
+}
+
+/**
+ * Groups a level's candidates by (normalized, parent) — parent ids keep their case — and counts
+ * support by distinct canonical institutions and distinct record ids (the same record seen twice
+ * counts once), so support is never double-counted when S1 shards or repeats a record.
+ */
+export function aggregateSupport(candidates: ReadonlyArray<Candidate>, resolver: InstitutionResolver): Candidate[] {
+  const groups = new Map<string, { first: Candidate; aliases: Set<string>; institutions: Set<string>; records: Set<string>; count: number }>();
+  for (const c of candidates) for (const name of c.institutions) resolver.observe(name);
+  for (const c of candidates) {
+    const key = candidateKey(c);
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { first: c, aliases: new Set(), institutions: new Set(), records: new Set(), count: 0 };
+      groups.set(key, g);
+    }
+    for (const a of [c.label, ...c.aliases]) if (a !== c.normalized) g.aliases.add(a);
+    const names = c.institutions.length > 0 ? c.institutions : [null];
+    for (const name of names) g.institutions.add(resolver.resolve(name));
+    for (const r of c.record_ids) g.records.add(r);
+    g.count += Math.max(c.support.count, 0);
+  }
+  return [...groups.values()].map(({ first, aliases, institutions, records, count }) => ({
+    ...first,
+    aliases: [...aliases].sort(),
+    institutions: [...institutions].sort(),
+    record_ids: [...records].sort(),
+    support: { institutions: institutions.size, records: records.size, count },
+  }));
+}
+
+/** Applies the level's thresholds: every candidate comes back kept or dropped, with its gate and reasons. */
+export function applyThresholds(groups: ReadonlyArray<Candidate>, threshold: LevelThreshold, weight: WeightPolicy): FrequencyDecision {
+  const kept: Candidate[] = [];
+  const dropped: Candidate[] = [];
+  const counters: Record<string, number> = { kept: 0, dropped: 0, dropped_insufficient_institutions: 0, dropped_insufficient_records: 0 };
+  for (const g of groups) {
+    const { institutions, records } = g.support;
+    const w = supportWeight(institutions, records, weight);
+    const enoughInstitutions = institutions >= threshold.min_institutions;
+    const enoughRecords = records >= threshold.min_records;
+    const passed = enoughInstitutions && enoughRecords;
+    const reasons = [
+      ...g.reasons,
+      `frequency: institutions=${institutions} (min ${threshold.min_institutions}), records=${records} (min ${threshold.min_records}), weight=${w.toFixed(2)}`,
+      `frequency: institutions: ${g.institutions.join('; ')}`,
+    ];
+    if (!enoughInstitutions) reasons.push(`frequency: dropped, ${institutions} institution(s) < ${threshold.min_institutions}`);
+    if (!enoughRecords) reasons.push(`frequency: dropped, ${records} record(s) < ${threshold.min_records}`);
+    const out: Candidate = { ...g, weight: w, gates: { ...g.gates, frequency: passed }, reasons };
+    if (passed) {
+      kept.push(out);
+      counters['kept']! += 1;
+    } else {
+      dropped.push(out);
+      counters['dropped']! += 1;
+      if (!enoughInstitutions) counters['dropped_insufficient_institutions']! += 1;
+      if (!enoughRecords) counters['dropped_insufficient_records']! += 1;
+    }
+  }
+  return { kept, dropped, counters };
+}

@@ -1,0 +1,174 @@
+import { collapseWhitespace, foldDiacritics } from '@taxonomy/core';
+
+export interface InstitutionPolicy {
+  campus_vs_system: 'prefer-campus' | 'prefer-system';
+  canonical_mappings: Readonly<Record<string, string>>;
+  typo_max_edits: number;
+  unknown_placeholder: string;
+}
+
+/** Words institution names are built from; a token within a small edit distance of one is a typo of it. */
+const NAME_WORDS = ['university', 'college', 'institute', 'technology', 'state', 'school', 'polytechnic', 'academy', 'california', 'pennsylvania', 'massachusetts'];
+const LOWER_WORDS = new Set(['of', 'and', 'for', 'the', 'at', 'in', 'de', 'du', 'la']);
+const STOP_INITIALS = new Set(['of', 'and', 'for', 'the', 'at', 'in']);
+
+/** Short forms everyone uses, by comparison key → comparison key of the full name. */
+const BUILT_IN_ALIASES: Readonly<Record<string, string>> = {
+  mit: 'massachusetts institute of technology',
+  upenn: 'university of pennsylvania',
+  penn: 'university of pennsylvania',
+  'uc berkeley': 'university of california berkeley',
+  berkeley: 'university of california berkeley',
+  ucla: 'university of california los angeles',
+  cmu: 'carnegie mellon university',
+  jhu: 'johns hopkins university',
+  uiuc: 'university of illinois urbana champaign',
+  'university of illinois at urbana champaign': 'university of illinois urbana champaign',
+  nyu: 'new york university',
+  caltech: 'california institute of technology',
+  uw: 'university of washington',
+  umich: 'university of michigan',
+  uchicago: 'university of chicago',
+};
+
+/** Damerau-Levenshtein (optimal string alignment) distance: a transposition costs one edit. */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i < rows; i += 1) {
+    for (let j = 1; j < cols; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The comparison key of a name: folded, lower-case, punctuation to spaces, a leading "the" dropped. */
+export function institutionKey(name: string): string {
+  return collapseWhitespace(
+    foldDiacritics(name)
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' '),
+  ).replace(/^the /u, '');
+}
+
+function isMixedCase(text: string): boolean {
+  return /\p{Lu}/u.test(text) && /\p{Ll}/u.test(text);
+}
+
+/** Title case with lower-case function words; capitals after hyphens ("Urbana-Champaign"). */
+export function titleCaseName(text: string): string {
+  return collapseWhitespace(text)
+    .toLowerCase()
+    .split(' ')
+    .map((word, i) =>
+      i > 0 && LOWER_WORDS.has(word) ? word : word.replace(/(^|[-/(])(\p{L})/gu, (_m, pre: string, ch: string) => `${pre}${ch.toUpperCase()}`),
+    )
+    .join(' ');
+}
+
+function initialsOf(key: string): string {
+  return key
+    .split(' ')
+    .filter((t) => !STOP_INITIALS.has(t))
+    .map((t) => t[0])
+    .join('');
+}
+
+/**
+ * Resolves institution names as seen in sources to one canonical identity: case, diacritics and
+ * punctuation folded; typos of name words corrected ("UNIVERISTY"); short forms and initials mapped
+ * ("MIT", "UPenn", "UC Berkeley"); campus or system by policy; one placeholder for unknown names. The
+ * display form is the best-cased spelling seen (mixed case wins over all-caps or all-lower), else a
+ * title-cased one, so the result does not depend on which spelling came first.
+ */
+export class InstitutionResolver {
+  readonly #policy: InstitutionPolicy;
+  readonly #mappings: Map<string, string>;
+  readonly #display = new Map<string, string>();
+  readonly #known = new Set<string>();
+
+  constructor(policy: InstitutionPolicy, names: Iterable<string> = []) {
+    this.#policy = policy;
+    this.#mappings = new Map(Object.entries(BUILT_IN_ALIASES));
+    for (const [from, to] of Object.entries(policy.canonical_mappings)) {
+      const target = institutionKey(to);
+      this.#mappings.set(institutionKey(from), target);
+      this.#offerDisplay(target, to);
+    }
+    for (const name of names) this.observe(name);
+  }
+
+  /** Registers a spelling so the best-cased display and the initials table know it. */
+  observe(name: string): void {
+    const key = this.#canonicalKey(name);
+    if (key === null) return;
+    this.#known.add(key);
+    this.#offerDisplay(key, this.#applyCampusPolicy(collapseWhitespace(name)));
+  }
+
+  /** The canonical identity of a raw name (the display string). */
+  resolve(name: string | null | undefined): string {
+    const key = name === null || name === undefined ? null : this.#canonicalKey(name);
+    if (key === null) return this.#policy.unknown_placeholder;
+    return this.#display.get(key) ?? titleCaseName(key);
+  }
+
+  #canonicalKey(name: string): string | null {
+    let key = institutionKey(this.#applyCampusPolicy(name));
+    if (key === '' || key === 'unknown' || key === 'n a' || key === 'none') return null;
+    key = key
+      .split(' ')
+      .map((token) => this.#correctToken(token))
+      .join(' ');
+    const mapped = this.#mappings.get(key);
+    if (mapped !== undefined) return mapped;
+    if (!key.includes(' ') && key.length >= 2 && key.length <= 6) {
+      const matches = [...this.#known].filter((k) => k.includes(' ') && initialsOf(k) === key);
+      if (matches.length === 1) return matches[0]!;
+    }
+    return key;
+  }
+
+  #correctToken(token: string): string {
+    if (token.length < 5 || NAME_WORDS.includes(token)) return token;
+    for (const word of NAME_WORDS) {
+      if (Math.abs(word.length - token.length) <= this.#policy.typo_max_edits && editDistance(token, word) <= Math.min(this.#policy.typo_max_edits, 2)) {
+        return word;
+      }
+    }
+    return token;
+  }
+
+  #applyCampusPolicy(name: string): string {
+    if (this.#policy.campus_vs_system === 'prefer-system') {
+      const comma = name.indexOf(',');
+      if (comma > 0) return name.slice(0, comma);
+      const at = name.search(/ at /iu);
+      if (at > 0) return name.slice(0, at);
+    }
+    return name;
+  }
+
+  #offerDisplay(key: string, spelling: string): void {
+    const current = this.#display.get(key);
+    const display = isMixedCase(spelling) && institutionKey(spelling) === key ? spelling : titleCaseFrom(spelling, key);
+    if (current === undefined || rankDisplay(display) > rankDisplay(current) || (rankDisplay(display) === rankDisplay(current) && display < current)) {
+      this.#display.set(key, display);
+    }
+  }
+}
+
+/** Title-cases the seen spelling, keeping its commas, when its words match the key; else the key itself. */
+function titleCaseFrom(spelling: string, key: string): string {
+  const titled = titleCaseName(spelling);
+  return institutionKey(titled) === key ? titled : titleCaseName(key);
+}
+
+function rankDisplay(text: string): number {
+  return (isMixedCase(text) ? 2 : 0) + (text.includes(',') ? 1 : 0);
+}

@@ -1,0 +1,87 @@
+import { isAbsolute, join } from 'node:path';
+import {
+  ARTIFACT_DIRS,
+  CandidateSchema,
+  TaxonomyError,
+  describeFile,
+  findWorkspaceRoot,
+  listJsonlFiles,
+  readJsonl,
+  writeJsonl,
+  type ArtifactRef,
+  type Candidate,
+  type PhaseMetrics,
+} from '@taxonomy/core';
+import { runPhaseTask } from '@taxonomy/observability';
+import { aggregateSupport, applyThresholds, candidateKey } from './frequency.ts';
+import { InstitutionResolver } from './institution-identity.ts';
+
+export interface RunS2TaskOptions {
+  level: number;
+  root?: string;
+  /** Folder of S1's `candidates-*.jsonl` (default `artifacts/s1/level-N`), relative to the root or absolute. */
+  inputDir?: string;
+  /** Output folder relative to the root (default `artifacts/s2/level-N`). */
+  outDir?: string;
+  overrides?: string[];
+}
+
+/** Checks a level argument: an integer 0–3, else a USAGE error. */
+export function parseLevel(raw: string | undefined): number {
+  if (raw === undefined || !/^[0-3]$/u.test(raw.trim())) {
+    throw new TaxonomyError('USAGE', `--level must be 0, 1, 2 or 3 (got ${raw === undefined ? 'nothing' : `"${raw}"`})`);
+  }
+  return Number(raw.trim());
+}
+
+/** The S2 task: reads S1 candidates of one level, aggregates support, applies the level's thresholds. */
+export async function runS2Task(options: RunS2TaskOptions): Promise<PhaseMetrics> {
+  const level = options.level;
+  const root = options.root ?? findWorkspaceRoot();
+  const inputDir = resolveDir(root, options.inputDir ?? ARTIFACT_DIRS.s1(level));
+  await listJsonlFiles(inputDir, 'candidates'); // fails with INPUT_NOT_FOUND naming the folder before the output is touched
+  return runPhaseTask({
+    task: `s2:level-${level}`,
+    phase: 'S2',
+    level,
+    slices: ['s2'],
+    outDir: options.outDir ?? ARTIFACT_DIRS.s2(level),
+    root,
+    ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
+    run: async (ctx) => {
+      const s2 = ctx.config.s2;
+      const candidates: Candidate[] = [];
+      const inputs: ArtifactRef[] = [];
+      for (const file of await listJsonlFiles(inputDir, 'candidates')) {
+        for await (const { value, line } of readJsonl(file, { schema: CandidateSchema, onBad: ctx.quarantine.addBadLine })) {
+          if (value.level !== level) {
+            ctx.quarantine.add({ reason: `candidate of level ${value.level} in the level-${level} input`, file, line, item_id: value.normalized });
+            continue;
+          }
+          candidates.push(value);
+        }
+        inputs.push(await describeFile(file, root));
+      }
+      ctx.counters.set('candidates_in', candidates.length);
+      const resolver = new InstitutionResolver(s2.institution_policy);
+      const groups = aggregateSupport(candidates, resolver);
+      const threshold = s2.level_thresholds[`level_${level}` as 'level_0'];
+      const decision = applyThresholds(groups, threshold, s2.weight);
+      ctx.counters.set('groups', groups.length);
+      for (const [name, value] of Object.entries(decision.counters)) ctx.counters.set(name, value);
+      ctx.counters.set('institutions_distinct', new Set(groups.flatMap((g) => g.institutions)).size);
+      const write = (name: string, items: Candidate[]) =>
+        writeJsonl({ dir: ctx.outDir, name, items, sortKey: candidateKey, shardSize: 50_000, relativeTo: root });
+      const outputs = [...(await write('kept', decision.kept)), ...(await write('dropped', decision.dropped))];
+      return {
+        inputs,
+        outputs,
+        summary: `s2:level-${level}: kept ${decision.kept.length}, dropped ${decision.dropped.length} of ${groups.length} groups (min ${threshold.min_institutions} institution(s), ${threshold.min_records} record(s))`,
+      };
+    },
+  });
+}
+
+function resolveDir(root: string, dir: string): string {
+  return isAbsolute(dir) ? dir : join(root, dir);
+}
