@@ -247,6 +247,17 @@ describe('OpenAI-compatible provider through the SDK against the fake server', (
     expect(server.stats().requests).toBe(1);
   });
 
+  it('switches to max_completion_tokens when the endpoint rejects max_tokens, once for all calls', async () => {
+    const { client, server } = await setup({ rejectMaxTokens: true, latencyMs: 10 });
+    const labels = ['physics', 'chemistry', 'biology', 'history'];
+    const results = await Promise.all(labels.map((label) => client.run('taxonomy.verify_single_token', { label, level: 1 })));
+    expect(results.every((r) => r.ok)).toBe(true);
+    const stats = server.stats();
+    expect(stats.byOutcome['ok']).toBe(4);
+    expect(stats.byOutcome['400']).toBeLessThanOrEqual(4);
+    expect(client.usage()).toMatchObject({ retries: 0, quarantined: 0 });
+  });
+
   it('shares one request between identical calls in flight', async () => {
     const { client, server } = await setup({ latencyMs: 30 });
     const [a, b] = await Promise.all([client.run('taxonomy.extract', EXTRACT), client.run('taxonomy.extract', EXTRACT)]);

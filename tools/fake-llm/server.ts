@@ -23,6 +23,8 @@ export interface FakeLlmServerOptions {
   seed?: string;
   /** When set, requests without `Authorization: Bearer <key>` get 401 (the body echoes a masked key, as OpenAI does). */
   requireApiKey?: string;
+  /** Answer 400 to bodies with `max_tokens`, as newer OpenAI models do (they want `max_completion_tokens`). */
+  rejectMaxTokens?: boolean;
 }
 
 export interface FakeStats {
@@ -151,6 +153,18 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
         sendJson(res, 401, { error: { message: `Incorrect API key provided: ${masked}.`, type: 'invalid_request_error', code: 'invalid_api_key' } });
         return;
       }
+    }
+    if (options.rejectMaxTokens && (body as { max_tokens?: unknown }).max_tokens !== undefined) {
+      count('400');
+      sendJson(res, 400, {
+        error: {
+          message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+          type: 'invalid_request_error',
+          param: 'max_tokens',
+          code: 'unsupported_parameter',
+        },
+      });
+      return;
     }
     const key = keyFromRequest(req, body);
     const variables = readVariablesBlock(Array.isArray(body.messages) ? body.messages : []);

@@ -76,6 +76,8 @@ export class OpenAiLlmClient implements LlmClient {
   private consecutiveRefused = 0;
   private everAnswered = false;
   private tripped: TaxonomyError | null = null;
+  /** `max_tokens` suits most OpenAI-compatible servers; newer OpenAI models want `max_completion_tokens`. */
+  private outputLimitField: 'max_tokens' | 'max_completion_tokens' = 'max_tokens';
   private readonly pending = new Map<string, Promise<LlmCallResult<unknown>>>();
 
   constructor(options: OpenAiLlmClientOptions) {
@@ -232,6 +234,12 @@ export class OpenAiLlmClient implements LlmClient {
     return { ok: false, reason, error: message };
   }
 
+  /** The body fields of `params` as this endpoint wants them (the output limit's name differs between models). */
+  private wireParams(params: Record<string, unknown>): Record<string, unknown> {
+    const { max_output_tokens: limit, ...rest } = params;
+    return { ...rest, [this.outputLimitField]: limit };
+  }
+
   private requestParams(key: PromptKey, jsonSchema: Record<string, unknown>): Record<string, unknown> {
     const responseFormat =
       this.config.response_format === 'json_schema'
@@ -239,7 +247,7 @@ export class OpenAiLlmClient implements LlmClient {
         : { type: 'json_object' };
     return {
       temperature: this.config.temperature,
-      max_tokens: this.config.max_output_tokens,
+      max_output_tokens: this.config.max_output_tokens,
       response_format: responseFormat,
       ...(this.config.seed === null ? {} : { seed: this.config.seed }),
     };
@@ -267,6 +275,17 @@ export class OpenAiLlmClient implements LlmClient {
     return { reason: 'provider_error', message: rootMessage(err), retryable: true, refused: false, connection: false, fatal: false, retryAfterMs: null };
   }
 
+  /** Switches the output-limit field once when the endpoint rejects the one sent; true when it did. */
+  private adaptToRejectedParameter(err: unknown, sent: 'max_tokens' | 'max_completion_tokens'): boolean {
+    if (!(err instanceof APIError) || err.status !== 400 || sent !== 'max_tokens') return false;
+    if (!/max_tokens/u.test(err.message) || !/max_completion_tokens/u.test(err.message)) return false;
+    if (this.outputLimitField === 'max_tokens') {
+      this.outputLimitField = 'max_completion_tokens';
+      this.log.info({ model: this.model }, 'endpoint wants max_completion_tokens instead of max_tokens; switched');
+    }
+    return true;
+  }
+
   private trip(reason: string, attempts: number): TaxonomyError {
     if (!this.tripped) {
       this.tripped = new TaxonomyError(
@@ -292,9 +311,10 @@ export class OpenAiLlmClient implements LlmClient {
         if (this.tripped) throw this.tripped;
         await this.limiter.acquire(estimate);
         const started = performance.now();
+        const sentLimitField = this.outputLimitField;
         try {
           const completion = await this.sdk.chat.completions.create(
-            { model: this.model, messages, ...params } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+            { model: this.model, messages, ...this.wireParams(params) } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
             { headers: { [PROMPT_KEY_HEADER]: key } },
           );
           this.meter.recordLatency(performance.now() - started);
@@ -307,6 +327,10 @@ export class OpenAiLlmClient implements LlmClient {
           this.everAnswered = true;
           return { ok: true, content: completion.choices[0]?.message?.content ?? null, tokensIn, tokensOut };
         } catch (err) {
+          if (this.adaptToRejectedParameter(err, sentLimitField)) {
+            attempt -= 1; // The request was malformed for this endpoint, not failed: send it again in the right form.
+            continue;
+          }
           failure = this.classify(err);
           if (!(err instanceof APIConnectionError)) {
             this.consecutiveRefused = 0;
