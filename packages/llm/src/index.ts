@@ -11,6 +11,7 @@ export {
   checkVariantOverrides,
   loadPromptRegistry,
   outputJsonSchema,
+  toWireSchema,
   readVariablesBlock,
   renderPrompt,
   selectVariant,
