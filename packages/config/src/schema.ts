@@ -135,8 +135,8 @@ export const S3SliceSchema = z
       .default([
         'neurips', 'nips', 'neural information processing systems', 'icml', 'international conference on machine learning',
         'iclr', 'cvpr', 'iccv', 'eccv', 'acl', 'naacl', 'eacl', 'emnlp', 'coling', 'kdd', 'sigmod', 'vldb', 'icde',
-        'pods', 'siggraph', 'isca', 'micro', 'asplos', 'osdi', 'sosp', 'nsdi', 'sigcomm', 'stoc', 'focs', 'soda',
-        'sigir', 'www', 'chi', 'uist', 'aaai', 'ijcai', 'usenix', 'arr',
+        'pods', 'siggraph', 'isca', 'asplos', 'osdi', 'sosp', 'nsdi', 'sigcomm', 'stoc', 'focs', 'soda',
+        'sigir', 'uist', 'aaai', 'ijcai', 'usenix', 'arr',
       ]),
     venue_keywords: z
       .array(z.string())

@@ -1,0 +1,47 @@
+import { conceptId, type Candidate, type Concept } from '@taxonomy/core';
+
+/**
+ * Promotes verified candidates of one level to Concepts with stable ids (`conceptId(level, label,
+ * parent)`). Candidates that land on the same id are merged: support is the union of institutions and
+ * record ids (never summed), aliases united, the first candidate's anchor kept; a concept made of one
+ * candidate keeps the weight S2 gave it, a merged one is re-weighted with `weightOf`.
+ */
+export function promoteToConcepts(candidates: ReadonlyArray<Candidate>, weightOf: (institutions: number, records: number) => number): Concept[] {
+  const byId = new Map<string, Candidate[]>();
+  for (const c of candidates) {
+    const id = conceptId(c.level, c.normalized, c.parent);
+    const list = byId.get(id);
+    if (list === undefined) byId.set(id, [c]);
+    else list.push(c);
+  }
+  const concepts: Concept[] = [];
+  for (const [id, group] of byId) {
+    const first = group[0]!;
+    const institutions = [...new Set(group.flatMap((c) => c.institutions))].sort();
+    const recordIds = [...new Set(group.flatMap((c) => c.record_ids))].sort();
+    const aliases = [...new Set(group.flatMap((c) => [c.label, ...c.aliases]))].filter((a) => a !== first.normalized).sort();
+    const count = group.reduce((n, c) => n + c.support.count, 0);
+    const records = recordIds.length > 0 ? recordIds.length : Math.max(...group.map((c) => c.support.records));
+    const gates: Record<string, boolean> = {};
+    for (const c of group) for (const [gate, ok] of Object.entries(c.gates)) gates[gate] = (gates[gate] ?? true) && ok;
+    const reasons = [...new Set(group.flatMap((c) => c.reasons))];
+    concepts.push({
+      id,
+      level: first.level,
+      label: first.normalized,
+      parent: first.parent,
+      anchor: first.anchor,
+      aliases,
+      institutions,
+      record_ids: recordIds,
+      records,
+      support: { institutions: institutions.length, records, count },
+      weight: group.length === 1 && first.weight !== undefined ? first.weight : weightOf(institutions.length, records),
+      gates,
+      reasons,
+      gloss: null,
+      validation: null,
+    });
+  }
+  return concepts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
