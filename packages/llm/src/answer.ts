@@ -18,6 +18,24 @@ function stripFence(text: string): string {
   return m ? m[1]! : text;
 }
 
+/** The JSON value between the first `{` (or `[`) and the last matching `}` (or `]`) of a text, if that parses. */
+function embeddedJson(text: string): unknown {
+  for (const [open, close] of [
+    ['{', '}'],
+    ['[', ']'],
+  ] as const) {
+    const start = text.indexOf(open);
+    const end = text.lastIndexOf(close);
+    if (start < 0 || end <= start) continue;
+    try {
+      return JSON.parse(text.slice(start, end + 1));
+    } catch {
+      // Try the other bracket kind.
+    }
+  }
+  return undefined;
+}
+
 /**
  * Puts an answer in its canonical order, whatever order the model chose: extraction candidates sorted by
  * lower-cased `normalized` (then label), so equal answers give equal bytes downstream.
@@ -31,21 +49,29 @@ export function canonicalizeAnswer<K extends PromptKey>(key: K, value: PromptOut
 }
 
 /**
- * Parses and validates a model answer for `key`. A bare array is unwrapped into the expected object when that
- * makes it valid (the array as the object's only array property, or a one-element array's object).
+ * Parses and validates a model answer for `key`. Local repairs, reported as `unwrapped`: one JSON value inside
+ * prose is taken out of it, and a bare array becomes the expected object when that makes it valid (the array as
+ * the object's only array property, or a one-element array's object).
  */
 export function checkAnswer<K extends PromptKey>(key: K, content: string | null | undefined): AnswerCheck<K> {
   const schema = PROMPTS[key].output;
   if (content === null || content === undefined || content.trim() === '') return { ok: false, reason: 'invalid_json', error: 'empty answer' };
   let data: unknown;
+  let embedded = false;
   try {
     data = JSON.parse(stripFence(content));
   } catch (err) {
-    const preview = content.length > 80 ? `${content.slice(0, 80)}…` : content;
-    return { ok: false, reason: 'invalid_json', error: `not JSON (${err instanceof Error ? err.message : String(err)}): ${JSON.stringify(preview)}` };
+    // Prose around one JSON value ("Here you go: {...}"): take the outermost braces or brackets.
+    const span = embeddedJson(content);
+    if (span === undefined) {
+      const preview = content.length > 80 ? `${content.slice(0, 80)}…` : content;
+      return { ok: false, reason: 'invalid_json', error: `not JSON (${err instanceof Error ? err.message : String(err)}): ${JSON.stringify(preview)}` };
+    }
+    data = span;
+    embedded = true;
   }
   const direct = schema.safeParse(data);
-  if (direct.success) return { ok: true, value: canonicalizeAnswer(key, direct.data as PromptOutput<K>), unwrapped: false };
+  if (direct.success) return { ok: true, value: canonicalizeAnswer(key, direct.data as PromptOutput<K>), unwrapped: embedded };
   if (Array.isArray(data)) {
     const arrayKeys = Object.entries(schema.shape)
       .filter(([, s]) => s instanceof z.ZodArray)
