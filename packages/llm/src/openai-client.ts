@@ -317,6 +317,8 @@ export class OpenAiLlmClient implements LlmClient {
             { model: this.model, messages, ...this.wireParams(params) } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
             { headers: { [PROMPT_KEY_HEADER]: key } },
           );
+          // A proxy's error page or a non-chat endpoint: a provider fault, not a model answer to repair.
+          if (!Array.isArray((completion as { choices?: unknown }).choices)) throw new Error('endpoint answered without "choices"');
           this.meter.recordLatency(performance.now() - started);
           const tokensIn = completion.usage?.prompt_tokens ?? 0;
           const tokensOut = completion.usage?.completion_tokens ?? 0;
