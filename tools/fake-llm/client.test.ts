@@ -231,12 +231,14 @@ describe('OpenAI-compatible provider through the SDK against the fake server', (
   });
 
   it.each([1, 4])('never has more than concurrency=%i requests in flight', async (concurrency) => {
-    const { client, server } = await setup({ latencyMs: 15 }, { concurrency });
+    const { client, server } = await setup({ latencyMs: 30 }, { concurrency });
     const labels = Array.from({ length: 24 }, (_, i) => `field number ${i}`);
     const results = await Promise.all(labels.map((label) => client.run('taxonomy.verify_single_token', { label, level: 2 })));
     expect(results.every((r) => r.ok)).toBe(true);
     expect(server.stats().requests).toBe(24);
-    expect(server.stats().maxInFlight).toBe(concurrency);
+    // Never above the limit; and the limit is used (several requests overlap) when it allows it.
+    expect(server.stats().maxInFlight).toBeLessThanOrEqual(concurrency);
+    expect(server.stats().maxInFlight).toBeGreaterThanOrEqual(Math.min(concurrency, 2));
   });
 
   it('stops at once with PROVIDER_UNAVAILABLE on a rejected key, without echoing it', async () => {
