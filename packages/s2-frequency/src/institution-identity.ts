@@ -156,17 +156,16 @@ export class InstitutionResolver {
 
   #offerDisplay(key: string, spelling: string): void {
     const current = this.#display.get(key);
-    const display = isMixedCase(spelling) && institutionKey(spelling) === key ? spelling : titleCaseFrom(spelling, key);
+    // A short form or a misspelling says nothing about how the full name is written: it only fills a gap.
+    if (institutionKey(spelling) !== key) {
+      if (current === undefined) this.#display.set(key, titleCaseName(key));
+      return;
+    }
+    const display = isMixedCase(spelling) || /^[\p{Lu}\p{N}&]{2,6}$/u.test(spelling) ? spelling : titleCaseName(spelling);
     if (current === undefined || rankDisplay(display) > rankDisplay(current) || (rankDisplay(display) === rankDisplay(current) && display < current)) {
       this.#display.set(key, display);
     }
   }
-}
-
-/** Title-cases the seen spelling, keeping its commas, when its words match the key; else the key itself. */
-function titleCaseFrom(spelling: string, key: string): string {
-  const titled = titleCaseName(spelling);
-  return institutionKey(titled) === key ? titled : titleCaseName(key);
 }
 
 function rankDisplay(text: string): number {

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { CandidateSchema, type Candidate } from '@taxonomy/core';
+import { defaultConfig } from '@taxonomy/config';
+import { aggregateSupport, applyThresholds, supportWeight } from './frequency.ts';
+import { InstitutionResolver } from './institution-identity.ts';
+
+const config = defaultConfig().s2;
+
+function candidate(normalized: string, institutions: string[], records: string[], parent: string | null = 'L1:computer-science~abc123', level = 2): Candidate {
+  return CandidateSchema.parse({
+    level,
+    label: normalized,
+    normalized,
+    parent,
+    anchor: { method: 'declared', anchor: 'computer science', detail: '' },
+    institutions,
+    record_ids: records,
+    support: { records: records.length, institutions: institutions.length, count: records.length },
+  });
+}
+
+describe('aggregateSupport', () => {
+  it('counts distinct canonical institutions and distinct records, keeping parent ids as they are', () => {
+    const groups = aggregateSupport(
+      [
+        candidate('machine learning', ['DUKE UNIVERISTY'], ['r-1', 'r-2']),
+        candidate('machine learning', ['duke univeristy', 'Yale University'], ['r-2', 'r-3']),
+        candidate('machine learning', ['Yale University'], ['r-4'], 'L1:Statistics~def456'),
+      ],
+      new InstitutionResolver(config.institution_policy),
+    );
+    expect(groups.map((g) => [g.parent, g.support])).toEqual([
+      ['L1:computer-science~abc123', { institutions: 2, records: 3, count: 4 }],
+      ['L1:Statistics~def456', { institutions: 1, records: 1, count: 1 }],
+    ]);
+    expect(groups[0]!.institutions).toEqual(['Duke University', 'Yale University']);
+  });
+
+  it('gives a candidate without an institution the placeholder, not a crash', () => {
+    const [g] = aggregateSupport([candidate('robotics', [], ['r-9'])], new InstitutionResolver(config.institution_policy));
+    expect(g!.institutions).toEqual(['placeholder::unknown']);
+  });
+});
+
+describe('applyThresholds (default levels)', () => {
+  it.each([
+    [0, 1, 1, true],
+    [1, 1, 1, true],
+    [2, 1, 5, false],
+    [2, 2, 1, true],
+    [3, 2, 2, false],
+    [3, 2, 3, true],
+    [3, 1, 9, false],
+  ])('level %i with %i institution(s) and %i record(s) → kept %s', (level, institutions, records, kept) => {
+    const names = ['Duke University', 'Yale University', 'Cornell University'].slice(0, institutions);
+    const ids = Array.from({ length: records }, (_, i) => `r-${i}`);
+    const [g] = aggregateSupport([candidate('robotics', names, ids, level === 0 ? null : 'L1:x', level)], new InstitutionResolver(config.institution_policy));
+    const threshold = config.level_thresholds[`level_${level}` as 'level_0'];
+    const decision = applyThresholds([g!], threshold, config.weight);
+    expect(decision.kept.length === 1).toBe(kept);
+    const out = [...decision.kept, ...decision.dropped][0]!;
+    expect(out.gates['frequency']).toBe(kept);
+    expect(out.reasons[0]).toMatch(new RegExp(`^frequency: institutions=${institutions} \\(min ${threshold.min_institutions}\\), records=${records}`, 'u'));
+    if (!kept) expect(out.reasons.some((r) => r.startsWith('frequency: dropped'))).toBe(true);
+  });
+
+  it.each([
+    [1, 1, 1.207944],
+    [2, 3, 2.415888],
+    [3, 7, 3.623832],
+    [5, 20, 5.913357],
+  ])('weight(%i institutions, %i records) = %f (SPEC §1.5 figures)', (i, r, w) => {
+    expect(supportWeight(i, r, config.weight)).toBeCloseTo(w, 5);
+  });
+});
