@@ -34,6 +34,19 @@ export function parseVariables<K extends PromptKey>(key: K, variables: unknown):
   return { ok: false, error: `variables for "${key}" are invalid: ${z.prettifyError(parsed.error).replace(/\s*\n\s*/gu, '; ')}` };
 }
 
+const promptInfo = new Map<PromptKey, { variant: string; version: string; hash: string }>();
+
+/** What the offline provider reports per key: rules version and a hash of it with the output schema. */
+function offlinePromptInfo(key: PromptKey): { variant: string; version: string; hash: string } {
+  let info = promptInfo.get(key);
+  if (!info) {
+    const hash = sha256Hex(stableStringify({ key, rules: OFFLINE_RULES_VERSION, schema: z.toJSONSchema(PROMPTS[key].output) }));
+    info = { variant: 'offline', version: OFFLINE_RULES_VERSION, hash };
+    promptInfo.set(key, info);
+  }
+  return { ...info };
+}
+
 /** The deterministic provider: answers every key from the lexicon; no cache needed, calls are counted. */
 export class OfflineLlmClient implements LlmClient {
   readonly provider = 'offline' as const;
@@ -51,11 +64,7 @@ export class OfflineLlmClient implements LlmClient {
       return { ok: false, reason: 'invalid_variables', error: parsed.error };
     }
     const vars = parsed.value;
-    this.meter.recordPrompt(key, {
-      variant: 'offline',
-      version: OFFLINE_RULES_VERSION,
-      hash: sha256Hex(stableStringify({ key, rules: OFFLINE_RULES_VERSION, schema: z.toJSONSchema(PROMPTS[key].output) })),
-    });
+    this.meter.recordPrompt(key, offlinePromptInfo(key));
     const answer = answerOffline(key, vars);
     const checked = PROMPTS[key].output.safeParse(answer);
     if (!checked.success) {
