@@ -7,7 +7,7 @@ import { TaxonomyError, formatZodIssues, isTaxonomyError } from '@taxonomy/core'
 import { createLlmClient, type LlmClient } from '@taxonomy/llm';
 import { CONFIG_OPTIONS, HELP_OPTION, type CommandContext, type CommandDef } from './context.ts';
 import { resolveCommandConfig } from './config.ts';
-import { loadPhaseFunction } from './phase-modules.ts';
+import { loadPostprocess, loadS1, loadS3 } from './phase-modules.ts';
 import { optionalString, parseLevel, usageError, type ParsedArgs } from './usage.ts';
 
 const Level = z.number().int().min(0).max(3);
@@ -26,7 +26,7 @@ const extractKind: ExplainKind<z.infer<typeof ExtractLineSchema>> = {
   schema: ExtractLineSchema,
   needsClient: true,
   async explain(item, { config, client }) {
-    const explainExtraction = await loadPhaseFunction('@taxonomy/s1-extraction', 'explainExtraction');
+    const { explainExtraction } = await loadS1();
     const { labels, steps } = await explainExtraction({ text: item.text, level: item.level, institution: item.institution ?? null, client: client!, config: config.s1 });
     return { labels, steps };
   },
@@ -36,8 +36,8 @@ const verifyKind: ExplainKind<z.infer<typeof VerifyLineSchema>> = {
   schema: VerifyLineSchema,
   needsClient: true,
   async explain(item, { config, client }) {
-    const explainVerification = await loadPhaseFunction('@taxonomy/s3-verification', 'explainVerification');
-    const { pass, reasons } = await explainVerification({ label: item.label, level: item.level, config, client: client! });
+    const { explainVerification } = await loadS3();
+    const { pass, reasons } = await explainVerification({ label: item.label, level: item.level, config: config.s3, client: client! });
     return { pass, reasons };
   },
 };
@@ -46,7 +46,7 @@ const mergeKind: ExplainKind<z.infer<typeof MergeLineSchema>> = {
   schema: MergeLineSchema,
   needsClient: false,
   async explain(item, { config }) {
-    const { explainMerge } = await import('@taxonomy/postprocess');
+    const { explainMerge } = await loadPostprocess();
     const result = explainMerge({ a: item.a, b: item.b, level: item.level, config: config.postprocess });
     return { merge: result.merge, score: result.score, threshold: result.threshold, signals: result.signals, driver: result.driver, veto: result.veto, reason: result.reason };
   },

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { ARTIFACT_DIRS, TaxonomyError } from '@taxonomy/core';
 import { CONFIG_OPTIONS, HELP_OPTION, type CommandContext, type CommandDef } from './context.ts';
-import { loadPhaseFunction } from './phase-modules.ts';
+import { loadS0, loadS1, loadS2, loadS3 } from './phase-modules.ts';
 import { didYouMean, optionalString, parseLevel, requireString, stringList, usageError } from './usage.ts';
 
 export const GENERATE_STEPS = ['S0', 'S1', 'S2', 'S3'] as const;
@@ -31,19 +31,19 @@ export async function runGenerate(request: GenerateRequest, root: string): Promi
   const common = { root, outDir: request.outDir, overrides: request.overrides };
   switch (request.step) {
     case 'S0': {
-      const runS0Task = await loadPhaseFunction('@taxonomy/s0-raw-extraction', 'runS0Task');
+      const { runS0Task } = await loadS0();
       return runS0Task({ ...common, input: { path: request.input, level: request.level } });
     }
     case 'S1': {
-      const runS1Task = await loadPhaseFunction('@taxonomy/s1-extraction', 'runS1Task');
+      const { runS1Task } = await loadS1();
       return runS1Task({ ...common, level: request.level, inputDir: request.input, ...(request.parentsDir === undefined ? {} : { parentsDir: request.parentsDir }) });
     }
     case 'S2': {
-      const runS2Task = await loadPhaseFunction('@taxonomy/s2-frequency', 'runS2Task');
+      const { runS2Task } = await loadS2();
       return runS2Task({ ...common, level: request.level, inputDir: request.input });
     }
     case 'S3': {
-      const runS3Task = await loadPhaseFunction('@taxonomy/s3-verification', 'runS3Task');
+      const { runS3Task } = await loadS3();
       return runS3Task({ ...common, level: request.level, inputDir: request.input });
     }
   }

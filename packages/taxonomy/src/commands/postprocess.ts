@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TaxonomyError } from '@taxonomy/core';
 import { CONFIG_OPTIONS, HELP_OPTION, type CommandDef } from './context.ts';
+import { loadPostprocess } from './phase-modules.ts';
 import { requireString, stringList } from './usage.ts';
 
 const STEPS = {
@@ -25,7 +26,7 @@ export const postprocessCommands: CommandDef[] = (Object.keys(STEPS) as Array<ke
     const input = resolve(ctx.cwd, requireString(`postprocess ${step}`, args.values, 'input'));
     const output = resolve(ctx.cwd, requireString(`postprocess ${step}`, args.values, 'output'));
     if (!existsSync(input)) throw new TaxonomyError('INPUT_NOT_FOUND', `postprocess ${step}: input ${input} does not exist`);
-    const mod = await import('@taxonomy/postprocess');
+    const mod = await loadPostprocess();
     const result = await mod[STEPS[step].fn]({ input, output, root: ctx.root, overrides: stringList(args.values, 'override') });
     ctx.out(
       `${step}: ${result.concepts_in} concepts in, ${result.concepts_out} out; passed ${result.validated_passed}, failed ${result.validated_failed}, ` +
