@@ -112,10 +112,13 @@ await runMain(async () => {
     }
     const metrics = await readMetrics(root, p.dir);
     const inputs = metrics?.inputs ?? [];
-    const recordsIn = p.phase === 'S0' ? items.reduce((a, b) => a + b, 0) : inputs.reduce((n, ref) => n + (ref.records ?? 0), 0);
     // The floor: a bare JSONL pass over the phase's JSONL inputs (S0: over the records it wrote).
     const refs = (p.phase === 'S0' ? metrics?.outputs ?? [] : inputs).filter((ref) => ref.path.endsWith('.jsonl'));
     const base = refs.length === 0 ? null : await baselineJsonlPass(refs.map((ref) => join(root, ref.path)), join(root, 'baseline.tmp.jsonl'));
+    // Records in: the generated items for S0; else the counts the phase recorded for its inputs, or the
+    // lines the baseline read from those same files when the phase recorded none.
+    const counted = inputs.reduce((n, ref) => n + (ref.records ?? 0), 0);
+    const recordsIn = p.phase === 'S0' ? items.reduce((a, b) => a + b, 0) : counted > 0 ? counted : (base?.records ?? 0);
     const seconds = report.ms / 1000;
     phases.push({
       task: p.task,
