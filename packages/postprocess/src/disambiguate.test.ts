@@ -152,6 +152,27 @@ describe('disambiguate', () => {
     expect(result.concepts.find((x) => x.id === a.id)!.reasons.at(-1)).toMatch(/multi-parent/u);
   });
 
+  it('defers when the LLM glosses two senses identically', async () => {
+    const same = new SenseClient({ separable: true, confidence: 0.9 });
+    const original = same.run.bind(same);
+    const client: LlmClient = {
+      provider: 'offline',
+      model: 'same-gloss',
+      usage: () => same.usage(),
+      close: () => same.close(),
+      run: async (key, variables) => {
+        const r = await original(key, variables);
+        if (!r.ok) return r;
+        const v = r.value as Answer;
+        return { ...r, value: { ...v, senses: v.senses.map((s) => ({ ...s, gloss: 'machine learning: research area' })) } } as typeof r;
+      },
+    };
+    const result = await disambiguate(all, options(client, all));
+    expect(result.ops).toEqual([]);
+    expect(result.stats.deferred_groups).toBe(1);
+    expect(result.concepts.find((c) => c.id === mlCs.id)!.reasons.at(-1)).toMatch(/same gloss/u);
+  });
+
   it('defers without an LLM client instead of guessing', async () => {
     const result = await disambiguate(all, options(null, all));
     expect(result.stats.deferred_concepts).toBe(2);

@@ -185,6 +185,11 @@ export async function disambiguate(input: ReadonlyArray<Concept>, options: Disam
       defer('LLM did not gloss every sense');
       continue;
     }
+    const distinctGlosses = new Set(members.map((m) => truncateWords(glossById.get(m.id)!.trim(), cfg.gloss_max_words).toLowerCase()));
+    if (distinctGlosses.size < members.length) {
+      defer('LLM gave two senses the same gloss, so they are not told apart');
+      continue;
+    }
     const glossed = members.map((m, i) => {
       const gloss = truncateWords(glossById.get(m.id)!.trim(), cfg.gloss_max_words);
       const concept: Concept = {
