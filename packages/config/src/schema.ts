@@ -164,7 +164,7 @@ export const LlmSliceSchema = z
     backoff_max_ms: z.number().int().min(0).default(20_000),
     concurrency: z.number().int().min(1).default(8),
     requests_per_minute: z.number().int().min(1).default(3000),
-    tokens_per_minute: z.number().int().min(1).default(1_000_000),
+    tokens_per_minute: z.number().int().min(1).default(2_000_000).describe('Set to your account limit; an extraction call is ~800 tokens'),
     circuit_breaker_failures: z.number().int().min(1).default(20).describe('Stop the phase when this many calls in a row failed'),
     cache_dir: z.string().default('.cache/llm').describe('Response cache, relative to the workspace root, outside Nx outputs'),
     cache_enabled: z.boolean().default(true),

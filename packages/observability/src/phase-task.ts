@@ -1,5 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import {
   ARTIFACT_DIRS,
   findWorkspaceRoot,
@@ -50,7 +50,7 @@ export interface RunPhaseTaskOptions<S extends SliceName> {
   level: number | null;
   /** Config slices the phase reads; their hash is recorded and is what Nx hashes as the task's config input. */
   slices: ReadonlyArray<S>;
-  /** Artifact folder relative to the root (default derives nothing: pass ARTIFACT_DIRS.x). */
+  /** Artifact folder, relative to the root (ARTIFACT_DIRS.x) or absolute (ad-hoc `taxonomy generate` runs). */
   outDir: string;
   /** Workspace root (default: found from the working directory). */
   root?: string;
@@ -77,7 +77,7 @@ export async function runPhaseTask<S extends SliceName>(options: RunPhaseTaskOpt
   for (const slice of options.slices) picked[slice] = resolved.config[slice];
   const rootLog = options.log ?? createLogger({ level: resolved.config.global.log_level });
   const log = rootLog.child({ task: options.task });
-  const outDir = join(root, options.outDir);
+  const outDir = isAbsolute(options.outDir) ? options.outDir : join(root, options.outDir);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const counters = new Counters();
