@@ -34,6 +34,7 @@ describe('manifest helpers', () => {
     { name: 'no timing', timing: null, written: END, status: 'missing' },
     { name: 'metrics written as the timing ended', timing: timing('2026-11-24T10:00:00.000Z', 5000), written: END + 40, status: 'fresh' },
     { name: 'metrics restored an hour later', timing: timing('2026-11-24T10:00:00.000Z', 5000), written: END + 3_600_000, status: 'cached' },
+    { name: 'metrics restored by a rebuild 8 s later', timing: timing('2026-11-24T10:00:00.000Z', 5000), written: END + 8_000, status: 'cached' },
     { name: 'timing of a later execution than the metrics', timing: timing('2026-11-24T11:00:00.000Z', 5000), written: END, status: 'cached' },
     { name: 'unparseable start', timing: timing('yesterday', 5), written: END, status: 'missing' },
   ])('classifies timing: $name', ({ timing: t, written, status }) => {
