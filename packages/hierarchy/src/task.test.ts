@@ -1,14 +1,25 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { stableStringify, type Concept } from '@taxonomy/core';
 import { makeConcept } from './concept-fixture.ts';
 import { HierarchyTreeSchema, InvariantReportSchema, OrphanEntrySchema } from './schema.ts';
 import { runHierarchyTask } from './task.ts';
 
+const created: string[] = [];
+async function tempRoot(prefix: string): Promise<string> {
+  const dir = await mkdtemp(prefix);
+  created.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(created.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+
 async function makeRoot(concepts: Concept[], hierarchyConfig: Record<string, unknown> = {}): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'hierarchy-task-'));
+  const root = await tempRoot(join(tmpdir(), 'hierarchy-task-'));
   await writeFile(join(root, 'nx.json'), '{}\n');
   await mkdir(join(root, 'config'));
   await writeFile(join(root, 'config', 'global.json'), JSON.stringify({ log_level: 'silent' }));

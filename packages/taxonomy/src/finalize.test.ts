@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   ConceptSchema,
   RunManifestSchema,
@@ -12,6 +12,17 @@ import {
 } from '@taxonomy/core';
 import { buildTree, runHierarchyTask } from '@taxonomy/hierarchy';
 import { FinalConceptSchema, HierarchyDocumentSchema, finalizeConcepts, runFinalizeTask } from './finalize.ts';
+
+const created: string[] = [];
+async function tempRoot(prefix: string): Promise<string> {
+  const dir = await mkdtemp(prefix);
+  created.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(created.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 
 function concept(id: string, level: number, label: string, parent: string | null, extra: Record<string, unknown> = {}): Concept {
   return ConceptSchema.parse({
@@ -59,7 +70,7 @@ function metrics(phase: string, level: number | null, counters: Record<string, n
 
 /** A workspace with upstream artifacts as the phases leave them, and a real hierarchy:assemble run. */
 async function makeWorkspace(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'taxonomy-finalize-'));
+  const root = await tempRoot(join(tmpdir(), 'taxonomy-finalize-'));
   await writeFile(join(root, 'nx.json'), '{}\n');
   await mkdir(join(root, 'config'));
   await writeFile(join(root, 'config', 'global.json'), JSON.stringify({ log_level: 'silent' }));
@@ -185,7 +196,7 @@ describe('runFinalizeTask', () => {
   });
 
   it('fails with ARTIFACT_MISSING without a hierarchy output', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'taxonomy-finalize-empty-'));
+    const root = await tempRoot(join(tmpdir(), 'taxonomy-finalize-empty-'));
     await writeFile(join(root, 'nx.json'), '{}\n');
     await mkdir(join(root, 'config'));
     await writeFile(join(root, 'config', 'global.json'), JSON.stringify({ log_level: 'silent' }));

@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sha256Hex, type LlmUsage, type PhaseMetrics, type PhaseTiming } from '@taxonomy/core';
 import {
   PHASE_FOLDERS,
@@ -13,6 +13,17 @@ import {
   timingFileName,
   type CollectedPhase,
 } from './manifest.ts';
+
+const created: string[] = [];
+async function tempRoot(prefix: string): Promise<string> {
+  const dir = await mkdtemp(prefix);
+  created.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(created.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 
 const timing = (started_at: string, duration_ms: number): PhaseTiming => ({ task: 't', started_at, duration_ms, peak_rss_mb: 50 });
 const END = Date.parse('2026-11-24T10:00:05.000Z');
@@ -89,7 +100,7 @@ describe('manifest helpers', () => {
   });
 
   it('lists every file of the folders with checksums and JSONL line counts, skipping temp files', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'manifest-artifacts-'));
+    const root = await tempRoot(join(tmpdir(), 'manifest-artifacts-'));
     await mkdir(join(root, 'artifacts', 's0', 'level-0'), { recursive: true });
     await writeFile(join(root, 'artifacts', 's0', 'level-0', 'records-00001.jsonl'), '{"a":1}\n{"a":2}\n{"a":3}');
     await writeFile(join(root, 'artifacts', 's0', 'index.json'), '{}\n');
