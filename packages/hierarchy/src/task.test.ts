@@ -17,7 +17,6 @@ afterAll(async () => {
   await Promise.all(created.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-
 async function makeRoot(concepts: Concept[], hierarchyConfig: Record<string, unknown> = {}): Promise<string> {
   const root = await tempRoot(join(tmpdir(), 'hierarchy-task-'));
   await writeFile(join(root, 'nx.json'), '{}\n');

@@ -23,7 +23,6 @@ afterAll(async () => {
   await Promise.all(created.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-
 function concept(id: string, level: number, label: string, parent: string | null, extra: Record<string, unknown> = {}): Concept {
   return ConceptSchema.parse({
     id,

@@ -24,7 +24,6 @@ afterAll(async () => {
   await Promise.all(created.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-
 const timing = (started_at: string, duration_ms: number): PhaseTiming => ({ task: 't', started_at, duration_ms, peak_rss_mb: 50 });
 const END = Date.parse('2026-11-24T10:00:05.000Z');
 
