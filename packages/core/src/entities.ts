@@ -235,6 +235,10 @@ export const LlmUsageSchema = z.object({
 });
 export type LlmUsage = z.infer<typeof LlmUsageSchema>;
 
+/** The deterministic part of a phase's LLM use (which provider, model and prompt versions), kept in metrics. */
+export const LlmIdentitySchema = LlmUsageSchema.pick({ provider: true, model: true, prompts: true });
+export type LlmIdentity = z.infer<typeof LlmIdentitySchema>;
+
 /**
  * What a phase task writes as `metrics.json` in its artifact folder: deterministic (no clock values),
  * so equal inputs give equal bytes and Nx can cut off unchanged downstream work.
@@ -247,16 +251,20 @@ export const PhaseMetricsSchema = z.object({
   counters: z.record(z.string(), z.number()),
   inputs: z.array(ArtifactRefSchema),
   outputs: z.array(ArtifactRefSchema),
-  llm: LlmUsageSchema.nullable().default(null),
+  llm: LlmIdentitySchema.nullable().default(null).describe('Provider, model and prompt versions; call counts and latencies live in the timing file'),
 });
 export type PhaseMetrics = z.infer<typeof PhaseMetricsSchema>;
 
-/** Wall-clock facts of one task execution, kept outside Nx outputs (`artifacts/.runs/timings/`). */
+/**
+ * Facts of one task execution that differ between equal runs (clock, memory, LLM calls vs cache hits,
+ * latency), kept outside Nx outputs (`artifacts/.runs/timings/`) so the artifacts stay byte-identical.
+ */
 export const PhaseTimingSchema = z.object({
   task: NonEmpty,
   started_at: NonEmpty,
   duration_ms: z.number().min(0),
   peak_rss_mb: z.number().min(0),
+  llm: LlmUsageSchema.nullable().default(null).describe('Calls, cache hits, retries, tokens, cost and latency of this execution'),
 });
 export type PhaseTiming = z.infer<typeof PhaseTimingSchema>;
 

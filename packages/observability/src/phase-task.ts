@@ -107,7 +107,7 @@ export async function runPhaseTask<S extends SliceName>(options: RunPhaseTaskOpt
     counters: counters.toJSON(),
     inputs: result.inputs,
     outputs: [...result.outputs, ...quarantineRefs],
-    llm: result.llm ?? null,
+    llm: result.llm === undefined || result.llm === null ? null : { provider: result.llm.provider, model: result.llm.model, prompts: result.llm.prompts },
   };
   await writeJsonFile(join(outDir, 'metrics.json'), metrics);
   const timing: PhaseTiming = {
@@ -115,6 +115,7 @@ export async function runPhaseTask<S extends SliceName>(options: RunPhaseTaskOpt
     started_at: started.toISOString(),
     duration_ms: Math.round(performance.now() - t0),
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    llm: result.llm ?? null,
   };
   await writeJsonFile(join(root, ARTIFACT_DIRS.timings, `${options.task.replace(/[:/]/gu, '.')}.json`), timing);
   if (quarantine.size > 0) {

@@ -56,7 +56,9 @@ describe('runS1Task', () => {
     expect(c).toMatchObject({ records_in: 9, records_labelled: 7, records_empty: 1, records_quarantined: 1, quarantined: 2, anchors_unresolved: 0 });
     expect(c['records_in']).toBe(c['records_labelled']! + c['records_empty']! + c['records_quarantined']!);
     expect(c['anchors_root']).toBe(c['candidates_out']);
-    expect(metrics.llm).toMatchObject({ provider: 'offline', calls: 8 });
+    expect(metrics.llm).toMatchObject({ provider: 'offline', model: 'lexicon-rules' });
+    const timing = JSON.parse(await readFile(join(root, 'artifacts/.runs/timings/s1.level-0.json'), 'utf8')) as { llm: { calls: number } };
+    expect(timing.llm.calls).toBe(8);
     expect(metrics.inputs).toEqual([expect.objectContaining({ path: 'artifacts/s0/level-0/records-00001.jsonl', records: 9 })]);
 
     const outDir = join(root, 'artifacts/s1/level-0');

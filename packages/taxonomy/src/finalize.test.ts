@@ -101,7 +101,7 @@ async function makeWorkspace(): Promise<string> {
   };
   await writeFile(
     join(s1, 'metrics.json'),
-    JSON.stringify(metrics('S1', 0, { records_in: 4, quarantined: 1 }, [['artifacts/s1/level-0/candidates-00001.jsonl', 3]], usage)),
+    JSON.stringify(metrics('S1', 0, { records_in: 4, quarantined: 1 }, [['artifacts/s1/level-0/candidates-00001.jsonl', 3]], { provider: usage.provider, model: usage.model, prompts: usage.prompts })),
   );
   await writeFile(
     join(s2, 'metrics.json'),
@@ -115,7 +115,7 @@ async function makeWorkspace(): Promise<string> {
   await mkdir(join(root, 'artifacts', '.runs', 'timings'), { recursive: true });
   await writeFile(
     join(root, 'artifacts', '.runs', 'timings', 's1.level-0.json'),
-    JSON.stringify({ task: 's1:level-0', started_at: '2026-01-01T00:00:00.000Z', duration_ms: 1200, peak_rss_mb: 80 }),
+    JSON.stringify({ task: 's1:level-0', started_at: '2026-01-01T00:00:00.000Z', duration_ms: 1200, peak_rss_mb: 80, llm: usage }),
   );
   await runHierarchyTask({ root });
   return root;

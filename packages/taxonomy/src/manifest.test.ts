@@ -24,7 +24,7 @@ afterAll(async () => {
   await Promise.all(created.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-const timing = (started_at: string, duration_ms: number): PhaseTiming => ({ task: 't', started_at, duration_ms, peak_rss_mb: 50 });
+const timing = (started_at: string, duration_ms: number): PhaseTiming => ({ task: 't', started_at, duration_ms, peak_rss_mb: 50, llm: null });
 const END = Date.parse('2026-11-24T10:00:05.000Z');
 
 function usage(prompts: LlmUsage['prompts'], calls = 1): LlmUsage {
@@ -35,8 +35,11 @@ function usage(prompts: LlmUsage['prompts'], calls = 1): LlmUsage {
 }
 
 function phase(task: string, llm: LlmUsage | null): CollectedPhase {
-  const metrics: PhaseMetrics = { phase: task, level: null, policy_version: 'p', config_hash: 'h', counters: {}, inputs: [], outputs: [], llm };
-  return { task, dir: `artifacts/${task}`, metrics, timing: null, timing_status: 'missing' };
+  const identity = llm === null ? null : { provider: llm.provider, model: llm.model, prompts: llm.prompts };
+  const metrics: PhaseMetrics = { phase: task, level: null, policy_version: 'p', config_hash: 'h', counters: {}, inputs: [], outputs: [], llm: identity };
+  // Call counts live in the timing file of the execution; prompt versions in the metrics.
+  const timing = llm === null ? null : { task, started_at: '2026-11-24T10:00:00.000Z', duration_ms: 1, peak_rss_mb: 1, llm };
+  return { task, dir: `artifacts/${task}`, metrics, timing, timing_status: timing === null ? 'missing' : 'fresh' };
 }
 
 describe('manifest helpers', () => {

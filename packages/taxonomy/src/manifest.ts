@@ -173,7 +173,7 @@ export function summarizeLlm(phases: ReadonlyArray<CollectedPhase>): {
   const total: LlmTotals = { calls: 0, cache_hits: 0, retries: 0, repairs: 0, quarantined: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0 };
   const byTask: Record<string, Omit<LlmUsage, 'prompts'>> = {};
   for (const phase of phases) {
-    const llm = phase.metrics.llm;
+    const llm = phase.timing?.llm ?? null;
     if (llm === null) continue;
     const { prompts: _prompts, ...usage } = llm;
     byTask[phase.task] = usage;
@@ -205,7 +205,7 @@ export function buildManifest(input: BuildManifestInput): RunManifest {
     config: input.config,
     prompt_versions: input.prompts,
     phases: input.phases.map((p) => ({ task: p.task, metrics: p.metrics, timing: p.timing })),
-    llm: input.phases.flatMap((p) => (p.metrics.llm === null ? [] : [p.metrics.llm])),
+    llm: input.phases.flatMap((p) => (p.timing?.llm ? [p.timing.llm] : [])),
     summary: input.summary,
     artifacts: input.artifacts,
   });
