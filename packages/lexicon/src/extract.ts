@@ -25,7 +25,7 @@ const SUFFIX_HEAD = new RegExp(
   'iu',
 );
 const MID_HEAD = /^(\S.*?)\s+(?:school|college|department|institute|center|centre|program)\s+(.+)$/iu;
-const NON_ACADEMIC = /\b(?:medical center|hospitals?|health system|clinics?|museum|library|libraries|press|fund|collection|rotc|garden|reserve|legacy|awards?|scholarships?|fellowships?|scholars|chairs|chiefs|health care system|(?:management|student|support|technical|career|computing|library)\s+services)$/iu;
+const NON_ACADEMIC = /\b(?:medical center|hospitals?|health system|clinics?|museum|library|libraries|press|fund|collection|rotc|gardens?|herbari(?:um|a)|reserve|legacy|awards?|scholarships?|fellowships?|scholars|chairs|chiefs|health care system|(?:management|student|support|technical|career|computing|library)\s+services)$/iu;
 const INVERTED = new RegExp(`^(.+?),\\s*((?:[^,]*\\s)?)(?:${UNIT_WORDS})(?:\\s+(?:of|for|on|in))?$`, 'iu');
 const DEGREE = /^(?:bachelor|master|doctor|doctorate|associate)(?:'?s)?(?:\s+of\s+(?:arts|science|sciences|fine arts|philosophy))?\s+(?:of|in)\s+(.+)$/iu;
 const INSTITUTION_WORD = /\b(?:university|univeristy|universtiy|univesity|universiry|institute of technology|college)\b/iu;
@@ -203,6 +203,12 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
     note(work, 'strip-institution', `"${generic[0]}" removed`);
   }
   text = dropCampus(text, work);
+  // "Feil Family Brain and Mind Research Institute": a proper name followed by "family" is a donor.
+  const donor = /^((?:[\p{L}.'’]+\s+){1,3})family\s+(?=\S)/iu.exec(text);
+  if (donor && donor[1]!.trim().split(/\s+/u).every((w) => !loadFieldLexicon().vocabulary.has(normalize(w)) && !/^(?:and|of|the|for|in|on|&)$/iu.test(w))) {
+    note(work, 'strip-names', `"${donor[0].trim()}" (donor family) removed`);
+    text = text.slice(donor[0].length);
+  }
   if (NON_ACADEMIC.test(text)) {
     note(work, 'non-academic', `"${text}" is not an academic unit`);
     return null;

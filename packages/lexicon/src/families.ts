@@ -5,6 +5,7 @@ import { loadCip, type CipEntry } from './cip.ts';
 import { fieldKey, isKnownField, loadFieldLexicon, stemToken } from './field-lexicon.ts';
 import type { Level } from './types.ts';
 import { verifyLabel } from './verify.ts';
+import { familyParent } from './parents.ts';
 
 /** Families that are technician or residency variants of another family are scored as that family. */
 const FAMILY_FOLD: Record<string, string> = { '60': '51', '61': '51', '15': '14', '41': '40', '29': '28', '10': '09' };
@@ -185,7 +186,20 @@ export function inferParent(input: {
       best = { id: cand.id, score, reason: reasons.join('; '), label: cand.label };
     }
   }
-  if (!best || best.score < (input.level >= 2 ? 0.35 : 0.3)) return null;
+  if (!best || best.score < (input.level >= 2 ? 0.35 : 0.3)) {
+    // A department whose words name no candidate: go by its CIP family (series title, family title,
+    // the family's most widely supported field, then the family's umbrella faculty).
+    if (input.level !== 1) return null;
+    return familyParent(
+      input.label,
+      input.candidates,
+      (c) => {
+        const top = fieldFamilies(c.label)[0];
+        return top && top.score >= 0.9 ? top.code : null;
+      },
+      (c) => sameInstitution(input.institution, c.institutions),
+    );
+  }
   return { id: best.id, reason: `${best.reason} (score ${best.score.toFixed(2)})` };
 }
 

@@ -9,6 +9,9 @@ const CO_HEADS = new Set([
   'management', 'administration', 'linguistics', 'engineering', 'studies', 'arts', 'design',
 ]);
 
+/** An ordinal or a number, as in "17th- and 18th-century". */
+const ORDINAL = /^\d+(?:st|nd|rd|th)?-?$/iu;
+
 const PREPOSITION = /^(.+?)\s+(of|for|in|on|to)\s+(.+)$/iu;
 const CONJUNCTION_SPLIT = /\s*,\s*(?:and\s+|&\s+|or\s+)?|\s*;\s*|\s+(?:and|&|\+|or)\s+/iu;
 
@@ -103,6 +106,14 @@ export function splitFields(text: string): { parts: string[]; distributed: boole
   if (parts.length <= 1) return { parts, distributed: false };
   let distributed = false;
   const out = [...parts];
+  // "17th and 18th Century Studies": a bare ordinal borrows everything after the next conjunct's ordinal.
+  for (let i = parts.length - 2; i >= 0; i -= 1) {
+    const next = out[i + 1]!.split(/\s+/u);
+    if (ORDINAL.test(parts[i]!.trim()) && next.length >= 2 && ORDINAL.test(next[0]!)) {
+      out[i] = `${parts[i]!.trim()} ${next.slice(1).join(' ')}`;
+      distributed = true;
+    }
+  }
   // Shared modifier: a bare co-head borrows the modifier of the multi-word conjunct before it
   // ("Near Eastern Languages and Civilizations", "Space Sciences & Engineering").
   for (let i = 1; i < parts.length; i += 1) {

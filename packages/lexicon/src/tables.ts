@@ -229,3 +229,101 @@ export const CFP_FURNITURE: readonly string[] = [
   'areas of focus', 'graduate research areas', 'department research areas', 'research', 'areas', 'themes',
   'fields of study', 'areas of study', 'research groups', 'research topics', 'special theme', 'theme track',
 ];
+
+/**
+ * Field words CIP titles do not spell out, pinned to the CIP family ("51") or series ("50.09") they
+ * belong to: identity and area studies, instruments and ensembles, clinical conditions and the
+ * organ-named -ologies, finance. Keys are stemmed tokens (see `stemToken`).
+ */
+export const FAMILY_HINTS: ReadonlyMap<string, string> = new Map([
+  // area, ethnic, cultural, gender and group studies
+  ...['latino', 'latina', 'latinx', 'chicano', 'chicana', 'africana', 'feminist', 'feminism', 'queer', 'transgender', 'lesbian', 'gay', 'bisexual', 'lgbt', 'lgbtq', 'sexuality', 'diaspora', 'indigeneity', 'indigenous', 'ethnicity', 'francophone', 'transcultural'].map((w) => [w, '05'] as const),
+  // classical antiquity
+  ...['hellenic', 'roman', 'egyptian', 'egyptology', 'classical', 'byzantine', 'greek'].map((w) => [w, '16.12'] as const),
+  // music: instruments, voice, ensembles, composition
+  ...['piano', 'string', 'harp', 'guitar', 'voice', 'ensemble', 'opera', 'conducting', 'composition', 'orchestra', 'choral', 'percussion', 'woodwind', 'brass', 'jazz', 'keyboard', 'organ'].map((w) => [w, '50.09'] as const),
+  // clinical conditions and organ-named specialties
+  ...['hypertension', 'obesity', 'diabetes', 'arthritis', 'laryngology', 'rhinology', 'traumatology', 'trauma', 'cariology', 'tremor', 'sclerosis', 'dystrophy', 'concussion', 'autopsy', 'stroke', 'epilepsy', 'dementia', 'alzheimer', 'infection', 'transplant', 'transplantation', 'hospitalist', 'neurohospitalist', 'cytometry', 'sepsis', 'asthma', 'allergy'].map((w) => [w, '51'] as const),
+  // business and finance
+  ...['fintech', 'market', 'negotiation', 'volatility'].map((w) => [w, '52'] as const),
+  // politics and society
+  ...['democracy', 'right', 'inequality'].map((w) => [w, '45.10'] as const),
+  ['justice', '43'],
+  // classical antiquity, ocean and nerve sciences, business operations and decisions
+  ['ancient', '16.12'],
+  ['math', '27.01'],
+  ['mechanics', '14.11'],
+  ['immunity', '26.05'],
+  ...['bone', 'tissue', 'extremity', 'spine', 'joint', 'ankle', 'foot', 'hand', 'breast', 'liver', 'kidney', 'heart', 'lung', 'skin'].map((w) => [w, '51'] as const),
+  ['computation', '11.01'],
+  ['cognition', '42'],
+  ['microscopy', '26'],
+  ['food', '19.05'],
+  ['science and technology study', '30.15'],
+  ...['europe', 'asia', 'africa', 'america', 'americas'].map((w) => [w, '05.01'] as const),
+  ['oceanic', '40.06'],
+  ['oceanography', '40.06'],
+  ['neural', '26.15'],
+  ['operation', '52.02'],
+  ['decision', '52'],
+]);
+
+/** Combining forms of compound field words ("neuro|psychology", "socio|medical", "exo|planets"), longest first. */
+export const FIELD_PREFIXES: readonly string[] = [
+  'neuro', 'hemato', 'haemato', 'immuno', 'socio', 'psycho', 'bio', 'geo', 'astro', 'cosmo', 'exo', 'electro', 'nano', 'cyto',
+  'histo', 'patho', 'pharmaco', 'physio', 'onco', 'cardio', 'gastro', 'photo', 'thermo', 'hydro', 'paleo', 'ethno', 'econo',
+].sort((a, b) => b.length - a.length);
+
+/** Broad faculties a department of a family may sit under when no closer parent exists, in order of preference. */
+export const UMBRELLA_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  '05': ['humanities', 'social sciences', 'arts and sciences', 'arts and science'],
+  '16': ['humanities', 'arts and sciences', 'arts and science'],
+  '23': ['humanities', 'arts and sciences', 'arts and science'],
+  '24': ['arts and sciences', 'humanities', 'arts and science'],
+  '30': ['arts and sciences', 'arts and science'],
+  '38': ['humanities', 'arts and sciences', 'arts and science'],
+  '39': ['divinity', 'humanities', 'arts and sciences'],
+  '50': ['arts', 'humanities', 'arts and sciences'],
+  '54': ['humanities', 'arts and sciences', 'arts and science'],
+  '19': ['social sciences', 'arts and sciences'],
+  '42': ['social sciences', 'arts and sciences'],
+  '43': ['social sciences', 'law', 'arts and sciences'],
+  '44': ['public policy', 'public affairs', 'social sciences'],
+  '45': ['social sciences', 'arts and sciences', 'arts and science'],
+  '26': ['biological sciences', 'life sciences', 'arts and sciences', 'arts and science'],
+  '27': ['mathematics', 'mathematical sciences', 'arts and sciences'],
+  '40': ['physical sciences', 'arts and sciences', 'arts and science'],
+  '03': ['environment', 'natural resources', 'arts and sciences'],
+  '51': ['medicine'],
+  '14': ['engineering'],
+  '11': ['computer science', 'computing', 'engineering'],
+  '52': ['business', 'management'],
+  '22': ['law'],
+  '13': ['education'],
+  '09': ['communication', 'media'],
+  '04': ['architecture', 'design'],
+  '01': ['agriculture', 'agricultural sciences', 'arts and sciences'],
+};
+
+/** Degree names and pathway words: a label made only of them ("md phd", "bsn to", "post masters") names no field. */
+export const DEGREE_WORDS: ReadonlySet<string> = new Set([
+  'bsn', 'msn', 'dnp', 'md', 'phd', 'mba', 'mph', 'mpa', 'mpp', 'ms', 'ma', 'bs', 'ba', 'mfa', 'bfa', 'llm', 'jd', 'dds', 'dmd',
+  'pharmd', 'edd', 'dpt', 'otd', 'mhs', 'msc', 'bsc', 'mstp', 'masters', 'master', 'bachelors', 'bachelor', 'doctoral', 'doctorate',
+  'postdoctoral', 'postbaccalaureate', 'post', 'pre', 'to', 'degree', 'degrees', 'dual', 'joint', 'combined', 'accelerated',
+]);
+
+/** People, awards and services a unit serves ("scholars", "scholarships", "storytellers", "accelerator"): never a field at levels 0-1. */
+export const PEOPLE_AND_AWARDS: ReadonlySet<string> = new Set([
+  'scholar', 'scholarship', 'fellowship', 'storyteller', 'student', 'alumnus', 'alumni', 'award', 'prize', 'grant', 'accelerator',
+  'incubator', 'enrichment', 'leader', 'mentor', 'mentoring', 'advising', 'tutoring', 'admission',
+]);
+
+/**
+ * General nouns that name no discipline on their own ("function", "progress", "game", "societies") and,
+ * as the head of a label, need a field word before them ("financial institutions" is a field, "free
+ * institutions", "willed body" are not). Stemmed (see `stemToken`).
+ */
+export const GENERIC_HEADS: ReadonlySet<string> = new Set([
+  'function', 'progress', 'game', 'society', 'institution', 'body', 'change', 'excellence', 'engagement', 'impact', 'world',
+  'mind', 'thing', 'idea', 'future', 'frontier', 'success', 'opportunity', 'partnership',
+]);

@@ -3,6 +3,10 @@ import { normalize } from './normalize.ts';
 import {
   AMBIGUOUS_BRANDS,
   CFP_FURNITURE,
+  DEGREE_WORDS,
+  FAMILY_HINTS,
+  GENERIC_HEADS,
+  PEOPLE_AND_AWARDS,
   GENERIC_WORDS,
   INSTITUTION_TOKENS,
   ORG_ANYWHERE_WORDS,
@@ -11,7 +15,7 @@ import {
   VENUE_WORDS,
   VENUES,
 } from './tables.ts';
-import { isKnownField } from './field-lexicon.ts';
+import { isKnownField, loadFieldLexicon, looksAdjectival, stemToken } from './field-lexicon.ts';
 import type { Level } from './types.ts';
 
 /** Longest acceptable label, in words, per level (fields are short, CFP topics run longer). */
@@ -49,7 +53,7 @@ export function verifyLabel(input: { label: string; level: Level }): { pass: boo
   if (institutions.length > 0) reasons.push(`institution or campus name: ${institutions.join(', ')}`);
   const names = tokens.filter((t) => NAME_TOKENS.has(t) || (tokens.length === 1 && SCHOOL_BRANDS.has(t)));
   if (names.length > 0) reasons.push(`donor or brand name: ${names.join(', ')}`);
-  if (GENERIC_WORDS.has(norm)) reasons.push(`generic word: ${norm}`);
+  if (GENERIC_WORDS.has(norm) || (tokens.length === 1 && GENERIC_WORDS.has(stemToken(norm)))) reasons.push(`generic word: ${norm}`);
   if (FURNITURE.has(norm) || /^(?:call for|important dates|submission|camera ready|paper submission)|\bcall for (?:papers|contributions|submissions|participation)\b/u.test(norm)) {
     reasons.push(`call-for-papers furniture: ${norm}`);
   }
@@ -63,5 +67,41 @@ export function verifyLabel(input: { label: string; level: Level }): { pass: boo
   if (input.level <= 1 && tokens.length === 1 && /^[a-z]{2,4}$/u.test(norm) && !/[aeiouy]/u.test(norm.slice(1)) && !isKnownField(norm)) {
     reasons.push(`unexplained acronym: ${norm}`);
   }
+  if (input.level <= 1 && tokens.length > 0) reasons.push(...unitLabelReasons(norm, tokens));
   return { pass: reasons.length === 0, reasons };
+}
+
+/** Field-name endings ("-ology", "-ics", …): a word with one is a field word even when CIP does not list it. */
+const FIELD_ENDING = /(?:ancy|ency|ology|ologies|omy|ics|graphy|metry|iatry|osis|itis|ism|ture|tion|ence|ance|ing|ment|ship|ity|ry)$/u;
+
+/** A word CIP titles, the curated fields or the family hints use, or that ends like a field name. */
+function isFieldWord(token: string): boolean {
+  const vocabulary = loadFieldLexicon().vocabulary;
+  const stem = stemToken(token);
+  return vocabulary.has(token) || vocabulary.has(stem) || FAMILY_HINTS.has(stem) || FIELD_ENDING.test(token);
+}
+
+/**
+ * Level 0/1 rules for unit labels: degree names ("md phd"), people and awards ("scholarships"),
+ * generic nouns without a field word ("function", "free institutions"), labels cut after an adjective
+ * ("new student academic") or an ordinal ("17th studies"), personal names with initials, unknown words.
+ */
+function unitLabelReasons(norm: string, tokens: readonly string[]): string[] {
+  const out: string[] = [];
+  const known = isKnownField(norm);
+  if (tokens.every((t) => DEGREE_WORDS.has(t))) out.push(`degree name, not a field: ${norm}`);
+  const people = tokens.filter((t) => PEOPLE_AND_AWARDS.has(stemToken(t)));
+  if (people.length > 0) out.push(`names people, awards or services, not a field: ${people.join(', ')}`);
+  const last = tokens[tokens.length - 1]!;
+  if (!known && GENERIC_HEADS.has(stemToken(last)) && tokens.slice(0, -1).every((t) => GENERIC_HEADS.has(stemToken(t)) || !isFieldWord(t))) {
+    out.push(`generic word without a field: ${norm}`);
+  }
+  if (!known && tokens.length >= 2 && looksAdjectival(last) && !isFieldWord(last)) out.push(`no head noun: ends in "${last}"`);
+  const ordinal = tokens.findIndex((t) => /^\d+(?:st|nd|rd|th)$/u.test(t));
+  if (ordinal >= 0 && tokens[ordinal + 1] !== 'century' && tokens[ordinal + 1] !== 'centuries') out.push(`ordinal without its noun: ${tokens[ordinal]}`);
+  if (tokens.length >= 3 && tokens.slice(1, -1).some((t) => /^[a-z]$/u.test(t))) out.push('personal name with an initial');
+  if (tokens.length === 1 && /^[a-z]+$/u.test(last) && !known && !isFieldWord(last) && !loadFieldLexicon().wideVocabulary.has(stemToken(last)) && !/^(?:neuro|bio|geo|immuno|hemato|socio|psycho|astro|cosmo|exo|nano)/u.test(last)) {
+    out.push(`unknown word (a name or an unexplained acronym): ${norm}`);
+  }
+  return out;
 }
