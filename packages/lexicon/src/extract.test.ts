@@ -189,3 +189,38 @@ describe('extractLabels — trace and label shape', () => {
     expect(labels.filter((l) => forbidden.test(l))).toEqual([]);
   });
 });
+
+describe('extractLabels — level-1 fragments that are no fields (corpus/departments)', () => {
+  it.each([
+    ['center for 17th and 18th century studies', ['17th century studies', '18th century studies']],
+    ['bsn to dnp', []],
+    ['post masters dnp', []],
+    ['medical scientist training program - md/phd', []],
+    ['new student academic programs', []],
+    ['center for scholarships and scholar enrichment', []],
+    ['center for scholars and storytellers', []],
+    ['leadership accelerator', []],
+    ['willed body program', []],
+    ['mildred e. mathias botanical garden / herbarium', []],
+    ['harvard university herbaria', []],
+    ['ceils (center for education innovation and learning in the life sciences)', []],
+    ['mimg', []],
+    ['biosystems and function', ['biosystems']],
+    ['nyu game center', []],
+    ['department of law, societies and justice', ['law', 'justice']],
+    ['center for liberal arts and free institutions', ['liberal arts']],
+    ['center for urban science and progress', ['urban science']],
+    ['rothman family institute for food studies', ['food studies']],
+    ['renal-electrolyte and hypertension', ['renal electrolyte', 'hypertension']],
+    ['comprehensive program on obesity', ['obesity']],
+    ['salomon center for the study of financial institutions', ['financial institutions']],
+    ['strings, harp and guitar', ['strings', 'harp', 'guitar']],
+  ])('%j → %j', (text, expected) => {
+    const labels = labelsOf(text, 'UNIVERSITY OF CALIFORNIA, LOS ANGELES', 1);
+    expect(labels).toEqual(expected);
+  });
+
+  it('drops a donor "<Name> Family" before the field', () => {
+    expect(labelsOf('feil family brain and mind research institute', 'CORNELL UNIVERSITY', 1)).not.toContain('feil family brain');
+  });
+});

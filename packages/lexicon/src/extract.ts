@@ -8,6 +8,7 @@ import {
   AMBIGUOUS_BRANDS,
   CAMPUS_PLACES,
   CFP_FURNITURE,
+  FAMILY_HINTS,
   GENERIC_WORDS,
   INSTITUTION_TOKENS,
   LEADING_QUALIFIERS,
@@ -305,7 +306,7 @@ function finishPart(part: string, level: Level, instWords: Set<string>): string 
   p = p.replace(/^(?:accelerated|executive)\s+/iu, '');
   const n = normalize(p);
   if (!n || GENERIC_WORDS.has(n) || CAMPUS_PLACES.has(n) || REGIONS.has(n)) return null;
-  if (level <= 1 && !n.includes(' ') && /(?:al|ary|ous|ive|ed|ar|atric|iac|acic|edic)$/u.test(n) && !isKnownField(n) && !ADJECTIVE_FIELDS.has(n)) return null;
+  if (level <= 1 && !n.includes(' ') && /(?:al|ary|ous|ive|ed|ar|atric|iac|acic|edic)$/u.test(n) && !isKnownField(n) && !ADJECTIVE_FIELDS.has(n) && !FAMILY_HINTS.has(stemToken(n))) return null;
   if (level <= 1 && looksLikeNames(normalize(p.replace(/['’]s\b/gu, 's')))) return null;
   const tokens = tokenize(n);
   if (tokens.every((t) => instWords.has(t))) return null;

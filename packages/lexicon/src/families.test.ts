@@ -132,3 +132,80 @@ describe('entailLabel', () => {
     expect(verdict.reason.length).toBeGreaterThan(0);
   });
 });
+
+describe('inferParent — level-1 fallback by CIP family (departments whose words name no L0 concept)', () => {
+  const inst = (n: number) => Array.from({ length: n }, (_, i) => `University ${i + 1}`);
+  // A slice of the sample build's 305 L0 concepts, with their institution counts.
+  const l0 = [
+    { id: 'L0:business', label: 'business', institutions: inst(14) },
+    { id: 'L0:medicine', label: 'medicine', institutions: inst(13) },
+    { id: 'L0:engineering', label: 'engineering', institutions: inst(17) },
+    { id: 'L0:law', label: 'law', institutions: inst(14) },
+    { id: 'L0:humanities', label: 'humanities', institutions: inst(6) },
+    { id: 'L0:arts-and-sciences', label: 'arts and sciences', institutions: inst(7) },
+    { id: 'L0:social-sciences', label: 'social sciences', institutions: inst(4) },
+    { id: 'L0:music', label: 'music', institutions: inst(7) },
+    { id: 'L0:visual-arts', label: 'visual arts', institutions: inst(1) },
+    { id: 'L0:astronomy', label: 'astronomy', institutions: inst(3) },
+    { id: 'L0:physics', label: 'physics', institutions: inst(4) },
+    { id: 'L0:geological-sciences', label: 'geological sciences', institutions: inst(1) },
+    { id: 'L0:aerospace-engineering', label: 'aerospace engineering', institutions: inst(2) },
+    { id: 'L0:mathematics', label: 'mathematics', institutions: inst(4) },
+    { id: 'L0:statistics', label: 'statistics', institutions: inst(3) },
+    { id: 'L0:psychology', label: 'psychology', institutions: inst(3) },
+    { id: 'L0:classics', label: 'classics', institutions: inst(3) },
+    { id: 'L0:linguistics', label: 'linguistics', institutions: inst(3) },
+    { id: 'L0:political-science', label: 'political science', institutions: inst(3) },
+    { id: 'L0:computer-science', label: 'computer science', institutions: inst(4) },
+    { id: 'L0:history', label: 'history', institutions: inst(3) },
+  ];
+  it.each([
+    ['accountancy', 'L0:business', /^CIP 52 Business.* → "business" \(14 institutions\)/u],
+    ['accounting research', 'L0:business', /accounting/u],
+    ['fintech', 'L0:business', /CIP 52/u],
+    ['securities markets', 'L0:business', /CIP 52/u],
+    ['financial institutions', 'L0:business', /financial ~ finance/u],
+    ['oceanography', 'L0:geological-sciences', /CIP 40\.06/u],
+    ['cosmology', 'L0:astronomy', /CIP 40\.02 Astronomy/u],
+    ['exoplanets', 'L0:astronomy', /exoplanet → planet/u],
+    ['aeronautics', 'L0:aerospace-engineering', /aeronautics ~ aeronautical/u],
+    ['laryngology', 'L0:medicine', /CIP 51/u],
+    ['hematopathology', 'L0:medicine', /hematopathology → pathology/u],
+    ['hypertension', 'L0:medicine', /CIP 51/u],
+    ['sociomedical sciences', 'L0:medicine', /sociomedical → medical/u],
+    ['piano', 'L0:music', /CIP 50\.09 Music/u],
+    ['strings', 'L0:music', /CIP 50\.09/u],
+    ['latino studies', 'L0:humanities', /CIP 05 .*umbrella "humanities"/u],
+    ['queer studies', 'L0:humanities', /umbrella/u],
+    ['hellenic studies', 'L0:classics', /CIP 16\.12/u],
+    ['math', 'L0:mathematics', /CIP 27\.01/u],
+    ['statistical science', 'L0:statistics', /statistical ~ statistics/u],
+    ['neuropsychology', 'L0:psychology', /neuropsychology → psychology/u],
+    ['democracy', 'L0:political-science', /CIP 45\.10/u],
+    ['historic preservation', 'L0:history', /historic ~ history/u],
+    ['museum studies', 'L0:arts-and-sciences', /CIP 30 .*umbrella "arts and sciences"/u],
+    ['software research', 'L0:computer-science', /CIP 11/u],
+  ])('%s → %s', (label, id, reason) => {
+    const parent = inferParent({ label, level: 1, institution: 'University 99', candidates: l0 });
+    expect(parent?.id).toBe(id);
+    expect(parent?.reason).toMatch(reason);
+  });
+
+  it.each([
+    ['latino studies', ['L0:business', 'L0:medicine']],
+    ['piano', ['L0:law', 'L0:business']],
+    ['dance', ['L0:law', 'L0:medicine']],
+  ])('returns null when the family has no parent among the candidates: %s', (label, ids) => {
+    expect(inferParent({ label, level: 1, institution: null, candidates: l0.filter((c) => ids.includes(c.id)) })).toBeNull();
+  });
+
+  it('prefers the most widely supported family member, the record institution breaking ties', () => {
+    const tie = [
+      { id: 'L0:medicine', label: 'medicine', institutions: ['Yale University', 'Duke University'] },
+      { id: 'L0:nursing', label: 'nursing', institutions: ['Yale University'] },
+      { id: 'L0:dentistry', label: 'dentistry', institutions: ['Harvard University', 'New York University'] },
+    ];
+    expect(inferParent({ label: 'rhinology', level: 1, institution: 'Harvard University', candidates: tie })?.id).toBe('L0:dentistry');
+    expect(inferParent({ label: 'rhinology', level: 1, institution: 'Yale University', candidates: tie })?.id).toBe('L0:medicine');
+  });
+});

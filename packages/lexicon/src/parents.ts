@@ -281,7 +281,9 @@ export function familyParent<T extends Candidate>(
   const evidence = familyEvidence(label);
   const top = evidence[0];
   // The family must be clear: most of the evidence, and not a catch-all when a real family competes.
-  if (!top || top.share < 0.4) return null;
+  // A catch-all family ("Multi/interdisciplinary studies") does not compete with a real one.
+  const runnerUp = CATCH_ALL.has(top?.code ?? '') ? 0 : (evidence.slice(1).find((e) => !CATCH_ALL.has(e.code))?.share ?? 0);
+  if (!top || top.share < 0.4 || top.share - runnerUp < 0.2) return null;
   const fam = CATCH_ALL.has(top.code) && evidence[1] && evidence[1].share >= 0.25 && !CATCH_ALL.has(evidence[1].code) ? evidence[1] : top;
   const byKey = new Map<string, T[]>();
   for (const c of candidates) {

@@ -17,6 +17,8 @@ describe('splitFields', () => {
     ['Materials Science and Engineering', ['Materials Science and Engineering']],
     ['Therapeutic Radiology/radiation Oncology', ['Therapeutic Radiology', 'radiation Oncology']],
     ['Ecology & Evolutionary Biology', ['Ecology', 'Evolutionary Biology']],
+    ['17th and 18th century studies', ['17th century studies', '18th century studies']],
+    ['17th- and 18th-Century Studies', ['17th Century Studies', '18th-Century Studies']],
   ])('%s', (text, parts) => {
     expect(splitFields(text).parts).toEqual(parts);
   });

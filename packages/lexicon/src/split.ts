@@ -108,9 +108,9 @@ export function splitFields(text: string): { parts: string[]; distributed: boole
   const out = [...parts];
   // "17th and 18th Century Studies": a bare ordinal borrows everything after the next conjunct's ordinal.
   for (let i = parts.length - 2; i >= 0; i -= 1) {
-    const next = out[i + 1]!.split(/\s+/u);
-    if (ORDINAL.test(parts[i]!.trim()) && next.length >= 2 && ORDINAL.test(next[0]!)) {
-      out[i] = `${parts[i]!.trim()} ${next.slice(1).join(' ')}`;
+    const next = /^(\d+(?:st|nd|rd|th)?)[-\s]+(\S.*)$/iu.exec(out[i + 1]!.trim());
+    if (ORDINAL.test(parts[i]!.trim()) && next) {
+      out[i] = `${parts[i]!.trim().replace(/-$/u, '')} ${next[2]}`;
       distributed = true;
     }
   }

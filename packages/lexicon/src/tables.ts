@@ -256,6 +256,8 @@ export const FAMILY_HINTS: ReadonlyMap<string, string> = new Map([
   ['immunity', '26.05'],
   ...['bone', 'tissue', 'extremity', 'spine', 'joint', 'ankle', 'foot', 'hand', 'breast', 'liver', 'kidney', 'heart', 'lung', 'skin'].map((w) => [w, '51'] as const),
   ['computation', '11.01'],
+  ['software', '11'],
+  ['century', '54'],
   ['cognition', '42'],
   ['microscopy', '26'],
   ['food', '19.05'],

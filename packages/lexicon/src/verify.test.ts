@@ -59,3 +59,38 @@ describe('verifyLabel', () => {
     expect(verdict.reasons).toContain('too many words: 10 (max 6 at level 0)');
   });
 });
+
+describe('verifyLabel — level 0/1 unit-label rules (fragments seen in the sample build)', () => {
+  it.each([
+    ['bsn to', 'degree name, not a field: bsn to'],
+    ['md phd', 'degree name, not a field: md phd'],
+    ['post masters', 'degree name, not a field: post masters'],
+    ['scholarships', 'names people, awards or services, not a field: scholarships'],
+    ['scholars', 'names people, awards or services, not a field: scholars'],
+    ['scholar enrichment', 'names people, awards or services, not a field: scholar, enrichment'],
+    ['leadership accelerator', 'names people, awards or services, not a field: accelerator'],
+    ['new student academic', 'no head noun: ends in "academic"'],
+    ['function', 'generic word without a field: function'],
+    ['progress', 'generic word without a field: progress'],
+    ['game', 'generic word without a field: game'],
+    ['societies', 'generic word: societies'],
+    ['free institutions', 'generic word without a field: free institutions'],
+    ['willed body', 'generic word without a field: willed body'],
+    ['17th studies', 'ordinal without its noun: 17th'],
+    ['mildred e mathias botanical garden', 'personal name with an initial'],
+    ['ceils', 'unknown word (a name or an unexplained acronym): ceils'],
+    ['mimg', 'unknown word (a name or an unexplained acronym): mimg'],
+  ])('L1 "%s" fails: %s', (label, reason) => {
+    const verdict = verifyLabel({ label, level: 1 });
+    expect(verdict.pass).toBe(false);
+    expect(verdict.reasons).toContain(reason);
+  });
+
+  it.each([
+    'financial institutions', 'hypertension', 'obesity', 'accountancy', 'piano', 'strings', 'voice', 'ensembles', 'composition',
+    'fintech', 'markets', 'justice', 'rights', 'democracy', 'negotiation', 'operations', 'recorded music', '17th century studies',
+    'neuropsychology', 'cosmology', 'foot', 'laryngology', 'math', 'latino studies', 'community engagement',
+  ])('L1 "%s" passes', (label) => {
+    expect(verifyLabel({ label, level: 1 })).toEqual({ pass: true, reasons: [] });
+  });
+});
