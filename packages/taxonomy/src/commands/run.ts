@@ -98,7 +98,7 @@ export const runCommand: CommandDef = {
       ctx.note(`taxonomy run: npx ${inv.args.join(' ')}\n`);
       const code = await spawnNx(inv, ctx);
       if (code !== 0) {
-        throw new TaxonomyError('PROVIDER_FAILED', `nx run ${inv.args[2] ?? ''} failed (exit ${code}); see the Nx output above`);
+        throw new TaxonomyError('TASK_FAILED', `nx run ${inv.args[2] ?? ''} failed (exit ${code}); see the Nx output above`);
       }
     }
     return 0;
