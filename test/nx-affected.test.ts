@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findWorkspaceRoot } from '@taxonomy/core';
+
+/**
+ * The CI recipe of docs/operators-guide.md: with task-level affected, a commit that changes only S2's
+ * settings selects the S2 tasks and their dependents, and nothing upstream. Checked on a clone of the
+ * committed repository, so the repository's own working tree and Nx cache are never touched.
+ */
+const repo = findWorkspaceRoot(import.meta.dirname);
+const TARGETS = ['extract', 'level-0', 'level-1', 'level-2', 'level-3', 'run', 'assemble', 'finalize'];
+let clone = '';
+
+afterAll(async () => {
+  if (clone !== '') await rm(clone, { recursive: true, force: true });
+});
+
+function git(args: string[]): void {
+  execFileSync('git', ['-c', 'user.email=ci@example.invalid', '-c', 'user.name=ci', ...args], { cwd: clone, stdio: 'ignore' });
+}
+
+function affected(): string[] {
+  const out = execFileSync('npx', ['nx', 'affected', '-t', ...TARGETS, '--base=HEAD~1', '--explain=stdout'], {
+    cwd: clone,
+    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', NX_LEGACY_AFFECTED: 'false' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return Object.keys((JSON.parse(out) as { affected: Record<string, unknown> }).affected).sort();
+}
+
+describe('nx affected (task level) follows phase settings and code', () => {
+  it('a commit to config/s2.json selects S2 and its dependents only', async () => {
+    clone = await mkdtemp(join(tmpdir(), 'taxonomy-affected-'));
+    execFileSync('git', ['clone', '-q', repo, clone]);
+    await symlink(join(repo, 'node_modules'), join(clone, 'node_modules'));
+    await writeFile(join(clone, 'config/s2.json'), `${JSON.stringify({ level_thresholds: { level_2: { min_institutions: 3 } } }, null, 2)}\n`);
+    git(['commit', '-qam', 'raise the level-2 threshold']);
+    const tasks = affected();
+    expect(tasks).toEqual(expect.arrayContaining(['s2:level-0', 's2:level-1', 's2:level-2', 's2:level-3', 's3:level-2', 's1:level-3', 'postprocess:run', 'hierarchy:assemble', 'taxonomy:finalize']));
+    expect(tasks).not.toContain('s0:extract');
+    expect(tasks).not.toContain('s1:level-0');
+  }, 120_000);
+
+  it('a commit to S2 code does the same, and a commit to S0 settings selects everything', async () => {
+    await writeFile(join(clone, 'packages/s2-frequency/src/frequency.ts'), '// a code change\n', { flag: 'a' });
+    git(['commit', '-qam', 'touch S2 code']);
+    const afterCode = affected();
+    expect(afterCode).toContain('s2:level-1');
+    expect(afterCode).not.toContain('s0:extract');
+    expect(afterCode).not.toContain('s1:level-0');
+    await writeFile(join(clone, 'config/s0.json'), `${JSON.stringify({ min_chars: 4 }, null, 2)}\n`);
+    git(['commit', '-qam', 'touch S0 settings']);
+    expect(affected()).toEqual(expect.arrayContaining(['s0:extract', 's1:level-0', 's3:level-3', 'taxonomy:finalize']));
+  }, 120_000);
+});
