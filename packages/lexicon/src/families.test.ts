@@ -158,6 +158,8 @@ describe('inferParent — level-1 fallback by CIP family (departments whose word
     { id: 'L0:political-science', label: 'political science', institutions: inst(3) },
     { id: 'L0:computer-science', label: 'computer science', institutions: inst(4) },
     { id: 'L0:history', label: 'history', institutions: inst(3) },
+    { id: 'L0:biological-sciences', label: 'biological sciences', institutions: inst(2) },
+    { id: 'L0:agricultural-sciences', label: 'agricultural sciences', institutions: inst(1) },
   ];
   it.each([
     ['accountancy', 'L0:business', /^CIP 52 Business.* → "business" \(14 institutions\)/u],
@@ -185,6 +187,7 @@ describe('inferParent — level-1 fallback by CIP family (departments whose word
     ['historic preservation', 'L0:history', /historic ~ history/u],
     ['museum studies', 'L0:arts-and-sciences', /CIP 30 .*umbrella "arts and sciences"/u],
     ['software research', 'L0:computer-science', /CIP 11/u],
+    ['comparative biosciences', 'L0:biological-sciences', /CIP 26/u],
   ])('%s → %s', (label, id, reason) => {
     const parent = inferParent({ label, level: 1, institution: 'University 99', candidates: l0 });
     expect(parent?.id).toBe(id);
@@ -195,6 +198,8 @@ describe('inferParent — level-1 fallback by CIP family (departments whose word
     ['latino studies', ['L0:business', 'L0:medicine']],
     ['piano', ['L0:law', 'L0:business']],
     ['dance', ['L0:law', 'L0:medicine']],
+    // "domestic" only modifies: "Domestic Animal Services" is no evidence for agriculture.
+    ['domestic security', ['L0:agricultural-sciences', 'L0:medicine']],
   ])('returns null when the family has no parent among the candidates: %s', (label, ids) => {
     expect(inferParent({ label, level: 1, institution: null, candidates: l0.filter((c) => ids.includes(c.id)) })).toBeNull();
   });

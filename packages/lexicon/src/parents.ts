@@ -1,7 +1,7 @@
 import { tokenize } from '@taxonomy/core';
 import { normalize } from './normalize.ts';
 import { loadCip } from './cip.ts';
-import { fieldKey, loadFieldLexicon, stemToken } from './field-lexicon.ts';
+import { fieldKey, loadFieldLexicon, looksAdjectival, stemToken } from './field-lexicon.ts';
 import { splitFields } from './split.ts';
 import { FAMILY_HINTS, FIELD_PREFIXES, UMBRELLA_FIELDS } from './tables.ts';
 
@@ -200,7 +200,9 @@ export function familyEvidence(label: string): FamilyEvidence[] {
     let total = 0;
     for (const e of perSeries.values()) total += e.score;
     if (total === 0) continue;
-    for (const e of perSeries.values()) add(e.family, e.series, e.score / total, e.how);
+    // A modifier ("domestic security", "clean air") says less about the field than the noun it modifies.
+    const modifier = tokens.length > 1 && token !== tokens[tokens.length - 1] && looksAdjectival(token) ? 0.3 : 1;
+    for (const e of perSeries.values()) add(e.family, e.series, (modifier * e.score) / total, e.how);
   }
   let sum = 0;
   for (const v of familyScore.values()) sum += v;
