@@ -130,7 +130,7 @@ describe('usableSection', () => {
 describe('unresolved fallback scope', () => {
   it('a section heading that resolves to nothing does not scope the fallback id', () => {
     const decision = anchorCandidate(
-      { level: 1, normalized: 'applied mechanics', institution: 'California Institute of Technology', declared: [], section: 'Areas of Study and Research' },
+      { level: 1, normalized: 'wellness', institution: 'California Institute of Technology', declared: [], section: 'Areas of Study and Research' },
       index0,
     );
     expect(decision).toMatchObject({ parent: 'unresolved:L0:unknown', anchor: { method: 'unresolved', anchor: null } });
