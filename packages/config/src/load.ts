@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { TaxonomyError, findWorkspaceRoot, stableHash } from '@taxonomy/core';
+import { TaxonomyError, editDistance, findWorkspaceRoot, stableHash } from '@taxonomy/core';
 import { ConfigSchema, ENVIRONMENTS, SLICE_NAMES, type Config, type Environment, type SliceName } from './schema.ts';
 
 /** Where each value of the resolved config can come from, lowest precedence first. */
@@ -272,19 +272,6 @@ export function suggest(name: string, valid: ReadonlyArray<string>): string {
   return valid.length > 0 && valid.length <= 12 ? ` (valid keys: ${valid.join(', ')})` : '';
 }
 
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
-}
 
 function resolveEnvironment(name: string): Environment {
   if ((ENVIRONMENTS as readonly string[]).includes(name)) return name as Environment;

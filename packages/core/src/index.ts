@@ -5,3 +5,4 @@ export * from './jsonl.ts';
 export * from './text.ts';
 export * from './workspace.ts';
 export * from './ids.ts';
+export * from './levels.ts';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { conceptId, slugify, unresolvedParentId } from './ids.ts';
 import { stableHash, stableStringify, textChecksum } from './hashing.ts';
-import { foldDiacritics, normalizeLabel } from './text.ts';
+import { editDistance, foldDiacritics, normalizeLabel } from './text.ts';
+import { levelFromArgv, parseLevel } from './levels.ts';
 
 describe('normalizeLabel', () => {
   it.each([
@@ -56,5 +57,31 @@ describe('ids', () => {
     expect(conceptId(2, 'machine learning', 'L1:computer-science~abc123')).toBe(a);
     expect(conceptId(2, 'machine learning', 'L1:statistics~abc123')).not.toBe(a);
     expect(unresolvedParentId(1, 'Department of Physics')).toBe('unresolved:L1:department-of-physics');
+  });
+});
+
+describe('editDistance', () => {
+  it.each([
+    ['univeristy', 'university', 1],
+    ['colombia', 'columbia', 1],
+    ['kitten', 'sitting', 3],
+    ['', 'abc', 3],
+    ['min_institution', 'min_institutions', 1],
+    ['same', 'same', 0],
+  ])('%s ↔ %s = %i', (a, b, d) => {
+    expect(editDistance(a, b)).toBe(d);
+    expect(editDistance(b, a)).toBe(d);
+  });
+});
+
+describe('parseLevel', () => {
+  it.each([['0', 0], [' 3 ', 3]])('%j → %i', (raw, level) => {
+    expect(parseLevel(raw)).toBe(level);
+  });
+  it.each([[undefined], ['4'], ['x'], ['-1']])('%j is a USAGE error', (raw) => {
+    expect(() => parseLevel(raw)).toThrow(/--level must be 0, 1, 2 or 3/u);
+  });
+  it('reads --level from an argument vector', () => {
+    expect(levelFromArgv(['node', 'main.ts', '--level', '2'])).toBe(2);
   });
 });

@@ -37,3 +37,25 @@ export function normalizeLabel(text: string): string {
 export function tokenize(label: string): string[] {
   return label.split(' ').filter((t) => t.length > 0);
 }
+
+/**
+ * Optimal-string-alignment edit distance: insertions, deletions, substitutions and adjacent
+ * transpositions each cost one ("univeristy" → "university" is 1). Used for typo tolerance and
+ * "did you mean" suggestions everywhere.
+ */
+export function editDistance(a: string, b: string): number {
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      cur.push(v);
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '@taxonomy/config';
-import { InstitutionResolver, editDistance, titleCaseName } from './institution-identity.ts';
+import { editDistance } from '@taxonomy/core';
+import { InstitutionResolver, titleCaseName } from './institution-identity.ts';
 
 const policy = defaultConfig().s2.institution_policy;
 

@@ -1,4 +1,4 @@
-import { collapseWhitespace, foldDiacritics } from '@taxonomy/core';
+import { collapseWhitespace, editDistance, foldDiacritics } from '@taxonomy/core';
 
 export interface InstitutionPolicy {
   campus_vs_system: 'prefer-campus' | 'prefer-system';
@@ -30,22 +30,6 @@ const BUILT_IN_ALIASES: Readonly<Record<string, string>> = {
   umich: 'university of michigan',
   uchicago: 'university of chicago',
 };
-
-/** Damerau-Levenshtein (optimal string alignment) distance: a transposition costs one edit. */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i += 1) {
-    for (let j = 1; j < cols; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
 
 /** The comparison key of a name: folded, lower-case, punctuation to spaces, a leading "the" dropped. */
 export function institutionKey(name: string): string {

@@ -2,7 +2,6 @@ import { isAbsolute, join } from 'node:path';
 import {
   ARTIFACT_DIRS,
   CandidateSchema,
-  TaxonomyError,
   describeFile,
   findWorkspaceRoot,
   listJsonlFiles,
@@ -25,14 +24,6 @@ export interface RunS3TaskOptions {
   /** Output folder relative to the root (default `artifacts/s3/level-N`). */
   outDir?: string;
   overrides?: string[];
-}
-
-/** Checks a level argument: an integer 0–3, else a USAGE error. */
-export function parseLevel(raw: string | undefined): number {
-  if (raw === undefined || !/^[0-3]$/u.test(raw.trim())) {
-    throw new TaxonomyError('USAGE', `--level must be 0, 1, 2 or 3 (got ${raw === undefined ? 'nothing' : `"${raw}"`})`);
-  }
-  return Number(raw.trim());
 }
 
 const candidateKey = (c: Candidate) => `${c.normalized}\u0000${c.parent ?? ''}`;

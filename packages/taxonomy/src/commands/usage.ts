@@ -1,25 +1,11 @@
 import { parseArgs } from 'node:util';
-import { TaxonomyError } from '@taxonomy/core';
+import { TaxonomyError, editDistance } from '@taxonomy/core';
 
 /** A usage error (exit 2): a one-line message, optionally with the nearest valid name. */
 export function usageError(message: string): TaxonomyError {
   return new TaxonomyError('USAGE', message);
 }
 
-/** Levenshtein distance, for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
-}
 
 /** The valid name closest to `name`, when it is close enough to be a plausible typo. */
 export function nearest(name: string, valid: ReadonlyArray<string>): string | null {
