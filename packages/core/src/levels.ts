@@ -11,8 +11,10 @@ export function parseLevel(raw: string | undefined): Level {
   return Number(raw.trim()) as Level;
 }
 
-/** The `--level N` value of an argument vector (for the phase entry scripts). */
+/** The `--level N` or `--level=N` value of an argument vector (for the phase entry scripts). */
 export function levelFromArgv(argv: ReadonlyArray<string>): Level {
+  const inline = argv.find((a) => a.startsWith('--level='));
+  if (inline !== undefined) return parseLevel(inline.slice('--level='.length));
   const i = argv.indexOf('--level');
   return parseLevel(i === -1 ? undefined : argv[i + 1]);
 }

@@ -68,6 +68,10 @@ describe('editDistance', () => {
     ['', 'abc', 3],
     ['min_institution', 'min_institutions', 1],
     ['same', 'same', 0],
+    ['theatre', 'theater', 1],
+    ['lerning', 'learning', 1],
+    ['genetics', 'genomics', 2],
+    ['biomedical', 'biological', 3],
   ])('%s ↔ %s = %i', (a, b, d) => {
     expect(editDistance(a, b)).toBe(d);
     expect(editDistance(b, a)).toBe(d);
@@ -81,7 +85,9 @@ describe('parseLevel', () => {
   it.each([[undefined], ['4'], ['x'], ['-1']])('%j is a USAGE error', (raw) => {
     expect(() => parseLevel(raw)).toThrow(/--level must be 0, 1, 2 or 3/u);
   });
-  it('reads --level from an argument vector', () => {
+  it('reads --level N and --level=N from an argument vector', () => {
     expect(levelFromArgv(['node', 'main.ts', '--level', '2'])).toBe(2);
+    expect(levelFromArgv(['node', 'main.ts', '--level=3'])).toBe(3);
+    expect(() => levelFromArgv(['node', 'main.ts'])).toThrow(/got nothing/u);
   });
 });

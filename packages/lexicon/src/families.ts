@@ -115,31 +115,68 @@ function familyOverlap(a: ReadonlyArray<{ code: string; score: number }>, b: Rea
   return best;
 }
 
-function sameInstitution(a: string | null, list: ReadonlyArray<string>): boolean {
-  if (!a) return false;
-  const key = normalize(a).replace(/\buniveristy\b/gu, 'university');
-  return list.some((i) => normalize(i).replace(/\buniveristy\b/gu, 'university') === key);
+/** An institution name as `inferParent` compares them: normalized, the common "univeristy" typo fixed. */
+function institutionKey(name: string): string {
+  return normalize(name).replace(/\buniveristy\b/gu, 'university');
+}
+
+type ParentCandidate = { id: string; label: string; institutions: ReadonlyArray<string> };
+
+/** What `inferParent` needs of one candidate, computed once per candidate list. */
+interface PreparedCandidate {
+  cand: ParentCandidate;
+  key: string;
+  tokens: string[];
+  families: Array<{ code: string; title: string; score: number }>;
+  institutionKeys: ReadonlySet<string>;
+}
+
+/** A candidate the label's words, area or family relate to: its institution-independent score and reasons. */
+interface Related {
+  at: number;
+  score: number;
+  reasons: string[];
+}
+
+interface PreparedCandidates {
+  list: PreparedCandidate[];
+  widest: number;
+  byCandidate: ReadonlyMap<ParentCandidate, PreparedCandidate>;
+  /** `level\0label` → the related candidates, in candidate order (bounded). */
+  related: Map<string, Related[]>;
 }
 
 /**
- * Best parent among concepts of the level above: a parent whose label is the child's head ("biology"
- * for "molecular biology") or shares its CIP family, preferring the same institution; null if none fits.
+ * Candidate lists are read, never changed, by `inferParent`: one list (the verified concepts of a
+ * level) is prepared once and reused by every call that passes the same array.
  */
-export function inferParent(input: {
-  label: string;
-  level: Level;
-  institution: string | null;
-  candidates: ReadonlyArray<{ id: string; label: string; institutions: ReadonlyArray<string> }>;
-}): { id: string; reason: string } | null {
-  if (input.level === 0 || input.candidates.length === 0) return null;
-  const childTokens = tokenize(fieldKey(input.label));
-  const childFamilies = fieldFamilies(input.label);
-  const widest = Math.max(1, ...input.candidates.map((c) => c.institutions.length));
-  let best: { id: string; score: number; reason: string; label: string } | null = null;
-  for (const cand of input.candidates) {
-    const parentKey = fieldKey(cand.label);
-    const parentTokens = tokenize(parentKey);
-    if (parentTokens.length === 0) continue;
+const preparedLists = new WeakMap<ReadonlyArray<ParentCandidate>, PreparedCandidates>();
+
+function prepareCandidates(candidates: ReadonlyArray<ParentCandidate>): PreparedCandidates {
+  let prepared = preparedLists.get(candidates);
+  if (prepared === undefined) {
+    const list = candidates.map((cand) => {
+      const key = fieldKey(cand.label);
+      return { cand, key, tokens: tokenize(key), families: fieldFamilies(cand.label), institutionKeys: new Set(cand.institutions.map(institutionKey)) };
+    });
+    const widest = candidates.reduce((n, c) => Math.max(n, c.institutions.length), 1);
+    prepared = { list, widest, byCandidate: new Map(list.map((p) => [p.cand, p])), related: new Map() };
+    preparedLists.set(candidates, prepared);
+  }
+  return prepared;
+}
+
+/** The candidates a label relates to by contained or shared words, research-area words, or CIP family. */
+function relatedCandidates(label: string, level: Level, prepared: PreparedCandidates): Related[] {
+  const cacheKey = `${level}\u0000${label}`;
+  const hit = prepared.related.get(cacheKey);
+  if (hit !== undefined) return hit;
+  const childTokens = tokenize(fieldKey(label));
+  const childFamilies = fieldFamilies(label);
+  const out: Related[] = [];
+  prepared.list.forEach((p, at) => {
+    const { cand, key: parentKey, tokens: parentTokens, families: parentFamilies } = p;
+    if (parentTokens.length === 0) return;
     const reasons: string[] = [];
     let score = 0;
     const contained = parentTokens.every((t) => childTokens.includes(t));
@@ -147,8 +184,7 @@ export function inferParent(input: {
       const weight = GENERIC_PARENTS.has(parentKey) ? 0.2 : parentTokens.join(' ') === childTokens.join(' ') ? 0.5 : 0.7;
       score += weight;
       reasons.push(`"${normalize(cand.label)}" is contained in the label`);
-    }
-    else {
+    } else {
       // Shared content words ("reinforcement learning" under "machine learning").
       const content = parentTokens.filter((t) => !STOP.has(t));
       const sharedWords = content.filter((t) => childTokens.includes(t));
@@ -157,47 +193,72 @@ export function inferParent(input: {
         reasons.push(`shares "${sharedWords.join(' ')}"`);
       }
     }
-    const affinity = input.level >= 2 ? areaAffinity(input.label, cand.label) : [];
+    const affinity = level >= 2 ? areaAffinity(label, cand.label) : [];
     if (affinity.length > 0) {
       score += 0.45;
       reasons.push(`"${affinity.join(', ')}" is typical of ${normalize(cand.label)}`);
     }
-    const parentFamilies = fieldFamilies(cand.label);
-    const shared = childFamilies.filter((f) => parentFamilies.some((p) => p.code === f.code));
+    const shared = childFamilies.filter((f) => parentFamilies.some((q) => q.code === f.code));
     const overlap = familyOverlap(childFamilies, parentFamilies) * (shared.every((f) => GRAB_BAG_FAMILIES.has(f.code)) ? 0.3 : 1);
     if (overlap > 0) {
       // Below level 1, CIP families are coarse (all of computing is one family): weaker evidence.
-      score += (input.level >= 2 ? 0.25 : 0.5) * overlap;
+      score += (level >= 2 ? 0.25 : 0.5) * overlap;
       reasons.push(`same CIP family ${shared[0]?.code ?? ''} (${overlap.toFixed(2)})`);
     }
-    if (score > 0) {
-      // Among parents of the same family, the one more institutions have is the broader field.
-      score += 0.1 * (cand.institutions.length / widest);
-      if (sameInstitution(input.institution, cand.institutions)) {
-        score += 0.05;
-        reasons.push('same institution');
-      }
+    if (score > 0) out.push({ at, score, reasons });
+  });
+  if (prepared.related.size >= 100_000) prepared.related.clear();
+  prepared.related.set(cacheKey, out);
+  return out;
+}
+
+/**
+ * Best parent among concepts of the level above: a parent whose label is the child's head ("biology"
+ * for "molecular biology") or shares its CIP family, preferring the same institution; null if none fits.
+ * The candidate list is treated as immutable: what is derived from it is kept for the next call with
+ * the same array.
+ */
+export function inferParent(input: {
+  label: string;
+  level: Level;
+  institution: string | null;
+  candidates: ReadonlyArray<ParentCandidate>;
+}): { id: string; reason: string } | null {
+  if (input.level === 0 || input.candidates.length === 0) return null;
+  const prepared = prepareCandidates(input.candidates);
+  const institution = input.institution ? institutionKey(input.institution) : null;
+  const sameInstitution = (p: PreparedCandidate) => institution !== null && p.institutionKeys.has(institution);
+  let best: { id: string; score: number; reason: string; label: string } | null = null;
+  for (const r of relatedCandidates(input.label, input.level, prepared)) {
+    const p = prepared.list[r.at]!;
+    const reasons = [...r.reasons];
+    // Among parents of the same family, the one more institutions have is the broader field.
+    let score = r.score + 0.1 * (p.cand.institutions.length / prepared.widest);
+    if (sameInstitution(p)) {
+      score += 0.05;
+      reasons.push('same institution');
     }
     if (
       !best ||
       score > best.score + 1e-9 ||
-      (Math.abs(score - best.score) <= 1e-9 && (cand.label.length < best.label.length || (cand.label.length === best.label.length && cand.id < best.id)))
+      (Math.abs(score - best.score) <= 1e-9 && (p.cand.label.length < best.label.length || (p.cand.label.length === best.label.length && p.cand.id < best.id)))
     ) {
-      best = { id: cand.id, score, reason: reasons.join('; '), label: cand.label };
+      best = { id: p.cand.id, score, reason: reasons.join('; '), label: p.cand.label };
     }
   }
   if (!best || best.score < (input.level >= 2 ? 0.35 : 0.3)) {
     // A department whose words name no candidate: go by its CIP family (series title, family title,
     // the family's most widely supported field, then the family's umbrella faculty).
     if (input.level !== 1) return null;
+    const { byCandidate } = prepared;
     return familyParent(
       input.label,
       input.candidates,
       (c) => {
-        const top = fieldFamilies(c.label)[0];
+        const top = byCandidate.get(c)?.families[0];
         return top && top.score >= 0.9 ? top.code : null;
       },
-      (c) => sameInstitution(input.institution, c.institutions),
+      (c) => sameInstitution(byCandidate.get(c)!),
     );
   }
   return { id: best.id, reason: `${best.reason} (score ${best.score.toFixed(2)})` };

@@ -35,9 +35,17 @@ export function stemToken(token: string): string {
   return token;
 }
 
-/** Normalized, stem-folded comparison key of a label. */
+const fieldKeyCache = new Map<string, string>();
+
+/** Normalized, stem-folded comparison key of a label (memoized: labels repeat across records). */
 export function fieldKey(label: string): string {
-  return tokenize(normalize(label.replace(/['’]s\b/gu, 's'))).map(stemToken).join(' ');
+  let key = fieldKeyCache.get(label);
+  if (key === undefined) {
+    key = tokenize(normalize(label.replace(/['’]s\b/gu, 's'))).map(stemToken).join(' ');
+    if (fieldKeyCache.size >= 200_000) fieldKeyCache.clear();
+    fieldKeyCache.set(label, key);
+  }
+  return key;
 }
 
 export interface FieldLexicon {

@@ -254,6 +254,25 @@ interface Candidate {
   readonly institutions: ReadonlyArray<string>;
 }
 
+/** Candidate lists are read, never changed: each one is grouped by field key once. */
+const byKeyCache = new WeakMap<readonly Candidate[], ReadonlyMap<string, readonly Candidate[]>>();
+
+function candidatesByKey<T extends Candidate>(candidates: readonly T[]): ReadonlyMap<string, readonly T[]> {
+  let byKey = byKeyCache.get(candidates);
+  if (byKey === undefined) {
+    const groups = new Map<string, T[]>();
+    for (const c of candidates) {
+      const k = fieldKey(c.label);
+      const list = groups.get(k);
+      if (list === undefined) groups.set(k, [c]);
+      else list.push(c);
+    }
+    byKey = groups;
+    byKeyCache.set(candidates, byKey);
+  }
+  return byKey as ReadonlyMap<string, readonly T[]>;
+}
+
 function pick<T extends Candidate>(list: readonly T[], sameInst: (c: T) => boolean): { cand: T; same: boolean } | null {
   if (list.length === 0) return null;
   const sorted = [...list].sort(
@@ -287,13 +306,7 @@ export function familyParent<T extends Candidate>(
   const runnerUp = CATCH_ALL.has(top?.code ?? '') ? 0 : (evidence.slice(1).find((e) => !CATCH_ALL.has(e.code))?.share ?? 0);
   if (!top || top.share < 0.4 || top.share - runnerUp < 0.2) return null;
   const fam = CATCH_ALL.has(top.code) && evidence[1] && evidence[1].share >= 0.25 && !CATCH_ALL.has(evidence[1].code) ? evidence[1] : top;
-  const byKey = new Map<string, T[]>();
-  for (const c of candidates) {
-    const k = fieldKey(c.label);
-    const list = byKey.get(k) ?? [];
-    list.push(c);
-    byKey.set(k, list);
-  }
+  const byKey = candidatesByKey(candidates);
   const path = `CIP ${fam.code} ${fam.title}`;
   const how = fam.via.length > 0 ? ` [${fam.via.slice(0, 3).join('; ')}]` : '';
   if (fam.series) {

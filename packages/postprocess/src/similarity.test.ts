@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   abbreviationScore,
   contentTokens,
-  editDistance,
   foldLabel,
   initials,
   jaro,
@@ -85,7 +84,7 @@ describe('folding', () => {
   });
 });
 
-describe('tokenJaccard and editDistance', () => {
+describe('tokenJaccard', () => {
   it.each([
     [['computer', 'vision'], ['vision', 'computer'], 1],
     [['taxonomy'], ['biology'], 0],
@@ -95,15 +94,6 @@ describe('tokenJaccard and editDistance', () => {
     expect(tokenJaccard(a, b)).toBeCloseTo(expected, 6);
   });
 
-  it.each([
-    ['theatre', 'theater', 1],
-    ['lerning', 'learning', 1],
-    ['genetics', 'genomics', 2],
-    ['biomedical', 'biological', 3],
-    ['', 'abc', 3],
-  ])('editDistance(%s, %s) = %d', (a, b, expected) => {
-    expect(editDistance(a, b)).toBe(expected);
-  });
 });
 
 describe('abbreviationScore (lower-case)', () => {

@@ -1,4 +1,4 @@
-import { foldDiacritics } from '@taxonomy/core';
+import { editDistance, foldDiacritics } from '@taxonomy/core';
 
 /**
  * Label similarity for deduplication. Everything works on lower-case canonical labels: tokens are
@@ -107,22 +107,6 @@ export function tokenJaccard(a: ReadonlyArray<string>, b: ReadonlyArray<string>)
   let inter = 0;
   for (const t of sa) if (sb.has(t)) inter += 1;
   return inter / (sa.size + sb.size - inter);
-}
-
-/** Optimal-string-alignment edit distance (adjacent transposition counts as one edit). */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i += 1) {
-    for (let j = 1; j < cols; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
 }
 
 /** Initials of the content tokens of a text: `computer science and engineering` → `cse`. */

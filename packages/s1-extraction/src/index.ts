@@ -18,4 +18,4 @@ export { FuzzyIndex, ratcliffObershelp } from './similarity.ts';
 export { extractRecord, extractRecords, RECORD_OUTCOMES, type ExtractRecordsOptions, type IdentifiedRecord, type RecordExtraction, type RecordOutcome } from './extract.ts';
 export { accountRecords, aggregateCandidates, buildRecordLog, candidateSortKey, type AggregateResult, type RecordAccounting, type RecordLogEntry } from './aggregate.ts';
 export { explainExtraction, type ExplainExtractionOptions } from './explain.ts';
-export { parseLevel, recordIdOf, runS1Task, type RunS1TaskOptions } from './task.ts';
+export { recordIdOf, runS1Task, type RunS1TaskOptions } from './task.ts';

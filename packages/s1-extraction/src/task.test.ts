@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CandidateSchema, ConceptSchema, conceptId, stableStringify } from '@taxonomy/core';
-import { parseLevel, runS1Task } from './task.ts';
+import { runS1Task } from './task.ts';
 
 /** Lines of the sample corpus's `units/source_records.jsonl` (level-0 input as S0 passes it on). */
 const UNIT_LINES = [
@@ -119,12 +119,3 @@ describe('runS1Task', () => {
   });
 });
 
-describe('parseLevel', () => {
-  it.each([['0', 0], ['3', 3], [' 2 ', 2]])('%s → %i', (raw, level) => {
-    expect(parseLevel(raw)).toBe(level);
-  });
-
-  it.each([[undefined], ['4'], ['-1'], ['one'], ['']])('%s is a USAGE error', (raw) => {
-    expect(() => parseLevel(raw)).toThrowError(expect.objectContaining({ code: 'USAGE' }) as Error);
-  });
-});

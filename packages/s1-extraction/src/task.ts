@@ -32,14 +32,6 @@ export interface RunS1TaskOptions {
   overrides?: string[];
 }
 
-/** Checks a level argument: an integer 0–3, else a USAGE error. */
-export function parseLevel(raw: string | undefined): number {
-  if (raw === undefined || !/^[0-3]$/u.test(raw.trim())) {
-    throw new TaxonomyError('USAGE', `--level must be 0, 1, 2 or 3 (got ${raw === undefined ? 'nothing' : `"${raw}"`})`);
-  }
-  return Number(raw.trim());
-}
-
 /** The id S0 would have given a record that lacks one: content and provenance. */
 export function recordIdOf(record: { id?: string | undefined; text: string; provenance: { institution: string; url: string | null } }): string {
   return record.id ?? stableId('r-', [collapseWhitespace(record.text), record.provenance.institution, record.provenance.url ?? '']);
