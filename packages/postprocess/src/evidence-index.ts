@@ -55,6 +55,7 @@ export class EvidenceIndex {
   readonly #postings = new Map<string, number[]>();
   readonly #recordsByLevel = new Map<number | null, number>();
   readonly #docByRecordId = new Map<string, number>();
+  #authoritative = false;
 
   constructor(documents: Iterable<EvidenceDocument>) {
     for (const doc of documents) {
@@ -73,6 +74,7 @@ export class EvidenceIndex {
         if (list === undefined) this.#postings.set(t, [index]);
         else list.push(index);
       }
+      if (doc.source === 'cip') this.#authoritative = true;
       if (doc.source === 'record') {
         this.#recordsByLevel.set(doc.level, (this.#recordsByLevel.get(doc.level) ?? 0) + 1);
         if (doc.record_id !== null) this.#docByRecordId.set(doc.record_id, index);
@@ -92,7 +94,7 @@ export class EvidenceIndex {
 
   /** True when authoritative titles were indexed. */
   get hasAuthoritative(): boolean {
-    return this.#docs.some((d) => d.source === 'cip');
+    return this.#authoritative;
   }
 
   /**
