@@ -29,13 +29,25 @@ describe('the Nx task graph', () => {
   });
 
   it('hashes only the settings a phase reads', () => {
-    const s2 = nxJson<TargetInputs>(['show', 'target', 'inputs', 's2:level-2']);
-    expect(s2.files).toContain('config/s2.json');
-    expect(s2.files).toContain('config/global.json');
+    const settings = nxJson<TargetInputs>(['show', 'target', 'inputs', 's2:settings']);
+    expect(settings.files).toContain('config/s2.json');
+    expect(settings.files).toContain('config/global.json');
     for (const other of ['config/s0.json', 'config/s1.json', 'config/s3.json', 'config/llm.json', 'config/postprocess.json']) {
-      expect(s2.files).not.toContain(other);
+      expect(settings.files).not.toContain(other);
     }
-    expect(s2.files.some((f) => f.endsWith('.test.ts'))).toBe(false);
+    expect(settings.files.some((f) => f.endsWith('.test.ts'))).toBe(false);
+  });
+
+  it('hashes, per S2 level, only that level\'s view of the s2 slice', () => {
+    const level2 = nxJson<TargetInputs>(['show', 'target', 'inputs', 's2:level-2']);
+    expect(level2.files).toContain('config/global.json');
+    expect(level2.files).not.toContain('config/s2.json');
+    const project = nxJson<{ targets: Record<string, { inputs: unknown[]; dependsOn: unknown[] }> }>(['show', 'project', 's2']);
+    for (const n of [0, 1, 2, 3]) {
+      const target = project.targets[`level-${n}`]!;
+      expect(target.inputs).toContainEqual({ dependentTasksOutputFiles: `**/s2/settings/level-${n}.json` });
+      expect(target.dependsOn).toContainEqual({ target: 'settings' });
+    }
   });
 
   it('hashes the raw sources as S0 inputs', () => {

@@ -113,10 +113,6 @@ export const S2SliceSchema = z
       })
       .strict()
       .prefault({}),
-    near_duplicate: z
-      .object({ enabled: z.boolean().default(true), similarity_threshold: Ratio.default(0.95) })
-      .strict()
-      .prefault({}),
   })
   .strict();
 

@@ -17,6 +17,8 @@ export const ARTIFACT_DIRS = {
   s0: 'artifacts/s0',
   s1: (level: number) => `artifacts/s1/level-${level}`,
   s2: (level: number) => `artifacts/s2/level-${level}`,
+  /** What each S2 level reads of the `s2` slice, one file per level: what `s2:level-N` hashes. */
+  s2Settings: 'artifacts/s2/settings',
   s3: (level: number) => `artifacts/s3/level-${level}`,
   postprocess: 'artifacts/postprocess',
   hierarchy: 'artifacts/hierarchy',

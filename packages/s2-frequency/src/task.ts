@@ -14,6 +14,7 @@ import {
 import { runPhaseTask } from '@taxonomy/observability';
 import { aggregateSupport, applyThresholds, candidateKey } from './frequency.ts';
 import { InstitutionResolver } from './institution-identity.ts';
+import { s2SettingsForLevel } from './settings.ts';
 
 export interface RunS2TaskOptions {
   level: number;
@@ -40,7 +41,7 @@ export async function runS2Task(options: RunS2TaskOptions): Promise<PhaseMetrics
     root,
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
-      const s2 = ctx.config.s2;
+      const s2 = s2SettingsForLevel(ctx.config.s2, level);
       const candidates: Candidate[] = [];
       const inputs: ArtifactRef[] = [];
       for (const file of await listJsonlFiles(inputDir, 'candidates')) {
@@ -56,7 +57,7 @@ export async function runS2Task(options: RunS2TaskOptions): Promise<PhaseMetrics
       ctx.counters.set('candidates_in', candidates.length);
       const resolver = new InstitutionResolver(s2.institution_policy);
       const groups = aggregateSupport(candidates, resolver);
-      const threshold = s2.level_thresholds[`level_${level}` as 'level_0'];
+      const threshold = s2.threshold;
       const decision = applyThresholds(groups, threshold, s2.weight);
       ctx.counters.set('groups', groups.length);
       for (const [name, value] of Object.entries(decision.counters)) ctx.counters.set(name, value);

@@ -25,7 +25,7 @@ export function outputKind(path: string): string {
 /** Reads the state of every task of the graph from its artifact folder and its timing file. */
 export async function collectStatus(root: string): Promise<TaskStatus[]> {
   const out: TaskStatus[] = [];
-  for (const task of BUILD_TASKS) {
+  for (const task of BUILD_TASKS.filter((t) => t.helper !== true)) {
     const id = taskId(task);
     const folder = existsSync(join(root, task.dir));
     const metricsFile = join(root, task.dir, 'metrics.json');

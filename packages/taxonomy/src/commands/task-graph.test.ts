@@ -8,9 +8,9 @@ const L = [0, 1, 2, 3];
 
 describe('planResume', () => {
   it.each([
-    { phase: 'S0', frontier: [], firstRerun: 's0:extract', rerunCount: 16 },
-    { phase: 'S1', frontier: ['s0:extract'], firstRerun: 's1:level-0', rerunCount: 15 },
-    { phase: 'S2', frontier: ['s1:level-0'], firstRerun: 's2:level-0', rerunCount: 14 },
+    { phase: 'S0', frontier: ['s2:settings'], firstRerun: 's0:extract', rerunCount: 16 },
+    { phase: 'S1', frontier: ['s0:extract', 's2:settings'], firstRerun: 's1:level-0', rerunCount: 15 },
+    { phase: 'S2', frontier: ['s1:level-0'], firstRerun: 's2:settings', rerunCount: 15 },
     { phase: 'S3', frontier: ['s2:level-0'], firstRerun: 's3:level-0', rerunCount: 13 },
     { phase: 'postprocess', frontier: ['s3:level-3'], firstRerun: 'postprocess:run', rerunCount: 3 },
     { phase: 'hierarchy', frontier: ['postprocess:run'], firstRerun: 'hierarchy:assemble', rerunCount: 2 },
@@ -52,14 +52,15 @@ describe('BUILD_TASKS', () => {
     const dirs: Record<string, string> = { s0: 's0-raw-extraction', s1: 's1-extraction', s2: 's2-frequency', s3: 's3-verification', postprocess: 'postprocess', hierarchy: 'hierarchy', taxonomy: 'taxonomy' };
     for (const task of BUILD_TASKS) {
       const project = JSON.parse(readFileSync(join(root, 'packages', dirs[task.project]!, 'project.json'), 'utf8')) as {
-        targets: Record<string, { dependsOn?: Array<{ projects: string[]; target: string }>; outputs?: string[] }>;
+        targets: Record<string, { dependsOn?: Array<{ projects?: string[]; target: string }>; outputs?: string[] }>;
       };
       const target = project.targets[task.target];
       expect(target, taskId(task)).toBeDefined();
-      const deps = (target!.dependsOn ?? []).flatMap((d) => d.projects.map((p) => `${p}:${d.target}`));
+      const deps = (target!.dependsOn ?? []).flatMap((d) => (d.projects ?? [task.project]).map((p) => `${p}:${d.target}`));
       expect(deps.sort(), taskId(task)).toEqual([...task.dependsOn].sort());
       expect(target!.outputs, taskId(task)).toEqual([`{workspaceRoot}/${task.dir}`]);
     }
-    expect(BUILD_TASKS).toHaveLength(1 + 3 * L.length + 3);
+    // S0, s2:settings, S1/S2/S3 per level, postprocess, hierarchy, finalize.
+    expect(BUILD_TASKS).toHaveLength(2 + 3 * L.length + 3);
   });
 });

@@ -8,6 +8,8 @@ export interface GraphTask {
   phase: ResumePhase;
   dir: string;
   dependsOn: string[];
+  /** A helper task that writes no phase metrics (`s2:settings`): part of the graph, not of `manage status`. */
+  helper?: true;
 }
 
 export const RESUME_PHASES = ['S0', 'S1', 'S2', 'S3', 'postprocess', 'hierarchy', 'finalize'] as const;
@@ -23,6 +25,7 @@ export function taskId(task: Pick<GraphTask, 'project' | 'target'>): string {
  */
 export const BUILD_TASKS: ReadonlyArray<GraphTask> = [
   { project: 's0', target: 'extract', phase: 'S0', dir: ARTIFACT_DIRS.s0, dependsOn: [] },
+  { project: 's2', target: 'settings', phase: 'S2', dir: ARTIFACT_DIRS.s2Settings, dependsOn: [], helper: true },
   ...[0, 1, 2, 3].flatMap((level): GraphTask[] => [
     {
       project: 's1',
@@ -31,7 +34,7 @@ export const BUILD_TASKS: ReadonlyArray<GraphTask> = [
       dir: ARTIFACT_DIRS.s1(level),
       dependsOn: level === 0 ? ['s0:extract'] : ['s0:extract', `s3:level-${level - 1}`],
     },
-    { project: 's2', target: `level-${level}`, phase: 'S2', dir: ARTIFACT_DIRS.s2(level), dependsOn: [`s1:level-${level}`] },
+    { project: 's2', target: `level-${level}`, phase: 'S2', dir: ARTIFACT_DIRS.s2(level), dependsOn: [`s1:level-${level}`, 's2:settings'] },
     { project: 's3', target: `level-${level}`, phase: 'S3', dir: ARTIFACT_DIRS.s3(level), dependsOn: [`s2:level-${level}`] },
   ]),
   {
