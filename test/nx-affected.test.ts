@@ -11,7 +11,7 @@ import { findWorkspaceRoot } from '@taxonomy/core';
  * committed repository, so the repository's own working tree and Nx cache are never touched.
  */
 const repo = findWorkspaceRoot(import.meta.dirname);
-const TARGETS = ['extract', 'level-0', 'level-1', 'level-2', 'level-3', 'run', 'assemble', 'finalize'];
+const TARGETS = ['extract', 'settings', 'level-0', 'level-1', 'level-2', 'level-3', 'run', 'assemble', 'finalize'];
 let clone = '';
 
 afterAll(async () => {
