@@ -1,5 +1,5 @@
 export type { Level, ExtractedLabel, ExtractionStep, ExtractionTrace } from './types.ts';
 export { extractLabels } from './extract.ts';
-export { verifyLabel } from './verify.ts';
+export { isCfpFurniture, verifyLabel } from './verify.ts';
 export { entailLabel, glossFor, fieldFamilies, inferParent } from './families.ts';
 export { authoritativeTitles, isKnownField } from './field-lexicon.ts';

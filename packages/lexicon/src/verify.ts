@@ -31,6 +31,12 @@ function COMMON_WORDS_FROM_NAMES(): Set<string> {
 
 const FURNITURE = new Set(CFP_FURNITURE.map((f) => normalize(f)));
 
+/** True when a label is call-for-papers furniture ("submission guidelines", "important dates", "call for papers"). */
+export function isCfpFurniture(label: string): boolean {
+  const norm = normalize(label);
+  return FURNITURE.has(norm) || /^(?:call for|important dates|submission|camera ready|paper submission)|\bcall for (?:papers|contributions|submissions|participation)\b/u.test(norm);
+}
+
 /** Decides whether a label can stand as a field, department, area or topic; every failure has a reason. */
 export function verifyLabel(input: { label: string; level: Level }): { pass: boolean; reasons: string[] } {
   const reasons: string[] = [];
@@ -54,9 +60,7 @@ export function verifyLabel(input: { label: string; level: Level }): { pass: boo
   const names = tokens.filter((t) => NAME_TOKENS.has(t) || (tokens.length === 1 && SCHOOL_BRANDS.has(t)));
   if (names.length > 0) reasons.push(`donor or brand name: ${names.join(', ')}`);
   if (GENERIC_WORDS.has(norm) || (tokens.length === 1 && GENERIC_WORDS.has(stemToken(norm)))) reasons.push(`generic word: ${norm}`);
-  if (FURNITURE.has(norm) || /^(?:call for|important dates|submission|camera ready|paper submission)|\bcall for (?:papers|contributions|submissions|participation)\b/u.test(norm)) {
-    reasons.push(`call-for-papers furniture: ${norm}`);
-  }
+  if (isCfpFurniture(norm)) reasons.push(`call-for-papers furniture: ${norm}`);
   const squeezed = norm.replace(/\s+/gu, '');
   const venueStem = norm.replace(/\s*'?\d{2,4}$/u, '').replace(/(?<=[a-z])(?:19|20)?\d{2}$/u, '').trim();
   if (VENUES.has(norm) || VENUES.has(squeezed) || VENUES.has(venueStem)) reasons.push(`venue name: ${norm}`);

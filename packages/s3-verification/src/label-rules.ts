@@ -1,5 +1,6 @@
 import { collapseWhitespace } from '@taxonomy/core';
 import type { Config } from '@taxonomy/config';
+import { isCfpFurniture } from '@taxonomy/lexicon';
 
 export type S3Policy = Config['s3'];
 
@@ -48,7 +49,8 @@ export function countTokens(label: string): number {
 /**
  * Label rules of S3, applied to every label whatever its token count: token cap per level, forbidden
  * punctuation, length bounds, alphanumeric ratio and, at level 3, venue names and venue keywords as
- * whole words ("neurips 2023" and "conference on robotics" fail; "journalism" does not).
+ * whole words ("neurips 2023" and "conference on robotics" fail; "journalism" does not) and
+ * call-for-papers furniture from the field lexicon ("submission guidelines", "important dates").
  */
 export function evaluateLabelRules(rawLabel: string, level: number, policy: S3Policy): RuleEvaluation {
   const label = collapseWhitespace(rawLabel);
@@ -77,6 +79,9 @@ export function evaluateLabelRules(rawLabel: string, level: number, policy: S3Po
     checks['venue'] = venue === null && keyword === null;
     if (venue !== null) reasons.push(`rule:venue_name '${venue[0].toLowerCase()}'`);
     if (keyword !== null) reasons.push(`rule:venue_keyword '${keyword[1]!.toLowerCase()}'`);
+    // Page furniture of a call for papers is no topic, however many words it has.
+    checks['cfp_furniture'] = !isCfpFurniture(label);
+    if (!checks['cfp_furniture']) reasons.push(`rule:cfp_furniture '${label.toLowerCase()}'`);
   }
   const passed = Object.values(checks).every(Boolean);
   const suggestions: string[] = [];
