@@ -236,6 +236,7 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
       .slice(0, sampleSize)
       .map((c) => ({ id: c.id, path: c.path.join(' / '), weight: c.weight, institutions: c.support.institutions })),
   }));
+  const llm = summarizeLlm(phases);
   const manifest = buildManifest({
     runId,
     generatedAt: new Date().toISOString(),
@@ -247,7 +248,7 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
     artifacts: [...upstream, ...finalFiles],
     summary: {
       ...summary,
-      llm: summarizeLlm(phases),
+      llm,
       prompt_conflicts: conflicts,
       metrics_problems: problems,
       runtime: { node: process.version, platform: platform(), arch: arch() },
@@ -258,5 +259,5 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
   });
   await writeJsonFile(join(root, outRel, 'manifest.json'), manifest, root);
   const header = `taxonomy ${runId} (${manifest.environment}, policy ${manifest.policy_version})`;
-  return { manifest, summary, summaryText: formatSummary(summary, header), metrics };
+  return { manifest, summary, summaryText: formatSummary(summary, header, llm), metrics };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PhaseMetrics } from '@taxonomy/core';
-import { FinalizeSummarySchema, countOutputs, formatSummary, readSummary } from './summary.ts';
+import { FinalizeSummarySchema, countOutputs, formatLlmLines, formatSummary, readSummary } from './summary.ts';
 
 const metrics = (outputs: Array<[string, number | null]>): PhaseMetrics => ({
   phase: 'S2', level: 0, policy_version: 'p', config_hash: 'h', counters: {}, inputs: [],
@@ -68,5 +68,31 @@ describe('readSummary', () => {
     expect(summary.s3).toEqual([{ level: 1, verified: 4, failed: 1, concepts: 4 }]);
     expect(summary.postprocess).toBeNull();
     expect(summary.concepts.total).toBe(5);
+  });
+});
+
+describe('formatLlmLines', () => {
+  const usage = { calls: 0, cache_hits: 0, retries: 0, repairs: 0, quarantined: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0 };
+  it('prints the total, then one line per task that used an endpoint, in task order', () => {
+    const lines = formatLlmLines({
+      by_task: {
+        's3:level-0': { ...usage, provider: 'openai', model: 'm', calls: 104, retries: 3, repairs: 1, tokens_in: 35291, tokens_out: 1248, cost_usd: 0.006042, latency_ms_p50: 13, latency_ms_p95: 28 },
+        's1:level-0': { ...usage, provider: 'openai', model: 'm', calls: 466, cache_hits: 2, quarantined: 1, tokens_in: 413664, tokens_out: 13960, cost_usd: 0.070426, latency_ms_p50: 13, latency_ms_p95: 31 },
+      },
+      total: { ...usage, calls: 570, cache_hits: 2, retries: 3, repairs: 1, quarantined: 1, tokens_in: 448955, tokens_out: 15208, cost_usd: 0.076468 },
+    });
+    expect(lines).toEqual([
+      'llm          openai/m: 570 calls, 2 cache hits, 3 retries, 1 repairs, 1 quarantined, tokens 448955 in / 15208 out, est. $0.0765',
+      '  s1:level-0         466 calls, 2 cache hits, 0 retries, 0 repairs, 1 quarantined, tokens 413664/13960, $0.0704, p50 13 ms, p95 31 ms',
+      '  s3:level-0         104 calls, 0 cache hits, 3 retries, 1 repairs, 0 quarantined, tokens 35291/1248, $0.0060, p50 13 ms, p95 28 ms',
+    ]);
+  });
+
+  it('gives the offline provider one total line and nothing when no task used a model', () => {
+    const offline = { ...usage, provider: 'offline', model: 'lexicon-rules', calls: 10, latency_ms_p50: null, latency_ms_p95: null };
+    expect(formatLlmLines({ by_task: { 's1:level-0': offline }, total: { ...usage, calls: 10 } })).toEqual([
+      'llm          offline/lexicon-rules: 10 calls, 0 cache hits, 0 retries, 0 repairs, 0 quarantined, tokens 0 in / 0 out, est. $0.0000',
+    ]);
+    expect(formatLlmLines({ by_task: {}, total: usage })).toEqual([]);
   });
 });

@@ -182,7 +182,32 @@ export async function readSummary(input: ReadSummaryInput): Promise<FinalizeSumm
 const show = (n: number | null): string => (n === null ? 'n/a' : String(n));
 
 /** The short, human summary printed at the end of a build. */
-export function formatSummary(summary: FinalizeSummary, header: string): string {
+/** LLM usage as `summarizeLlm` gives it (per task and in total). */
+export interface LlmSummary {
+  by_task: Record<string, { provider: string; model: string; calls: number; cache_hits: number; retries: number; repairs: number; quarantined: number; tokens_in: number; tokens_out: number; cost_usd: number; latency_ms_p50: number | null; latency_ms_p95: number | null }>;
+  total: { calls: number; cache_hits: number; retries: number; repairs: number; quarantined: number; tokens_in: number; tokens_out: number; cost_usd: number };
+}
+
+/** The LLM lines of the summary: the total, then one line per task that used a model endpoint. */
+export function formatLlmLines(llm: LlmSummary): string[] {
+  const tasks = Object.entries(llm.by_task).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (tasks.length === 0) return [];
+  const providers = [...new Set(tasks.map(([, u]) => `${u.provider}/${u.model}`))].sort().join(', ');
+  const t = llm.total;
+  const lines = [
+    `llm          ${providers}: ${t.calls} calls, ${t.cache_hits} cache hits, ${t.retries} retries, ${t.repairs} repairs, ${t.quarantined} quarantined, tokens ${t.tokens_in} in / ${t.tokens_out} out, est. $${t.cost_usd.toFixed(4)}`,
+  ];
+  for (const [task, u] of tasks) {
+    if (u.provider === 'offline') continue;
+    const latency = u.latency_ms_p50 === null ? 'no endpoint calls' : `p50 ${u.latency_ms_p50} ms, p95 ${u.latency_ms_p95 ?? '?'} ms`;
+    lines.push(
+      `  ${task.padEnd(18)} ${u.calls} calls, ${u.cache_hits} cache hits, ${u.retries} retries, ${u.repairs} repairs, ${u.quarantined} quarantined, tokens ${u.tokens_in}/${u.tokens_out}, $${u.cost_usd.toFixed(4)}, ${latency}`,
+    );
+  }
+  return lines;
+}
+
+export function formatSummary(summary: FinalizeSummary, header: string, llm?: LlmSummary): string {
   const lines = [header];
   const levels = LEVELS.map((l) => `L${l} ${summary.concepts.by_level[String(l)] ?? 0}`).join(' · ');
   lines.push(`concepts     ${levels} (total ${summary.concepts.total})`);
@@ -204,6 +229,7 @@ export function formatSummary(summary: FinalizeSummary, header: string): string 
       `hierarchy    placed ${h.placed}, orphaned ${h.orphaned}, dropped ${h.dropped}, rejected ${h.rejected}, placeholders ${h.placeholders} (invariants ${h.passed ? 'passed' : 'FAILED'})`,
     );
   }
+  if (llm !== undefined) lines.push(...formatLlmLines(llm));
   const cached = Object.entries(summary.timings).filter(([, t]) => t.status === 'cached').map(([task]) => task);
   if (cached.length > 0) lines.push(`from cache   ${cached.length} task(s): timings are those of the run that produced them`);
   lines.push(`files        ${summary.files.join(', ')}`);
