@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { ARTIFACT_DIRS, listJsonlFiles, readJsonl, type PhaseMetrics } from '@taxonomy/core';
-import type { CollectedPhase, TimingStatus } from './manifest.ts';
+import type { CollectedPhase, TimingStatus, summarizeLlm } from './manifest.ts';
 
 const Count = z.number().int().min(0).nullable().describe('null when the phase did not report it');
 const LEVELS = [0, 1, 2, 3] as const;
@@ -183,10 +183,7 @@ const show = (n: number | null): string => (n === null ? 'n/a' : String(n));
 
 /** The short, human summary printed at the end of a build. */
 /** LLM usage as `summarizeLlm` gives it (per task and in total). */
-export interface LlmSummary {
-  by_task: Record<string, { provider: string; model: string; calls: number; cache_hits: number; retries: number; repairs: number; quarantined: number; tokens_in: number; tokens_out: number; cost_usd: number; latency_ms_p50: number | null; latency_ms_p95: number | null }>;
-  total: { calls: number; cache_hits: number; retries: number; repairs: number; quarantined: number; tokens_in: number; tokens_out: number; cost_usd: number };
-}
+export type LlmSummary = ReturnType<typeof summarizeLlm>;
 
 /** The LLM lines of the summary: the total, then one line per task that used a model endpoint. */
 export function formatLlmLines(llm: LlmSummary): string[] {
