@@ -127,6 +127,29 @@ export type Candidate = z.infer<typeof CandidateSchema>;
 // Concepts (S3 promotion → post-processing → assembly)
 // ---------------------------------------------------------------------------------------------
 
+export const PLACEMENT_METHODS = ['root', 'declared', 'institution', 'backbone', 'curated', 'unplaced'] as const;
+export type PlacementMethod = (typeof PLACEMENT_METHODS)[number];
+
+/** One parent a concept could have, with the evidence that voted for it. */
+export const PlacementAlternativeSchema = z.object({
+  parent: NonEmpty.describe('Parent concept id'),
+  label: NonEmpty.describe("The parent's label"),
+  votes: z.number().min(0).describe('Support-weighted votes for this parent'),
+  institutions: z.array(z.string()).default([]).describe('Institutions whose evidence voted for it'),
+  methods: z.array(z.enum(PLACEMENT_METHODS)).default([]).describe('Kinds of evidence behind the votes'),
+});
+export type PlacementAlternative = z.infer<typeof PlacementAlternativeSchema>;
+
+/** Why a concept sits under its parent: the winning evidence, its confidence and the runners-up (set by placement). */
+export const PlacementSchema = z.object({
+  method: z.enum(PLACEMENT_METHODS).describe('The strongest kind of evidence behind the chosen parent'),
+  confidence: z.number().min(0).max(1).describe("The winner's share of all votes (backbone only: the share of the field evidence)"),
+  votes: z.number().min(0).describe("The winner's support-weighted votes"),
+  alternatives: z.array(PlacementAlternativeSchema).default([]).describe('Runners-up, best first'),
+  reasons: z.array(z.string()).default([]).describe('One line per decision: declared parents kept or overridden, level moves, merges'),
+});
+export type Placement = z.infer<typeof PlacementSchema>;
+
 export const ConceptSchema = z.object({
   id: NonEmpty.describe('Stable id: L{level}:{label}, suffixed with a parent hash when scoped'),
   level: Level,
@@ -152,6 +175,7 @@ export const ConceptSchema = z.object({
     })
     .nullable()
     .default(null),
+  placement: PlacementSchema.optional().describe('How placement chose the parent (absent before the placement phase)'),
 });
 export type Concept = z.infer<typeof ConceptSchema>;
 export type ConceptInput = z.input<typeof ConceptSchema>;

@@ -21,6 +21,10 @@ export const ARTIFACT_DIRS = {
   s2Settings: 'artifacts/s2/settings',
   s3: (level: number) => `artifacts/s3/level-${level}`,
   postprocess: 'artifacts/postprocess',
+  /** Whole-taxonomy placement: one level per label, parents chosen from votes. */
+  placement: 'artifacts/placement',
+  /** Human decisions of config/curation.json applied to the placed concepts. */
+  curation: 'artifacts/curation',
   hierarchy: 'artifacts/hierarchy',
   taxonomy: 'artifacts/taxonomy',
   timings: 'artifacts/.runs/timings',
