@@ -8,6 +8,7 @@ import { runS1Task } from '@taxonomy/s1-extraction';
 import { runS2Task } from '@taxonomy/s2-frequency';
 import { runS3Task } from '@taxonomy/s3-verification';
 import { runPostprocessTask } from '@taxonomy/postprocess';
+import { runPlacementTask } from '@taxonomy/placement';
 import { checkInvariants, runHierarchyTask } from '@taxonomy/hierarchy';
 import { runFinalizeTask } from '@taxonomy/taxonomy';
 
@@ -27,6 +28,7 @@ async function buildAll(at: string): Promise<void> {
     await runS3Task({ level, root: at });
   }
   await runPostprocessTask({ root: at });
+  await runPlacementTask({ root: at });
   await runHierarchyTask({ root: at });
   await runFinalizeTask({ root: at });
 }
@@ -86,9 +88,8 @@ describe('end-to-end build of the sample corpus (offline)', () => {
 
   it('gives every dropped candidate a reason', async () => {
     for (const level of [0, 1, 2, 3]) {
-      const dropped = await readJsonlAll(join(root, `artifacts/s2/level-${level}`), { schema: CandidateSchema, onBad }).then((all) =>
-        all.filter((c) => c.gates['frequency'] === false),
-      );
+      const dropped = await readJsonlAll(join(root, `artifacts/s2/level-${level}/dropped-00001.jsonl`), { schema: CandidateSchema, onBad });
+      for (const c of dropped) expect(c.gates['frequency']).toBe(false);
       for (const c of dropped) expect(c.reasons.join(' ')).toMatch(/institutions=/u);
       const failed = await readJsonlAll(join(root, `artifacts/s3/level-${level}`), { schema: CandidateSchema.loose(), onBad: () => undefined }).then((all) =>
         all.filter((c) => c.gates['token_verification'] === false),
@@ -100,7 +101,7 @@ describe('end-to-end build of the sample corpus (offline)', () => {
   it('writes a manifest with counters for every phase', async () => {
     const manifest = JSON.parse(await readFile(join(root, 'artifacts/taxonomy/manifest.json'), 'utf8')) as { phases: Array<{ task: string }> };
     const tasks = manifest.phases.map((p) => p.task);
-    for (const t of ['s0:extract', 's1:level-0', 's2:level-3', 's3:level-3', 'postprocess:run', 'hierarchy:assemble']) expect(tasks).toContain(t);
+    for (const t of ['s0:extract', 's1:level-0', 's2:level-3', 's3:level-3', 'postprocess:run', 'placement:run', 'hierarchy:assemble']) expect(tasks).toContain(t);
   });
 
   it('is byte-identical when built again from scratch', async () => {

@@ -222,6 +222,16 @@ export const PostprocessSliceSchema = z
   })
   .strict();
 
+export const PlacementSliceSchema = z
+  .object({
+    min_confidence: Ratio.default(0.3).describe('Below this a concept is left unplaced for review, never put under a guess'),
+    backbone_weight_exact: Ratio.default(0.7).describe('Confidence per unit of backbone fit when the label is a CIP title and no institution voted'),
+    backbone_weight_words: Ratio.default(0.45).describe('Confidence per unit of backbone fit when only the label\'s words point to CIP'),
+    max_alternatives: z.number().int().min(0).default(5).describe('Runners-up kept on a concept'),
+    max_override_warnings: z.number().int().min(0).default(10).describe('Overridden declared parents printed on the console (all are in the artifacts)'),
+  })
+  .strict();
+
 export const HierarchySliceSchema = z
   .object({
     orphan_strategy: z.enum(['quarantine', 'attach_placeholder', 'drop']).default('quarantine'),
@@ -246,6 +256,7 @@ export const ConfigSchema = z
     s3: S3SliceSchema.prefault({}),
     llm: LlmSliceSchema.prefault({}),
     postprocess: PostprocessSliceSchema.prefault({}),
+    placement: PlacementSliceSchema.prefault({}),
     hierarchy: HierarchySliceSchema.prefault({}),
     taxonomy: TaxonomySliceSchema.prefault({}),
   })

@@ -59,3 +59,11 @@ export function editDistance(a: string, b: string): number {
   }
   return prev[b.length]!;
 }
+
+/** A record's section when it is a real heading: not the sheet placeholder `<default>`, not empty or punctuation only. */
+export function usableSection(section: string | null): string | null {
+  if (section === null) return null;
+  const s = section.trim();
+  if (s.length === 0 || /^<[^>]*>$/u.test(s)) return null;
+  return tokenize(normalizeLabel(s)).length === 0 ? null : s;
+}

@@ -20,7 +20,7 @@ import { buildTree } from './tree.ts';
 export interface RunHierarchyTaskOptions {
   /** Workspace root (default: found from the working directory). */
   root?: string;
-  /** Folder of `concepts-*.jsonl`, relative to the root (default `artifacts/postprocess`). */
+  /** Folder of `concepts-*.jsonl`, relative to the root (default `artifacts/placement`). */
   inputDir?: string;
   /** Output folder relative to the root (default `artifacts/hierarchy`). */
   outDir?: string;
@@ -50,7 +50,7 @@ export async function runHierarchyTask(options: RunHierarchyTaskOptions = {}): P
     ...(options.root === undefined ? {} : { root: options.root }),
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
-      const inputDir = join(ctx.root, options.inputDir ?? ARTIFACT_DIRS.postprocess);
+      const inputDir = join(ctx.root, options.inputDir ?? ARTIFACT_DIRS.placement);
       const files = await listJsonlFiles(inputDir, 'concepts');
       if (files.length === 0) throw new TaxonomyError('ARTIFACT_MISSING', `no concepts-*.jsonl in ${ctx.relative(inputDir)}`);
       const concepts: Concept[] = [];

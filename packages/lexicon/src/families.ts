@@ -223,7 +223,7 @@ export function inferParent(input: {
   level: Level;
   institution: string | null;
   candidates: ReadonlyArray<ParentCandidate>;
-}): { id: string; reason: string } | null {
+}): { id: string; reason: string; score?: number } | null {
   if (input.level === 0 || input.candidates.length === 0) return null;
   const prepared = prepareCandidates(input.candidates);
   const institution = input.institution ? institutionKey(input.institution) : null;
@@ -261,7 +261,7 @@ export function inferParent(input: {
       (c) => sameInstitution(byCandidate.get(c)!),
     );
   }
-  return { id: best.id, reason: `${best.reason} (score ${best.score.toFixed(2)})` };
+  return { id: best.id, reason: `${best.reason} (score ${best.score.toFixed(2)})`, score: best.score };
 }
 
 function mentions(text: string, phrase: string): boolean {

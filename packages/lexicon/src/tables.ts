@@ -271,6 +271,11 @@ export const FAMILY_HINTS: ReadonlyMap<string, string> = new Map([
   ['neural', '26.15'],
   ['operation', '52.02'],
   ['decision', '52'],
+  // global and international studies, cities, work and employment, sport
+  ...['global', 'globalization', 'international', 'transnational'].map((w) => [w, '30.20'] as const),
+  ...['urban', 'city', 'metropolitan'].map((w) => [w, '45.12'] as const),
+  ...['employment', 'labor', 'labour', 'workplace'].map((w) => [w, '52.10'] as const),
+  ['sport', '31.05'],
 ]);
 
 /** Combining forms of compound field words ("neuro|psychology", "socio|medical", "exo|planets"), longest first. */

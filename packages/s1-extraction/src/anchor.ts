@@ -1,4 +1,6 @@
-import { normalizeLabel, tokenize, unresolvedParentId, type Anchor } from '@taxonomy/core';
+import { normalizeLabel, tokenize, unresolvedParentId, usableSection, type Anchor } from '@taxonomy/core';
+
+export { usableSection };
 import type { Config } from '@taxonomy/config';
 import { inferParent, type Level } from '@taxonomy/lexicon';
 import { FuzzyIndex, ratcliffObershelp } from './similarity.ts';
@@ -175,14 +177,6 @@ export interface AnchorInput {
   declared: ReadonlyArray<string>;
   /** The record's section or heading, if it is a real one. */
   section: string | null;
-}
-
-/** Sections that name no heading: the sheet placeholder `<default>` and empty ones. */
-export function usableSection(section: string | null): string | null {
-  if (section === null) return null;
-  const s = section.trim();
-  if (s.length === 0 || /^<[^>]*>$/u.test(s)) return null;
-  return tokenize(normalizeLabel(s)).length === 0 ? null : s;
 }
 
 /**

@@ -64,7 +64,14 @@ export async function runS2Task(options: RunS2TaskOptions): Promise<PhaseMetrics
       ctx.counters.set('institutions_distinct', new Set(groups.flatMap((g) => g.institutions)).size);
       const write = (name: string, items: Candidate[]) =>
         writeJsonl({ dir: ctx.outDir, name, items, sortKey: candidateKey, shardSize: 50_000, relativeTo: root });
-      const outputs = [...(await write('kept', decision.kept)), ...(await write('dropped', decision.dropped))];
+      // How each spelling seen was resolved: later phases (placement) group records by the same identities.
+      const names = [...new Set(candidates.flatMap((c) => c.institutions))].sort();
+      const identities = names.map((raw) => ({ raw, institution: resolver.resolve(raw) }));
+      const outputs = [
+        ...(await write('kept', decision.kept)),
+        ...(await write('dropped', decision.dropped)),
+        ...(await writeJsonl({ dir: ctx.outDir, name: 'institutions', items: identities, sortKey: (i) => i.raw, relativeTo: root })),
+      ];
       return {
         inputs,
         outputs,

@@ -111,6 +111,11 @@ async function makeWorkspace(): Promise<string> {
   await writeLines(join(pp, 'merge-ops.jsonl'), [{ operation_id: 'm-1', level: 1, winner: 'L1:computer-science~aaaaaa', losers: ['L1:cs~aaaaaa', 'L1:comp-sci~aaaaaa'], rule: 'acronym' }]);
   await writeLines(join(pp, 'split-ops.jsonl'), []);
   await writeFile(join(pp, 'metrics.json'), JSON.stringify(metrics('postprocess', null, {}, [['artifacts/postprocess/concepts-00001.jsonl', CONCEPTS.length]])));
+  // Placement as it leaves the concepts when every parent is kept (its own tests cover its decisions).
+  const placement = join(root, 'artifacts', 'placement');
+  await mkdir(placement, { recursive: true });
+  await writeLines(join(placement, 'concepts-00001.jsonl'), CONCEPTS);
+  await writeFile(join(placement, 'metrics.json'), JSON.stringify(metrics('placement', null, {}, [['artifacts/placement/concepts-00001.jsonl', CONCEPTS.length]])));
   // s1 ran long ago (restored from cache now); s2 has no timing at all.
   await mkdir(join(root, 'artifacts', '.runs', 'timings'), { recursive: true });
   await writeFile(
@@ -151,7 +156,7 @@ describe('runFinalizeTask', () => {
     expect(manifest.config['llm']).toMatchObject({ api_key: '[redacted]' });
     expect(JSON.stringify(manifest)).not.toContain('sk-secret-test');
     expect(manifest.prompt_versions).toEqual({ 'taxonomy.extract': { variant: 'default', version: 'v1', hash: 'abc123' } });
-    expect(manifest.phases.map((p) => p.task)).toEqual(['s1:level-0', 's2:level-0', 'postprocess:run', 'hierarchy:assemble', 'taxonomy:finalize']);
+    expect(manifest.phases.map((p) => p.task)).toEqual(['s1:level-0', 's2:level-0', 'postprocess:run', 'placement:run', 'hierarchy:assemble', 'taxonomy:finalize']);
     expect(manifest.llm).toHaveLength(1);
     const paths = manifest.artifacts.map((a) => a.path);
     expect(paths).toEqual(expect.arrayContaining([

@@ -61,14 +61,14 @@ describe('manifest helpers', () => {
     expect(timingFileName(task)).toBe(file);
   });
 
-  it('lists all fourteen upstream tasks in build order', () => {
+  it('lists all fifteen upstream tasks in build order', () => {
     expect(PHASE_FOLDERS.map((p) => p.task)).toEqual([
       's0:extract',
       's1:level-0', 's2:level-0', 's3:level-0',
       's1:level-1', 's2:level-1', 's3:level-1',
       's1:level-2', 's2:level-2', 's3:level-2',
       's1:level-3', 's2:level-3', 's3:level-3',
-      'postprocess:run', 'hierarchy:assemble',
+      'postprocess:run', 'placement:run', 'hierarchy:assemble',
     ]);
   });
 

@@ -14,6 +14,7 @@ import {
   type PhaseTiming,
   type RunManifest,
 } from '@taxonomy/core';
+import { BUILD_TASKS, taskId } from './commands/task-graph.ts';
 
 /** One upstream task with its artifact folder (relative to the workspace root), in build order. */
 export interface PhaseFolder {
@@ -21,17 +22,11 @@ export interface PhaseFolder {
   dir: string;
 }
 
-/** Every task whose artifacts the finalize step reads, in the order of the task graph. */
-export const PHASE_FOLDERS: ReadonlyArray<PhaseFolder> = [
-  { task: 's0:extract', dir: ARTIFACT_DIRS.s0 },
-  ...[0, 1, 2, 3].flatMap((level) => [
-    { task: `s1:level-${level}`, dir: ARTIFACT_DIRS.s1(level) },
-    { task: `s2:level-${level}`, dir: ARTIFACT_DIRS.s2(level) },
-    { task: `s3:level-${level}`, dir: ARTIFACT_DIRS.s3(level) },
-  ]),
-  { task: 'postprocess:run', dir: ARTIFACT_DIRS.postprocess },
-  { task: 'hierarchy:assemble', dir: ARTIFACT_DIRS.hierarchy },
-];
+/** Every task whose artifacts the finalize step reads, in the order of the task graph (helpers and finalize itself left out). */
+export const PHASE_FOLDERS: ReadonlyArray<PhaseFolder> = BUILD_TASKS.filter((t) => t.helper !== true && t.project !== 'taxonomy').map((t) => ({
+  task: taskId(t),
+  dir: t.dir,
+}));
 
 /**
  * Whether a task's timing belongs to the metrics in its folder: `fresh` when the timing ends when the

@@ -1,0 +1,179 @@
+import type { Concept } from '@taxonomy/core';
+import { extractLabels, fieldKey, housingSchools, inferParent, namesDepartmentUnit, schoolField, type Level } from '@taxonomy/lexicon';
+import type { PlacementRecord, PlacementSettings } from './types.ts';
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Unit words before a name ("Department of", "School of the"), removed to reach the field the unit names. */
+const UNIT_PHRASE = /^(?:the\s+)?(?:(?:graduate\s+)?school|college|faculty|division|department|dept\.?|program(?:me)?|committee|cent(?:er|re)|institute)\s+(?:of|for|in|on)\s+(?:the\s+)?/iu;
+
+/** An institution's school votes for a department only when the backbone's fit is at least this (a weak link is no vote). */
+const MIN_INSTITUTION_FIT = 0.4;
+
+export type Resolution = { concept: Concept; how: string } | { concept: null; reason: string };
+
+/**
+ * The concepts of one level as parents of the level below: by label and alias key, by the institutions
+ * whose records (read at that level) support them, and through the field backbone.
+ */
+export class ParentLookup {
+  readonly parentLevel: number;
+  readonly #byKey = new Map<string, Concept[]>();
+  readonly #byId = new Map<string, Concept>();
+  /** Institution → the parents its own records (read at the parent level) support: its schools, departments or areas. */
+  readonly #byInstitution = new Map<string, Concept[]>();
+  readonly #all: Concept[];
+  readonly #resolved = new Map<string, Resolution>();
+
+  constructor(parents: ReadonlyArray<Concept>, parentLevel: number, records: ReadonlyMap<string, PlacementRecord>) {
+    this.parentLevel = parentLevel;
+    this.#all = [...parents].sort((a, b) => byString(a.id, b.id));
+    for (const p of this.#all) {
+      this.#byId.set(p.id, p);
+      for (const name of [p.label, ...p.aliases]) {
+        const key = fieldKey(name);
+        const list = this.#byKey.get(key) ?? [];
+        if (!list.includes(p)) list.push(p);
+        this.#byKey.set(key, list);
+      }
+      const own = new Set<string>();
+      for (const id of p.record_ids) {
+        const r = records.get(id);
+        // At level 0 a record that calls itself a department does not make its field one of the institution's schools.
+        if (r !== undefined && r.level === parentLevel && !(parentLevel === 0 && namesDepartmentUnit(r.text))) own.add(r.institution);
+      }
+      for (const i of own) {
+        const list = this.#byInstitution.get(i) ?? [];
+        list.push(p);
+        this.#byInstitution.set(i, list);
+      }
+    }
+  }
+
+  label(id: string): string {
+    return this.#byId.get(id)?.label ?? id;
+  }
+
+  /** Institutions supporting a parent: the tie-break after votes and fit. */
+  support(id: string): number {
+    return this.#byId.get(id)?.institutions.length ?? 0;
+  }
+
+  /** How well a school-level parent houses a department label (the backbone's score; 0 below level 1 or when it does not). */
+  fit(childLabel: string, parentId: string): number {
+    if (this.parentLevel !== 0) return 0;
+    const parent = this.#byId.get(parentId);
+    const type = parent === undefined ? null : schoolField(parent.label);
+    if (type === null) return 0;
+    return housingSchools(childLabel).find((h) => h.field === type)?.score ?? 0;
+  }
+
+  #pick(list: ReadonlyArray<Concept>, childLabel: string): Concept {
+    return [...list].sort(
+      (a, b) => this.fit(childLabel, b.id) - this.fit(childLabel, a.id) || b.institutions.length - a.institutions.length || byString(a.id, b.id),
+    )[0]!;
+  }
+
+  /** The school (L0) of an institution that the backbone says houses a field, best-housing first. */
+  #housingSchoolOf(fieldLabel: string, institution: string): { concept: Concept; detail: string } | null {
+    const schools = this.#byInstitution.get(institution) ?? [];
+    if (schools.length === 0) return null;
+    const byType = new Map<string, Concept>();
+    for (const s of schools) {
+      const type = schoolField(s.label);
+      if (type !== null && !byType.has(type)) byType.set(type, s);
+    }
+    for (const h of housingSchools(fieldLabel)) {
+      if (h.score < MIN_INSTITUTION_FIT) break;
+      const school = byType.get(h.field);
+      if (school !== undefined) return { concept: school, detail: `its school of ${school.label} houses ${fieldLabel} (${h.via}; fit ${h.score})` };
+    }
+    return null;
+  }
+
+  /**
+   * Resolves a declared parent (a unit name, a heading, an anchor) to a concept of the parent level: by
+   * its name (unit words removed), else (unless `byNameOnly`, as for page headings, which are no parent
+   * claim unless they name a concept) by the field the offline extractor reads in it at that level;
+   * at level 0 a declared unit whose field is department-sized ("School of Computer Science") resolves
+   * to the institution's school that houses that field.
+   */
+  resolve(anchor: string, institution: string, childLabel: string, byNameOnly = false): Resolution {
+    const cacheKey = `${anchor}\u0000${institution}\u0000${childLabel}\u0000${byNameOnly ? 1 : 0}`;
+    const hit = this.#resolved.get(cacheKey);
+    if (hit !== undefined) return hit;
+    const result = this.#resolve(anchor, institution, childLabel, byNameOnly);
+    if (this.#resolved.size > 100_000) this.#resolved.clear();
+    this.#resolved.set(cacheKey, result);
+    return result;
+  }
+
+  #resolve(anchor: string, institution: string, childLabel: string, byNameOnly: boolean): Resolution {
+    const keys = [...new Set([fieldKey(anchor), fieldKey(anchor.replace(UNIT_PHRASE, '')), fieldKey(anchor.replace(/\s*\([^()]*\)\s*$/u, ''))])].filter((k) => k.length > 0);
+    for (const key of keys) {
+      const list = this.#byKey.get(key);
+      if (list !== undefined) return { concept: this.#pick(list, childLabel), how: 'name' };
+    }
+    if (byNameOnly) return { concept: null, reason: `it names no L${this.parentLevel} concept` };
+    const extracted = extractLabels({ text: anchor, institution, level: this.parentLevel as Level }).labels.map((l) => l.normalized);
+    const found = extracted.flatMap((l) => this.#byKey.get(fieldKey(l)) ?? []);
+    if (found.length > 0) return { concept: this.#pick(found, childLabel), how: `reads as ${extracted.join(', ')}` };
+    if (this.parentLevel === 0) {
+      for (const field of extracted) {
+        const school = this.#housingSchoolOf(field, institution);
+        if (school !== null) return { concept: school.concept, how: `names ${field}, a department-sized field; ${school.detail}` };
+      }
+    }
+    return {
+      concept: null,
+      reason:
+        extracted.length === 0
+          ? `it names no field of L${this.parentLevel}`
+          : `it reads as ${extracted.join(', ')}, which is no L${this.parentLevel} concept${this.parentLevel === 0 ? ` and none of ${institution}'s schools houses` : ''}`,
+    };
+  }
+
+  /**
+   * The parent an institution's own units give: at level 1 its school that houses the department
+   * (backbone), below that its own department or area the lexicon relates the label to.
+   */
+  ownParent(childLabel: string, level: number, institution: string): { concept: Concept; detail: string } | null {
+    if (level === 1) return this.#housingSchoolOf(childLabel, institution);
+    const own = this.#byInstitution.get(institution);
+    if (own === undefined || own.length === 0) return null;
+    const hit = inferParent({ label: childLabel, level: level as Level, institution, candidates: own });
+    const concept = hit === null ? undefined : this.#byId.get(hit.id);
+    return concept === undefined ? null : { concept, detail: `its own ${concept.label}: ${hit!.reason}` };
+  }
+
+  /** The backbone's parent when no institution voted: the best-housing school field that exists, or the lexicon's closest concept. */
+  backboneParent(
+    childLabel: string,
+    level: number,
+    settings: PlacementSettings,
+  ): { concept: Concept; confidence: number; detail: string; alternatives: Concept[] } | null {
+    if (level === 1) {
+      const found: Array<{ concept: Concept; confidence: number; detail: string }> = [];
+      const byType = new Map<string, Concept[]>();
+      for (const p of this.#all) {
+        const type = schoolField(p.label);
+        if (type !== null) byType.set(type, [...(byType.get(type) ?? []), p]);
+      }
+      for (const h of housingSchools(childLabel)) {
+        const list = byType.get(h.field);
+        if (list === undefined) continue;
+        const concept = this.#pick(list, childLabel);
+        if (found.some((f) => f.concept.id === concept.id)) continue;
+        const weight = h.exact ? settings.backbone_weight_exact : settings.backbone_weight_words;
+        found.push({ concept, confidence: Math.round(h.score * weight * 1000) / 1000, detail: `${h.via}; ${h.exact ? 'a CIP title' : 'CIP word evidence'}, fit ${h.score}` });
+      }
+      const best = found[0];
+      return best === undefined ? null : { ...best, alternatives: found.slice(1).map((f) => f.concept) };
+    }
+    const hit = inferParent({ label: childLabel, level: level as Level, institution: null, candidates: this.#all });
+    const concept = hit === null ? undefined : this.#byId.get(hit.id);
+    if (concept === undefined) return null;
+    const confidence = Math.round(Math.min(1, hit!.score ?? 0.5) * settings.backbone_weight_words * 1000) / 1000;
+    return { concept, confidence, detail: `lexicon: ${hit!.reason}`, alternatives: [] };
+  }
+}

@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  ARTIFACT_DIRS,
+  ConceptSchema,
+  SourceRecordSchema,
+  SplitOpSchema,
+  TaxonomyError,
+  describeFile,
+  listJsonlFiles,
+  readJsonl,
+  usableSection,
+  writeJsonl,
+  type ArtifactRef,
+  type Concept,
+  type PhaseMetrics,
+  type SplitOp,
+} from '@taxonomy/core';
+import { runPhaseTask, type Logger, type Quarantine } from '@taxonomy/observability';
+import { placeConcepts } from './place.ts';
+import type { Override, PlaceResult, PlacementRecord } from './types.ts';
+
+export interface RunPlacementTaskOptions {
+  /** Workspace root (default: found from the working directory). */
+  root?: string;
+  /** Folder holding `s0/`, `s2/` and `postprocess/` (default `artifacts`), relative to the root or absolute. */
+  artifactsDir?: string;
+  /** Output folder relative to the root (default `artifacts/placement`). */
+  outDir?: string;
+  overrides?: string[];
+}
+
+const IdentitySchema = z.object({ raw: z.string().min(1), institution: z.string().min(1) });
+
+async function readAll<T>(files: ReadonlyArray<string>, schema: z.ZodType<T>, quarantine: Quarantine, root: string, each: (value: T) => void): Promise<ArtifactRef[]> {
+  const inputs: ArtifactRef[] = [];
+  for (const file of files) {
+    let lines = 0;
+    for await (const { value } of readJsonl(file, { schema, onBad: quarantine.addBadLine })) {
+      lines += 1;
+      each(value);
+    }
+    inputs.push({ ...(await describeFile(file, root)), records: lines });
+  }
+  return inputs;
+}
+
+async function filesIn(dir: string, prefix: string): Promise<string[]> {
+  return existsSync(dir) ? listJsonlFiles(dir, prefix) : [];
+}
+
+/** Prints the overridden declared parents (the first few; all are in `overrides.jsonl`). */
+function warnOverrides(log: Logger, overrides: ReadonlyArray<Override>, max: number): void {
+  if (overrides.length === 0) return;
+  const byLevel = new Map<number, number>();
+  for (const o of overrides) byLevel.set(o.level, (byLevel.get(o.level) ?? 0) + 1);
+  const levels = [...byLevel].sort((a, b) => a[0] - b[0]).map(([l, n]) => `L${l} ${n}`).join(', ');
+  log.warn({ overrides: overrides.length, byLevel: Object.fromEntries(byLevel) }, `placement: ${overrides.length} declared parent(s) not kept (${levels}); see artifacts/placement/overrides.jsonl`);
+  for (const o of overrides.slice(0, max)) log.warn({ concept: o.concept_id, institution: o.institution }, `placement: ${o.label}: ${o.reason}`);
+}
+
+/**
+ * The `placement:run` task: reads the post-processed concepts, the disambiguation splits, S0's records
+ * and S2's institution identities; places every concept (`placeConcepts`); writes `concepts-*.jsonl`
+ * (with `placement` on every concept) and `overrides.jsonl` (declared parents not kept, with why).
+ */
+export async function runPlacementTask(options: RunPlacementTaskOptions = {}): Promise<{ metrics: PhaseMetrics; result: PlaceResult }> {
+  let result: PlaceResult | null = null;
+  const metrics = await runPhaseTask({
+    task: 'placement:run',
+    phase: 'placement',
+    level: null,
+    slices: ['placement'],
+    outDir: options.outDir ?? ARTIFACT_DIRS.placement,
+    ...(options.root === undefined ? {} : { root: options.root }),
+    ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
+    run: async (ctx) => {
+      const artifacts = options.artifactsDir === undefined ? join(ctx.root, 'artifacts') : join(ctx.root, options.artifactsDir);
+      const postprocessDir = join(artifacts, 'postprocess');
+      const conceptFiles = await filesIn(postprocessDir, 'concepts');
+      if (conceptFiles.length === 0) throw new TaxonomyError('ARTIFACT_MISSING', `no concepts-*.jsonl in ${ctx.relative(postprocessDir)}; run postprocess:run first`);
+      const concepts: Concept[] = [];
+      const inputs = await readAll(conceptFiles, ConceptSchema, ctx.quarantine, ctx.root, (c) => concepts.push(c));
+      const splitOps: SplitOp[] = [];
+      inputs.push(...(await readAll(await filesIn(postprocessDir, 'split-ops'), SplitOpSchema, ctx.quarantine, ctx.root, (op) => splitOps.push(op))));
+      // Raw institution spellings → the identities S2 resolved, per level.
+      const identities = new Map<string, string>();
+      for (let level = 0; level <= 3; level += 1) {
+        const files = await filesIn(join(artifacts, 's2', `level-${level}`), 'institutions');
+        inputs.push(...(await readAll(files, IdentitySchema, ctx.quarantine, ctx.root, (i) => identities.set(`${level}\u0000${i.raw}`, i.institution))));
+      }
+      const cited = new Set(concepts.flatMap((c) => c.record_ids));
+      const records = new Map<string, PlacementRecord>();
+      let unmapped = 0;
+      for (let level = 0; level <= 3; level += 1) {
+        const files = await filesIn(join(artifacts, 's0', `level-${level}`), 'records');
+        inputs.push(
+          ...(await readAll(files, SourceRecordSchema, ctx.quarantine, ctx.root, (r) => {
+            if (r.id === undefined || !cited.has(r.id)) return;
+            const raw = r.provenance.institution.trim();
+            const institution = identities.get(`${level}\u0000${raw}`);
+            if (institution === undefined) unmapped += 1;
+            records.set(r.id, {
+              id: r.id,
+              level: r.level ?? level,
+              institution: institution ?? raw,
+              text: r.text,
+              declared: r.parent_anchor,
+              section: usableSection(r.provenance.section),
+              source: r.meta.hints['source_id'] ?? null,
+            });
+          })),
+        );
+      }
+      if (unmapped > 0) ctx.log.warn({ unmapped }, 'placement: records whose institution S2 did not resolve keep their raw name');
+      const missing = cited.size - records.size;
+      ctx.counters.declare('records_cited', 'records_missing', 'records_unmapped_institution');
+      ctx.counters.set('records_cited', cited.size);
+      ctx.counters.set('records_missing', missing);
+      ctx.counters.set('records_unmapped_institution', unmapped);
+      if (missing > 0) ctx.log.warn({ missing }, 'placement: concepts cite records S0 does not have; their declared parents are unknown');
+      const progress = ctx.progress('place', concepts.length);
+      result = placeConcepts({ concepts, splitOps, records, settings: ctx.config.placement });
+      progress.tick(concepts.length);
+      progress.done();
+      for (const [name, value] of Object.entries(result.counters)) ctx.counters.set(name, value);
+      warnOverrides(ctx.log, result.overrides, ctx.config.placement.max_override_warnings);
+      const outputs = [
+        ...(await writeJsonl({ dir: ctx.outDir, name: 'concepts', items: result.concepts, sortKey: (c) => `${c.level}\u0000${c.id}`, relativeTo: ctx.root })),
+        ...(await writeJsonl({ dir: ctx.outDir, name: 'overrides', items: result.overrides, sortKey: (o) => `${o.level}\u0000${o.concept_id}\u0000${o.institution}\u0000${o.declared}`, shardSize: 0, relativeTo: ctx.root })),
+      ];
+      const l = result.levels;
+      const line = [1, 2, 3]
+        .map((n) => {
+          const c = l[`level_${n}`]!;
+          return `L${n} declared ${c.placed_declared}, institution ${c.placed_institution}, backbone ${c.placed_backbone}, unplaced ${c.unplaced}`;
+        })
+        .join('; ');
+      return { inputs, outputs, summary: `placement: ${concepts.length} → ${result.concepts.length} concepts; ${line}; ${result.overrides.length} declared parent(s) not kept` };
+    },
+  });
+  return { metrics, result: result! };
+}
