@@ -6,6 +6,10 @@ import { loadConfig } from '@taxonomy/config';
 import { createLogger, runMain, type Logger } from '@taxonomy/observability';
 import { extractLabels, verifyLabel, type Level } from '@taxonomy/lexicon';
 import { formatReport, scoreExtraction, scoreVerification, type ExtractionCase, type VerificationCase } from './score.ts';
+import { formatPlacement, scoreBuiltPlacement } from './placement.ts';
+
+/** Placement accuracy below this fails the eval (exit 1). */
+const PLACEMENT_FLOOR = 0.9;
 
 /**
  * Scores the active LLM provider on the labelled sets in packages/lexicon/eval: extraction P/R/F1 per
@@ -127,9 +131,11 @@ await runMain(async () => {
     for (const [level, score] of Object.entries(heldOutScore.perLevel)) extraction.perLevel[`${level} held-out`] = score;
     extraction.misses.push(...heldOutScore.misses);
     const verification = scoreVerification(verificationCases);
+    const placement = scoreBuiltPlacement(root);
+    const placementFails = !('missing' in placement) && placement.accuracy < PLACEMENT_FLOOR;
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ provider: provider.name, extraction: extraction.perLevel, verification: { ...verification, misses: verification.misses.slice(0, args.misses) }, misses: extraction.misses.slice(0, args.misses) }, null, 2)}\n`);
-      return 0;
+      process.stdout.write(`${JSON.stringify({ provider: provider.name, extraction: extraction.perLevel, verification: { ...verification, misses: verification.misses.slice(0, args.misses) }, placement, misses: extraction.misses.slice(0, args.misses) }, null, 2)}\n`);
+      return placementFails ? 1 : 0;
     }
     const out = [formatReport(provider.name, extraction.perLevel, verification), '', `extraction misses (${extraction.misses.length}, showing ${Math.min(args.misses, extraction.misses.length)}):`];
     for (const m of extraction.misses.slice(0, args.misses)) {
@@ -137,8 +143,10 @@ await runMain(async () => {
     }
     out.push('', `verification misses (${verification.misses.length}):`);
     for (const m of verification.misses.slice(0, args.misses)) out.push(`  L${m.level} "${m.label}" expected ${m.expected ? 'pass' : 'fail'} — ${m.reason}`);
+    out.push('', ...formatPlacement(placement, PLACEMENT_FLOOR));
+    if (placementFails) out.push(`placement accuracy below the floor ${PLACEMENT_FLOOR}: FAIL`);
     process.stdout.write(`${out.join('\n')}\n`);
-    return 0;
+    return placementFails ? 1 : 0;
   } finally {
     await provider.close();
   }

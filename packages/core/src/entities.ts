@@ -106,6 +106,39 @@ export const AnchorSchema = z.object({
 });
 export type Anchor = z.infer<typeof AnchorSchema>;
 
+export const SOURCE_TRUST = ['default', 'authoritative'] as const;
+
+/** What a source (an entry of the sources manifest) says about how far its items are trusted. */
+export const SourcePolicySchema = z.object({
+  id: NonEmpty.describe('Source id from the sources manifest'),
+  trust: z.enum(SOURCE_TRUST).default('default').describe('authoritative: its items skip the cross-institution frequency gate (never verification)'),
+  min_institutions: z.number().int().min(1).nullable().default(null).describe("The source's own frequency threshold for its items, if it sets one"),
+  min_records: z.number().int().min(1).nullable().default(null),
+});
+export type SourcePolicy = z.infer<typeof SourcePolicySchema>;
+
+/** The record hints S0 writes for a source's policy (hints are strings). */
+export function sourcePolicyHints(policy: SourcePolicy): Record<string, string> {
+  const hints: Record<string, string> = { source_id: policy.id };
+  if (policy.trust !== 'default') hints['source_trust'] = policy.trust;
+  if (policy.min_institutions !== null) hints['source_min_institutions'] = String(policy.min_institutions);
+  if (policy.min_records !== null) hints['source_min_records'] = String(policy.min_records);
+  return hints;
+}
+
+/** A record's source policy read back from its hints (null for a record S0 did not tag). */
+export function sourcePolicyOf(hints: Readonly<Record<string, string>>): SourcePolicy | null {
+  const id = hints['source_id'];
+  if (id === undefined || id.trim() === '') return null;
+  const int = (v: string | undefined) => (v === undefined || !/^\d+$/u.test(v) || Number(v) < 1 ? null : Number(v));
+  return {
+    id,
+    trust: hints['source_trust'] === 'authoritative' ? 'authoritative' : 'default',
+    min_institutions: int(hints['source_min_institutions']),
+    min_records: int(hints['source_min_records']),
+  };
+}
+
 /** A label proposed for one level, with its parent and support; S1 writes it, S2 and S3 gate it. */
 export const CandidateSchema = z.object({
   level: Level,
@@ -120,6 +153,7 @@ export const CandidateSchema = z.object({
   weight: z.number().optional().describe('1.0·institutions + 0.3·ln(1+records), set by S2'),
   gates: z.record(z.string(), z.boolean()).default({}).describe('Gate name → passed'),
   reasons: z.array(z.string()).default([]).describe('Why each gate decided as it did'),
+  sources: z.array(SourcePolicySchema).default([]).describe('The sources of its records, with their trust, sorted by id'),
 });
 export type Candidate = z.infer<typeof CandidateSchema>;
 

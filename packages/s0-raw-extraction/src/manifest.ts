@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { TaxonomyError, formatZodIssues } from '@taxonomy/core';
+import { SOURCE_TRUST, TaxonomyError, formatZodIssues, type SourcePolicy } from '@taxonomy/core';
 
 /** Loader names a source may use; `inferLoader` maps a bare path to one of them. */
 export const LOADERS = ['source-records-jsonl', 'page-snapshots-jsonl', 'csv', 'xlsx', 'institution-unit-list', 'html-folder'] as const;
@@ -42,6 +42,16 @@ const SourceBase = {
     .default({})
     .describe('Parent declared per institution or venue (matched case-insensitively); wins over parent_anchor'),
   description: z.string().optional(),
+  trust: z
+    .enum(SOURCE_TRUST)
+    .default('default')
+    .describe('authoritative: the items of this source skip the cross-institution frequency gate (S2), never verification (S3)'),
+  thresholds: z
+    .object({ min_institutions: z.number().int().min(1).optional(), min_records: z.number().int().min(1).optional() })
+    .strict()
+    .nullable()
+    .default(null)
+    .describe("The source's own S2 thresholds for its items (e.g. {\"min_institutions\": 1} for a single-department page)"),
 };
 
 export const SourceSchema = z.discriminatedUnion('loader', [
@@ -140,4 +150,14 @@ export function resolveDeclaredAnchor(source: Source, institution: string): stri
     if (name.trim().toLowerCase() === wanted) return anchor;
   }
   return source.parent_anchor;
+}
+
+/** What a source says about the trust of its items, as records carry it to S1 and S2. */
+export function sourcePolicy(source: Source): SourcePolicy {
+  return {
+    id: source.id,
+    trust: source.trust,
+    min_institutions: source.thresholds?.min_institutions ?? null,
+    min_records: source.thresholds?.min_records ?? null,
+  };
 }

@@ -5,6 +5,7 @@ import {
   TaxonomyError,
   describeFile,
   findWorkspaceRoot,
+  sourcePolicyHints,
   stableId,
   writeJsonFile,
   writeJsonl,
@@ -28,7 +29,7 @@ import {
   type LoaderResult,
   type PageFile,
 } from './loaders/index.ts';
-import { LOADERS, SourceSchema, loadSourcesManifest, resolveDeclaredAnchor, type LoaderName, type Source } from './manifest.ts';
+import { LOADERS, SourceSchema, loadSourcesManifest, resolveDeclaredAnchor, sourcePolicy, type LoaderName, type Source } from './manifest.ts';
 
 export const LEVELS = [0, 1, 2, 3] as const;
 
@@ -49,6 +50,8 @@ export interface RunS0TaskOptions {
 export interface SourceIndexEntry {
   id: string;
   loader: LoaderName;
+  /** `authoritative` sources skip S2's frequency gate; see the sources manifest. */
+  trust: Source['trust'];
   path: string;
   level: number;
   records_in: number;
@@ -129,7 +132,7 @@ export async function runS0Task(options: RunS0TaskOptions = {}): Promise<S0TaskR
             ctx.counters.increment('records_duplicate_id');
             continue;
           }
-          const hints = { ...record.meta.hints, source_id: source.id, loader: source.loader };
+          const hints = { ...record.meta.hints, ...sourcePolicyHints(sourcePolicy(source)), loader: source.loader };
           levelRecords.set(id, { ...record, id, level: source.level, parent_anchor: parent, meta: { ...record.meta, hints } });
           out += 1;
         }
@@ -137,6 +140,7 @@ export async function runS0Task(options: RunS0TaskOptions = {}): Promise<S0TaskR
         const entry: SourceIndexEntry = {
           id: source.id,
           loader: source.loader,
+          trust: source.trust,
           path: source.path,
           level: source.level,
           records_in: result.itemsIn,

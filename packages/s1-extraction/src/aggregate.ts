@@ -1,4 +1,4 @@
-import { TaxonomyError, type Anchor, type Candidate } from '@taxonomy/core';
+import { TaxonomyError, sourcePolicyOf, type Anchor, type Candidate, type SourcePolicy } from '@taxonomy/core';
 import { anchorCandidate, usableSection, type ParentIndex } from './anchor.ts';
 import type { RecordExtraction, RecordOutcome } from './extract.ts';
 
@@ -43,11 +43,12 @@ export interface AggregateResult {
  */
 export function aggregateCandidates(extractions: ReadonlyArray<RecordExtraction>, options: { level: number; index: ParentIndex | null }): AggregateResult {
   const ordered = [...extractions].sort(byString((e) => e.record.id));
-  const buckets = new Map<string, { c: Candidate; aliases: Set<string>; institutions: Set<string>; records: Set<string> }>();
+  const buckets = new Map<string, { c: Candidate; aliases: Set<string>; institutions: Set<string>; records: Set<string>; sources: Map<string, SourcePolicy> }>();
   let raw = 0;
   for (const e of ordered) {
     const institution = e.record.provenance.institution.trim();
     const section = usableSection(e.record.provenance.section);
+    const source = sourcePolicyOf(e.record.meta.hints);
     for (const label of e.labels) {
       raw += 1;
       const declared = [...new Set([...(e.record.parent_anchor === null ? [] : [e.record.parent_anchor]), ...label.parents])];
@@ -68,10 +69,12 @@ export function aggregateCandidates(extractions: ReadonlyArray<RecordExtraction>
             support: { records: 0, institutions: 0, count: 0 },
             gates: {},
             reasons: [],
+            sources: [],
           },
           aliases: new Set(),
           institutions: new Set(),
           records: new Set(),
+          sources: new Map(),
         };
         buckets.set(key, bucket);
       } else if (METHOD_RANK[decision.anchor.method] < METHOD_RANK[bucket.c.anchor.method]) {
@@ -81,14 +84,16 @@ export function aggregateCandidates(extractions: ReadonlyArray<RecordExtraction>
       if (label.label !== bucket.c.label && label.label !== label.normalized) bucket.aliases.add(label.label);
       bucket.institutions.add(institution);
       bucket.records.add(e.record.id);
+      if (source !== null) bucket.sources.set(source.id, source);
       bucket.c.support.count += 1;
     }
   }
-  const candidates = [...buckets.values()].map(({ c, aliases, institutions, records }) => {
+  const candidates = [...buckets.values()].map(({ c, aliases, institutions, records, sources }) => {
     aliases.delete(c.normalized);
     c.aliases = [...aliases].sort();
     c.institutions = [...institutions].sort();
     c.record_ids = [...records].sort();
+    c.sources = [...sources.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     c.support = { records: c.record_ids.length, institutions: c.institutions.length, count: c.support.count };
     return c;
   });

@@ -1,4 +1,4 @@
-import type { Candidate } from '@taxonomy/core';
+import type { Candidate, SourcePolicy } from '@taxonomy/core';
 import type { InstitutionResolver } from './institution-identity.ts';
 
 export interface LevelThreshold {
@@ -33,23 +33,25 @@ export function supportWeight(institutions: number, records: number, policy: Wei
  * counts once), so support is never double-counted when S1 shards or repeats a record.
  */
 export function aggregateSupport(candidates: ReadonlyArray<Candidate>, resolver: InstitutionResolver): Candidate[] {
-  const groups = new Map<string, { first: Candidate; aliases: Set<string>; institutions: Set<string>; records: Set<string>; count: number }>();
+  const groups = new Map<string, { first: Candidate; aliases: Set<string>; institutions: Set<string>; records: Set<string>; sources: Map<string, SourcePolicy>; count: number }>();
   for (const c of candidates) for (const name of c.institutions) resolver.observe(name);
   for (const c of candidates) {
     const key = candidateKey(c);
     let g = groups.get(key);
     if (g === undefined) {
-      g = { first: c, aliases: new Set(), institutions: new Set(), records: new Set(), count: 0 };
+      g = { first: c, aliases: new Set(), institutions: new Set(), records: new Set(), sources: new Map(), count: 0 };
       groups.set(key, g);
     }
     for (const a of [c.label, ...c.aliases]) if (a !== c.normalized) g.aliases.add(a);
     const names = c.institutions.length > 0 ? c.institutions : [null];
     for (const name of names) g.institutions.add(resolver.resolve(name));
     for (const r of c.record_ids) g.records.add(r);
+    for (const src of c.sources) g.sources.set(src.id, src);
     g.count += Math.max(c.support.count, 0);
   }
-  return [...groups.values()].map(({ first, aliases, institutions, records, count }) => ({
+  return [...groups.values()].map(({ first, aliases, institutions, records, sources, count }) => ({
     ...first,
+    sources: [...sources.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     aliases: [...aliases].sort(),
     institutions: [...institutions].sort(),
     record_ids: [...records].sort(),
@@ -61,20 +63,26 @@ export function aggregateSupport(candidates: ReadonlyArray<Candidate>, resolver:
 export function applyThresholds(groups: ReadonlyArray<Candidate>, threshold: LevelThreshold, weight: WeightPolicy): FrequencyDecision {
   const kept: Candidate[] = [];
   const dropped: Candidate[] = [];
-  const counters: Record<string, number> = { kept: 0, dropped: 0, dropped_insufficient_institutions: 0, dropped_insufficient_records: 0 };
+  const counters: Record<string, number> = { kept: 0, kept_by_trust: 0, dropped: 0, dropped_insufficient_institutions: 0, dropped_insufficient_records: 0 };
   for (const g of groups) {
     const { institutions, records } = g.support;
     const w = supportWeight(institutions, records, weight);
     const enoughInstitutions = institutions >= threshold.min_institutions;
     const enoughRecords = records >= threshold.min_records;
-    const passed = enoughInstitutions && enoughRecords;
     const reasons = [
       ...g.reasons,
       `frequency: institutions=${institutions} (min ${threshold.min_institutions}), records=${records} (min ${threshold.min_records}), weight=${w.toFixed(2)}`,
       `frequency: institutions: ${g.institutions.join('; ')}`,
     ];
-    if (!enoughInstitutions) reasons.push(`frequency: dropped, ${institutions} institution(s) < ${threshold.min_institutions}`);
-    if (!enoughRecords) reasons.push(`frequency: dropped, ${records} record(s) < ${threshold.min_records}`);
+    const trusted = enoughInstitutions && enoughRecords ? null : trustedBy(g.sources, institutions, records);
+    const passed = (enoughInstitutions && enoughRecords) || trusted !== null;
+    if (trusted !== null) {
+      reasons.push(`frequency: kept by source trust: ${trusted}`);
+      counters['kept_by_trust'] = (counters['kept_by_trust'] ?? 0) + 1;
+    } else {
+      if (!enoughInstitutions) reasons.push(`frequency: dropped, ${institutions} institution(s) < ${threshold.min_institutions}`);
+      if (!enoughRecords) reasons.push(`frequency: dropped, ${records} record(s) < ${threshold.min_records}`);
+    }
     const out: Candidate = { ...g, weight: w, gates: { ...g.gates, frequency: passed }, reasons };
     if (passed) {
       kept.push(out);
@@ -87,4 +95,20 @@ export function applyThresholds(groups: ReadonlyArray<Candidate>, threshold: Lev
     }
   }
   return { kept, dropped, counters };
+}
+
+/**
+ * Why a candidate below the level's thresholds is kept anyway, or null: one of its sources is
+ * authoritative (it skips this gate; verification still applies), or its support meets the thresholds a
+ * source sets for its own items. The first such source by id decides, so the reason is stable.
+ */
+export function trustedBy(sources: Iterable<SourcePolicy>, institutions: number, records: number): string | null {
+  for (const src of [...sources].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    if (src.trust === 'authoritative') return `source "${src.id}" is authoritative (institutions=${institutions}, records=${records})`;
+    if (src.min_institutions === null && src.min_records === null) continue;
+    const minI = src.min_institutions ?? 1;
+    const minR = src.min_records ?? 1;
+    if (institutions >= minI && records >= minR) return `source "${src.id}" sets min_institutions=${minI}, min_records=${minR} for its items (institutions=${institutions}, records=${records})`;
+  }
+  return null;
 }

@@ -17,7 +17,7 @@ import {
   type RunManifest,
 } from '@taxonomy/core';
 import { loadConfig, redactConfig } from '@taxonomy/config';
-import { runPhaseTask } from '@taxonomy/observability';
+import { createLogger, runPhaseTask } from '@taxonomy/observability';
 import {
   HierarchyTreeSchema,
   InvariantReportSchema,
@@ -38,6 +38,7 @@ import {
   summarizeLlm,
 } from './manifest.ts';
 import { formatSummary, readSummary, type FinalizeSummary } from './summary.ts';
+import { summarizeSources, zeroContributionWarning } from './sources.ts';
 
 /** One line of `artifacts/taxonomy/concepts.jsonl`: the placed concept plus its label path from L0. */
 export const FinalConceptSchema = ConceptSchema.extend({
@@ -213,10 +214,18 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
   const conceptsByLevel: Record<string, number> = { '0': 0, '1': 0, '2': 0, '3': 0 };
   for (const c of rows) conceptsByLevel[String(c.level)] = (conceptsByLevel[String(c.level)] ?? 0) + 1;
   const files = ['concepts.jsonl', 'hierarchy.json', 'manifest.json'].map((f) => `${outRel}/${f}`);
+  const sources = await summarizeSources(root, rows);
+  const log = createLogger({ level: resolved.config.global.log_level }).child({ task: 'taxonomy:finalize' });
+  for (const src of sources ?? []) {
+    const warning = zeroContributionWarning(src);
+    if (warning !== null) log.warn({ source: src.id, dropped: src.dropped }, warning);
+  }
   const summary = await readSummary({
     root,
     phases,
     conceptsByLevel,
+    concepts: rows,
+    sources,
     hierarchy: {
       passed: report.passed,
       placed: report.counts.placed,

@@ -2,6 +2,7 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { ARTIFACT_DIRS, listJsonlFiles, readJsonl, type PhaseMetrics } from '@taxonomy/core';
 import type { CollectedPhase, TimingStatus, summarizeLlm } from './manifest.ts';
+import { SourceContributionSchema, zeroContributionWarning, type SourceContribution } from './sources.ts';
 
 const Count = z.number().int().min(0).nullable().describe('null when the phase did not report it');
 const LEVELS = [0, 1, 2, 3] as const;
@@ -33,6 +34,35 @@ export const FinalizeSummarySchema = z.object({
       iterations: Count,
     })
     .nullable(),
+  placement: z
+    .object({
+      levels: z.array(
+        z.object({
+          level: z.number().int(),
+          declared: Count.describe('Concepts placed under a parent their sources declare'),
+          institution: Count.describe("Concepts placed under their institutions' own schools (backbone)"),
+          backbone: Count.describe('Concepts placed by the CIP backbone alone'),
+          unplaced: Count.describe('Concepts left for review (below placement.min_confidence)'),
+          declared_kept: Count,
+          declared_overridden: Count,
+          declared_unresolved: Count,
+        }),
+      ),
+      labels_moved: Count.describe('Labels found at several levels and given one'),
+      derived_schools: Count,
+      senses_merged: Count,
+    })
+    .nullable(),
+  shape: z
+    .object({
+      l0: z.number().int(),
+      l0_at_most_one_child: z.number().int(),
+      l0_at_most_one_child_share: z.number(),
+      same_label_edges: z.number().int().describe('Parent and child with the same label (must be 0)'),
+      edges: z.number().int(),
+    })
+    .nullable(),
+  sources: z.array(SourceContributionSchema).nullable(),
   hierarchy: z
     .object({
       passed: z.boolean(),
@@ -88,6 +118,46 @@ export interface ReadSummaryInput {
   conceptsByLevel: Record<string, number>;
   hierarchy: FinalizeSummary['hierarchy'];
   files: string[];
+  /** The final concepts, for the shape of the tree (null: not measured). */
+  concepts?: ReadonlyArray<{ id: string; level: number; label: string; parent: string | null }>;
+  sources?: SourceContribution[] | null;
+}
+
+/** The tree's shape figures: level-0 fields, how many have at most one child, same-label edges. */
+export function measureShape(concepts: NonNullable<ReadSummaryInput['concepts']>): NonNullable<FinalizeSummary['shape']> {
+  const byId = new Map(concepts.map((c) => [c.id, c]));
+  const children = new Map<string, number>();
+  let sameLabel = 0;
+  let edges = 0;
+  for (const c of concepts) {
+    if (c.parent === null) continue;
+    edges += 1;
+    children.set(c.parent, (children.get(c.parent) ?? 0) + 1);
+    if (byId.get(c.parent)?.label === c.label) sameLabel += 1;
+  }
+  const l0 = concepts.filter((c) => c.level === 0);
+  const small = l0.filter((c) => (children.get(c.id) ?? 0) <= 1).length;
+  return { l0: l0.length, l0_at_most_one_child: small, l0_at_most_one_child_share: l0.length === 0 ? 0 : Math.round((small / l0.length) * 1000) / 1000, same_label_edges: sameLabel, edges };
+}
+
+function readPlacement(p: CollectedPhase | undefined): FinalizeSummary['placement'] {
+  if (p === undefined) return null;
+  const c = (name: string) => counter(p.metrics, name);
+  return {
+    levels: [1, 2, 3].map((level) => ({
+      level,
+      declared: c(`level_${level}_placed_declared`),
+      institution: c(`level_${level}_placed_institution`),
+      backbone: c(`level_${level}_placed_backbone`),
+      unplaced: c(`level_${level}_unplaced`),
+      declared_kept: c(`level_${level}_declared_kept`),
+      declared_overridden: c(`level_${level}_declared_overridden`),
+      declared_unresolved: c(`level_${level}_declared_unresolved`),
+    })),
+    labels_moved: c('labels_moved'),
+    derived_schools: c('derived_schools'),
+    senses_merged: c('senses_merged'),
+  };
 }
 
 /**
@@ -173,6 +243,9 @@ export async function readSummary(input: ReadSummaryInput): Promise<FinalizeSumm
     s2,
     s3,
     postprocess,
+    placement: readPlacement(byTask.get('placement:run')),
+    shape: input.concepts === undefined ? null : measureShape(input.concepts),
+    sources: input.sources ?? null,
     hierarchy: input.hierarchy,
     timings,
     files: input.files,
@@ -219,6 +292,31 @@ export function formatSummary(summary: FinalizeSummary, header: string, llm?: Ll
     lines.push(
       `postprocess  ${show(pp.concepts)} concepts after ${show(pp.iterations)} iteration(s); merged ${show(pp.merged)} in ${show(pp.merge_ops)} ops; split ${show(pp.split_ops)} into ${show(pp.split_into)}, deferred ${show(pp.deferred)}; validation failed ${show(pp.validation_failed)} kept flagged, ${show(pp.dropped)} dropped`,
     );
+  }
+  const pl = summary.placement;
+  if (pl !== null) {
+    for (const l of pl.levels) {
+      lines.push(
+        `placement L${l.level}  declared ${show(l.declared)}, institution ${show(l.institution)}, backbone ${show(l.backbone)}, unplaced ${show(l.unplaced)}; declared parents kept ${show(l.declared_kept)}, overridden ${show(l.declared_overridden)}, unresolved ${show(l.declared_unresolved)}`,
+      );
+    }
+    lines.push(`placement    ${show(pl.labels_moved)} label(s) found at several levels given one; ${show(pl.derived_schools)} school unit(s) stood for by a school-level field; ${show(pl.senses_merged)} sense(s) merged back`);
+  }
+  const shape = summary.shape;
+  if (shape !== null) {
+    lines.push(
+      `tree         L0 ${shape.l0} field(s), ${shape.l0_at_most_one_child} with ≤ 1 child (${(shape.l0_at_most_one_child_share * 100).toFixed(1)}%); same-label edges ${shape.same_label_edges} of ${shape.edges}`,
+    );
+  }
+  for (const src of summary.sources ?? []) {
+    const gates = Object.entries(src.dropped).map(([g, n]) => `${g} ${n}`).join(', ');
+    lines.push(
+      `source       ${src.id} (L${src.level}${src.trust === 'default' ? '' : `, ${src.trust}`}): ${src.records_in} in → ${src.records_out} records → ${src.labels} labels → ${src.concepts_kept} concepts${gates === '' ? '' : `; dropped: ${gates}`}`,
+    );
+  }
+  for (const src of summary.sources ?? []) {
+    const warning = zeroContributionWarning(src);
+    if (warning !== null) lines.push(`warning      ${warning}`);
   }
   const h = summary.hierarchy;
   if (h !== null) {

@@ -7,6 +7,7 @@ import { TaxonomyError, formatZodIssues, isTaxonomyError } from '@taxonomy/core'
 import { createLlmClient, type LlmClient } from '@taxonomy/llm';
 import { CONFIG_OPTIONS, HELP_OPTION, type CommandContext, type CommandDef } from './context.ts';
 import { resolveCommandConfig } from './config.ts';
+import { BuildArtifacts, explainDrop, explainPlace } from './explain-build.ts';
 import { loadPostprocess, loadS1, loadS3 } from './phase-modules.ts';
 import { optionalString, parseLevel, usageError, type ParsedArgs } from './usage.ts';
 
@@ -14,12 +15,20 @@ const Level = z.number().int().min(0).max(3);
 export const ExtractLineSchema = z.object({ text: z.string().min(1), institution: z.string().nullable().optional(), level: Level });
 export const VerifyLineSchema = z.object({ label: z.string().min(1), level: Level });
 export const MergeLineSchema = z.object({ a: z.string().min(1), b: z.string().min(1), level: Level });
+export const LabelLineSchema = z.object({ label: z.string().min(1), level: Level });
+
+/** What an explain command gets: the resolved config, an LLM client if it needs one, the last build's artifacts. */
+interface ExplainEnv {
+  config: Config;
+  client: LlmClient | null;
+  build: BuildArtifacts;
+}
 
 /** What an explain command computes for one item, given the resolved config and (if needed) an LLM client. */
 interface ExplainKind<T> {
   schema: z.ZodType<T>;
   needsClient: boolean;
-  explain(item: T, env: { config: Config; client: LlmClient | null }): Promise<unknown>;
+  explain(item: T, env: ExplainEnv): Promise<unknown>;
 }
 
 const extractKind: ExplainKind<z.infer<typeof ExtractLineSchema>> = {
@@ -59,7 +68,7 @@ const mergeKind: ExplainKind<z.infer<typeof MergeLineSchema>> = {
 export async function explainBatch<T>(
   kind: ExplainKind<T>,
   file: string,
-  env: { config: Config; client: LlmClient | null },
+  env: ExplainEnv,
   write: (line: string) => void,
 ): Promise<{ ok: number; failed: number }> {
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
@@ -83,7 +92,7 @@ export async function explainBatch<T>(
       ok += 1;
     } catch (err) {
       // Infrastructure failures stop the batch; anything about this one line is reported in its place.
-      if (isTaxonomyError(err) && (err.code === 'PROVIDER_UNAVAILABLE' || err.code === 'CONFIG_INVALID')) throw err;
+      if (isTaxonomyError(err) && (err.code === 'PROVIDER_UNAVAILABLE' || err.code === 'CONFIG_INVALID' || err.code === 'ARTIFACT_MISSING')) throw err;
       result = { error: `line ${n}: ${err instanceof Error ? err.message : String(err)}` };
       failed += 1;
     }
@@ -99,7 +108,7 @@ async function runExplain<T>(kind: ExplainKind<T>, single: (args: ParsedArgs, le
     ? await createLlmClient({ config: resolved.config.llm, root: ctx.root, log: ctx.logger(resolved.config.global.log_level), phase: 'explain' })
     : null;
   try {
-    const env = { config: resolved.config as Config, client };
+    const env: ExplainEnv = { config: resolved.config as Config, client, build: new BuildArtifacts(ctx.root) };
     if (input !== undefined) {
       if (args.positionals.length > 0) throw usageError(`explain ${name}: give either --input FILE or arguments, not both`);
       const file = resolve(ctx.cwd, input);
@@ -116,6 +125,18 @@ async function runExplain<T>(kind: ExplainKind<T>, single: (args: ParsedArgs, le
     await client?.close();
   }
 }
+
+const placeKind: ExplainKind<z.infer<typeof LabelLineSchema>> = {
+  schema: LabelLineSchema,
+  needsClient: false,
+  explain: (item, { build }) => explainPlace(build, item),
+};
+
+const dropKind: ExplainKind<z.infer<typeof LabelLineSchema>> = {
+  schema: LabelLineSchema,
+  needsClient: false,
+  explain: (item, { build }) => explainDrop(build, item),
+};
 
 const EXPLAIN_OPTIONS = {
   level: { type: 'string', value: 'N', description: 'Level 0–3 (required without --input)' },
@@ -155,4 +176,22 @@ export const explainMergeCommand: CommandDef = {
     }
     return runExplain(mergeKind, (a, level) => ({ a: a.positionals[0], b: a.positionals[1], level }), args, ctx, 'merge');
   },
+};
+
+export const explainPlaceCommand: CommandDef = {
+  path: ['explain', 'place'],
+  summary: 'Show where the last build placed a label and why: { label, level, parent_label, method, confidence, alternatives, reasons }',
+  args: 'LABEL',
+  options: EXPLAIN_OPTIONS,
+  details: 'Reads artifacts/taxonomy (and placement, hierarchy for unplaced concepts). Batch lines: {"label", "level"}.',
+  run: (args, ctx) => runExplain(placeKind, (a, level) => ({ label: a.positionals.join(' '), level }), args, ctx, 'place'),
+};
+
+export const explainDropCommand: CommandDef = {
+  path: ['explain', 'drop'],
+  summary: 'Show which phase and gate of the last build dropped a label, with the figures: { dropped, phase, gate, reasons }',
+  args: 'LABEL',
+  options: EXPLAIN_OPTIONS,
+  details: 'Looks through the final concepts, hierarchy orphans, post-processing merges, S3 failures, S2 drops and S1 normalization. Batch lines: {"label", "level"}.',
+  run: (args, ctx) => runExplain(dropKind, (a, level) => ({ label: a.positionals.join(' '), level }), args, ctx, 'drop'),
 };

@@ -1,6 +1,6 @@
 import { configShowCommand, configValidateCommand } from './config.ts';
 import type { CommandContext, CommandDef } from './context.ts';
-import { explainExtractCommand, explainMergeCommand, explainVerifyCommand } from './explain.ts';
+import { explainDropCommand, explainExtractCommand, explainMergeCommand, explainPlaceCommand, explainVerifyCommand } from './explain.ts';
 import { generateCommand } from './generate.ts';
 import { manageManifestCommand, manageStatusCommand } from './manage.ts';
 import { postprocessCommands } from './postprocess.ts';
@@ -18,13 +18,15 @@ export const COMMANDS: ReadonlyArray<CommandDef> = [
   explainExtractCommand,
   explainVerifyCommand,
   explainMergeCommand,
+  explainPlaceCommand,
+  explainDropCommand,
   ...postprocessCommands,
 ];
 
 const GROUPS: Readonly<Record<string, string>> = {
   manage: 'Inspect the build: task status and the run manifest',
   config: 'Validate and show the resolved configuration',
-  explain: 'Explain single decisions of extraction, verification and deduplication',
+  explain: 'Explain single decisions: extraction, verification, deduplication, and where the last build placed or dropped a label',
   postprocess: 'Run one post-processing step on a concept file',
 };
 

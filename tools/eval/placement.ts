@@ -1,0 +1,91 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { normalizeLabel } from '@taxonomy/core';
+
+/**
+ * Placement accuracy of a built tree: for each labelled department (packages/placement/eval), is its
+ * parent in the build one of the school-level fields a careful human accepts? Judgements whose label is no
+ * L1 concept of the build are counted as not found, apart from the accuracy.
+ */
+
+const JudgementSchema = z.object({ level: z.number().int(), label: z.string().min(1), groups: z.array(z.string().min(1)).min(1), source: z.string() });
+export type Judgement = z.infer<typeof JudgementSchema>;
+const GroupsSchema = z.record(z.string(), z.union([z.array(z.string()), z.string()]));
+const BuiltConcept = z.object({ id: z.string(), level: z.number().int(), label: z.string(), parent: z.string().nullable() }).loose();
+type Built = z.infer<typeof BuiltConcept>;
+
+export interface PlacementScore {
+  judgements: number;
+  found: number;
+  correct: number;
+  accuracy: number;
+  wrong: Array<{ label: string; parent: string | null; acceptable: string[] }>;
+  notFound: string[];
+}
+
+/** Reads the judgements and their groups; a bad line names the file and line. */
+export function readJudgements(dir: string): { judgements: Judgement[]; groups: Map<string, string[]> } {
+  const groupsFile = join(dir, 'groups.json');
+  const raw = GroupsSchema.parse(JSON.parse(readFileSync(groupsFile, 'utf8')));
+  const groups = new Map(Object.entries(raw).flatMap(([k, v]) => (Array.isArray(v) ? [[k, v.map((f) => normalizeLabel(f))] as const] : [])));
+  const file = join(dir, 'placement.jsonl');
+  const judgements = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line, i) => ({ line, n: i + 1 }))
+    .filter(({ line }) => line.trim() !== '')
+    .map(({ line, n }) => {
+      const parsed = JudgementSchema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`${file}:${n}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      for (const g of parsed.data.groups) if (!groups.has(g)) throw new Error(`${file}:${n}: group "${g}" is not in ${groupsFile}`);
+      return parsed.data;
+    });
+  return { judgements, groups };
+}
+
+/** Scores judgements against built concepts (pure: the concepts come from the caller). */
+export function scorePlacement(judgements: ReadonlyArray<Judgement>, groups: ReadonlyMap<string, string[]>, concepts: ReadonlyArray<Built>): PlacementScore {
+  const byId = new Map(concepts.map((c) => [c.id, c]));
+  const byLabel = new Map<string, Built>();
+  for (const c of concepts) if (!byLabel.has(`${c.level}\u0000${normalizeLabel(c.label)}`)) byLabel.set(`${c.level}\u0000${normalizeLabel(c.label)}`, c);
+  let found = 0;
+  let correct = 0;
+  const wrong: PlacementScore['wrong'] = [];
+  const notFound: string[] = [];
+  for (const j of judgements) {
+    const c = byLabel.get(`${j.level}\u0000${normalizeLabel(j.label)}`);
+    if (c === undefined) {
+      notFound.push(j.label);
+      continue;
+    }
+    found += 1;
+    const acceptable = [...new Set(j.groups.flatMap((g) => groups.get(g) ?? []))].sort();
+    const parent = c.parent === null ? null : (byId.get(c.parent)?.label ?? null);
+    if (parent !== null && acceptable.includes(normalizeLabel(parent))) correct += 1;
+    else wrong.push({ label: j.label, parent, acceptable });
+  }
+  return { judgements: judgements.length, found, correct, accuracy: found === 0 ? 0 : Math.round((correct / found) * 1000) / 1000, wrong, notFound };
+}
+
+/** Scores the last build in `root`, or says why it cannot (no build yet). */
+export function scoreBuiltPlacement(root: string): PlacementScore | { missing: string } {
+  const built = join(root, 'artifacts', 'taxonomy', 'concepts.jsonl');
+  if (!existsSync(built)) return { missing: `${built} not found: build first (npx nx run taxonomy:finalize)` };
+  const concepts = readFileSync(built, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => BuiltConcept.parse(JSON.parse(l)));
+  const { judgements, groups } = readJudgements(join(root, 'packages', 'placement', 'eval'));
+  return scorePlacement(judgements, groups, concepts);
+}
+
+/** The placement lines of the eval report. */
+export function formatPlacement(score: PlacementScore | { missing: string }, floor: number): string[] {
+  if ('missing' in score) return [`placement    not scored: ${score.missing}`];
+  const lines = [
+    `placement    accuracy ${score.accuracy.toFixed(3)} (${score.correct}/${score.found} department → school edges of the built tree; ${score.notFound.length} of ${score.judgements} judgements not in the build; floor ${floor.toFixed(2)})`,
+  ];
+  for (const w of score.wrong) lines.push(`  wrong: ${w.label} > ${w.parent ?? '(no parent)'} (acceptable: ${w.acceptable.join(', ')})`);
+  if (score.notFound.length > 0) lines.push(`  not in the build: ${score.notFound.join(', ')}`);
+  return lines;
+}
