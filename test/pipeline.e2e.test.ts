@@ -1,45 +1,13 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { CandidateSchema, ConceptSchema, findWorkspaceRoot, readJsonlAll, readJsonFile, PhaseMetricsSchema } from '@taxonomy/core';
-import { runS0Task } from '@taxonomy/s0-raw-extraction';
-import { runS1Task } from '@taxonomy/s1-extraction';
-import { runS2Task } from '@taxonomy/s2-frequency';
-import { runS3Task } from '@taxonomy/s3-verification';
-import { runPostprocessTask } from '@taxonomy/postprocess';
-import { runPlacementTask } from '@taxonomy/placement';
-import { checkInvariants, runHierarchyTask } from '@taxonomy/hierarchy';
-import { runFinalizeTask } from '@taxonomy/taxonomy';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CandidateSchema, ConceptSchema, readJsonlAll, readJsonFile, PhaseMetricsSchema } from '@taxonomy/core';
+import { checkInvariants } from '@taxonomy/hierarchy';
+import { isSchoolField } from '@taxonomy/lexicon';
+import { BuildArtifacts, explainDrop, explainPlace } from '@taxonomy/taxonomy';
+import { buildAll, removeScratchWorkspaces, scratchWorkspace } from './workspace.ts';
 
-/**
- * The whole build of the bundled sample corpus, offline, through the same task functions the Nx
- * targets run, in a scratch copy of the workspace (config + corpus), so the test never touches the
- * repository's own artifacts or Nx cache.
- */
-const repo = findWorkspaceRoot(import.meta.dirname);
 let root = '';
-
-async function buildAll(at: string): Promise<void> {
-  await runS0Task({ root: at });
-  for (const level of [0, 1, 2, 3]) {
-    await runS1Task({ level, root: at });
-    await runS2Task({ level, root: at });
-    await runS3Task({ level, root: at });
-  }
-  await runPostprocessTask({ root: at });
-  await runPlacementTask({ root: at });
-  await runHierarchyTask({ root: at });
-  await runFinalizeTask({ root: at });
-}
-
-async function scratchWorkspace(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'taxonomy-e2e-'));
-  await writeFile(join(dir, 'nx.json'), '{}');
-  await cp(join(repo, 'config'), join(dir, 'config'), { recursive: true });
-  await cp(join(repo, 'corpus'), join(dir, 'corpus'), { recursive: true });
-  return dir;
-}
 
 const onBad = (bad: unknown) => {
   throw new Error(`bad artifact line: ${JSON.stringify(bad)}`);
@@ -50,6 +18,7 @@ beforeAll(async () => {
   root = await scratchWorkspace();
   await buildAll(root);
 }, 600_000);
+afterAll(removeScratchWorkspaces);
 
 describe('end-to-end build of the sample corpus (offline)', () => {
   it('places every concept below L0 under a parent one level up, and the invariants hold', async () => {
@@ -75,6 +44,34 @@ describe('end-to-end build of the sample corpus (offline)', () => {
     const forbidden = /\b(school|college|department|university|institute of technology|perelman|wharton|stanford|harvard|yale|duke)\b/u;
     const leaks = concepts.filter((c) => c.level <= 1 && forbidden.test(c.label)).map((c) => c.label);
     expect(leaks).toEqual([]);
+  });
+
+  it('gives the tree a school-level top: no same-label edge, few L0 fields without departments, the widest departments under schools', async () => {
+    const concepts = await readJsonlAll(join(root, 'artifacts/taxonomy/concepts.jsonl'), { schema: ConceptSchema, onBad });
+    const byId = new Map(concepts.map((c) => [c.id, c]));
+    const sameLabel = concepts.filter((c) => c.parent !== null && byId.get(c.parent)?.label === c.label);
+    expect(sameLabel.map((c) => c.id)).toEqual([]);
+    const l0 = concepts.filter((c) => c.level === 0);
+    const children = new Map<string, number>();
+    for (const c of concepts) if (c.parent !== null) children.set(c.parent, (children.get(c.parent) ?? 0) + 1);
+    const small = l0.filter((c) => (children.get(c.id) ?? 0) <= 1);
+    expect(small.length / l0.length).toBeLessThanOrEqual(0.2);
+    for (const c of l0) expect(isSchoolField(c.label), c.label).toBe(true);
+    const widest = concepts.filter((c) => c.level === 1).sort((a, b) => b.institutions.length - a.institutions.length || (a.id < b.id ? -1 : 1)).slice(0, 40);
+    for (const c of widest) expect(isSchoolField(byId.get(c.parent!)!.label), `${c.label} > ${byId.get(c.parent!)!.label}`).toBe(true);
+    // Every concept below L0 says how it was placed.
+    for (const c of concepts.filter((x) => x.level > 0)) expect(['declared', 'institution', 'backbone']).toContain(c.placement?.method);
+  });
+
+  it('explains placements and drops of real labels from the artifacts', async () => {
+    const build = new BuildArtifacts(root);
+    expect(await explainPlace(build, { label: 'pediatrics', level: 1 })).toMatchObject({ found: true, parent_label: 'medicine', method: 'institution' });
+    expect(await explainPlace(build, { label: 'machine learning', level: 2 })).toMatchObject({ parent_label: 'computer science', method: 'declared', confidence: 1 });
+    const which = await explainDrop(build, { label: 'which', level: 2 });
+    expect(which).toMatchObject({ dropped: true, phase: 'S2', gate: 'frequency' });
+    expect(which.reasons).toContain('frequency: dropped, 1 institution(s) < 2');
+    expect(await explainDrop(build, { label: 'chemistry', level: 0 })).toMatchObject({ dropped: false });
+    expect((await explainDrop(build, { label: 'chemistry', level: 0 })).detail).toMatch(/lives at L1/u);
   });
 
   it('accounts for every input record at every level of S1', async () => {

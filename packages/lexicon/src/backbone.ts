@@ -224,7 +224,7 @@ export const SCHOOL_FIELDS: ReadonlySet<string> = new Set(SCHOOL_TYPES.flat().ma
 
 /** The school type a label names (`"Dental Medicine"` → `dentistry`, `"Arts & Sciences"` → `arts and sciences`), or null for a department-sized field. */
 export function schoolField(label: string): string | null {
-  return TYPE_BY_KEY.get(fieldKey(label)) ?? null;
+  return TYPE_BY_KEY.get(fieldKey(label.replace(/\s*&\s*/gu, ' and '))) ?? null;
 }
 
 /** True when universities name top-level units after the label's field. */
@@ -385,7 +385,7 @@ export function housingSchools(label: string): HousingSchool[] {
     .split(' ')
     .map((w) => SCHOOL_QUALIFIERS[w])
     .find((q) => q !== undefined);
-  if (qualifier !== undefined) evidence.unshift({ code: `qualifier:${qualifier}`, share: 1, via: `"${normalize(label)}" names a ${qualifier} department` });
+  if (qualifier !== undefined) evidence.unshift({ code: `qualifier:${qualifier}`, share: 2, via: `"${normalize(label)}" names a ${qualifier} department` });
   const scores = new Map<string, HousingSchool>();
   for (const e of evidence) {
     const fields = e.code.startsWith('qualifier:') ? [e.code.slice('qualifier:'.length)] : (housingList(e.code)?.fields ?? []);
@@ -397,9 +397,10 @@ export function housingSchools(label: string): HousingSchool[] {
       else prev.score += score;
     });
   }
+  // Sorted on the raw sums (a qualifier's school outranks the rest), then capped at 1 for display.
   const result = [...scores.values()]
-    .map((s) => ({ ...s, score: Math.min(1, Math.round(s.score * 1000) / 1000) }))
-    .sort((a, b) => b.score - a.score || (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
+    .sort((a, b) => b.score - a.score || (a.field < b.field ? -1 : a.field > b.field ? 1 : 0))
+    .map((s) => ({ ...s, score: Math.min(1, Math.round(s.score * 1000) / 1000) }));
   if (housingCache.size > 50_000) housingCache.clear();
   housingCache.set(key, result);
   return result;
@@ -410,14 +411,21 @@ const SCHOOL_UNIT_WORDS = new Set(['school', 'schools', 'college', 'colleges', '
 /** Words of a unit below a school: "Department of Chemistry" is a department even when a source lists it at the top. */
 const DEPARTMENT_UNIT_WORDS = new Set(['department', 'dept', 'program', 'programme', 'committee', 'center', 'centre', 'institute', 'laboratory', 'section']);
 
+/** The unit's own words: a leading "<institution> - " (the sample's "CALIFORNIA INSTITUTE OF TECHNOLOGY - …") removed. */
+function unitWords(text: string): string[] {
+  const dash = text.indexOf(' - ');
+  const own = dash > 0 && /\b(?:university|univeristy|institute of technology|college)\b/iu.test(text.slice(0, dash)) ? text.slice(dash + 3) : text;
+  return tokenize(normalize(own));
+}
+
 /** Whether a unit name calls itself a top-level unit ("Division of Chemistry", "School of Computer Science"); a department word wins. */
 export function namesSchoolUnit(text: string): boolean {
-  const words = tokenize(normalize(text));
+  const words = unitWords(text);
   if (words.some((w) => DEPARTMENT_UNIT_WORDS.has(w))) return false;
   return words.some((w) => SCHOOL_UNIT_WORDS.has(w));
 }
 
 /** Whether a unit name calls itself a unit below a school ("Department of Kinesiology and Community Health"). */
 export function namesDepartmentUnit(text: string): boolean {
-  return tokenize(normalize(text)).some((w) => DEPARTMENT_UNIT_WORDS.has(w));
+  return unitWords(text).some((w) => DEPARTMENT_UNIT_WORDS.has(w));
 }

@@ -276,6 +276,7 @@ export const FAMILY_HINTS: ReadonlyMap<string, string> = new Map([
   ...['urban', 'city', 'metropolitan'].map((w) => [w, '45.12'] as const),
   ...['employment', 'labor', 'labour', 'workplace'].map((w) => [w, '52.10'] as const),
   ['sport', '31.05'],
+  ['thought', '38.01'],
 ]);
 
 /** Combining forms of compound field words ("neuro|psychology", "socio|medical", "exo|planets"), longest first. */

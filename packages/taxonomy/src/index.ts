@@ -7,3 +7,5 @@ export { planNxRun, type NxInvocation } from './commands/run.ts';
 export { runGenerate, type GenerateRequest } from './commands/generate.ts';
 export { collectStatus, readManifest, type TaskStatus } from './commands/manage.ts';
 export { explainBatch } from './commands/explain.ts';
+export { BuildArtifacts, explainDrop, explainPlace, type DropExplanation, type PlaceExplanation } from './commands/explain-build.ts';
+export { summarizeSources, zeroContributionWarning, type SourceContribution } from './sources.ts';
