@@ -8,6 +8,7 @@ import { runS1Task } from '@taxonomy/s1-extraction';
 import { runS2Task } from '@taxonomy/s2-frequency';
 import { runS3Task } from '@taxonomy/s3-verification';
 import { runPostprocessTask } from '@taxonomy/postprocess';
+import { runCurationTask } from '@taxonomy/curation';
 import { checkInvariants, runHierarchyTask } from '@taxonomy/hierarchy';
 import { runFinalizeTask } from '@taxonomy/taxonomy';
 
@@ -27,6 +28,7 @@ async function buildAll(at: string): Promise<void> {
     await runS3Task({ level, root: at });
   }
   await runPostprocessTask({ root: at });
+  await runCurationTask({ root: at });
   await runHierarchyTask({ root: at });
   await runFinalizeTask({ root: at });
 }

@@ -20,6 +20,7 @@ const PHASES: ReadonlyArray<{ task: string; phase: string; level: number | null;
     { task: `s3:level-${level}`, phase: 'S3', level, dir: `artifacts/s3/level-${level}` },
   ]),
   { task: 'postprocess:run', phase: 'postprocess', level: null, dir: 'artifacts/postprocess' },
+  { task: 'curation:apply', phase: 'curation', level: null, dir: 'artifacts/curation' },
   { task: 'hierarchy:assemble', phase: 'hierarchy', level: null, dir: 'artifacts/hierarchy' },
   { task: 'taxonomy:finalize', phase: 'finalize', level: null, dir: 'artifacts/taxonomy' },
 ];

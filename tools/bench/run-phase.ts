@@ -11,6 +11,7 @@ const PHASE_EXPORTS: Record<string, [string, string]> = {
   S2: ['@taxonomy/s2-frequency', 'runS2Task'],
   S3: ['@taxonomy/s3-verification', 'runS3Task'],
   postprocess: ['@taxonomy/postprocess', 'runPostprocessTask'],
+  curation: ['@taxonomy/curation', 'runCurationTask'],
   hierarchy: ['@taxonomy/hierarchy', 'runHierarchyTask'],
   finalize: ['@taxonomy/taxonomy', 'runFinalizeTask'],
 };

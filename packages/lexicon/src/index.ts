@@ -2,4 +2,4 @@ export type { Level, ExtractedLabel, ExtractionStep, ExtractionTrace } from './t
 export { extractLabels } from './extract.ts';
 export { isCfpFurniture, verifyLabel } from './verify.ts';
 export { entailLabel, glossFor, fieldFamilies, inferParent } from './families.ts';
-export { authoritativeTitles, isKnownField } from './field-lexicon.ts';
+export { authoritativeTitles, cipMatches, isKnownField, type CipMatches } from './field-lexicon.ts';

@@ -30,6 +30,7 @@ export const PHASE_FOLDERS: ReadonlyArray<PhaseFolder> = [
     { task: `s3:level-${level}`, dir: ARTIFACT_DIRS.s3(level) },
   ]),
   { task: 'postprocess:run', dir: ARTIFACT_DIRS.postprocess },
+  { task: 'curation:apply', dir: ARTIFACT_DIRS.curation },
   { task: 'hierarchy:assemble', dir: ARTIFACT_DIRS.hierarchy },
 ];
 
