@@ -1,4 +1,6 @@
 import { configShowCommand, configValidateCommand } from './config.ts';
+import { curateCommands } from './curate.ts';
+import { diffCommand, historyCommand, statusCommand } from './history.ts';
 import type { CommandContext, CommandDef } from './context.ts';
 import { explainExtractCommand, explainMergeCommand, explainVerifyCommand } from './explain.ts';
 import { generateCommand } from './generate.ts';
@@ -19,6 +21,10 @@ export const COMMANDS: ReadonlyArray<CommandDef> = [
   explainVerifyCommand,
   explainMergeCommand,
   ...postprocessCommands,
+  statusCommand,
+  historyCommand,
+  diffCommand,
+  ...curateCommands,
 ];
 
 const GROUPS: Readonly<Record<string, string>> = {
@@ -26,6 +32,7 @@ const GROUPS: Readonly<Record<string, string>> = {
   config: 'Validate and show the resolved configuration',
   explain: 'Explain single decisions of extraction, verification and deduplication',
   postprocess: 'Run one post-processing step on a concept file',
+  curate: 'Record human decisions in config/curation.json (applied by curation:apply before assembly)',
 };
 
 const TOP_LEVEL = [...new Set(COMMANDS.map((c) => c.path[0]!))];
