@@ -109,7 +109,8 @@ export function diffSnapshots(from: RunSnapshot, to: RunSnapshot, seqs: { from: 
 }
 
 /**
- * Resolves a run reference against the history: `latest`, `previous`, `#N` or `N` (history number),
+ * Resolves a run reference against the history: `latest`, `previous`, `#N` or `N` (history number; bare digits
+ * that are no history number may start a run id),
  * `-N` (N runs before the latest), or a run id or a unique prefix of one (the newest entry of that run).
  */
 export function resolveRunRef(ref: string, entries: ReadonlyArray<HistoryEntry>): HistoryEntry {
@@ -126,8 +127,11 @@ export function resolveRunRef(ref: string, entries: ReadonlyArray<HistoryEntry>)
   if (/^#?\d+$/u.test(text)) {
     const seq = Number(text.replace('#', ''));
     const hit = entries.find((e) => e.seq === seq);
-    if (hit === undefined) throw new TaxonomyError('USAGE', `run "${ref}": no history entry #${seq} (kept: #${entries[0]!.seq}…#${entries.at(-1)!.seq})`);
-    return hit;
+    if (hit !== undefined) return hit;
+    // Bare digits may also start a run id; "#N" is always a history number.
+    if (text.startsWith('#') || !entries.some((e) => e.run_id.replace(/^run-/u, '').startsWith(text))) {
+      throw new TaxonomyError('USAGE', `run "${ref}": no history entry #${seq} (kept: #${entries[0]!.seq}…#${entries.at(-1)!.seq})`);
+    }
   }
   const matches = entries.filter((e) => e.run_id === text || e.run_id.startsWith(text) || e.run_id.replace(/^run-/u, '').startsWith(text));
   const ids = new Set(matches.map((e) => e.run_id));

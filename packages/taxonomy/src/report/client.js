@@ -75,7 +75,10 @@
       hint.textContent = `${roots.length} fields at the top level; ▸ opens a branch, a label opens its details.`;
       return;
     }
-    const hits = index.search(q).slice(0, 50);
+    // Every word first (AND); when nothing has them all, any word (OR), still prefix- and typo-tolerant.
+    let hits = index.search(q, { combineWith: 'AND' });
+    if (hits.length === 0) hits = index.search(q, { combineWith: 'OR' });
+    hits = hits.slice(0, 50);
     hint.textContent = hits.length === 0 ? `No concept matches "${q}".` : `${hits.length === 50 ? 'First 50' : hits.length} match(es) for "${q}"`;
     for (const hit of hits) {
       const c = byId.get(hit.id);
