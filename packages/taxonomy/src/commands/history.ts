@@ -44,10 +44,10 @@ export const historyCommand: CommandDef = {
   async run(args, ctx) {
     const { entries, settings } = await syncedHistory(args, ctx);
     const limitText = optionalString(args.values, 'limit');
-    const limit = limitText === undefined ? entries.length : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1) throw usageError(`history --limit: expected a positive integer, got "${limitText}"`);
+    const limit = limitText === undefined ? null : Number(limitText);
+    if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw usageError(`history --limit: expected a positive integer, got "${limitText}"`);
     const rows = [];
-    for (const entry of entries.slice(-limit)) rows.push({ entry, snapshot: await readSnapshot(entry.file) });
+    for (const entry of limit === null ? entries : entries.slice(-limit)) rows.push({ entry, snapshot: await readSnapshot(entry.file) });
     if (args.values['json'] === true) {
       ctx.out(`${JSON.stringify(rows.map(({ entry, snapshot }) => ({ seq: entry.seq, run_id: snapshot.run_id, generated_at: snapshot.generated_at, recorded_at: snapshot.recorded_at, origin: snapshot.origin, environment: snapshot.environment, counts: snapshot.counts, curation: snapshot.curation.length, bytes: entry.bytes })), null, 2)}\n`);
       return;
