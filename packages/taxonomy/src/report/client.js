@@ -73,6 +73,8 @@
     tree.hidden = q !== '';
     if (q === '') {
       hint.textContent = `${roots.length} fields at the top level; ▸ opens a branch, a label opens its details.`;
+      const selected = tree.querySelector('.row.selected');
+      if (selected) scrollTreeTo(selected);
       return;
     }
     // Every word first (AND); when nothing has them all, any word (OR), still prefix- and typo-tolerant.
@@ -128,6 +130,12 @@
   }
   tree.append(...roots.map(renderNode));
 
+  /** Scrolls the tree pane (never the page) so that `row` sits in its middle. */
+  function scrollTreeTo(row) {
+    if (tree.hidden) return;
+    tree.scrollTop = Math.max(0, row.offsetTop - tree.offsetTop - tree.clientHeight / 2);
+  }
+
   function reveal(id) {
     const chain = [];
     for (let c = byId.get(id); c; c = c.parent === null ? null : byId.get(c.parent)) chain.unshift(c.id);
@@ -136,7 +144,7 @@
     const state = rows.get(id);
     if (state) {
       state.row.classList.add('selected');
-      state.row.scrollIntoView({ block: 'nearest' });
+      scrollTreeTo(state.row);
     }
   }
 
@@ -189,7 +197,7 @@
     const recordCard = card(`Records (${records.length} of ${c.records} shown)`,
       records.length === 0
         ? h('div', { class: 'note' }, 'No source record of this concept is in the S0 output.')
-        : table(['text', 'institution', 'source', 'link'], records.map((r) => [r.text, r.institution, r.source || '—', r.url ? h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer', title: r.url }, shortUrl(r.url)) : '—'])),
+        : h('div', { class: 'scroll' }, table(['text', 'institution', 'source', 'link'], records.map((r) => [r.text, r.institution, h('td', { class: 'nowrap' }, r.source || '—'), r.url ? h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer', title: r.url }, shortUrl(r.url)) : '—']))),
       c.records > records.length ? h('div', { class: 'note' }, `${c.records - records.length} more record(s) not listed (taxonomy.report.max_records_per_concept = ${data.settings.max_records_per_concept}).`) : null);
 
     const gates = card('Gates and reasons',
@@ -219,7 +227,7 @@
     const inst = card(`Institutions (${c.institutions.length})`, h('div', { class: 'chips' }, c.institutions.map((i) => h('span', { class: 'chip' }, i))));
     const kids = c.children.length > 0 ? card(`Children (${c.children.length})`, h('div', { class: 'chips' }, c.children.slice(0, 200).map((id) => h('span', { class: 'chip' }, conceptLink(id))))) : null;
 
-    panel.replaceChildren(head, h('div', { class: 'grid2' }, h('div', {}, placement, gates, curCard, opsCard), h('div', {}, inst, validation, kids)), recordCard);
+    panel.replaceChildren(head, recordCard, h('div', { class: 'grid2' }, h('div', {}, placement, gates, curCard, opsCard), h('div', {}, inst, validation, kids)));
   }
   function fact(k, v) {
     return h('div', {}, h('div', { class: 'k' }, k), h('div', { class: 'v' }, v));
