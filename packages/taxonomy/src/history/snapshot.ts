@@ -102,7 +102,8 @@ export async function readSnapshot(file: string): Promise<RunSnapshot> {
   return parsed.data;
 }
 
-const contentKey = (s: RunSnapshot) => stableHash({ run_id: s.run_id, generated_at: s.generated_at, concepts: s.concepts, curation: s.curation });
+// The same build re-finalized (say after a report code change) is not a new run.
+const contentKey = (s: RunSnapshot) => stableHash({ run_id: s.run_id, concepts: s.concepts, curation: s.curation });
 
 /**
  * Adds a snapshot to the history unless the latest one is the same build (same run, same time, same
