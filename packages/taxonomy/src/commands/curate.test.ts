@@ -61,3 +61,29 @@ describe('taxonomy curate', () => {
     await expect(runCli(['curate', 'pin', 'robotics', 'engineering'], ctx)).rejects.toThrow(/no concept at level 1 is labelled "engineering"/u);
   });
 });
+
+describe('review commands before any build', () => {
+  const make = async () => {
+    const root = await mkdtemp(join(tmpdir(), 'review-cli-'));
+    let out = '';
+    const ctx: CommandContext = { root, cwd: root, env: {}, out: (t) => void (out += t), note: () => undefined, logger: () => createLogger({ level: 'silent' }) };
+    return { ctx, out: () => out };
+  };
+  it.each([
+    { args: ['history'], out: /^no run recorded yet in artifacts\/\.runs\/history/u },
+    { args: ['curate', 'list'], out: /^config\/curation\.json: absent\n$/u },
+  ])('taxonomy $args', async ({ args, out }) => {
+    const { ctx, out: printed } = await make();
+    expect(await runCli(args, ctx)).toBe(0);
+    expect(printed()).toMatch(out);
+  });
+  it.each([
+    { args: ['diff'], error: /^diff needs two runs; the history holds 0/u },
+    { args: ['curate', 'drop', 'L0:enginering'], error: /^concept "L0:enginering": no concepts to check it against in artifacts\/postprocess/u },
+    { args: ['curate', 'pin', 'only-one'], error: /^curate pin: expected CONCEPT PARENT, got 1 argument/u },
+    { args: ['history', '--limit', 'x'], error: /^history --limit: expected a positive integer, got "x"/u },
+  ])('taxonomy $args fails', async ({ args, error }) => {
+    const { ctx } = await make();
+    await expect(runCli(args, ctx)).rejects.toThrow(error);
+  });
+});
