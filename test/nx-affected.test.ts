@@ -11,7 +11,7 @@ import { findWorkspaceRoot } from '@taxonomy/core';
  * committed repository, so the repository's own working tree and Nx cache are never touched.
  */
 const repo = findWorkspaceRoot(import.meta.dirname);
-const TARGETS = ['extract', 'settings', 'level-0', 'level-1', 'level-2', 'level-3', 'run', 'assemble', 'finalize'];
+const TARGETS = ['extract', 'settings', 'level-0', 'level-1', 'level-2', 'level-3', 'run', 'apply', 'assemble', 'finalize'];
 let clone = '';
 
 afterAll(async () => {
@@ -40,7 +40,7 @@ describe('nx affected (task level) follows phase settings and code', () => {
     await writeFile(join(clone, 'config/s2.json'), `${JSON.stringify({ level_thresholds: { level_2: { min_institutions: 3 } } }, null, 2)}\n`);
     git(['commit', '-qam', 'raise the level-2 threshold']);
     const tasks = affected();
-    expect(tasks).toEqual(expect.arrayContaining(['s2:settings', 's2:level-0', 's2:level-1', 's2:level-2', 's2:level-3', 's3:level-2', 's1:level-3', 'postprocess:run', 'hierarchy:assemble', 'taxonomy:finalize']));
+    expect(tasks).toEqual(expect.arrayContaining(['s2:settings', 's2:level-0', 's2:level-1', 's2:level-2', 's2:level-3', 's3:level-2', 's1:level-3', 'postprocess:run', 'placement:run', 'curation:apply', 'hierarchy:assemble', 'taxonomy:finalize']));
     expect(tasks).not.toContain('s0:extract');
     expect(tasks).not.toContain('s1:level-0');
   }, 120_000);

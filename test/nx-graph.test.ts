@@ -50,6 +50,15 @@ describe('the Nx task graph', () => {
     }
   });
 
+  it('hashes config/curation.json in curation:apply only, and assembles the curated concepts', () => {
+    const curation = nxJson<TargetInputs>(['show', 'target', 'inputs', 'curation:apply']);
+    expect(curation.files).toContain('config/curation.json');
+    for (const other of ['config/s2.json', 'config/postprocess.json', 'config/hierarchy.json']) expect(curation.files).not.toContain(other);
+    for (const upstream of ['postprocess:run', 's2:level-2']) expect(nxJson<TargetInputs>(['show', 'target', 'inputs', upstream]).files).not.toContain('config/curation.json');
+    const hierarchy = nxJson<{ targets: Record<string, { dependsOn?: unknown[] }> }>(['show', 'project', 'hierarchy']);
+    expect(hierarchy.targets['assemble']!.dependsOn).toEqual([{ projects: ['curation'], target: 'apply' }]);
+  });
+
   it('hashes the raw sources as S0 inputs', () => {
     const s0 = nxJson<TargetInputs>(['show', 'target', 'inputs', 's0:extract']);
     expect(s0.files).toEqual(expect.arrayContaining(['config/s0.json', 'corpus/units/source_records.jsonl', 'corpus/departments/institutions_departments.txt', 'corpus/pages/pages.jsonl']));

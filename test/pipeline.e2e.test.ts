@@ -1,12 +1,17 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Parser } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CandidateSchema, ConceptSchema, readJsonlAll, readJsonFile, PhaseMetricsSchema } from '@taxonomy/core';
+import { CandidateSchema, ConceptSchema, readJsonlAll, readJsonFile, PhaseMetricsSchema, RunManifestSchema, type Concept } from '@taxonomy/core';
+import { CurationReportSchema } from '@taxonomy/curation';
 import { checkInvariants } from '@taxonomy/hierarchy';
 import { isSchoolField } from '@taxonomy/lexicon';
-import { BuildArtifacts, explainDrop, explainPlace } from '@taxonomy/taxonomy';
-import { buildAll, removeScratchWorkspaces, scratchWorkspace } from './workspace.ts';
+import { BuildArtifacts, SKOS, collectStaleness, diffSnapshots, explainDrop, explainPlace, listHistory, readSnapshot, type ReportData } from '@taxonomy/taxonomy';
+import { openInChromium } from '../tools/browser/chromium.ts';
+import { buildAll, removeScratchWorkspaces, runTasks, scratchWorkspace } from './workspace.ts';
 
+/** The whole build of the bundled sample corpus, offline, in a scratch copy of the workspace. */
 let root = '';
 
 const onBad = (bad: unknown) => {
@@ -98,15 +103,179 @@ describe('end-to-end build of the sample corpus (offline)', () => {
   it('writes a manifest with counters for every phase', async () => {
     const manifest = JSON.parse(await readFile(join(root, 'artifacts/taxonomy/manifest.json'), 'utf8')) as { phases: Array<{ task: string }> };
     const tasks = manifest.phases.map((p) => p.task);
-    for (const t of ['s0:extract', 's1:level-0', 's2:level-3', 's3:level-3', 'postprocess:run', 'placement:run', 'hierarchy:assemble']) expect(tasks).toContain(t);
+    for (const t of ['s0:extract', 's1:level-0', 's2:level-3', 's3:level-3', 'postprocess:run', 'placement:run', 'curation:apply', 'hierarchy:assemble']) expect(tasks).toContain(t);
   });
 
   it('is byte-identical when built again from scratch', async () => {
     const again = await scratchWorkspace();
     await buildAll(again);
-    for (const file of ['artifacts/taxonomy/concepts.jsonl', 'artifacts/taxonomy/hierarchy.json']) {
+    for (const file of ['artifacts/taxonomy/concepts.jsonl', 'artifacts/taxonomy/hierarchy.json', 'artifacts/taxonomy/report/index.html', 'artifacts/taxonomy/exports/taxonomy.ttl', 'artifacts/taxonomy/exports/concepts.csv', 'artifacts/taxonomy/exports/tree.dot']) {
       expect(await readFile(join(again, file), 'utf8')).toBe(await readFile(join(root, file), 'utf8'));
     }
   }, 600_000);
 });
 
+
+const readConcepts = () => readJsonlAll(join(root, 'artifacts/taxonomy/concepts.jsonl'), { schema: ConceptSchema, onBad });
+const readManifest = async () => RunManifestSchema.parse(JSON.parse(await readFile(join(root, 'artifacts/taxonomy/manifest.json'), 'utf8')));
+const staleTasks = async () => (await collectStaleness(root, { env: {} })).filter((t) => t.state !== 'fresh').map((t) => t.task);
+async function reportData(): Promise<ReportData> {
+  const html = await readFile(join(root, 'artifacts/taxonomy/report/index.html'), 'utf8');
+  return JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/su.exec(html)![1]!) as ReportData;
+}
+/** The id of the one concept of `level` labelled `label` (optionally under a parent labelled `parent`). */
+function idOf(concepts: ReadonlyArray<Concept>, level: number, label: string, parent?: string): string {
+  const byId = new Map(concepts.map((c) => [c.id, c]));
+  const hits = concepts.filter((c) => c.level === level && c.label === label && (parent === undefined || byId.get(c.parent ?? '')?.label === parent));
+  expect(hits.map((c) => c.id), `${label} at L${level}`).toHaveLength(1);
+  return hits[0]!.id;
+}
+
+describe('review outputs of the sample build', () => {
+  it('writes the report and the three exports; the Turtle parses back with one concept each and one broader below L0', async () => {
+    const concepts = await readConcepts();
+    const quads = new Parser().parse(await readFile(join(root, 'artifacts/taxonomy/exports/taxonomy.ttl'), 'utf8'));
+    const typed = quads.filter((q) => q.predicate.value.endsWith('#type') && q.object.value === `${SKOS}Concept`).map((q) => q.subject.value);
+    expect(typed).toHaveLength(concepts.length);
+    const broader = new Map<string, number>();
+    for (const q of quads) if (q.predicate.value === `${SKOS}broader`) broader.set(q.subject.value, (broader.get(q.subject.value) ?? 0) + 1);
+    expect(broader.size).toBe(concepts.filter((c) => c.level > 0).length);
+    expect([...broader.values()].every((n) => n === 1)).toBe(true);
+    expect(quads.filter((q) => q.predicate.value === `${SKOS}topConceptOf`)).toHaveLength(concepts.filter((c) => c.level === 0).length);
+    const csv = (await readFile(join(root, 'artifacts/taxonomy/exports/concepts.csv'), 'utf8')).trim().split('\n');
+    expect(csv).toHaveLength(concepts.length + 1);
+    expect(await readFile(join(root, 'artifacts/taxonomy/exports/tree.dot'), 'utf8')).toMatch(/^digraph "taxonomy" \{/u);
+    const data = await reportData();
+    expect(data.concepts).toHaveLength(concepts.length);
+    expect(data.sources.map((s) => s.id)).toEqual(['units', 'departments', 'unit-pages', 'research-area-pages', 'cfp-pages']);
+    const manifest = await readManifest();
+    expect(manifest.artifacts.map((a) => a.path)).toEqual(expect.arrayContaining(['artifacts/taxonomy/report/index.html', 'artifacts/taxonomy/exports/taxonomy.ttl']));
+    // finalize read (and hashed) the S0 records the report cites.
+    const finalize = manifest.phases.find((p) => p.task === 'taxonomy:finalize')!;
+    expect(finalize.metrics.inputs.map((i) => i.path)).toEqual(expect.arrayContaining(['artifacts/s0/level-2/records-00001.jsonl', 'artifacts/hierarchy/orphans.jsonl']));
+  });
+
+  it('says every task is up to date right after the build', async () => {
+    expect(await staleTasks()).toEqual([]);
+  });
+});
+
+describe('curation survives rebuilds', () => {
+  let decisions: Array<Record<string, string>> = [];
+  beforeAll(async () => {
+    const c = await readConcepts();
+    decisions = [
+      { op: 'pin', concept: idOf(c, 3, 'privacy'), parent: idOf(c, 2, 'security'), note: 'privacy topics belong to security' },
+      { op: 'rename', concept: idOf(c, 2, 'databases'), label: 'database systems' },
+      { op: 'merge', concept: idOf(c, 2, 'graphics'), into: idOf(c, 2, 'computer graphics'), note: 'one research area' },
+      { op: 'drop', concept: idOf(c, 1, 'along with the human computer interaction'), note: 'a sentence fragment, not a department' },
+      { op: 'alias', concept: idOf(c, 2, 'machine learning'), alias: 'statistical learning' },
+      { op: 'alias', concept: idOf(c, 2, 'cryptography'), alias: 'cryptology' },
+      { op: 'pin', concept: 'L2:quantum-computing~34fde0', parent: idOf(c, 1, 'computer science') },
+    ];
+    await writeFile(join(root, 'config/curation.json'), `${JSON.stringify({ decisions }, null, 2)}\n`);
+  });
+
+  it('marks only curation and what follows as stale', async () => {
+    expect(await staleTasks()).toEqual(['curation:apply', 'hierarchy:assemble', 'taxonomy:finalize']);
+    const status = await collectStaleness(root, { env: {} });
+    expect(status.find((t) => t.task === 'curation:apply')!.reasons).toEqual(['input config/curation.json changed since this task ran']);
+  });
+
+  it('applies every decision, reports the one whose target is gone, and lists them all in the manifest', async () => {
+    await runTasks(root, await staleTasks());
+    const report = await readJsonFile(join(root, 'artifacts/curation/decisions.json'), CurationReportSchema);
+    expect(report.outcomes.map((o) => o.status)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied', 'applied', 'unmatched']);
+    expect(report.outcomes[6]!.detail).toBe('L2:quantum-computing~34fde0 is not in this build');
+    const manifest = await readManifest();
+    expect(manifest.summary['curation']).toMatchObject({ counts: { decisions: 7, applied: 6, unchanged: 0, unmatched: 1, conflict: 0 } });
+    const byId = new Map((await readConcepts()).map((c) => [c.id, c]));
+    const privacy = byId.get(decisions[0]!['concept']!)!;
+    expect(privacy.parent).toBe(decisions[0]!['parent']);
+    expect(privacy.placement?.method).toBe('curated');
+    expect(byId.get(decisions[1]!['concept']!)).toMatchObject({ label: 'database systems', aliases: expect.arrayContaining(['databases']) });
+    expect(byId.has(decisions[2]!['concept']!)).toBe(false);
+    expect(byId.get(decisions[2]!['into']!)!.aliases).toContain('graphics');
+    expect(byId.has(decisions[3]!['concept']!)).toBe(false);
+    expect(byId.get(decisions[4]!['concept']!)!.aliases).toContain('statistical learning');
+    expect(await staleTasks()).toEqual([]);
+  });
+
+  it('shows the curated concepts in the report and the changes in the diff', async () => {
+    const data = await reportData();
+    const curated = data.concepts.filter((c) => c.curated).map((c) => c.id);
+    expect(curated).toEqual(expect.arrayContaining([decisions[0]!['concept'], decisions[1]!['concept'], decisions[2]!['into'], decisions[4]!['concept']]));
+    expect(data.curation?.counts).toMatchObject({ decisions: 7, unmatched: 1 });
+    const entries = await listHistory(root, { dir: 'artifacts/.runs/history' });
+    const d = diffSnapshots(await readSnapshot(entries.at(-2)!.file), await readSnapshot(entries.at(-1)!.file), { from: entries.at(-2)!.seq, to: entries.at(-1)!.seq });
+    expect(d.moved.map((m) => m.id)).toContain(decisions[0]!['concept']);
+    expect(d.relabelled).toEqual([expect.objectContaining({ id: decisions[1]!['concept'], from: 'databases', to: 'database systems' })]);
+    expect(d.removed.map((r) => r.id).sort()).toEqual([decisions[2]!['concept'], decisions[3]!['concept']].sort());
+    expect(d.aliases.map((a) => a.id)).toEqual(expect.arrayContaining([decisions[4]!['concept'], decisions[5]!['concept']]));
+    expect(d.curation.added).toHaveLength(7);
+    expect(d.to.total - d.from.total).toBe(d.added.length - d.removed.length);
+  });
+});
+
+describe('the report in a real browser (Debian chromium via playwright-core)', () => {
+  it('loads without console errors, finds a concept, and shows its records and reasons', async () => {
+    const { context, page, errors } = await openInChromium(pathToFileURL(join(root, 'artifacts/taxonomy/report/index.html')).href);
+    try {
+      await page.waitForSelector('html[data-ready="true"]');
+      await page.fill('#search', 'database systems');
+      await page.waitForSelector('#results .result');
+      expect(await page.textContent('#results .result')).toContain('database systems');
+      await page.click('#results .result');
+      await page.waitForSelector('#reasons li');
+      const panel = (await page.textContent('#panel')) ?? '';
+      expect(panel).toContain('database systems');
+      expect(panel).toContain('curated');
+      expect(panel).toMatch(/Records \(\d+ of \d+ shown\)/u);
+      expect(await page.locator('#panel a[href^="http"]').count()).toBeGreaterThan(0);
+      expect(await page.locator('#reasons li').count()).toBeGreaterThan(2);
+      expect(await page.textContent('#reasons')).toContain('curation: renamed "databases" → "database systems"');
+      await page.click('nav.tabs button[data-tab="quality"]');
+      expect(await page.textContent('#view-quality')).toContain('Orphans and unplaced concepts');
+      await page.click('nav.tabs button[data-tab="browse"]');
+      const shot = join(root, 'artifacts/report-screenshot.png');
+      await page.screenshot({ path: shot });
+      process.stdout.write(`report screenshot: ${shot}\n`);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
+
+describe('a threshold change', () => {
+  let before = 0;
+  beforeAll(async () => {
+    before = (await readConcepts()).length;
+    await writeFile(join(root, 'config/s2.json'), `${JSON.stringify({ level_thresholds: { level_2: { min_institutions: 3 } } }, null, 2)}\n`);
+  });
+
+  it('status lists the S2 task that reads it and its dependents, nothing upstream', async () => {
+    expect(await staleTasks()).toEqual(['s2:settings', 's2:level-2', 's3:level-2', 's1:level-3', 's2:level-3', 's3:level-3', 'postprocess:run', 'placement:run', 'curation:apply', 'hierarchy:assemble', 'taxonomy:finalize']);
+    const status = await collectStaleness(root, { env: {} });
+    expect(status.find((t) => t.task === 's2:settings')!.reasons[0]).toBe('settings changed: s2.level_thresholds.level_2.min_institutions 2 → 3 (the view of level 2 changes)');
+  });
+
+  it('diff after the rebuild lists exactly what disappeared, matching the two manifests, and the setting', async () => {
+    await runTasks(root, await staleTasks());
+    expect(await staleTasks()).toEqual([]);
+    const after = await readConcepts();
+    const entries = await listHistory(root, { dir: 'artifacts/.runs/history' });
+    const [from, to] = [await readSnapshot(entries.at(-2)!.file), await readSnapshot(entries.at(-1)!.file)];
+    const d = diffSnapshots(from, to, { from: entries.at(-2)!.seq, to: entries.at(-1)!.seq });
+    expect(d.settings).toEqual([{ path: 's2.level_thresholds.level_2.min_institutions', from: 2, to: 3 }]);
+    expect(d.to.total).toBe(after.length);
+    expect(d.from.total).toBe(before);
+    expect(d.added.length - d.removed.length).toBe(after.length - before);
+    const gone = new Set(after.map((c) => c.id));
+    expect(d.removed.every((c) => !gone.has(c.id))).toBe(true);
+    expect(d.removed.length).toBeGreaterThan(0);
+    // The alias on "cryptography" now names a concept that is gone: reported, not ignored.
+    const report = await readJsonFile(join(root, 'artifacts/curation/decisions.json'), CurationReportSchema);
+    expect(report.outcomes[5]).toMatchObject({ status: 'unmatched', detail: 'L2:cryptography is not in this build' });
+  });
+});

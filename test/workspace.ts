@@ -1,32 +1,59 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '@taxonomy/config';
 import { findWorkspaceRoot } from '@taxonomy/core';
 import { runS0Task } from '@taxonomy/s0-raw-extraction';
 import { runS1Task } from '@taxonomy/s1-extraction';
-import { runS2Task } from '@taxonomy/s2-frequency';
+import { runS2Task, writeS2Settings } from '@taxonomy/s2-frequency';
 import { runS3Task } from '@taxonomy/s3-verification';
 import { runPostprocessTask } from '@taxonomy/postprocess';
 import { runPlacementTask } from '@taxonomy/placement';
+import { runCurationTask } from '@taxonomy/curation';
 import { runHierarchyTask } from '@taxonomy/hierarchy';
-import { runFinalizeTask, type RunFinalizeTaskResult } from '@taxonomy/taxonomy';
+import { BUILD_TASKS, runFinalizeTask, taskId, type RunFinalizeTaskResult } from '@taxonomy/taxonomy';
 
-/** The repository these whole-pipeline tests run from. */
+/**
+ * Whole-pipeline tests run the same task functions the Nx targets run, in a scratch copy of the
+ * workspace (config, corpus, test fixtures), so they never touch the repository's artifacts or Nx cache.
+ */
 export const repo = findWorkspaceRoot(import.meta.dirname);
 
-/** Runs every phase task in graph order on a workspace, as `nx run taxonomy:finalize` would (no cache). */
-export async function buildAll(at: string, overrides: string[] = []): Promise<RunFinalizeTaskResult> {
-  const o = overrides.length === 0 ? {} : { overrides };
-  await runS0Task({ root: at, ...o });
-  for (const level of [0, 1, 2, 3]) {
-    await runS1Task({ level, root: at, ...o });
-    await runS2Task({ level, root: at, ...o });
-    await runS3Task({ level, root: at, ...o });
+type Runner = (at: string, overrides: string[]) => Promise<unknown>;
+const opts = (at: string, overrides: string[]) => ({ root: at, ...(overrides.length === 0 ? {} : { overrides }) });
+
+/** Each task of the Nx graph as the function its target runs. */
+export const RUNNERS: Record<string, Runner> = {
+  's0:extract': (at, o) => runS0Task(opts(at, o)),
+  's2:settings': (at, o) => writeS2Settings(loadConfig(opts(at, o)).config.s2, at),
+  ...Object.fromEntries(
+    [0, 1, 2, 3].flatMap((level) => [
+      [`s1:level-${level}`, ((at, o) => runS1Task({ level, ...opts(at, o) })) satisfies Runner],
+      [`s2:level-${level}`, ((at, o) => runS2Task({ level, ...opts(at, o) })) satisfies Runner],
+      [`s3:level-${level}`, ((at, o) => runS3Task({ level, ...opts(at, o) })) satisfies Runner],
+    ]),
+  ),
+  'postprocess:run': (at, o) => runPostprocessTask(opts(at, o)),
+  'placement:run': (at, o) => runPlacementTask(opts(at, o)),
+  'curation:apply': (at, o) => runCurationTask(opts(at, o)),
+  'hierarchy:assemble': (at, o) => runHierarchyTask(opts(at, o)),
+  'taxonomy:finalize': (at, o) => runFinalizeTask(opts(at, o)),
+};
+
+/** Runs the given tasks (default: all) in the graph's topological order. */
+export async function runTasks(at: string, only?: ReadonlyArray<string>, overrides: string[] = []): Promise<void> {
+  for (const task of BUILD_TASKS) {
+    const id = taskId(task);
+    const runner = RUNNERS[id];
+    if (runner === undefined) throw new Error(`test/workspace.ts has no runner for ${id}`);
+    if (only === undefined || only.includes(id)) await runner(at, overrides);
   }
-  await runPostprocessTask({ root: at, ...o });
-  await runPlacementTask({ root: at, ...o });
-  await runHierarchyTask({ root: at, ...o });
-  return runFinalizeTask({ root: at, ...o });
+}
+
+/** The whole build, as `nx run taxonomy:finalize` runs it (no cache); returns finalize's result. */
+export async function buildAll(at: string, overrides: string[] = []): Promise<RunFinalizeTaskResult> {
+  await runTasks(at, BUILD_TASKS.map(taskId).filter((id) => id !== 'taxonomy:finalize'), overrides);
+  return runFinalizeTask(opts(at, overrides));
 }
 
 const scratch: string[] = [];

@@ -21,6 +21,7 @@ const PHASES: ReadonlyArray<{ task: string; phase: string; level: number | null;
   ]),
   { task: 'postprocess:run', phase: 'postprocess', level: null, dir: 'artifacts/postprocess' },
   { task: 'placement:run', phase: 'placement', level: null, dir: 'artifacts/placement' },
+  { task: 'curation:apply', phase: 'curation', level: null, dir: 'artifacts/curation' },
   { task: 'hierarchy:assemble', phase: 'hierarchy', level: null, dir: 'artifacts/hierarchy' },
   { task: 'taxonomy:finalize', phase: 'finalize', level: null, dir: 'artifacts/taxonomy' },
 ];

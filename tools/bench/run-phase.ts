@@ -12,6 +12,7 @@ const PHASE_EXPORTS: Record<string, [string, string]> = {
   S3: ['@taxonomy/s3-verification', 'runS3Task'],
   postprocess: ['@taxonomy/postprocess', 'runPostprocessTask'],
   placement: ['@taxonomy/placement', 'runPlacementTask'],
+  curation: ['@taxonomy/curation', 'runCurationTask'],
   hierarchy: ['@taxonomy/hierarchy', 'runHierarchyTask'],
   finalize: ['@taxonomy/taxonomy', 'runFinalizeTask'],
 };

@@ -244,6 +244,31 @@ export const HierarchySliceSchema = z
 export const TaxonomySliceSchema = z
   .object({
     summary_sample_size: z.number().int().min(0).default(20),
+    report: z
+      .object({
+        max_records_per_concept: z.number().int().min(0).default(25).describe('Records listed per concept in the HTML report (the count is always shown)'),
+        max_snippets_per_concept: z.number().int().min(0).default(3).describe('Validation evidence snippets listed per concept'),
+        low_confidence_below: Ratio.default(0.6).describe('Placements with a lower confidence are listed in the quality view'),
+      })
+      .strict()
+      .prefault({}),
+    exports: z
+      .object({
+        base_iri: z.string().regex(/^[a-z][a-z0-9+.-]*:/u, 'must be an absolute IRI').default('https://taxonomy.invalid/').describe('Namespace of the SKOS concept IRIs: set it to your own'),
+        cip_namespace: z.string().regex(/^[a-z][a-z0-9+.-]*:/u, 'must be an absolute IRI').default('urn:cip:2020:').describe('Prefix of CIP 2020 codes in skos:exactMatch / closeMatch (CIP publishes no IRIs)'),
+        scheme_label: z.string().min(1).default('Academic taxonomy'),
+        dot_max_level: z.number().int().min(0).max(3).default(1).describe('Deepest level drawn in tree.dot'),
+      })
+      .strict()
+      .prefault({}),
+    history: z
+      .object({
+        dir: z.string().min(1).default('artifacts/.runs/history').describe('Run snapshots, relative to the workspace root, outside Nx outputs'),
+        max_runs: z.number().int().min(1).default(30),
+        max_total_mb: z.number().min(1).default(50).describe('Oldest snapshots go first when the folder grows past this'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

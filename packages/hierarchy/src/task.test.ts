@@ -23,9 +23,9 @@ async function makeRoot(concepts: Concept[], hierarchyConfig: Record<string, unk
   await mkdir(join(root, 'config'));
   await writeFile(join(root, 'config', 'global.json'), JSON.stringify({ log_level: 'silent' }));
   await writeFile(join(root, 'config', 'hierarchy.json'), JSON.stringify(hierarchyConfig));
-  await mkdir(join(root, 'artifacts', 'placement'), { recursive: true });
+  await mkdir(join(root, 'artifacts', 'curation'), { recursive: true });
   const body = concepts.map((c) => stableStringify(c)).join('\n');
-  await writeFile(join(root, 'artifacts', 'placement', 'concepts-00001.jsonl'), `${body}\n{"id": "broken"\n`);
+  await writeFile(join(root, 'artifacts', 'curation', 'concepts-00001.jsonl'), `${body}\n{"id": "broken"\n`);
   return root;
 }
 

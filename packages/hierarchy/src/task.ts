@@ -20,7 +20,7 @@ import { buildTree } from './tree.ts';
 export interface RunHierarchyTaskOptions {
   /** Workspace root (default: found from the working directory). */
   root?: string;
-  /** Folder of `concepts-*.jsonl`, relative to the root (default `artifacts/placement`). */
+  /** Folder of `concepts-*.jsonl`, relative to the root (default `artifacts/curation`: the curated concepts). */
   inputDir?: string;
   /** Output folder relative to the root (default `artifacts/hierarchy`). */
   outDir?: string;
@@ -34,7 +34,7 @@ export interface RunHierarchyTaskResult {
 }
 
 /**
- * The `hierarchy:assemble` task: reads post-processed concepts, assembles them, writes placed concepts,
+ * The `hierarchy:assemble` task: reads the curated concepts, assembles them, writes placed concepts,
  * orphans, the invariant report and the tree, then fails with INVARIANT_VIOLATED (after writing, so the
  * report can be read) when a true invariant broke.
  */
@@ -50,7 +50,7 @@ export async function runHierarchyTask(options: RunHierarchyTaskOptions = {}): P
     ...(options.root === undefined ? {} : { root: options.root }),
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
-      const inputDir = join(ctx.root, options.inputDir ?? ARTIFACT_DIRS.placement);
+      const inputDir = join(ctx.root, options.inputDir ?? ARTIFACT_DIRS.curation);
       const files = await listJsonlFiles(inputDir, 'concepts');
       if (files.length === 0) throw new TaxonomyError('ARTIFACT_MISSING', `no concepts-*.jsonl in ${ctx.relative(inputDir)}`);
       const concepts: Concept[] = [];

@@ -155,3 +155,30 @@ const knownCache = new Map<string, boolean>();
 export function authoritativeTitles(): ReadonlyArray<string> {
   return loadFieldLexicon().titles;
 }
+
+/** CIP 2020 entries a label names, for exports: codes with titles, most general first. */
+export interface CipMatches {
+  /** A CIP title (or one of its "/" alternatives) equals the normalized label. */
+  readonly exact: ReadonlyArray<{ code: string; title: string }>;
+  /** Only the stem-folded key matches (plural, "studies", word order of the same words). */
+  readonly close: ReadonlyArray<{ code: string; title: string }>;
+}
+
+const MAX_CIP_MATCHES = 3;
+
+/** The CIP 2020 codes the lexicon knows for a label: exact title matches, then close (stem-folded) ones. */
+export function cipMatches(label: string): CipMatches {
+  const norm = normalize(label);
+  const usable = (e: CipEntry) => !/,\s*other$/iu.test(e.title);
+  const byTitle = (loadCip().byTitle.get(norm) ?? []).filter(usable);
+  // Exact: the whole cleaned title is the label; a match through one "/" alternative does not count.
+  const exactEntries = byTitle.filter((e) => e.normalized === norm);
+  const exactCodes = new Set(exactEntries.map((e) => e.code));
+  const key = fieldKey(label);
+  const keyed = key.length === 0 ? [] : (loadFieldLexicon().entriesByKey.get(key) ?? []);
+  // Close: the whole title folds to the label's key ("area studies" ~ "area study"), not one alternative of it.
+  const closeEntries = keyed.filter((e) => usable(e) && !exactCodes.has(e.code) && fieldKey(cleanCipTitle(e.title)) === key);
+  const pick = (entries: ReadonlyArray<CipEntry>) =>
+    [...new Map(entries.map((e) => [e.code, { code: e.code, title: e.title }])).values()].slice(0, MAX_CIP_MATCHES);
+  return { exact: pick(exactEntries), close: pick(closeEntries) };
+}

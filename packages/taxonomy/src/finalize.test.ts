@@ -10,6 +10,7 @@ import {
   type Concept,
   type PhaseMetrics,
 } from '@taxonomy/core';
+import { runCurationTask } from '@taxonomy/curation';
 import { buildTree, runHierarchyTask } from '@taxonomy/hierarchy';
 import { FinalConceptSchema, HierarchyDocumentSchema, finalizeConcepts, runFinalizeTask } from './finalize.ts';
 
@@ -67,7 +68,7 @@ function metrics(phase: string, level: number | null, counters: Record<string, n
   };
 }
 
-/** A workspace with upstream artifacts as the phases leave them, and a real hierarchy:assemble run. */
+/** A workspace with upstream artifacts as the phases leave them, and real curation:apply and hierarchy:assemble runs. */
 async function makeWorkspace(): Promise<string> {
   const root = await tempRoot(join(tmpdir(), 'taxonomy-finalize-'));
   await writeFile(join(root, 'nx.json'), '{}\n');
@@ -122,6 +123,7 @@ async function makeWorkspace(): Promise<string> {
     join(root, 'artifacts', '.runs', 'timings', 's1.level-0.json'),
     JSON.stringify({ task: 's1:level-0', started_at: '2026-01-01T00:00:00.000Z', duration_ms: 1200, peak_rss_mb: 80, llm: usage }),
   );
+  await runCurationTask({ root });
   await runHierarchyTask({ root });
   return root;
 }
@@ -156,7 +158,7 @@ describe('runFinalizeTask', () => {
     expect(manifest.config['llm']).toMatchObject({ api_key: '[redacted]' });
     expect(JSON.stringify(manifest)).not.toContain('sk-secret-test');
     expect(manifest.prompt_versions).toEqual({ 'taxonomy.extract': { variant: 'default', version: 'v1', hash: 'abc123' } });
-    expect(manifest.phases.map((p) => p.task)).toEqual(['s1:level-0', 's2:level-0', 'postprocess:run', 'placement:run', 'hierarchy:assemble', 'taxonomy:finalize']);
+    expect(manifest.phases.map((p) => p.task)).toEqual(['s1:level-0', 's2:level-0', 'postprocess:run', 'placement:run', 'curation:apply', 'hierarchy:assemble', 'taxonomy:finalize']);
     expect(manifest.llm).toHaveLength(1);
     const paths = manifest.artifacts.map((a) => a.path);
     expect(paths).toEqual(expect.arrayContaining([

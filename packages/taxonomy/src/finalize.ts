@@ -39,6 +39,10 @@ import {
 } from './manifest.ts';
 import { formatSummary, readSummary, type FinalizeSummary } from './summary.ts';
 import { summarizeSources, zeroContributionWarning } from './sources.ts';
+import { writeExports } from './exports/write-exports.ts';
+import { loadReportSources, type ReportSources } from './report/report-data.ts';
+import { formatReviewLines, recordRunHistory, reviewFiles } from './review.ts';
+import { writeReport } from './report/write-report.ts';
 
 /** One line of `artifacts/taxonomy/concepts.jsonl`: the placed concept plus its label path from L0. */
 export const FinalConceptSchema = ConceptSchema.extend({
@@ -146,7 +150,8 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
   const root = options.root ?? findWorkspaceRoot();
   const outRel = options.outDir ?? ARTIFACT_DIRS.taxonomy;
   const resolved = loadConfig({ root, ...(options.overrides === undefined ? {} : { overrides: options.overrides }) });
-  let state: { rows: FinalConcept[]; report: InvariantReport } | null = null;
+  let state: { rows: FinalConcept[]; report: InvariantReport; reportSources: ReportSources } | null = null;
+  const review = resolved.config.taxonomy;
 
   const metrics = await runPhaseTask({
     task: 'taxonomy:finalize',
@@ -190,31 +195,34 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
           relativeTo: root,
         })),
         await writeJsonFile(join(ctx.outDir, 'hierarchy.json'), document, root),
+        ...(await writeExports(rows, { dir: join(ctx.outDir, 'exports'), root, baseIri: review.exports.base_iri, cipNamespace: review.exports.cip_namespace, schemeLabel: review.exports.scheme_label, dotMaxLevel: review.exports.dot_max_level })),
       ];
+      // The report shows records, evidence, operations, orphans and curation: read (and checksum) them here.
+      const reportSources = await loadReportSources({ root, rows, maxRecordsPerConcept: review.report.max_records_per_concept, maxSnippetsPerConcept: review.report.max_snippets_per_concept });
+      inputs.push(...reportSources.inputs);
       ctx.counters.set('concepts', rows.length);
       ctx.counters.set('edges', document.counts.edges);
       for (const level of ['0', '1', '2', '3'] as const) ctx.counters.set(`level_${level}`, document.counts.by_level[level]);
       ctx.counters.set('validation_failed', rows.filter((c) => c.validation?.passed === false).length);
-      state = { rows, report };
+      state = { rows, report, reportSources };
       return { inputs, outputs, summary: `finalize: ${rows.length} concepts` };
     },
   });
   if (state === null) throw new TaxonomyError('ARTIFACT_MISSING', 'finalize produced no concepts');
-  const { rows, report } = state as { rows: FinalConcept[]; report: InvariantReport };
+  const { rows, report, reportSources } = state as { rows: FinalConcept[]; report: InvariantReport; reportSources: ReportSources };
 
   const { phases, problems } = await collectPhases(root, [...PHASE_FOLDERS, { task: 'taxonomy:finalize', dir: outRel }]);
   const upstream = await listArtifacts(
     root,
     PHASE_FOLDERS.map((p) => p.dir),
   );
-  const finalFiles = await listArtifacts(root, [outRel]);
   const config = redactConfig(resolved.config);
   const { prompts, conflicts } = collectPromptVersions(phases);
   const runId = computeRunId({ config, prompts, artifacts: upstream });
   const conceptsByLevel: Record<string, number> = { '0': 0, '1': 0, '2': 0, '3': 0 };
   for (const c of rows) conceptsByLevel[String(c.level)] = (conceptsByLevel[String(c.level)] ?? 0) + 1;
-  const files = ['concepts.jsonl', 'hierarchy.json', 'manifest.json'].map((f) => `${outRel}/${f}`);
-  const sources = await summarizeSources(root, rows);
+  const files = [...['concepts.jsonl', 'hierarchy.json', 'manifest.json'].map((f) => `${outRel}/${f}`), ...reviewFiles(outRel)];
+  const sources = await summarizeSources(root, rows, reportSources.recordSources);
   const log = createLogger({ level: resolved.config.global.log_level }).child({ task: 'taxonomy:finalize' });
   for (const src of sources ?? []) {
     const warning = zeroContributionWarning(src);
@@ -246,6 +254,19 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
       .map((c) => ({ id: c.id, path: c.path.join(' / '), weight: c.weight, institutions: c.support.institutions })),
   }));
   const llm = summarizeLlm(phases);
+  // The manifest lists every curation decision with its outcome (`summary.curation`).
+  const curation = reportSources.curation;
+  await writeReport({
+    root,
+    dir: join(root, outRel, 'report'),
+    rows,
+    sources: reportSources,
+    summary: summary as unknown as Record<string, unknown>,
+    run: { id: runId, environment: resolved.environment, policy_version: resolved.config.global.policy_version },
+    lowConfidenceBelow: review.report.low_confidence_below,
+    maxRecordsPerConcept: review.report.max_records_per_concept,
+  });
+  const finalFiles = await listArtifacts(root, [outRel]);
   const manifest = buildManifest({
     runId,
     generatedAt: new Date().toISOString(),
@@ -258,6 +279,7 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
     summary: {
       ...summary,
       llm,
+      curation,
       prompt_conflicts: conflicts,
       metrics_problems: problems,
       runtime: { node: process.version, platform: platform(), arch: arch() },
@@ -267,6 +289,7 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
     },
   });
   await writeJsonFile(join(root, outRel, 'manifest.json'), manifest, root);
+  const history = await recordRunHistory(root, manifest, rows, review.history);
   const header = `taxonomy ${runId} (${manifest.environment}, policy ${manifest.policy_version})`;
-  return { manifest, summary, summaryText: formatSummary(summary, header, llm), metrics };
+  return { manifest, summary, summaryText: `${formatSummary(summary, header, llm)}${formatReviewLines(curation, history)}`, metrics };
 }

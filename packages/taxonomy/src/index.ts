@@ -9,3 +9,11 @@ export { collectStatus, readManifest, type TaskStatus } from './commands/manage.
 export { explainBatch } from './commands/explain.ts';
 export { BuildArtifacts, explainDrop, explainPlace, type DropExplanation, type PlaceExplanation } from './commands/explain-build.ts';
 export { summarizeSources, zeroContributionWarning, type SourceContribution } from './sources.ts';
+export { taskId, type GraphTask } from './commands/task-graph.ts';
+export { collectStaleness, formatStaleness, configHashFor, TASK_SLICES, type TaskStaleness } from './status/staleness.ts';
+export { buildSnapshot, listHistory, readSnapshot, recordSnapshot, syncHistory, type RunSnapshot, type HistoryEntry } from './history/snapshot.ts';
+export { diffSnapshots, formatDiff, resolveRunRef, type RunDiff } from './history/diff.ts';
+export { buildSkosQuads, conceptIri, writeTurtle, SKOS } from './exports/skos.ts';
+export { formatConceptsCsv, formatTreeDot, writeExports, CSV_COLUMNS } from './exports/write-exports.ts';
+export { buildReportData, renderReportHtml, type ReportData } from './report/render.ts';
+export { resolveConceptRef, readCuratableConcepts } from './commands/curate.ts';

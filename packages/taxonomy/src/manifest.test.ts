@@ -68,7 +68,7 @@ describe('manifest helpers', () => {
       's1:level-1', 's2:level-1', 's3:level-1',
       's1:level-2', 's2:level-2', 's3:level-2',
       's1:level-3', 's2:level-3', 's3:level-3',
-      'postprocess:run', 'placement:run', 'hierarchy:assemble',
+      'postprocess:run', 'placement:run', 'curation:apply', 'hierarchy:assemble',
     ]);
   });
 

@@ -13,6 +13,7 @@ export const SourceContributionSchema = z.object({
   records_out: z.number().int().describe('Records S0 wrote'),
   labels: z.number().int().describe('Distinct labels S1 extracted from its records'),
   concepts_kept: z.number().int().describe('Final concepts citing at least one of its records'),
+  records_used: z.number().int().describe('Its records that a final concept cites'),
   dropped: z.record(z.string(), z.number().int()).describe('Labels of its records each gate removed: frequency (S2), token_verification (S3), unplaced (hierarchy orphans)'),
   dropped_example: z.string().nullable().describe("One reason the commonest gate gave, with its figures"),
 });
@@ -43,18 +44,27 @@ async function visit<T>(dir: string, prefix: string, schema: z.ZodType<T>, each:
  * from the source's records, final concepts citing them, and the labels each gate removed (a label counts
  * once per gate, under every source among its records). Null when S0's index is missing.
  */
-export async function summarizeSources(root: string, finalConcepts: ReadonlyArray<{ record_ids: ReadonlyArray<string> }>): Promise<SourceContribution[] | null> {
+export async function summarizeSources(
+  root: string,
+  finalConcepts: ReadonlyArray<{ record_ids: ReadonlyArray<string> }>,
+  recordSources?: ReadonlyMap<string, string>,
+): Promise<SourceContribution[] | null> {
   const indexPath = join(root, ARTIFACT_DIRS.s0, 'index.json');
   if (!existsSync(indexPath)) return null;
   const index = await readJsonFile(indexPath, IndexSchema);
-  const sourceOf = new Map<string, string>();
-  for (let level = 0; level <= 3; level += 1) {
-    await visit(join(root, ARTIFACT_DIRS.s0, `level-${level}`), 'records', LooseRecord, (r) => {
-      const policy = sourcePolicyOf(r.meta?.hints ?? {});
-      if (r.id !== undefined && policy !== null) sourceOf.set(r.id, policy.id);
-    });
+  let sourceOf = recordSources;
+  if (sourceOf === undefined) {
+    const read = new Map<string, string>();
+    for (let level = 0; level <= 3; level += 1) {
+      await visit(join(root, ARTIFACT_DIRS.s0, `level-${level}`), 'records', LooseRecord, (r) => {
+        const policy = sourcePolicyOf(r.meta?.hints ?? {});
+        if (r.id !== undefined && policy !== null) read.set(r.id, policy.id);
+      });
+    }
+    sourceOf = read;
   }
-  const sourcesOf = (ids: ReadonlyArray<string>) => new Set(ids.flatMap((id) => (sourceOf.has(id) ? [sourceOf.get(id)!] : [])));
+  const bySource = sourceOf;
+  const sourcesOf = (ids: ReadonlyArray<string>) => new Set(ids.flatMap((id) => (bySource.has(id) ? [bySource.get(id)!] : [])));
   const labels = new Map<string, Set<string>>();
   const dropped = new Map<string, Map<string, Set<string>>>();
   const examples = new Map<string, Map<string, string>>();
@@ -98,7 +108,17 @@ export async function summarizeSources(root: string, finalConcepts: ReadonlyArra
     }
   });
   const kept = new Map<string, number>();
-  for (const c of finalConcepts) for (const s of sourcesOf(c.record_ids)) kept.set(s, (kept.get(s) ?? 0) + 1);
+  const used = new Map<string, Set<string>>();
+  for (const c of finalConcepts) {
+    for (const s of sourcesOf(c.record_ids)) kept.set(s, (kept.get(s) ?? 0) + 1);
+    for (const id of c.record_ids) {
+      const s = bySource.get(id);
+      if (s === undefined) continue;
+      const set = used.get(s) ?? new Set<string>();
+      set.add(id);
+      used.set(s, set);
+    }
+  }
   return index.sources.map((src) => {
     const byGate = dropped.get(src.id) ?? new Map<string, Set<string>>();
     const counts = Object.fromEntries([...byGate].map(([g, set]) => [g, set.size] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1)));
@@ -112,6 +132,7 @@ export async function summarizeSources(root: string, finalConcepts: ReadonlyArra
       records_out: src.records_out,
       labels: labels.get(src.id)?.size ?? 0,
       concepts_kept: kept.get(src.id) ?? 0,
+      records_used: used.get(src.id)?.size ?? 0,
       dropped: counts,
       dropped_example: top === undefined ? null : (examples.get(src.id)?.get(top) ?? null),
     });

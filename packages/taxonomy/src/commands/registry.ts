@@ -1,4 +1,6 @@
 import { configShowCommand, configValidateCommand } from './config.ts';
+import { curateCommands } from './curate.ts';
+import { diffCommand, historyCommand, statusCommand } from './history.ts';
 import type { CommandContext, CommandDef } from './context.ts';
 import { explainDropCommand, explainExtractCommand, explainMergeCommand, explainPlaceCommand, explainVerifyCommand } from './explain.ts';
 import { generateCommand } from './generate.ts';
@@ -21,6 +23,10 @@ export const COMMANDS: ReadonlyArray<CommandDef> = [
   explainPlaceCommand,
   explainDropCommand,
   ...postprocessCommands,
+  statusCommand,
+  historyCommand,
+  diffCommand,
+  ...curateCommands,
 ];
 
 const GROUPS: Readonly<Record<string, string>> = {
@@ -28,6 +34,7 @@ const GROUPS: Readonly<Record<string, string>> = {
   config: 'Validate and show the resolved configuration',
   explain: 'Explain single decisions: extraction, verification, deduplication, and where the last build placed or dropped a label',
   postprocess: 'Run one post-processing step on a concept file',
+  curate: 'Record human decisions in config/curation.json (applied by curation:apply before assembly)',
 };
 
 const TOP_LEVEL = [...new Set(COMMANDS.map((c) => c.path[0]!))];

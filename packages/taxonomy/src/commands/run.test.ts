@@ -19,7 +19,7 @@ describe('planNxRun', () => {
       name: 'resume from hierarchy',
       options: { overrides: [], skipCache: false, baseEnv: {}, resumeFrom: 'hierarchy' },
       commands: [
-        ['nx', 'run', 'placement:run', '--output-style=static'],
+        ['nx', 'run', 'curation:apply', '--output-style=static'],
         ['nx', 'run', 'hierarchy:assemble', '--output-style=static', '--skip-nx-cache', '--exclude-task-dependencies'],
         ['nx', 'run', 'taxonomy:finalize', '--output-style=static', '--skip-nx-cache', '--exclude-task-dependencies'],
       ],

@@ -12,7 +12,7 @@ export interface GraphTask {
   helper?: true;
 }
 
-export const RESUME_PHASES = ['S0', 'S1', 'S2', 'S3', 'postprocess', 'placement', 'hierarchy', 'finalize'] as const;
+export const RESUME_PHASES = ['S0', 'S1', 'S2', 'S3', 'postprocess', 'placement', 'curation', 'hierarchy', 'finalize'] as const;
 export type ResumePhase = (typeof RESUME_PHASES)[number];
 
 export function taskId(task: Pick<GraphTask, 'project' | 'target'>): string {
@@ -45,7 +45,8 @@ export const BUILD_TASKS: ReadonlyArray<GraphTask> = [
     dependsOn: [0, 1, 2, 3].map((level) => `s3:level-${level}`),
   },
   { project: 'placement', target: 'run', phase: 'placement', dir: ARTIFACT_DIRS.placement, dependsOn: ['postprocess:run'] },
-  { project: 'hierarchy', target: 'assemble', phase: 'hierarchy', dir: ARTIFACT_DIRS.hierarchy, dependsOn: ['placement:run'] },
+  { project: 'curation', target: 'apply', phase: 'curation', dir: ARTIFACT_DIRS.curation, dependsOn: ['placement:run'] },
+  { project: 'hierarchy', target: 'assemble', phase: 'hierarchy', dir: ARTIFACT_DIRS.hierarchy, dependsOn: ['curation:apply'] },
   { project: 'taxonomy', target: 'finalize', phase: 'finalize', dir: ARTIFACT_DIRS.taxonomy, dependsOn: ['hierarchy:assemble'] },
 ];
 

@@ -1,0 +1,6 @@
+import { runMain } from '@taxonomy/observability';
+import { runCurationTask } from './task.ts';
+
+await runMain(async () => {
+  await runCurationTask({});
+});
