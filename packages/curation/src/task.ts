@@ -17,10 +17,7 @@ import { applyCuration } from './apply.ts';
 import { loadCurationFile } from './file.ts';
 import { CURATION_FILE, describeDecision, type CurationReport } from './schema.ts';
 
-/**
- * The concepts curation reads: the one place that says which phase comes before curation (today
- * post-processing; the placement phase once it sits between post-processing and curation).
- */
+/** The concepts curation reads: the one place that says which phase comes before curation (placement). */
 export const CURATION_INPUT_DIR: string = ARTIFACT_DIRS.placement;
 
 export interface RunCurationTaskOptions {
