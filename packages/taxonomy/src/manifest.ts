@@ -23,6 +23,7 @@ export interface PhaseFolder {
 
 /** Every task whose artifacts the finalize step reads, in the order of the task graph. */
 export const PHASE_FOLDERS: ReadonlyArray<PhaseFolder> = [
+  { task: 'crawl:run', dir: ARTIFACT_DIRS.crawl },
   { task: 's0:extract', dir: ARTIFACT_DIRS.s0 },
   ...[0, 1, 2, 3].flatMap((level) => [
     { task: `s1:level-${level}`, dir: ARTIFACT_DIRS.s1(level) },

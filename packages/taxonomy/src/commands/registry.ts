@@ -1,4 +1,5 @@
 import { configShowCommand, configValidateCommand } from './config.ts';
+import { crawlCommand } from './crawl.ts';
 import type { CommandContext, CommandDef } from './context.ts';
 import { explainExtractCommand, explainMergeCommand, explainVerifyCommand } from './explain.ts';
 import { generateCommand } from './generate.ts';
@@ -10,6 +11,7 @@ import { didYouMean, parseCommandArgs, usageError, type OptionSpecs } from './us
 /** Every command of the `taxonomy` CLI. */
 export const COMMANDS: ReadonlyArray<CommandDef> = [
   runCommand,
+  crawlCommand,
   generateCommand,
   manageStatusCommand,
   manageManifestCommand,

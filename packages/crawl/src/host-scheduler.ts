@@ -1,0 +1,102 @@
+/** Politeness limits: requests in flight overall and per host, and the least gap between request starts on one host. */
+export interface HostSchedulerOptions {
+  concurrency: number;
+  perHostConcurrency: number;
+  /** Least milliseconds between two request starts on one host (1000 / requests per second). */
+  minGapMs: number;
+  now?: () => number;
+}
+
+interface HostState {
+  inFlight: number;
+  /** Earliest time the next request may start. */
+  nextStart: number;
+  gapMs: number;
+  waiters: Array<() => void>;
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * Hands out request slots so that no host sees more than `perHostConcurrency` requests at once or two
+ * request starts closer than its gap (the rate limit, widened by robots.txt's Crawl-delay), and no more
+ * than `concurrency` requests are in flight in total. Waiters are served first come, first served per host.
+ */
+export class HostScheduler {
+  readonly #options: HostSchedulerOptions;
+  readonly #hosts = new Map<string, HostState>();
+  readonly #now: () => number;
+  #inFlight = 0;
+
+  constructor(options: HostSchedulerOptions) {
+    this.#options = options;
+    this.#now = options.now ?? (() => performance.now());
+  }
+
+  #host(origin: string): HostState {
+    let state = this.#hosts.get(origin);
+    if (state === undefined) {
+      state = { inFlight: 0, nextStart: 0, gapMs: this.#options.minGapMs, waiters: [], timer: null };
+      this.#hosts.set(origin, state);
+    }
+    return state;
+  }
+
+  /** Widens a host's gap to `ms` (robots.txt Crawl-delay); never narrows it below the rate limit. */
+  setCrawlDelay(origin: string, ms: number): void {
+    const state = this.#host(origin);
+    state.gapMs = Math.max(this.#options.minGapMs, ms);
+  }
+
+  /** The gap in force for a host, in milliseconds. */
+  gapMs(origin: string): number {
+    return this.#host(origin).gapMs;
+  }
+
+  /** Holds every request to a host for `ms` (the server asked to slow down). */
+  pause(origin: string, ms: number): void {
+    const state = this.#host(origin);
+    state.nextStart = Math.max(state.nextStart, this.#now() + ms);
+  }
+
+  /** Waits for a slot on `origin`; call the returned function when the request is done. */
+  acquire(origin: string): Promise<() => void> {
+    const state = this.#host(origin);
+    return new Promise((resolve) => {
+      state.waiters.push(() => {
+        let released = false;
+        resolve(() => {
+          if (released) return;
+          released = true;
+          state.inFlight -= 1;
+          this.#inFlight -= 1;
+          this.#pumpAll();
+        });
+      });
+      this.#pump(state);
+    });
+  }
+
+  #pumpAll(): void {
+    for (const state of this.#hosts.values()) if (state.waiters.length > 0) this.#pump(state);
+  }
+
+  #pump(state: HostState): void {
+    while (state.waiters.length > 0 && state.inFlight < this.#options.perHostConcurrency && this.#inFlight < this.#options.concurrency) {
+      const wait = state.nextStart - this.#now();
+      if (wait > 0) {
+        if (state.timer === null) {
+          state.timer = setTimeout(() => {
+            state.timer = null;
+            this.#pump(state);
+          }, Math.ceil(wait));
+        }
+        return;
+      }
+      const next = state.waiters.shift()!;
+      state.inFlight += 1;
+      this.#inFlight += 1;
+      state.nextStart = this.#now() + state.gapMs;
+      next();
+    }
+  }
+}
