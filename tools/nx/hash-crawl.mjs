@@ -56,8 +56,10 @@ if (seedsFile === null) {
       const state = JSON.parse(readFileSync(statePath, 'utf8'));
       if (state.complete === true && typeof state.valid_until === 'string' && Date.now() < Date.parse(state.valid_until)) freshUntil = state.valid_until;
     } catch {
-      // no crawl yet: the first run crawls
+      // no crawl yet
     }
-    process.stdout.write(`${sha(`${rel}\u0000${text}\u0000${freshUntil ?? (existsSync(statePath) ? `stale:${Date.now()}` : 'never')}`)}\n`);
+    // Without a fresh state (no crawl yet, cache deleted, a TTL passed, a time budget cut the crawl) the value
+    // is new on every run, so Nx runs the crawl and never replays an old snapshot set.
+    process.stdout.write(`${sha(`${rel}\u0000${text}\u0000${freshUntil ?? `stale:${Date.now()}`}`)}\n`);
   }
 }

@@ -12,6 +12,11 @@ export const OUTCOMES = ['body', 'redirect', 'http_error', 'unwanted_type', 'too
 export const JournalEntrySchema = z.object({
   url: z.string().min(1),
   at: z.string().min(1).describe('ISO time the response arrived (or was revalidated)'),
+  content_since: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe('ISO time these body bytes were first fetched from this URL: a refetch that finds the same bytes keeps it'),
   purpose: z.enum(PURPOSES),
   outcome: z.enum(OUTCOMES),
   status: z.number().int().nullable(),

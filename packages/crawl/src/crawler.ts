@@ -279,6 +279,7 @@ export class Crawler {
     const base: JournalEntry = {
       url,
       at: this.#cache.nowIso(),
+      content_since: null,
       purpose,
       outcome: 'failure',
       status: null,
@@ -308,9 +309,14 @@ export class Crawler {
     switch (outcome.kind) {
       case 'not_modified':
         // 304: the stored body is still current; only the time moves.
-        return previous === null ? { ...withHeaders, outcome: 'http_error', status: 304 } : { ...previous, at: base.at, wire_bytes: outcome.wireBytes };
-      case 'body':
-        return { ...withHeaders, outcome: 'body', body: await this.#cache.storeBody(outcome.body) };
+        return previous === null
+          ? { ...withHeaders, outcome: 'http_error', status: 304 }
+          : { ...previous, at: base.at, content_since: previous.content_since ?? previous.at, wire_bytes: outcome.wireBytes };
+      case 'body': {
+        const body = await this.#cache.storeBody(outcome.body);
+        const since = previous !== null && previous.outcome === 'body' && previous.body === body ? (previous.content_since ?? previous.at) : base.at;
+        return { ...withHeaders, outcome: 'body', body, content_since: since };
+      }
       case 'redirect':
         return { ...withHeaders, outcome: 'redirect', location: outcome.location === null ? null : normalizeUrl(outcome.location, url) };
       case 'http_error':
@@ -560,7 +566,8 @@ export class Crawler {
         institution: entry.institution,
         url: d.url,
         canonical_url: d.canonical,
-        fetched_at: d.journal.at,
+        // When this content was first fetched: a refetch that finds the same bytes leaves the snapshot (and S0) unchanged.
+        fetched_at: d.journal.content_since ?? d.journal.at,
         http_status: d.journal.status ?? 200,
         content_type: d.journal.content_type ?? 'text/html',
         html: d.html,

@@ -12,14 +12,20 @@ interface HostState {
   /** Earliest time the next request may start. */
   nextStart: number;
   gapMs: number;
+  /** A Crawl-delay is in force: one request at a time, the gap counted from the end of the previous one. */
+  serial: boolean;
+  /** When the last request to the host ended. */
+  lastEnd: number;
   waiters: Array<() => void>;
   timer: NodeJS.Timeout | null;
 }
 
 /**
  * Hands out request slots so that no host sees more than `perHostConcurrency` requests at once or two
- * request starts closer than its gap (the rate limit, widened by robots.txt's Crawl-delay), and no more
- * than `concurrency` requests are in flight in total. Waiters are served first come, first served per host.
+ * request starts closer than the rate limit allows, and no more than `concurrency` requests are in flight
+ * in total. A host whose robots.txt sets a Crawl-delay gets one request at a time, each starting at least
+ * the delay after the previous one ended: the server then sees the delay between any two of our requests,
+ * however late either side's event loop runs. Waiters are served first come, first served per host.
  */
 export class HostScheduler {
   readonly #options: HostSchedulerOptions;
@@ -35,16 +41,18 @@ export class HostScheduler {
   #host(origin: string): HostState {
     let state = this.#hosts.get(origin);
     if (state === undefined) {
-      state = { inFlight: 0, nextStart: 0, gapMs: this.#options.minGapMs, waiters: [], timer: null };
+      state = { inFlight: 0, nextStart: 0, gapMs: this.#options.minGapMs, serial: false, lastEnd: Number.NEGATIVE_INFINITY, waiters: [], timer: null };
       this.#hosts.set(origin, state);
     }
     return state;
   }
 
-  /** Widens a host's gap to `ms` (robots.txt Crawl-delay); never narrows it below the rate limit. */
+  /** Applies robots.txt's Crawl-delay: one request at a time, `ms` between the end of one and the start of the next. */
   setCrawlDelay(origin: string, ms: number): void {
     const state = this.#host(origin);
     state.gapMs = Math.max(this.#options.minGapMs, ms);
+    state.serial = true;
+    if (Number.isFinite(state.lastEnd)) state.nextStart = Math.max(state.nextStart, state.lastEnd + state.gapMs);
   }
 
   /** The gap in force for a host, in milliseconds. */
@@ -69,6 +77,8 @@ export class HostScheduler {
           released = true;
           state.inFlight -= 1;
           this.#inFlight -= 1;
+          state.lastEnd = this.#now();
+          if (state.serial) state.nextStart = Math.max(state.nextStart, state.lastEnd + state.gapMs);
           this.#pumpAll();
         });
       });
@@ -81,7 +91,7 @@ export class HostScheduler {
   }
 
   #pump(state: HostState): void {
-    while (state.waiters.length > 0 && state.inFlight < this.#options.perHostConcurrency && this.#inFlight < this.#options.concurrency) {
+    while (state.waiters.length > 0 && state.inFlight < (state.serial ? 1 : this.#options.perHostConcurrency) && this.#inFlight < this.#options.concurrency) {
       const wait = state.nextStart - this.#now();
       if (wait > 0) {
         if (state.timer === null) {

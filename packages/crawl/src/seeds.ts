@@ -97,7 +97,8 @@ export interface SeedsFile {
 /** `entries[2] (Duke University)`: how a message names an entry. */
 export function entryLabel(index: number, raw: unknown): string {
   const value = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  const name = typeof value['id'] === 'string' ? value['id'] : typeof value['institution'] === 'string' ? value['institution'] : null;
+  const pick = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+  const name = pick(value['id']) ?? pick(value['institution']);
   return name === null ? `entries[${index}]` : `entries[${index}] (${name})`;
 }
 
@@ -135,7 +136,7 @@ export function parseSeeds(json: unknown, path: string, defaults: Config['crawl'
       const keys = issue.code === 'unrecognized_keys' ? ` ${issue.keys.map((k) => `"${k}"`).join(', ')}` : '';
       const input = (issue as { input?: unknown }).input;
       const got = input === undefined || typeof input === 'object' ? '' : ` (got ${JSON.stringify(input)})`;
-      return `${where}: ${issue.message.replace(/^Invalid input: /u, '')}${keys}${got}`;
+      return `${where}: ${issue.message.replace(/^Invalid (?:input|option): /u, '')}${keys}${got}`;
     });
     throw new TaxonomyError('INPUT_INVALID', `${path}: ${lines.join('; ')}`);
   }
