@@ -280,7 +280,7 @@ export const CrawlSliceSchema = z
     read_sitemaps: z.boolean().default(true).describe('Queue the URLs of the sitemaps robots.txt names (depth 1)'),
     concurrency: z.number().int().min(1).max(64).default(4).describe('Requests in flight across all hosts'),
     per_host_concurrency: z.number().int().min(1).max(16).default(2).describe('Requests in flight per host'),
-    per_host_requests_per_second: z.number().positive().max(100).default(1).describe('Request starts per host per second (robots crawl-delay widens the gap)'),
+    per_host_requests_per_second: z.number().positive().max(1000).default(1).describe('Request starts per host per second (robots crawl-delay widens the gap)'),
     request_timeout_seconds: z.number().positive().default(20),
     retries: z.number().int().min(0).max(10).default(3).describe('Retries after a 5xx, 429, timeout or dropped connection'),
     retry_base_ms: z.number().int().min(0).default(500).describe('Backoff: min(base·2^attempt, max), or Retry-After when the server sends one'),

@@ -1,3 +1,6 @@
+/** Ends a request slot; `grantedAt` is when the slot was given (the scheduler's clock). */
+export type Release = (() => void) & { readonly grantedAt: number };
+
 /** Politeness limits: requests in flight overall and per host, and the least gap between request starts on one host. */
 export interface HostSchedulerOptions {
   concurrency: number;
@@ -66,13 +69,14 @@ export class HostScheduler {
     state.nextStart = Math.max(state.nextStart, this.#now() + ms);
   }
 
-  /** Waits for a slot on `origin`; call the returned function when the request is done. */
-  acquire(origin: string): Promise<() => void> {
+  /** Waits for a slot on `origin`; call the returned function when the request is done (`grantedAt`: when the slot was given). */
+  acquire(origin: string): Promise<Release> {
     const state = this.#host(origin);
     return new Promise((resolve) => {
       state.waiters.push(() => {
         let released = false;
-        resolve(() => {
+        const grantedAt = this.#now();
+        resolve(Object.assign(() => {
           if (released) return;
           released = true;
           state.inFlight -= 1;
@@ -80,7 +84,7 @@ export class HostScheduler {
           state.lastEnd = this.#now();
           if (state.serial) state.nextStart = Math.max(state.nextStart, state.lastEnd + state.gapMs);
           this.#pumpAll();
-        });
+        }, { grantedAt }));
       });
       this.#pump(state);
     });
