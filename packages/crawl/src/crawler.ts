@@ -600,7 +600,7 @@ export class Crawler {
     }
     counters.set('snapshots', snapshots.length);
     progress();
-    log.info({ pages, snapshots: snapshots.length, stoppedBy }, `entry ${entry.id} crawled`);
+    log.debug({ pages, snapshots: snapshots.length, stoppedBy }, `entry ${entry.id} crawled`);
     return {
       entry,
       snapshots,

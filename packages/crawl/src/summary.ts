@@ -27,8 +27,9 @@ export function formatCrawlSummary(report: CrawlReport): string {
   ];
   const stopped = report.entries.filter((e) => e.stoppedBy !== 'done');
   lines.push(`budgets      ${stopped.length === 0 ? 'no entry stopped by a budget' : stopped.map((e) => `${e.id} stopped by ${e.stoppedBy}`).join(', ')}`);
+  const width = Math.max(0, ...report.entries.map((e) => e.id.length));
   for (const e of report.entries) {
-    lines.push(`  ${e.id.padEnd(34)} L${e.level} ${e.kind.padEnd(15)} ${String(e.snapshots).padStart(4)} snapshots / ${String(e.pages).padStart(4)} pages, ${e.queued} queued, ${e.skipped} skipped, ${e.errors} errors`);
+    lines.push(`  ${e.id.padEnd(width)} L${e.level} ${e.kind.padEnd(15)} ${String(e.snapshots).padStart(4)} snapshots / ${String(e.pages).padStart(4)} pages, ${e.queued} queued, ${e.skipped} skipped, ${e.errors} errors`);
   }
   if (report.validUntil !== null) lines.push(`cache        a rerun before ${report.validUntil} sends no request${report.complete ? '' : ' (incomplete: a time budget stopped an entry; the next run continues)'}`);
   return `${lines.join('\n')}\n`;
