@@ -194,6 +194,19 @@ describe('budgets', () => {
     expect(r.complete).toBe(false);
   });
 
+  it('keeps each entry within its time budget when many entries share one host', async () => {
+    const sections = site.site.sections.slice(0, 8);
+    const t0 = performance.now();
+    const r = await crawl(
+      site,
+      await settings(),
+      sections.map((sec) => ({ ...wholeSite(site), id: sec.slug, institution: sec.institution, seed_urls: [`${site.base}/${sec.slug}/`], path_prefixes: [`/${sec.slug}/`], max_time_seconds: 0.4 })),
+    );
+    // At 10 ms per request 8 entries would need longer than 0.4 s; none waits past its deadline for the shared host.
+    expect(performance.now() - t0).toBeLessThan(0.4 * 1000 + 1500);
+    expect(r.entries.some((e) => e.stoppedBy === 'time')).toBe(true);
+  });
+
   it('skips pages over max_content_bytes', async () => {
     const r = await crawl(site, await settings(), [wholeSite(site, { max_content_bytes: 2048, max_pages: 5, max_depth: 1 })]);
     expect(r.counters['skipped::too_large']).toBeGreaterThan(0);

@@ -114,6 +114,9 @@ interface Resolved {
   expiresAt: number;
 }
 
+/** A URL's outcome, or why there is none: the host cannot be reached, or the entry's time budget ran out first. */
+type Outcome = Resolved | { unreachable: string } | { expired: true };
+
 type Visit =
   | { kind: 'page'; finalUrl: string; chain: string[]; journal: JournalEntry; body: Buffer }
   | { kind: 'skip'; reason: SkipReason; detail: string | null; status: number | null; finalUrl: string | null; chain: string[] }
@@ -168,7 +171,7 @@ export class Crawler {
   readonly #wallClock: () => number;
   readonly #onProgress: ((state: CrawlProgressState) => void) | undefined;
   readonly #robots = new Map<string, Promise<{ rules: RobotsRules; unreachable: string | null; expiresAt: number }>>();
-  readonly #inFlight = new Map<string, Promise<Resolved | { unreachable: string }>>();
+  readonly #inFlight = new Map<string, Promise<Outcome>>();
   #validUntil = Number.POSITIVE_INFINITY;
   readonly #run: Record<string, number> = {
     requests: 0,
@@ -236,19 +239,21 @@ export class Crawler {
   // Requests through the cache
 
   /** One URL's outcome: from the cache when fresh, else one (retried) request, recorded in the journal. */
-  async #resolve(url: string, purpose: JournalEntry['purpose'], options: GetOptions): Promise<Resolved | { unreachable: string }> {
+  async #resolve(url: string, purpose: JournalEntry['purpose'], options: GetOptions): Promise<Outcome> {
     let pending = this.#inFlight.get(url);
     if (pending === undefined) {
       pending = this.#resolveUncached(url, purpose, options);
       this.#inFlight.set(url, pending);
       void pending.finally(() => this.#inFlight.delete(url)).catch(() => undefined);
     }
-    const resolved = await pending;
-    if (!('unreachable' in resolved)) this.#validUntil = Math.min(this.#validUntil, resolved.expiresAt);
+    let resolved = await pending;
+    // Another entry's budget ran out on this URL; ours has not.
+    if ('expired' in resolved && (options.deadline === undefined || this.#clock() < options.deadline)) resolved = await this.#resolveUncached(url, purpose, options);
+    if ('entry' in resolved) this.#validUntil = Math.min(this.#validUntil, resolved.expiresAt);
     return resolved;
   }
 
-  async #resolveUncached(url: string, purpose: JournalEntry['purpose'], options: GetOptions): Promise<Resolved | { unreachable: string }> {
+  async #resolveUncached(url: string, purpose: JournalEntry['purpose'], options: GetOptions): Promise<Outcome> {
     const hit = this.#cache.lookup(url);
     if (hit !== null && hit.fresh && this.#usable(hit.entry, options.maxBytes)) {
       this.#run['cache_hits']! += 1;
@@ -256,6 +261,7 @@ export class Crawler {
     }
     const revalidate = hit !== null && hit.entry.outcome === 'body' ? { etag: hit.entry.etag, lastModified: hit.entry.last_modified } : {};
     const { outcome } = await this.#http.get(url, { ...options, ...revalidate });
+    if (outcome.kind === 'expired') return { expired: true };
     this.#run['network_fetches']! += 1;
     this.#run['bytes_downloaded']! += outcome.wireBytes;
     if (outcome.kind === 'failure' && (outcome.error === 'refused' || outcome.error === 'dns')) {
@@ -275,7 +281,13 @@ export class Crawler {
     return true;
   }
 
-  async #journalEntry(url: string, purpose: JournalEntry['purpose'], outcome: HttpOutcome, maxBytes: number, previous: JournalEntry | null): Promise<JournalEntry> {
+  async #journalEntry(
+    url: string,
+    purpose: JournalEntry['purpose'],
+    outcome: Exclude<HttpOutcome, { kind: 'expired' }>,
+    maxBytes: number,
+    previous: JournalEntry | null,
+  ): Promise<JournalEntry> {
     const base: JournalEntry = {
       url,
       at: this.#cache.nowIso(),
@@ -343,8 +355,10 @@ export class Crawler {
     let url = robotsUrlOf(origin);
     let expiresAt = Number.POSITIVE_INFINITY;
     for (let hop = 0; hop <= this.#settings.max_redirects; hop += 1) {
+      // No deadline: robots.txt is shared by every entry on the origin.
       const resolved = await this.#resolve(url, 'robots', { accept: acceptAny, maxBytes: ROBOTS_MAX_BYTES });
       if ('unreachable' in resolved) return { rules: ROBOTS_UNAVAILABLE, unreachable: resolved.unreachable, expiresAt };
+      if ('expired' in resolved) return { rules: ROBOTS_UNAVAILABLE, unreachable: null, expiresAt: 0 };
       expiresAt = Math.min(expiresAt, resolved.expiresAt);
       const { entry } = resolved;
       let rules: RobotsRules;
@@ -451,8 +465,8 @@ export class Crawler {
           const url = normalizeUrl(raw);
           if (url === null || visited.has(url) || checkScope(url, { ...scope, pathPrefixes: [] }) !== null) continue;
           visited.add(url);
-          const resolved = await this.#resolve(url, 'sitemap', { accept: acceptAny, maxBytes: SITEMAP_MAX_BYTES });
-          if ('unreachable' in resolved || resolved.entry.outcome !== 'body' || resolved.entry.body === null) {
+          const resolved = await this.#resolve(url, 'sitemap', { accept: acceptAny, maxBytes: SITEMAP_MAX_BYTES, deadline });
+          if (!('entry' in resolved) || resolved.entry.outcome !== 'body' || resolved.entry.body === null) {
             count('sitemap_errors');
             continue;
           }
@@ -493,7 +507,7 @@ export class Crawler {
         break;
       }
       const batch = popBatch(Math.min(this.#settings.concurrency, entry.budgets.max_pages - pages));
-      const visits = await Promise.all(batch.map((item) => this.#visit(entry, item, seedSet.has(item.url))));
+      const visits = await Promise.all(batch.map((item) => this.#visit(entry, item, seedSet.has(item.url), deadline)));
       for (const [i, visit] of visits.entries()) {
         const item = batch[i]!;
         if (visit.kind === 'unreachable') {
@@ -503,6 +517,8 @@ export class Crawler {
         }
         if (visit.chain.length > 0) count('redirects', visit.chain.length);
         if (visit.kind === 'skip') {
+          // The time budget ran out while this URL waited for its host.
+          if (visit.reason === 'unreached') stoppedBy = 'time';
           skip(item, visit.reason, visit.detail, { status: visit.status, final_url: visit.finalUrl });
           continue;
         }
@@ -556,6 +572,7 @@ export class Crawler {
       }
       progress();
     }
+    if (stoppedBy === 'done' && queue.length > 0 && this.#clock() >= deadline) stoppedBy = 'time';
     for (const item of queue) skip(item, 'unreached', stoppedBy === 'done' ? null : `stopped by ${stoppedBy}`);
     if (stoppedBy !== 'done') count(`budget_stop::${stoppedBy}`);
 
@@ -613,7 +630,7 @@ export class Crawler {
   }
 
   /** Follows one queued URL through robots, the cache and redirects to a page body or a reason. */
-  async #visit(entry: SeedEntry, item: QueueItem, isSeed: boolean): Promise<Visit> {
+  async #visit(entry: SeedEntry, item: QueueItem, isSeed: boolean, deadline: number): Promise<Visit> {
     const chain: string[] = [];
     let url = item.url;
     const maxBytes = entry.budgets.max_content_bytes;
@@ -627,7 +644,8 @@ export class Crawler {
         const reason = robots.rules.status === 'unavailable' ? 'robots_unavailable' : 'robots_blocked';
         return { kind: 'skip', reason, detail: null, status: null, finalUrl: url === item.url ? null : url, chain };
       }
-      const resolved = await this.#resolve(url, 'page', { accept: acceptPage, maxBytes });
+      const resolved = await this.#resolve(url, 'page', { accept: acceptPage, maxBytes, deadline });
+      if ('expired' in resolved) return { kind: 'skip', reason: 'unreached', detail: 'stopped by time', status: null, finalUrl: url === item.url ? null : url, chain };
       if ('unreachable' in resolved) {
         if (isSeed && hop === 0) return { kind: 'unreachable', message: resolved.unreachable };
         return { kind: 'skip', reason: 'fetch_error', detail: 'unreachable', status: null, finalUrl: url === item.url ? null : url, chain };

@@ -69,6 +69,20 @@ describe('HostScheduler', () => {
     expect(s.gapMs(A)).toBe(30);
   });
 
+  it('gives up on a slot at the deadline instead of waiting behind other requests', async () => {
+    const s = new HostScheduler({ concurrency: 8, perHostConcurrency: 1, minGapMs: 0 });
+    const busy = await s.acquire(A);
+    const t0 = performance.now();
+    const late = await s.acquire(A, t0 + 30);
+    expect(late).toBeNull();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(29);
+    busy();
+    // The expired waiter took no slot: the next one is served at once.
+    const next = await s.acquire(A, performance.now() + 1000);
+    expect(next).not.toBeNull();
+    next!();
+  });
+
   it('pauses a host that asked to slow down', async () => {
     const s = new HostScheduler({ concurrency: 8, perHostConcurrency: 4, minGapMs: 0 });
     const t0 = performance.now();

@@ -10,6 +10,12 @@ export interface HostSchedulerOptions {
   now?: () => number;
 }
 
+interface Waiter {
+  grant(): void;
+  /** Fires at the waiter's deadline. */
+  timer: NodeJS.Timeout | null;
+}
+
 interface HostState {
   inFlight: number;
   /** Earliest time the next request may start. */
@@ -19,7 +25,7 @@ interface HostState {
   serial: boolean;
   /** When the last request to the host ended. */
   lastEnd: number;
-  waiters: Array<() => void>;
+  waiters: Waiter[];
   timer: NodeJS.Timeout | null;
 }
 
@@ -69,23 +75,48 @@ export class HostScheduler {
     state.nextStart = Math.max(state.nextStart, this.#now() + ms);
   }
 
-  /** Waits for a slot on `origin`; call the returned function when the request is done (`grantedAt`: when the slot was given). */
-  acquire(origin: string): Promise<Release> {
+  /**
+   * Waits for a slot on `origin`; call the returned function when the request is done (`grantedAt`: when
+   * the slot was given). With a `deadline` (scheduler clock), resolves null instead once the deadline
+   * passes without a slot, so a budget-bound crawl never waits behind other crawls' requests.
+   */
+  acquire(origin: string): Promise<Release>;
+  acquire(origin: string, deadline: number | undefined): Promise<Release | null>;
+  acquire(origin: string, deadline?: number): Promise<Release | null> {
     const state = this.#host(origin);
     return new Promise((resolve) => {
-      state.waiters.push(() => {
-        let released = false;
-        const grantedAt = this.#now();
-        resolve(Object.assign(() => {
-          if (released) return;
-          released = true;
-          state.inFlight -= 1;
-          this.#inFlight -= 1;
-          state.lastEnd = this.#now();
-          if (state.serial) state.nextStart = Math.max(state.nextStart, state.lastEnd + state.gapMs);
-          this.#pumpAll();
-        }, { grantedAt }));
-      });
+      const waiter: Waiter = {
+        timer: null,
+        grant: () => {
+          if (waiter.timer !== null) clearTimeout(waiter.timer);
+          let released = false;
+          const grantedAt = this.#now();
+          resolve(
+            Object.assign(
+              () => {
+                if (released) return;
+                released = true;
+                state.inFlight -= 1;
+                this.#inFlight -= 1;
+                state.lastEnd = this.#now();
+                if (state.serial) state.nextStart = Math.max(state.nextStart, state.lastEnd + state.gapMs);
+                this.#pumpAll();
+              },
+              { grantedAt },
+            ),
+          );
+        },
+      };
+      if (deadline !== undefined) {
+        const left = deadline - this.#now();
+        if (left <= 0) return resolve(null);
+        waiter.timer = setTimeout(() => {
+          const i = state.waiters.indexOf(waiter);
+          if (i !== -1) state.waiters.splice(i, 1);
+          resolve(null);
+        }, Math.ceil(left));
+      }
+      state.waiters.push(waiter);
       this.#pump(state);
     });
   }
@@ -110,7 +141,7 @@ export class HostScheduler {
       state.inFlight += 1;
       this.#inFlight += 1;
       state.nextStart = this.#now() + state.gapMs;
-      next();
+      next.grant();
     }
   }
 }

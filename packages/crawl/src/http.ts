@@ -11,7 +11,9 @@ export type HttpOutcome =
   | { kind: 'http_error'; status: number; url: string; headers: ResponseHeaders; retryAfterMs: number | null; wireBytes: number }
   | { kind: 'unwanted_type'; status: number; url: string; headers: ResponseHeaders; wireBytes: number }
   | { kind: 'too_large'; status: number; url: string; headers: ResponseHeaders; declared: number | null; wireBytes: number }
-  | { kind: 'failure'; url: string; error: FailureKind; message: string; wireBytes: number };
+  | { kind: 'failure'; url: string; error: FailureKind; message: string; wireBytes: number }
+  /** The caller's deadline passed before the host had a slot: nothing was sent. */
+  | { kind: 'expired'; url: string; wireBytes: 0 };
 
 /** Transport failures by cause; `refused` and `dns` mean the host cannot be reached at all. */
 export const FAILURE_KINDS = ['timeout', 'refused', 'dns', 'reset', 'tls', 'protocol'] as const;
@@ -29,6 +31,8 @@ export interface GetOptions {
   /** Media types (`text/html`, …) the caller reads; anything else is `unwanted_type`, its body never read. */
   accept: (mediaType: string | null) => boolean;
   maxBytes: number;
+  /** Give up, sending nothing, if the host has no slot before this time (scheduler clock, ms). */
+  deadline?: number;
   /** Revalidation of a cached copy. */
   etag?: string | null;
   lastModified?: string | null;
@@ -131,7 +135,8 @@ export class HttpClient {
   async get(url: string, options: GetOptions): Promise<{ outcome: HttpOutcome; attempts: number }> {
     const origin = originOf(url);
     for (let attempt = 0; ; attempt += 1) {
-      const release = await this.#options.scheduler.acquire(origin);
+      const release = await this.#options.scheduler.acquire(origin, options.deadline);
+      if (release === null) return { outcome: { kind: 'expired', url, wireBytes: 0 }, attempts: attempt };
       let outcome: HttpOutcome;
       try {
         this.#options.onRequest?.(url);
