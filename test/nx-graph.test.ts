@@ -59,6 +59,18 @@ describe('the Nx task graph', () => {
     expect(hierarchy.targets['assemble']!.dependsOn).toEqual([{ projects: ['curation'], target: 'apply' }]);
   });
 
+  it('puts the crawl first: s0:extract waits for crawl:run and hashes its snapshots; crawl:run hashes only the crawl settings and the seeds', () => {
+    const s0 = nxJson<{ targets: Record<string, { dependsOn?: unknown[]; inputs: unknown[] }> }>(['show', 'project', 's0']);
+    expect(s0.targets['extract']!.dependsOn).toEqual([{ projects: ['crawl'], target: 'run' }]);
+    expect(s0.targets['extract']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/snapshots.jsonl', transitive: true });
+    const crawl = nxJson<TargetInputs & { runtime?: string[] }>(['show', 'target', 'inputs', 'crawl:run']);
+    expect(crawl.files).toContain('config/crawl.json');
+    for (const other of ['config/s0.json', 'config/s1.json', 'config/llm.json']) expect(crawl.files).not.toContain(other);
+    const project = nxJson<{ targets: Record<string, { inputs: unknown[]; outputs: string[] }> }>(['show', 'project', 'crawl']);
+    expect(project.targets['run']!.inputs).toContainEqual({ runtime: 'node tools/nx/hash-crawl.mjs' });
+    expect(project.targets['run']!.outputs).toEqual(['{workspaceRoot}/artifacts/crawl']);
+  });
+
   it('hashes the raw sources as S0 inputs', () => {
     const s0 = nxJson<TargetInputs>(['show', 'target', 'inputs', 's0:extract']);
     expect(s0.files).toEqual(expect.arrayContaining(['config/s0.json', 'corpus/units/source_records.jsonl', 'corpus/departments/institutions_departments.txt', 'corpus/pages/pages.jsonl']));

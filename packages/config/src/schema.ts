@@ -272,9 +272,64 @@ export const TaxonomySliceSchema = z
   })
   .strict();
 
+const CrawlBudgetsSchema = z
+  .object({
+    max_pages: z.number().int().min(1).default(100).describe('HTML pages read per seeds entry (cache hits count)'),
+    max_depth: z.number().int().min(0).default(3).describe('Link hops from a seed; sitemap URLs sit at depth 1'),
+    max_time_seconds: z.number().positive().default(1800).describe('Wall-clock budget per seeds entry'),
+    max_content_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(5 * 1024 * 1024)
+      .describe('Largest response body read: a declared Content-Length above it is skipped unread, a stream is cut at it'),
+  })
+  .strict();
+
+export const CrawlSliceSchema = z
+  .object({
+    seeds_file: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe('Seeds file (relative to the workspace root); null: crawl:run crawls nothing and writes an empty snapshot set'),
+    contact: z
+      .string()
+      .trim()
+      .min(3)
+      .nullable()
+      .default(null)
+      .describe('Email or URL site operators can reach you at; sent in the User-Agent, required to crawl'),
+    user_agent: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/u, 'product/version, e.g. taxonomy-build/0.1')
+      .default('taxonomy-build/0.1')
+      .describe('Product token; robots.txt groups match its name, the contact is appended in parentheses'),
+    cache_dir: z.string().min(1).default('.cache/crawl').describe('Snapshot cache and journal, relative to the workspace root, outside Nx outputs'),
+    ttl_days: z.number().min(0).default(14).describe('How long a fetched page, redirect, 4xx or skipped file is reused without a request'),
+    robots_ttl_hours: z.number().min(0).default(24).describe('How long robots.txt and sitemaps are reused'),
+    error_ttl_minutes: z.number().min(0).default(30).describe('How long a transient failure (5xx, 429, timeout, network) is remembered before a retry'),
+    respect_robots: z.boolean().default(true),
+    respect_crawl_delay: z.boolean().default(true),
+    read_sitemaps: z.boolean().default(true).describe('Queue the URLs of the sitemaps robots.txt names (depth 1)'),
+    concurrency: z.number().int().min(1).max(64).default(4).describe('Requests in flight across all hosts'),
+    per_host_concurrency: z.number().int().min(1).max(16).default(2).describe('Requests in flight per host'),
+    per_host_requests_per_second: z.number().positive().max(1000).default(1).describe('Request starts per host per second (robots crawl-delay widens the gap)'),
+    request_timeout_seconds: z.number().positive().default(20),
+    retries: z.number().int().min(0).max(10).default(3).describe('Retries after a 5xx, 429, timeout or dropped connection'),
+    retry_base_ms: z.number().int().min(0).default(500).describe('Backoff: min(base·2^attempt, max), or Retry-After when the server sends one'),
+    retry_max_ms: z.number().int().min(0).default(30_000),
+    max_redirects: z.number().int().min(0).max(20).default(5),
+    include_html: z.boolean().default(false).describe('Keep the raw markup in each snapshot (S0 reads the text; markup makes lines large)'),
+    defaults: CrawlBudgetsSchema.prefault({}).describe('Budgets of a seeds entry that sets none'),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     global: GlobalSliceSchema.prefault({}),
+    crawl: CrawlSliceSchema.prefault({}),
     s0: S0SliceSchema.prefault({}),
     s1: S1SliceSchema.prefault({}),
     s2: S2SliceSchema.prefault({}),

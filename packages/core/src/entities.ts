@@ -323,6 +323,10 @@ export const PhaseTimingSchema = z.object({
   duration_ms: z.number().min(0),
   peak_rss_mb: z.number().min(0),
   llm: LlmUsageSchema.nullable().default(null).describe('Calls, cache hits, retries, tokens, cost and latency of this execution'),
+  run_counters: z
+    .record(z.string(), z.number())
+    .optional()
+    .describe('Counters of this execution that differ between equal runs: requests sent vs cache hits, bytes downloaded, rates'),
 });
 export type PhaseTiming = z.infer<typeof PhaseTimingSchema>;
 

@@ -6,3 +6,4 @@ export * from './text.ts';
 export * from './workspace.ts';
 export * from './ids.ts';
 export * from './levels.ts';
+export * from './html-structure.ts';

@@ -14,6 +14,8 @@ export function findWorkspaceRoot(from: string = process.cwd()): string {
 
 /** Artifact folders of every task, relative to the workspace root: one place so phases and Nx agree. */
 export const ARTIFACT_DIRS = {
+  /** Page snapshots crawled from the seeds file (empty when no seeds are configured). */
+  crawl: 'artifacts/crawl',
   s0: 'artifacts/s0',
   s1: (level: number) => `artifacts/s1/level-${level}`,
   s2: (level: number) => `artifacts/s2/level-${level}`,

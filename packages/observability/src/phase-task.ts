@@ -38,6 +38,8 @@ export interface PhaseTaskResult {
   /** Data files the phase wrote (quarantine and metrics are added by the runner). */
   outputs: ArtifactRef[];
   llm?: LlmUsage | null;
+  /** Counters that differ between equal runs (requests vs cache hits, bytes): timing file, never metrics. */
+  runCounters?: Record<string, number>;
   /** One line for the console when the task ends. */
   summary?: string;
 }
@@ -116,6 +118,7 @@ export async function runPhaseTask<S extends SliceName>(options: RunPhaseTaskOpt
     duration_ms: Math.round(performance.now() - t0),
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     llm: result.llm ?? null,
+    ...(result.runCounters === undefined ? {} : { run_counters: result.runCounters }),
   };
   await writeJsonFile(join(root, ARTIFACT_DIRS.timings, `${options.task.replace(/[:/]/gu, '.')}.json`), timing);
   if (quarantine.size > 0) {

@@ -63,6 +63,7 @@ describe('manifest helpers', () => {
 
   it('lists all fifteen upstream tasks in build order', () => {
     expect(PHASE_FOLDERS.map((p) => p.task)).toEqual([
+      'crawl:run',
       's0:extract',
       's1:level-0', 's2:level-0', 's3:level-0',
       's1:level-1', 's2:level-1', 's3:level-1',

@@ -73,6 +73,19 @@ export const FinalizeSummarySchema = z.object({
       placeholders: z.number().int(),
     })
     .nullable(),
+  crawl: z
+    .object({
+      entries: z.number().int(),
+      snapshots: z.number().int(),
+      pages_read: z.number().int(),
+      skipped: z.number().int(),
+      errors: z.number().int(),
+      requests: Count.describe('Requests sent by the execution that produced the snapshots (timing file)'),
+      cache_hits: Count,
+    })
+    .nullable()
+    .default(null)
+    .describe('The crawl that fed S0; null when no seeds file is configured'),
   timings: z.record(z.string(), z.object({ duration_ms: z.number().nullable(), status: z.enum(['fresh', 'cached', 'missing']) })),
   files: z.array(z.string()),
 });
@@ -234,6 +247,20 @@ export async function readSummary(input: ReadSummaryInput): Promise<FinalizeSumm
       iterations: counter(pp.metrics, 'iterations'),
     };
   }
+  const pc = byTask.get('crawl:run');
+  const crawlEntries = pc === undefined ? 0 : (counter(pc.metrics, 'entries') ?? 0);
+  const crawl: FinalizeSummary['crawl'] =
+    pc === undefined || crawlEntries === 0
+      ? null
+      : {
+          entries: crawlEntries,
+          snapshots: counter(pc.metrics, 'snapshots') ?? 0,
+          pages_read: counter(pc.metrics, 'pages_read') ?? 0,
+          skipped: counter(pc.metrics, 'skipped') ?? 0,
+          errors: counter(pc.metrics, 'errors') ?? 0,
+          requests: pc.timing?.run_counters?.['requests'] ?? null,
+          cache_hits: pc.timing?.run_counters?.['cache_hits'] ?? null,
+        };
   const timings: FinalizeSummary['timings'] = {};
   for (const p of input.phases) timings[p.task] = { duration_ms: p.timing?.duration_ms ?? null, status: p.timing_status satisfies TimingStatus };
   const total = Object.values(input.conceptsByLevel).reduce((a, b) => a + b, 0);
@@ -247,6 +274,7 @@ export async function readSummary(input: ReadSummaryInput): Promise<FinalizeSumm
     shape: input.concepts === undefined ? null : measureShape(input.concepts),
     sources: input.sources ?? null,
     hierarchy: input.hierarchy,
+    crawl,
     timings,
     files: input.files,
   });
@@ -281,6 +309,12 @@ export function formatSummary(summary: FinalizeSummary, header: string, llm?: Ll
   const lines = [header];
   const levels = LEVELS.map((l) => `L${l} ${summary.concepts.by_level[String(l)] ?? 0}`).join(' · ');
   lines.push(`concepts     ${levels} (total ${summary.concepts.total})`);
+  const c = summary.crawl;
+  if (c !== null) {
+    lines.push(
+      `crawl        ${c.entries} seeds entries → ${c.snapshots} snapshots from ${c.pages_read} pages read, ${c.skipped} URLs skipped, ${c.errors} errors; ${show(c.requests)} requests, ${show(c.cache_hits)} cache hits`,
+    );
+  }
   for (const s of summary.s1) {
     const outcomes = Object.entries(s.by_outcome).map(([k, v]) => `${k} ${v}`).join(', ');
     lines.push(`S1 level ${s.level}   ${show(s.records)} records${outcomes === '' ? '' : ` (${outcomes})`} → ${show(s.candidates)} candidates, ${show(s.quarantined)} quarantined`);

@@ -52,7 +52,7 @@ describe('collectStatus', () => {
     );
     const rows = await collectStatus(root);
     const byTask = Object.fromEntries(rows.map((r) => [r.task, r]));
-    expect(rows).toHaveLength(18);
+    expect(rows).toHaveLength(19);
     expect(byTask['s0:extract']).toMatchObject({ folder: true, metrics: false, problem: null });
     expect(byTask['s1:level-0']).toMatchObject({ folder: true, metrics: true, records: { candidates: 15, 'record-log': 20, quarantine: 1 } });
     expect(byTask['s1:level-0']!.timing?.duration_ms).toBe(2500);
@@ -63,7 +63,7 @@ describe('collectStatus', () => {
     expect(table).toMatch(/s1:level-0 +complete +2026-11-24T10:00:00Z 2\.5s +candidates 15, record-log 20, quarantine 1/u);
     expect(table).toMatch(/s2:level-0 +invalid/u);
     expect(table).toMatch(/hierarchy:assemble +missing/u);
-    expect(table).toMatch(/1\/18 tasks complete\n$/u);
+    expect(table).toMatch(/1\/19 tasks complete\n$/u);
   });
 });
 

@@ -1,6 +1,7 @@
 import { configShowCommand, configValidateCommand } from './config.ts';
 import { curateCommands } from './curate.ts';
 import { diffCommand, historyCommand, statusCommand } from './history.ts';
+import { crawlCommand } from './crawl.ts';
 import type { CommandContext, CommandDef } from './context.ts';
 import { explainDropCommand, explainExtractCommand, explainMergeCommand, explainPlaceCommand, explainVerifyCommand } from './explain.ts';
 import { generateCommand } from './generate.ts';
@@ -12,6 +13,7 @@ import { didYouMean, parseCommandArgs, usageError, type OptionSpecs } from './us
 /** Every command of the `taxonomy` CLI. */
 export const COMMANDS: ReadonlyArray<CommandDef> = [
   runCommand,
+  crawlCommand,
   generateCommand,
   manageStatusCommand,
   manageManifestCommand,

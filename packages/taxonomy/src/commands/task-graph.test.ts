@@ -8,7 +8,8 @@ const L = [0, 1, 2, 3];
 
 describe('planResume', () => {
   it.each([
-    { phase: 'S0', frontier: ['s2:settings'], firstRerun: 's0:extract', rerunCount: 18 },
+    { phase: 'crawl', frontier: ['s2:settings'], firstRerun: 'crawl:run', rerunCount: 19 },
+    { phase: 'S0', frontier: ['crawl:run', 's2:settings'], firstRerun: 's0:extract', rerunCount: 18 },
     { phase: 'S1', frontier: ['s0:extract', 's2:settings'], firstRerun: 's1:level-0', rerunCount: 17 },
     { phase: 'S2', frontier: ['s1:level-0'], firstRerun: 's2:settings', rerunCount: 17 },
     { phase: 'S3', frontier: ['s2:level-0'], firstRerun: 's3:level-0', rerunCount: 15 },
@@ -44,14 +45,14 @@ describe('planResume', () => {
 
   it('suggests the nearest phase for a typo', () => {
     expect(() => parseResumePhase('postproces')).toThrow(/did you mean "postprocess"/u);
-    expect(() => parseResumePhase('phase1_level0')).toThrow(/expected one of S0\|S1\|S2\|S3\|postprocess\|placement\|curation\|hierarchy\|finalize/u);
+    expect(() => parseResumePhase('phase1_level0')).toThrow(/expected one of crawl\|S0\|S1\|S2\|S3\|postprocess\|placement\|curation\|hierarchy\|finalize/u);
   });
 });
 
 describe('BUILD_TASKS', () => {
   it('matches the dependsOn of every project.json', () => {
     const root = findWorkspaceRoot();
-    const dirs: Record<string, string> = { s0: 's0-raw-extraction', s1: 's1-extraction', s2: 's2-frequency', s3: 's3-verification', postprocess: 'postprocess', placement: 'placement', curation: 'curation', hierarchy: 'hierarchy', taxonomy: 'taxonomy' };
+    const dirs: Record<string, string> = { crawl: 'crawl', s0: 's0-raw-extraction', s1: 's1-extraction', s2: 's2-frequency', s3: 's3-verification', postprocess: 'postprocess', placement: 'placement', curation: 'curation', hierarchy: 'hierarchy', taxonomy: 'taxonomy' };
     for (const task of BUILD_TASKS) {
       const project = JSON.parse(readFileSync(join(root, 'packages', dirs[task.project]!, 'project.json'), 'utf8')) as {
         targets: Record<string, { dependsOn?: Array<{ projects?: string[]; target: string }>; outputs?: string[] }>;
@@ -62,7 +63,7 @@ describe('BUILD_TASKS', () => {
       expect(deps.sort(), taskId(task)).toEqual([...task.dependsOn].sort());
       expect(target!.outputs, taskId(task)).toEqual([`{workspaceRoot}/${task.dir}`]);
     }
-    // S0, s2:settings, S1/S2/S3 per level, postprocess, placement, curation, hierarchy, finalize.
-    expect(BUILD_TASKS).toHaveLength(2 + 3 * L.length + 5);
+    // crawl, S0, s2:settings, S1/S2/S3 per level, postprocess, placement, curation, hierarchy, finalize.
+    expect(BUILD_TASKS).toHaveLength(3 + 3 * L.length + 5);
   });
 });

@@ -12,7 +12,7 @@ export interface GraphTask {
   helper?: true;
 }
 
-export const RESUME_PHASES = ['S0', 'S1', 'S2', 'S3', 'postprocess', 'placement', 'curation', 'hierarchy', 'finalize'] as const;
+export const RESUME_PHASES = ['crawl', 'S0', 'S1', 'S2', 'S3', 'postprocess', 'placement', 'curation', 'hierarchy', 'finalize'] as const;
 export type ResumePhase = (typeof RESUME_PHASES)[number];
 
 export function taskId(task: Pick<GraphTask, 'project' | 'target'>): string {
@@ -24,7 +24,8 @@ export function taskId(task: Pick<GraphTask, 'project' | 'target'>): string {
  * topological order: level N's S1 waits for level N−1's S3.
  */
 export const BUILD_TASKS: ReadonlyArray<GraphTask> = [
-  { project: 's0', target: 'extract', phase: 'S0', dir: ARTIFACT_DIRS.s0, dependsOn: [] },
+  { project: 'crawl', target: 'run', phase: 'crawl', dir: ARTIFACT_DIRS.crawl, dependsOn: [] },
+  { project: 's0', target: 'extract', phase: 'S0', dir: ARTIFACT_DIRS.s0, dependsOn: ['crawl:run'] },
   { project: 's2', target: 'settings', phase: 'S2', dir: ARTIFACT_DIRS.s2Settings, dependsOn: [], helper: true },
   ...[0, 1, 2, 3].flatMap((level): GraphTask[] => [
     {

@@ -10,6 +10,7 @@ import { flattenSettings } from '../history/diff.ts';
 
 /** The config slices each task resolves (what `runPhaseTask` hashes into `metrics.config_hash`). */
 export const TASK_SLICES: Readonly<Record<string, ReadonlyArray<SliceName>>> = {
+  crawl: ['crawl'],
   s0: ['s0'],
   s1: ['s1', 'llm'],
   s2: ['s2'],

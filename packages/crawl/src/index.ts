@@ -1,0 +1,14 @@
+export { CrawlCache, JournalEntrySchema, ttlOf, type CacheTtls, type JournalEntry } from './cache.ts';
+export { decodeBody, decodeWindows1252, sniffMetaCharset, charsetFromContentType, type DecodedBody } from './charset.ts';
+export { Crawler, SKIP_REASONS, type CrawlProgressState, type CrawlResult, type EntryResult, type SkipReason, type UrlRecord } from './crawler.ts';
+export { HostScheduler, type Release } from './host-scheduler.ts';
+export { HttpClient, backoffMs, mediaTypeOf, parseRetryAfter, type HttpOutcome } from './http.ts';
+export { HEADING_ITEM_MAX_WORDS, renderPageText } from './page-text.ts';
+export { createCrawlProgress } from './progress.ts';
+export { parseRobots, robotsUrlOf, type RobotsRules } from './robots.ts';
+export { crawlStatePath, crawlToFile, executeCrawl, readSeedsFile, sourcesFragment, userAgentOf, writeCrawlOutput, type CrawlReport, type CrawlToFileOptions, type ExecuteCrawlOptions } from './run.ts';
+export { DEFAULT_LEVEL, SEED_KINDS, SeedEntrySchema, SeedsFileSchema, entryLabel, loadSeeds, parseSeeds, type SeedEntry, type SeedEntryInput, type SeedKind, type SeedsFile } from './seeds.ts';
+export { parseSitemap, sitemapText } from './sitemap.ts';
+export { formatCrawlSummary } from './summary.ts';
+export { CRAWL_SNAPSHOTS, runCrawlTask, type CrawlTaskResult, type RunCrawlTaskOptions } from './task.ts';
+export { checkScope, isAllowedDomain, normalizeUrl, originOf } from './url.ts';
