@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@taxonomy/config';
 import { findWorkspaceRoot } from '@taxonomy/core';
+import { runCrawlTask } from '@taxonomy/crawl';
 import { runS0Task } from '@taxonomy/s0-raw-extraction';
 import { runS1Task } from '@taxonomy/s1-extraction';
 import { runS2Task, writeS2Settings } from '@taxonomy/s2-frequency';
@@ -24,6 +25,7 @@ const opts = (at: string, overrides: string[]) => ({ root: at, ...(overrides.len
 
 /** Each task of the Nx graph as the function its target runs. */
 export const RUNNERS: Record<string, Runner> = {
+  'crawl:run': (at, o) => runCrawlTask(opts(at, o)),
   's0:extract': (at, o) => runS0Task(opts(at, o)),
   's2:settings': (at, o) => writeS2Settings(loadConfig(opts(at, o)).config.s2, at),
   ...Object.fromEntries(
