@@ -80,12 +80,101 @@ export function scoreBuiltPlacement(root: string): PlacementScore | { missing: s
 }
 
 /** The placement lines of the eval report. */
-export function formatPlacement(score: PlacementScore | { missing: string }, floor: number): string[] {
+export function formatPlacement(score: PlacementScore | { missing: string }, floor: number, maxWrong = 20): string[] {
   if ('missing' in score) return [`placement    not scored: ${score.missing}`];
   const lines = [
     `placement    accuracy ${score.accuracy.toFixed(3)} (${score.correct}/${score.found} department → school edges of the built tree; ${score.notFound.length} of ${score.judgements} judgements not in the build; floor ${floor.toFixed(2)})`,
   ];
-  for (const w of score.wrong) lines.push(`  wrong: ${w.label} > ${w.parent ?? '(no parent)'} (acceptable: ${w.acceptable.join(', ')})`);
+  for (const w of score.wrong.slice(0, maxWrong)) lines.push(`  wrong: ${w.label} > ${w.parent ?? '(no parent)'} (acceptable: ${w.acceptable.join(', ')})`);
   if (score.notFound.length > 0) lines.push(`  not in the build: ${score.notFound.join(', ')}`);
+  return lines;
+}
+
+const TruthSchema = z.object({ institution: z.string().min(1), department: z.string().min(1), school: z.string().min(1), url: z.string().min(1) });
+const LooseRecord = z.object({ id: z.string(), text: z.string(), provenance: z.object({ institution: z.string() }) }).loose();
+const PlacedConcept = BuiltConcept.extend({
+  record_ids: z.array(z.string()).default([]),
+  placement: z.object({ institutions: z.array(z.string()).default([]), alternatives: z.array(z.object({ parent: z.string(), institutions: z.array(z.string()) })).default([]) }).loose().optional(),
+  institutions: z.array(z.string()).default([]),
+}).loose();
+
+export interface HeldOutPlacementScore {
+  /** Truth lines (department → the unit that houses it). */
+  lines: number;
+  /** (line, L1 concept) pairs: a department naming two fields gives two. */
+  judgements: number;
+  notFound: string[];
+  /** Edges of the built tree whose parent holds the housing unit's record. */
+  edgeCorrect: number;
+  /** Judgements where the department's own institution voted, and for the housing unit. */
+  voted: number;
+  voteCorrect: number;
+  wrong: string[];
+}
+
+function readLines<T>(file: string, schema: z.ZodType<T>): T[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line, i) => ({ line, n: i + 1 }))
+    .filter(({ line }) => line.trim() !== '')
+    .map(({ line, n }) => {
+      const parsed = schema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`${file}:${n}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      return parsed.data;
+    });
+}
+
+/**
+ * Scores the placement of a build of the held-out units and departments (packages/placement/eval/heldout,
+ * six universities outside the corpus, no declared parents): for every truth line, does the tree put the
+ * department under the concept that holds its housing unit's record (edge), and did its own institution vote
+ * for that concept (vote)? `root` is the workspace that was built with `heldout/sources.json`.
+ */
+export function scoreHeldOutPlacement(root: string, truthFile: string): HeldOutPlacementScore {
+  const truth = readLines(truthFile, TruthSchema);
+  const recordId = new Map<string, string>();
+  for (const level of [0, 1]) {
+    const file = join(root, 'artifacts', 's0', `level-${level}`, 'records-00001.jsonl');
+    if (!existsSync(file)) continue;
+    for (const r of readLines(file, LooseRecord)) recordId.set(`${level}\u0000${r.provenance.institution}\u0000${r.text}`, r.id);
+  }
+  const concepts = readLines(join(root, 'artifacts', 'taxonomy', 'concepts.jsonl'), PlacedConcept);
+  const byId = new Map(concepts.map((c) => [c.id, c]));
+  const score: HeldOutPlacementScore = { lines: truth.length, judgements: 0, notFound: [], edgeCorrect: 0, voted: 0, voteCorrect: 0, wrong: [] };
+  for (const t of truth) {
+    const dept = recordId.get(`1\u0000${t.institution}\u0000${t.department}`);
+    const unit = recordId.get(`0\u0000${t.institution}\u0000${t.school}`);
+    const placed = dept === undefined ? [] : concepts.filter((c) => c.level === 1 && c.record_ids.includes(dept));
+    if (unit === undefined || placed.length === 0) {
+      score.notFound.push(`${t.institution}: ${t.department}`);
+      continue;
+    }
+    const holds = (id: string | null | undefined) => id !== null && id !== undefined && (byId.get(id)?.record_ids.includes(unit) ?? false);
+    for (const c of placed) {
+      score.judgements += 1;
+      if (holds(c.parent)) score.edgeCorrect += 1;
+      else score.wrong.push(`${t.institution}: ${t.department} → ${c.label} > ${byId.get(c.parent ?? '')?.label ?? c.parent} (housed by ${t.school})`);
+      const p = c.placement;
+      const own = p?.institutions.includes(t.institution) ? c.parent : (p?.alternatives.find((a) => a.institutions.includes(t.institution))?.parent ?? null);
+      if (own === null) continue;
+      score.voted += 1;
+      if (holds(own)) score.voteCorrect += 1;
+    }
+  }
+  return score;
+}
+
+/** The held-out placement lines of the eval report. */
+export function formatHeldOutPlacement(score: HeldOutPlacementScore | { missing: string }, floor: number, maxWrong = 20): string[] {
+  if ('missing' in score) return [`placement held-out: not scored: ${score.missing}`];
+  const edge = score.judgements === 0 ? 0 : score.edgeCorrect / score.judgements;
+  const vote = score.voted === 0 ? 0 : score.voteCorrect / score.voted;
+  const lines = [
+    `placement held-out  edge accuracy ${edge.toFixed(3)} (${score.edgeCorrect}/${score.judgements} departments of ${score.lines} truth lines, 6 universities outside the corpus; floor ${floor.toFixed(2)})`,
+    `                    own-institution vote accuracy ${vote.toFixed(3)} (${score.voteCorrect}/${score.voted}; ${score.judgements - score.voted} without a vote of their institution)`,
+  ];
+  for (const w of score.wrong.slice(0, maxWrong)) lines.push(`  wrong: ${w}`);
+  if (score.wrong.length > maxWrong) lines.push(`  … ${score.wrong.length - maxWrong} more (npm run eval -- --misses N)`);
+  if (score.notFound.length > 0) lines.push(`  not in the build: ${score.notFound.join('; ')}`);
   return lines;
 }

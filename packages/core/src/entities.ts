@@ -179,6 +179,7 @@ export const PlacementSchema = z.object({
   method: z.enum(PLACEMENT_METHODS).describe('The strongest kind of evidence behind the chosen parent'),
   confidence: z.number().min(0).max(1).describe("The winner's share of all votes (backbone only: the share of the field evidence)"),
   votes: z.number().min(0).describe("The winner's support-weighted votes"),
+  institutions: z.array(z.string()).default([]).describe('Institutions whose evidence voted for the chosen parent'),
   alternatives: z.array(PlacementAlternativeSchema).default([]).describe('Runners-up, best first'),
   reasons: z.array(z.string()).default([]).describe('One line per decision: declared parents kept or overridden, level moves, merges'),
 });

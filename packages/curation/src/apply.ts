@@ -96,7 +96,7 @@ function curatedPlacement(c: Concept, parent: Concept, previousParent: Concept |
       parent: c.parent,
       label: previousParent?.label ?? c.parent,
       votes: prior?.votes ?? 0,
-      institutions: [],
+      institutions: prior?.institutions ?? [],
       methods: prior === undefined ? [] : [prior.method],
     });
   }
@@ -106,6 +106,7 @@ function curatedPlacement(c: Concept, parent: Concept, previousParent: Concept |
     method: 'curated',
     confidence: 1,
     votes: won?.votes ?? (c.parent === parent.id ? (prior?.votes ?? 0) : 0),
+    institutions: won?.institutions ?? (c.parent === parent.id ? (prior?.institutions ?? []) : []),
     alternatives,
     reasons: [...(prior?.reasons ?? []), reason],
   };

@@ -193,7 +193,7 @@ export function placeConcepts(input: PlaceInput): PlaceResult {
   const levels: Record<string, LevelCounters> = {};
   for (const c of byLevel.get(0)!) {
     c.parent = null;
-    c.placement = { method: 'root', confidence: 1, votes: 0, alternatives: [], reasons: c.reasons.filter((r) => r.startsWith(TAG)) };
+    c.placement = { method: 'root', confidence: 1, votes: 0, institutions: [], alternatives: [], reasons: c.reasons.filter((r) => r.startsWith(TAG)) };
   }
   levels['level_0'] = { ...emptyCounters(), concepts: byLevel.get(0)!.length };
   for (const level of [1, 2, 3]) {
@@ -349,7 +349,7 @@ function decideParent(concept: Concept, level: number, lookup: ParentLookup, rec
     reasons.push(
       `${TAG} ${method} → ${lookup.label(winner.parent)} (${round(winner.votes)} of ${round(total)} vote(s) from ${voters} of ${concept.institutions.length} institution(s); ${why.join('; ')}${votes.filter((v) => v.parent === winner.parent).length > 3 ? '; …' : ''})`,
     );
-    placement = { method, confidence, votes: round(winner.votes), alternatives: alternativesOf(ranked.slice(1)), reasons: [] };
+    placement = { method, confidence, votes: round(winner.votes), institutions: [...winner.institutions].sort(byString), alternatives: alternativesOf(ranked.slice(1)), reasons: [] };
     counters[method === 'declared' ? 'placed_declared' : 'placed_institution'] = 1;
   } else {
     const guess = lookup.backboneParent(concept.label, level, settings);
@@ -360,6 +360,7 @@ function decideParent(concept: Concept, level: number, lookup: ParentLookup, rec
         method: 'backbone',
         confidence: guess.confidence,
         votes: 0,
+        institutions: [],
         alternatives: guess.alternatives.slice(0, settings.max_alternatives).map((a) => ({ parent: a.id, label: a.label, votes: 0, institutions: [], methods: ['backbone'] })),
         reasons: [],
       };
@@ -371,7 +372,7 @@ function decideParent(concept: Concept, level: number, lookup: ParentLookup, rec
           ? `no declared or institution evidence and the backbone names no L${level - 1} parent`
           : `no declared or institution evidence; the backbone's best parent ${guess.concept.label} has confidence ${guess.confidence} < ${settings.min_confidence} (${guess.detail})`;
       reasons.push(`${TAG} unplaced: ${why}; left for review`);
-      placement = { method: 'unplaced', confidence: guess?.confidence ?? 0, votes: 0, alternatives: [], reasons: [] };
+      placement = { method: 'unplaced', confidence: guess?.confidence ?? 0, votes: 0, institutions: [], alternatives: [], reasons: [] };
       counters.unplaced = 1;
     }
   }

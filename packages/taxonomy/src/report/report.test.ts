@@ -25,7 +25,7 @@ function row(level: number, label: string, parent: FinalConcept | null, extra: P
 const cs0 = row(0, 'computer science', null);
 const cs1 = row(1, 'computer science', cs0);
 const ml = row(2, 'machine learning', cs1, {
-  placement: { method: 'institution', confidence: 0.55, votes: 2.2, alternatives: [{ parent: 'L1:statistics~bd875c', label: 'statistics', votes: 1.8, institutions: ['Carnegie Mellon University'], methods: ['backbone'] }], reasons: [] },
+  placement: { method: 'institution', confidence: 0.55, votes: 2.2, institutions: ['Stanford University'], alternatives: [{ parent: 'L1:statistics~bd875c', label: 'statistics', votes: 1.8, institutions: ['Carnegie Mellon University'], methods: ['backbone'] }], reasons: [] },
 });
 const robotics = row(2, 'robotics </script><script>alert(1)</script>', cs1, { reasons: ['curation: parent pinned to L1:computer-science~3e913a (decision #1)'] });
 const ROWS = [cs0, cs1, ml, robotics];
