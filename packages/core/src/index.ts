@@ -6,3 +6,7 @@ export * from './text.ts';
 export * from './workspace.ts';
 export * from './ids.ts';
 export * from './levels.ts';
+export * from './artifact-check.ts';
+export * from './processes.ts';
+export * from './redaction.ts';
+export * from './workspace-lock.ts';

@@ -1,4 +1,5 @@
 import type { Config } from '@taxonomy/config';
+import { keepDistinctSets } from './near-duplicates.ts';
 
 export type S0Settings = Config['s0'];
 
@@ -80,28 +81,16 @@ export function wordShingles(text: string, size: number): Set<string> {
   return out;
 }
 
-/** Jaccard similarity of two sets (both empty → 1, one empty → 0). */
-export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size === 0 && b.size === 0) return 1;
-  if (a.size === 0 || b.size === 0) return 0;
-  let inter = 0;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  for (const s of small) if (large.has(s)) inter += 1;
-  return inter / (a.size + b.size - inter);
-}
+export { jaccard } from './near-duplicates.ts';
 
 /**
  * Greedy near-duplicate filter over the blocks of one page: a text is dropped when its shingle Jaccard
- * similarity to an earlier kept text reaches the threshold. Returns the indexes kept, in order.
+ * similarity to an earlier kept text reaches the threshold. Returns the indexes kept, in order. Indexed
+ * (prefix filtering, `near-duplicates.ts`), so 100k items of one page take seconds, not minutes.
  */
 export function dedupeNearDuplicates(texts: ReadonlyArray<string>, threshold: number, shingleSize: number): number[] {
-  const kept: number[] = [];
-  const keptShingles: Array<Set<string>> = [];
-  for (const [i, text] of texts.entries()) {
-    const shingles = wordShingles(text, shingleSize);
-    if (keptShingles.some((other) => jaccard(shingles, other) >= threshold)) continue;
-    kept.push(i);
-    keptShingles.push(shingles);
-  }
-  return kept;
+  return keepDistinctSets(
+    texts.map((text) => wordShingles(text, shingleSize)),
+    threshold,
+  );
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -154,6 +155,9 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
     slices: ['taxonomy'],
     outDir: outRel,
     root,
+    // Every folder the manifest describes is checked against its metrics.json first; manifest.json is written after the task.
+    reads: [...PHASE_FOLDERS.map((p) => p.dir).filter((dir) => dir === ARTIFACT_DIRS.hierarchy || existsSync(join(root, dir)))],
+    alsoWrites: ['manifest.json'],
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
       const hierarchyDir = join(root, ARTIFACT_DIRS.hierarchy);
