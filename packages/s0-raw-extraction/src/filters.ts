@@ -63,11 +63,13 @@ export function parseConfidence(value: unknown): number | null {
   return Number.isFinite(n) && n >= 0 && n <= 1 ? n : null;
 }
 
+const ASCII = /^[\x00-\x7f]*$/u;
+
 /** Word shingles of a text: lower-cased, non-word characters to spaces; a text of ≤ size words is one shingle. */
 export function wordShingles(text: string, size: number): Set<string> {
-  const words = text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+  const lower = text.toLowerCase();
+  // ASCII text (most of it) takes a plain class: for ASCII, \p{L}/\p{N} after lower-casing are exactly a-z/0-9.
+  const words = (ASCII.test(lower) ? lower.replace(/[^a-z0-9]+/gu, ' ') : lower.replace(/[^\p{L}\p{N}]+/gu, ' '))
     .trim()
     .split(' ')
     .filter((w) => w.length > 0);

@@ -23,9 +23,29 @@ export function sniffHtmlCharset(bytes: Uint8Array): string | null {
   return m === null ? null : m[1]!.toLowerCase();
 }
 
-function strictDecoder(encoding: string): InstanceType<typeof TextDecoder> | null {
+/** Windows-1252 code points of bytes 0x80–0x9F (WHATWG's table; 0x81, 0x8D, 0x8F, 0x90, 0x9D stay C1). */
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
+];
+
+/**
+ * Node 20's TextDecoder decodes "windows-1252" (and every label WHATWG maps to it: iso-8859-1, latin1,
+ * ascii…) as Latin-1, so 0x96 came out as U+0096 instead of an en dash; this follows the WHATWG table.
+ */
+function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 4096) {
+    const part = bytes.subarray(i, i + 4096);
+    out += String.fromCharCode(...Array.from(part, (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : b)));
+  }
+  return out;
+}
+
+function strictDecoder(encoding: string): { decode(bytes: Uint8Array): string } | null {
   try {
-    return new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+    const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+    return decoder.encoding === 'windows-1252' ? { decode: decodeWindows1252 } : decoder;
   } catch {
     return null;
   }
@@ -91,7 +111,8 @@ export function decodeLines(bytes: Uint8Array): DecodedLines | null {
   const bom = sniffBom(bytes);
   if (bom !== null && bom.encoding !== 'utf-8') {
     const whole = decodeDocument(bytes);
-    return whole.ok ? { text: whole.text.replace(/\r\n|\r/gu, '\n'), bad: [], encoding: whole.encoding } : null;
+    // Same lines as the UTF-8 path: one final line break ends the last line, it does not open an empty one.
+    return whole.ok ? { text: whole.text.replace(/\r\n|\r/gu, '\n').replace(/\n$/u, ''), bad: [], encoding: whole.encoding } : null;
   }
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const parts: string[] = [];

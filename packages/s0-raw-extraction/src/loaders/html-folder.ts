@@ -29,17 +29,21 @@ export async function loadHtmlFolder(ctx: LoaderContext): Promise<LoaderResult> 
   if (ctx.source.loader !== 'html-folder') throw new TaxonomyError('USAGE', 'loadHtmlFolder needs an html-folder source');
   const institution = ctx.source.institution;
   if (institution === null) throw new TaxonomyError('INPUT_INVALID', `source ${ctx.source.id}: an html-folder source needs "institution"`);
-  // Symlinked folders are not followed and tool folders never walked: a page folder is pages, not a checkout.
+  // Symlinked folders are not followed (a link loop or a link out) and tool folders never walked: a page folder
+  // is pages, not a checkout. Symlinked files are listed, then checked like every page below.
   const names = (
     await fg(ctx.source.options.pattern, {
       cwd: ctx.path,
-      onlyFiles: true,
+      onlyFiles: false,
+      markDirectories: true,
       dot: false,
       caseSensitiveMatch: false,
       followSymbolicLinks: false,
       ignore: NEVER_WALKED.map((d) => `**/${d}/**`),
     })
-  ).sort();
+  )
+    .filter((name) => !name.endsWith('/'))
+    .sort();
   const records: ExtractedRecord[] = [];
   const files: string[] = [];
   for (const name of names) {
