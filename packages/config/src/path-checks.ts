@@ -13,7 +13,12 @@ export function usesLlmEndpoint(llm: ResolvedConfig['config']['llm']): boolean {
 function unwritableFolder(path: string): string | null {
   let dir = path;
   for (;;) {
-    const info = statSync(dir, { throwIfNoEntry: false });
+    let info;
+    try {
+      info = statSync(dir, { throwIfNoEntry: false });
+    } catch {
+      info = undefined; // ENOTDIR: a parent is a file; the walk up reports it
+    }
     if (info !== undefined) {
       if (!info.isDirectory()) return `${dir} is not a folder`;
       try {

@@ -41,7 +41,8 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof fetch {
   const inner = options.fetch ?? globalThis.fetch;
   // Messages avoid the words "timeout"/"timed out": the SDK would turn them into a bare timeout error and drop the cause.
   const deadline = () => new ResponseLimitError('deadline', `no complete answer within ${options.totalMs} ms (headers and body)`);
-  const tooLarge = (bytes: number) => new ResponseLimitError('size', `answer over the ${options.maxBytes}-byte limit (${bytes} bytes${bytes > options.maxBytes ? '' : ' so far'})`);
+  const tooLarge = (bytes: number, streamed: boolean) =>
+    new ResponseLimitError('size', `answer over the ${options.maxBytes}-byte limit (${streamed ? `cut off after ${bytes} bytes` : `content-length ${bytes}`})`);
   return async (input, init) => {
     const controller = new AbortController();
     const outer = init?.signal ?? null;
@@ -70,7 +71,7 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof fetch {
     if (Number.isFinite(declared) && declared > options.maxBytes) {
       finish();
       controller.abort();
-      throw tooLarge(declared);
+      throw tooLarge(declared, false);
     }
     if (response.body === null || NO_BODY.has(response.status)) {
       finish();
@@ -91,7 +92,7 @@ export function createBoundedFetch(options: BoundedFetchOptions): typeof fetch {
           if (received > options.maxBytes) {
             finish();
             controller.abort();
-            stream.error(tooLarge(received));
+            stream.error(tooLarge(received, true));
             return;
           }
           stream.enqueue(value);
