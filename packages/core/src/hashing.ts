@@ -1,56 +1,8 @@
 import { createHash } from 'node:crypto';
 
-/**
- * Serialises a value with object keys sorted at every depth, so equal data always gives equal bytes.
- * Byte-for-byte `JSON.stringify(sortKeysDeep(value))`, written out directly so that no sorted copy of
- * every record is allocated first (the writers' hot loop). The copy's quirks are kept: integer-like keys
- * come first in ascending order (the engine orders them so in the copy), `undefined`, function and symbol
- * values and a `__proto__` key are left out, and any object serialises as its own enumerable keys.
- */
+/** Serialises a value with object keys sorted at every depth, so equal data always gives equal bytes. */
 export function stableStringify(value: unknown): string {
-  return writeStable(value) as string;
-}
-
-const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/u;
-
-function isArrayIndex(key: string): boolean {
-  return ARRAY_INDEX.test(key) && Number(key) < 4294967295;
-}
-
-function writeStable(value: unknown): string | undefined {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return JSON.stringify(value);
-    case 'object':
-      break;
-    default:
-      return undefined;
-  }
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i += 1) out += `${i === 0 ? '' : ','}${writeStable(value[i]) ?? 'null'}`;
-    return `${out}]`;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  const indexes = keys.filter(isArrayIndex);
-  const ordered = indexes.length === 0 ? keys : [...indexes.sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))];
-  let out = '{';
-  let first = true;
-  for (const key of ordered) {
-    if (key === '__proto__') continue;
-    const v = record[key];
-    if (v === undefined) continue;
-    const text = writeStable(v);
-    if (text === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${text}`;
-    first = false;
-  }
-  return `${out}}`;
+  return JSON.stringify(sortKeysDeep(value));
 }
 
 /** Returns a copy of `value` whose objects have their keys in sorted order (arrays keep their order). */

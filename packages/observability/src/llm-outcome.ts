@@ -19,7 +19,7 @@ export function assertLlmOutcome(task: string, usage: LlmUsage | null | undefine
   const transient = usage.quarantined_transient ?? 0;
   const permanent = usage.quarantined_permanent ?? 0;
   if (transient > 0) {
-    throw new TaxonomyError('PROVIDER_FAILED', `${task}: ${transient} calls failed transiently; rerun — ${replay}`);
+    throw new TaxonomyError('PROVIDER_FAILED', `${task}: ${transient} ${transient === 1 ? 'call' : 'calls'} failed transiently; rerun — ${replay}`);
   }
   const ratio = usage.calls === 0 ? 0 : permanent / usage.calls;
   if (permanent > 0 && ratio > limits.maxQuarantineRatio) {

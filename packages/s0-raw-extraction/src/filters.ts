@@ -28,7 +28,9 @@ export function isBoilerplateLine(line: string, patterns: ReadonlyArray<RegExp>)
 
 /** True when the text length (in characters, after trimming) lies within [min, max]. */
 export function withinLengthBounds(text: string, min: number, max: number): boolean {
-  const n = [...text.trim()].length;
+  const trimmed = text.trim();
+  // Code points, not UTF-16 units; only text with surrogate pairs needs the (allocating) count.
+  const n = SURROGATE.test(trimmed) ? [...trimmed].length : trimmed.length;
   return n >= min && n <= max;
 }
 
@@ -64,6 +66,7 @@ export function parseConfidence(value: unknown): number | null {
 }
 
 const ASCII = /^[\x00-\x7f]*$/u;
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Word shingles of a text: lower-cased, non-word characters to spaces; a text of ≤ size words is one shingle. */
 export function wordShingles(text: string, size: number): Set<string> {

@@ -70,7 +70,8 @@ export function nxFailure(root: string, buildToken: string, target: string, nxEx
   if (first !== undefined) {
     const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(first.code) ? (first.code as ErrorCode) : 'TASK_FAILED';
     const more = failures.length > 1 ? `; ${failures.length - 1} more task(s) failed: ${failures.slice(1).map((f) => f.task).join(', ')}` : '';
-    return new TaxonomyError(code, `${first.task}: ${first.message}${more}`);
+    const line = first.message.startsWith(`${first.task}:`) ? first.message : `${first.task}: ${first.message}`;
+    return new TaxonomyError(code, `${line}${more}`);
   }
   if (nxExitCode === 130) return new TaxonomyError('ABORTED', `nx run ${target} was interrupted (exit 130)`);
   return new TaxonomyError('TASK_FAILED', `nx run ${target} failed (exit ${nxExitCode}) before any task reported an error; see the Nx output above`);
