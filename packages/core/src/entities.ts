@@ -285,6 +285,8 @@ export const LlmUsageSchema = z.object({
   retries: z.number().int().min(0),
   repairs: z.number().int().min(0),
   quarantined: z.number().int().min(0),
+  quarantined_transient: z.number().int().min(0).optional().describe('Calls that failed for a transient reason (5xx, 429, timeout, connection)'),
+  quarantined_permanent: z.number().int().min(0).optional().describe('Calls without a valid answer after the repair re-ask, or with an oversized answer'),
   tokens_in: z.number().int().min(0),
   tokens_out: z.number().int().min(0),
   cost_usd: z.number().min(0),

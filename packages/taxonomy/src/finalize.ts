@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -160,6 +161,10 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
     slices: ['taxonomy'],
     outDir: outRel,
     root,
+    // Every folder the manifest describes is checked against its metrics.json first; manifest.json is written after the task.
+    reads: [...PHASE_FOLDERS.map((p) => p.dir).filter((dir) => dir === ARTIFACT_DIRS.hierarchy || existsSync(join(root, dir)))],
+    // The manifest and the report need the summary of every phase, finalize's own metrics included: written after the task.
+    alsoWrites: ['manifest.json', 'report/index.html'],
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
       const hierarchyDir = join(root, ARTIFACT_DIRS.hierarchy);

@@ -172,7 +172,7 @@ export function summarizeLlm(phases: ReadonlyArray<CollectedPhase>): {
     if (llm === null) continue;
     const { prompts: _prompts, ...usage } = llm;
     byTask[phase.task] = usage;
-    for (const key of Object.keys(total) as Array<keyof LlmTotals>) total[key] += llm[key];
+    for (const key of Object.keys(total) as Array<keyof LlmTotals>) total[key] += llm[key] ?? 0;
   }
   total.cost_usd = Math.round(total.cost_usd * 1e6) / 1e6;
   return { by_task: byTask, total };

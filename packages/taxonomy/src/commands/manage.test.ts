@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PhaseMetricsSchema, RunManifestSchema } from '@taxonomy/core';
+import { PhaseMetricsSchema, RunManifestSchema, sealArtifactFolder } from '@taxonomy/core';
 import { collectStatus, formatManifest, formatStatus, outputKind, readManifest } from './manage.ts';
 
 const sha = 'a'.repeat(64);
@@ -27,24 +27,23 @@ describe('outputKind', () => {
 });
 
 describe('collectStatus', () => {
-  it('reports complete, partial, invalid and missing tasks with records per kind and the last timing', async () => {
+  it('reports complete, corrupt, partial, invalid and missing tasks with records per kind and the last timing', async () => {
     const root = await mkdtemp(join(tmpdir(), 'taxonomy-status-'));
     await mkdir(join(root, 'artifacts/s0'), { recursive: true });
     await mkdir(join(root, 'artifacts/s1/level-0'), { recursive: true });
     await mkdir(join(root, 'artifacts/s2/level-0'), { recursive: true });
+    await mkdir(join(root, 'artifacts/s3/level-0'), { recursive: true });
     await mkdir(join(root, 'artifacts/.runs/timings'), { recursive: true });
-    await writeFile(
-      join(root, 'artifacts/s1/level-0/metrics.json'),
-      JSON.stringify(
-        metrics([
-          ['artifacts/s1/level-0/candidates-00001.jsonl', 10],
-          ['artifacts/s1/level-0/candidates-00002.jsonl', 5],
-          ['artifacts/s1/level-0/record-log-00001.jsonl', 20],
-          ['artifacts/s1/level-0/quarantine.jsonl', 1],
-          ['artifacts/s1/level-0/index.json', null],
-        ]),
-      ),
-    );
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `{"line":${i + 1}}\n`).join('');
+    for (const [name, n] of [['candidates-00001.jsonl', 10], ['candidates-00002.jsonl', 5], ['record-log-00001.jsonl', 20], ['quarantine.jsonl', 1]] as const) {
+      await writeFile(join(root, 'artifacts/s1/level-0', name), lines(n));
+    }
+    await writeFile(join(root, 'artifacts/s1/level-0/index.json'), '{}\n');
+    await sealArtifactFolder('artifacts/s1/level-0', { root, metrics: { phase: 'S1', level: 0, counters: { records: 3 } } });
+    // S3 level 0 was complete, then one shard lost a line (a truncated copy, an edited cache entry).
+    await writeFile(join(root, 'artifacts/s3/level-0/concepts-00001.jsonl'), lines(3));
+    await sealArtifactFolder('artifacts/s3/level-0', { root, metrics: { phase: 'S3', level: 0 } });
+    await writeFile(join(root, 'artifacts/s3/level-0/concepts-00001.jsonl'), lines(2));
     await writeFile(join(root, 'artifacts/s2/level-0/metrics.json'), '{"phase": 1}');
     await writeFile(
       join(root, 'artifacts/.runs/timings/s1.level-0.json'),
@@ -57,13 +56,16 @@ describe('collectStatus', () => {
     expect(byTask['s1:level-0']).toMatchObject({ folder: true, metrics: true, records: { candidates: 15, 'record-log': 20, quarantine: 1 } });
     expect(byTask['s1:level-0']!.timing?.duration_ms).toBe(2500);
     expect(byTask['s2:level-0']).toMatchObject({ folder: true, metrics: false, problem: 'metrics.json does not match the schema' });
+    expect(byTask['s1:level-0']).toMatchObject({ corrupt: false, verified: 5 });
+    expect(byTask['s3:level-0']).toMatchObject({ corrupt: true, problem: expect.stringMatching(/^artifacts\/s3\/level-0\/concepts-00001\.jsonl: sha256 [0-9a-f]{12}… differs from [0-9a-f]{12}… recorded in artifacts\/s3\/level-0\/metrics\.json/u) });
     expect(byTask['taxonomy:finalize']).toMatchObject({ folder: false, metrics: false });
     const table = formatStatus(rows);
     expect(table).toMatch(/s0:extract +partial/u);
-    expect(table).toMatch(/s1:level-0 +complete +2026-11-24T10:00:00Z 2\.5s +candidates 15, record-log 20, quarantine 1/u);
+    expect(table).toMatch(/s1:level-0 +complete +2026-11-24T10:00:00Z 2\.5s +candidates 15, quarantine 1, record-log 20/u);
     expect(table).toMatch(/s2:level-0 +invalid/u);
     expect(table).toMatch(/hierarchy:assemble +missing/u);
-    expect(table).toMatch(/1\/19 tasks complete\n$/u);
+    expect(table).toMatch(/s3:level-0 +corrupt/u);
+    expect(table).toMatch(/1\/19 tasks complete, 1 corrupt \(checksums disagree with metrics\.json\)\n$/u);
   });
 });
 

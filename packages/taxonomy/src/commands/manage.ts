@@ -1,7 +1,17 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ARTIFACT_DIRS, PhaseMetricsSchema, PhaseTimingSchema, RunManifestSchema, TaxonomyError, type PhaseMetrics, type PhaseTiming, type RunManifest } from '@taxonomy/core';
+import {
+  ARTIFACT_DIRS,
+  PhaseMetricsSchema,
+  PhaseTimingSchema,
+  RunManifestSchema,
+  TaxonomyError,
+  verifyArtifactFolder,
+  type PhaseMetrics,
+  type PhaseTiming,
+  type RunManifest,
+} from '@taxonomy/core';
 import { HELP_OPTION, type CommandDef } from './context.ts';
 import { BUILD_TASKS, taskId } from './task-graph.ts';
 
@@ -14,6 +24,10 @@ export interface TaskStatus {
   records: Record<string, number>;
   timing: PhaseTiming | null;
   problem: string | null;
+  /** Files whose sha256 matches the one `metrics.json` records. */
+  verified: number;
+  /** True when a file disagrees with `metrics.json` (edited, truncated, missing, or not written by the task). */
+  corrupt: boolean;
 }
 
 /** `candidates-00001.jsonl` → `candidates`; `merge-ops.jsonl` → `merge-ops`. */
@@ -31,10 +45,21 @@ export async function collectStatus(root: string): Promise<TaskStatus[]> {
     const metricsFile = join(root, task.dir, 'metrics.json');
     let metrics: PhaseMetrics | null = null;
     let problem: string | null = null;
+    let verified = 0;
+    let corrupt = false;
     if (existsSync(metricsFile)) {
       const parsed = PhaseMetricsSchema.safeParse(await readJson(metricsFile));
       if (parsed.success) metrics = parsed.data;
       else problem = 'metrics.json does not match the schema';
+    }
+    if (metrics !== null) {
+      // The same check every task runs on what it reads: each file against the sha256 metrics.json records.
+      const check = await verifyArtifactFolder(task.dir, { root, unlisted: task.dir === ARTIFACT_DIRS.taxonomy ? ['manifest.json'] : [] });
+      verified = check.verified;
+      if (check.problems.length > 0) {
+        corrupt = true;
+        problem = `${check.problems[0]}${check.problems.length > 1 ? ` (+${check.problems.length - 1} more)` : ''}`;
+      }
     }
     const records: Record<string, number> = {};
     for (const ref of metrics?.outputs ?? []) {
@@ -48,7 +73,7 @@ export async function collectStatus(root: string): Promise<TaskStatus[]> {
       const parsed = PhaseTimingSchema.safeParse(await readJson(timingFile));
       if (parsed.success) timing = parsed.data;
     }
-    out.push({ task: id, dir: task.dir, folder, metrics: metrics !== null, records, timing, problem });
+    out.push({ task: id, dir: task.dir, folder, metrics: metrics !== null, records, timing, problem, verified, corrupt });
   }
   return out;
 }
@@ -65,13 +90,15 @@ async function readJson(path: string): Promise<unknown> {
 export function formatStatus(rows: ReadonlyArray<TaskStatus>): string {
   const lines = [`${'task'.padEnd(20)} ${'state'.padEnd(10)} ${'last run'.padEnd(26)} records`];
   for (const row of rows) {
-    const state = row.problem !== null ? 'invalid' : row.metrics ? 'complete' : row.folder ? 'partial' : 'missing';
+    const state = row.corrupt ? 'corrupt' : row.problem !== null ? 'invalid' : row.metrics ? 'complete' : row.folder ? 'partial' : 'missing';
     const last = row.timing === null ? '-' : `${row.timing.started_at.slice(0, 19)}Z ${(row.timing.duration_ms / 1000).toFixed(1)}s`;
     const records = Object.entries(row.records).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
     lines.push(`${row.task.padEnd(20)} ${state.padEnd(10)} ${last.padEnd(26)} ${records}`);
   }
-  const done = rows.filter((r) => r.metrics).length;
-  lines.push(`${done}/${rows.length} tasks complete`);
+  for (const row of rows) if (row.problem !== null) lines.push(`  ${row.task}: ${row.problem}`);
+  const done = rows.filter((r) => r.metrics && !r.corrupt).length;
+  const corrupt = rows.filter((r) => r.corrupt).length;
+  lines.push(`${done}/${rows.length} tasks complete${corrupt > 0 ? `, ${corrupt} corrupt (checksums disagree with metrics.json)` : `, checksums verified (${rows.reduce((n, r) => n + r.verified, 0)} files)`}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -107,11 +134,13 @@ export function formatManifest(manifest: RunManifest): string {
 
 export const manageStatusCommand: CommandDef = {
   path: ['manage', 'status'],
-  summary: 'Show every task of the graph: artifacts present, metrics, record counts, last timing',
+  summary: 'Show every task of the graph: artifacts present, metrics, checksums, record counts, last timing',
   options: { json: { type: 'boolean', description: 'Print JSON instead of a table' }, ...HELP_OPTION },
+  details: 'Every file of a task folder is checked against the sha256 its metrics.json records; exit 3 when one disagrees.',
   async run(args, ctx) {
     const rows = await collectStatus(ctx.root);
     ctx.out(args.values['json'] === true ? `${JSON.stringify(rows, null, 2)}\n` : formatStatus(rows));
+    return rows.some((r) => r.corrupt) ? 3 : 0;
   },
 };
 
