@@ -174,7 +174,7 @@ describe('what a task reads is checked against the checksums its upstream record
 
 const readConcepts = () => readJsonlAll(join(root, 'artifacts/taxonomy/concepts.jsonl'), { schema: ConceptSchema, onBad });
 const readManifest = async () => RunManifestSchema.parse(JSON.parse(await readFile(join(root, 'artifacts/taxonomy/manifest.json'), 'utf8')));
-const staleTasks = async () => (await collectStaleness(root, { env: {} })).filter((t) => t.state !== 'fresh').map((t) => t.task);
+const staleTasks = async () => (await collectStaleness(root, { env: process.env })).filter((t) => t.state !== 'fresh').map((t) => t.task);
 async function reportData(): Promise<ReportData> {
   const html = await readFile(join(root, 'artifacts/taxonomy/report/index.html'), 'utf8');
   return JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/su.exec(html)![1]!) as ReportData;
@@ -234,7 +234,7 @@ describe('curation survives rebuilds', () => {
 
   it('marks only curation and what follows as stale', async () => {
     expect(await staleTasks()).toEqual(['curation:apply', 'hierarchy:assemble', 'taxonomy:finalize']);
-    const status = await collectStaleness(root, { env: {} });
+    const status = await collectStaleness(root, { env: process.env });
     expect(status.find((t) => t.task === 'curation:apply')!.reasons).toEqual(['input config/curation.json changed since this task ran']);
   });
 
@@ -312,7 +312,7 @@ describe('a threshold change', () => {
 
   it('status lists the S2 task that reads it and its dependents, nothing upstream', async () => {
     expect(await staleTasks()).toEqual(['s2:settings', 's2:level-2', 's3:level-2', 's1:level-3', 's2:level-3', 's3:level-3', 'postprocess:run', 'placement:run', 'curation:apply', 'hierarchy:assemble', 'taxonomy:finalize']);
-    const status = await collectStaleness(root, { env: {} });
+    const status = await collectStaleness(root, { env: process.env });
     expect(status.find((t) => t.task === 's2:settings')!.reasons[0]).toBe('settings changed: s2.level_thresholds.level_2.min_institutions 2 → 3 (the view of level 2 changes)');
   });
 

@@ -125,6 +125,12 @@ function assertTreeMatches(tree: HierarchyTree, byId: ReadonlyMap<string, Concep
   }
 }
 
+/**
+ * Files finalize writes into its folder after the task (so they are not in its `metrics.json`): the
+ * manifest and the report need the summary of every phase, finalize's own metrics included.
+ */
+export const FINALIZE_AFTER_TASK_FILES: ReadonlyArray<string> = ['manifest.json', 'report/index.html'];
+
 export interface RunFinalizeTaskOptions {
   /** Workspace root (default: found from the working directory). */
   root?: string;
@@ -163,8 +169,7 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
     root,
     // Every folder the manifest describes is checked against its metrics.json first; manifest.json is written after the task.
     reads: [...PHASE_FOLDERS.map((p) => p.dir).filter((dir) => dir === ARTIFACT_DIRS.hierarchy || existsSync(join(root, dir)))],
-    // The manifest and the report need the summary of every phase, finalize's own metrics included: written after the task.
-    alsoWrites: ['manifest.json', 'report/index.html'],
+    alsoWrites: FINALIZE_AFTER_TASK_FILES,
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
       const hierarchyDir = join(root, ARTIFACT_DIRS.hierarchy);

@@ -12,6 +12,7 @@ import {
   type PhaseTiming,
   type RunManifest,
 } from '@taxonomy/core';
+import { FINALIZE_AFTER_TASK_FILES } from '../finalize.ts';
 import { HELP_OPTION, type CommandDef } from './context.ts';
 import { BUILD_TASKS, taskId } from './task-graph.ts';
 
@@ -54,7 +55,7 @@ export async function collectStatus(root: string): Promise<TaskStatus[]> {
     }
     if (metrics !== null) {
       // The same check every task runs on what it reads: each file against the sha256 metrics.json records.
-      const check = await verifyArtifactFolder(task.dir, { root, unlisted: task.dir === ARTIFACT_DIRS.taxonomy ? ['manifest.json'] : [] });
+      const check = await verifyArtifactFolder(task.dir, { root, unlisted: task.dir === ARTIFACT_DIRS.taxonomy ? FINALIZE_AFTER_TASK_FILES : [] });
       verified = check.verified;
       if (check.problems.length > 0) {
         corrupt = true;
