@@ -11,8 +11,10 @@ import {
   type PhaseMetrics,
   type PhaseTiming,
   type RunManifest,
+  type RunRecord,
 } from '@taxonomy/core';
 import { FINALIZE_AFTER_TASK_FILES } from '../finalize.ts';
+import { readRunRecord } from '../manifest.ts';
 import { HELP_OPTION, type CommandDef } from './context.ts';
 import { BUILD_TASKS, taskId } from './task-graph.ts';
 
@@ -114,21 +116,21 @@ export async function readManifest(root: string): Promise<RunManifest> {
   return parsed.data;
 }
 
-/** A short human view of the manifest. */
-export function formatManifest(manifest: RunManifest): string {
+/** A short human view of the manifest, with the run record when it is this manifest's (null: restored from a cache). */
+export function formatManifest(manifest: RunManifest, run: RunRecord | null = null): string {
+  const own = run !== null && run.run_id === manifest.run_id ? run : null;
   const lines = [
     `run ${manifest.run_id}`,
-    `generated ${manifest.generated_at}, environment ${manifest.environment}, policy version ${manifest.policy_version}`,
+    `${own === null ? 'generated elsewhere or restored from the cache (no run record of it here)' : `generated ${own.generated_at} (node ${own.runtime.node}, ${own.runtime.platform}/${own.runtime.arch})`}, environment ${manifest.environment}, policy version ${manifest.policy_version}`,
     'phases:',
   ];
   for (const phase of manifest.phases) {
     const outputs = phase.metrics.outputs.reduce((n, ref) => n + (ref.records ?? 0), 0);
-    const time = phase.timing === null ? '-' : `${(phase.timing.duration_ms / 1000).toFixed(1)}s`;
+    const timing = own?.phases.find((p) => p.task === phase.task)?.timing ?? null;
+    const time = timing === null ? '-' : `${(timing.duration_ms / 1000).toFixed(1)}s`;
     lines.push(`  ${phase.task.padEnd(20)} ${String(outputs).padStart(8)} records out  ${time}`);
   }
-  const calls = manifest.llm.reduce((n, u) => n + u.calls, 0);
-  const cost = manifest.llm.reduce((n, u) => n + u.cost_usd, 0);
-  lines.push(`llm: ${calls} calls, $${cost.toFixed(4)}`);
+  if (own !== null) lines.push(`llm: ${own.llm.total.calls} calls, $${own.llm.total.cost_usd.toFixed(4)}`);
   lines.push(`artifacts: ${manifest.artifacts.length}`);
   return `${lines.join('\n')}\n`;
 }
@@ -147,10 +149,11 @@ export const manageStatusCommand: CommandDef = {
 
 export const manageManifestCommand: CommandDef = {
   path: ['manage', 'manifest'],
-  summary: 'Print the run manifest of the last finished build',
+  summary: 'Print the run manifest of the last finished build (with its run record: time, durations, LLM usage)',
   options: { json: { type: 'boolean', description: 'Print the manifest JSON as written' }, ...HELP_OPTION },
+  details: `The manifest (artifacts/taxonomy/manifest.json) is the same on every machine; when and how the build ran here is in ${ARTIFACT_DIRS.runRecord}.`,
   async run(args, ctx) {
     const manifest = await readManifest(ctx.root);
-    ctx.out(args.values['json'] === true ? `${JSON.stringify(manifest, null, 2)}\n` : formatManifest(manifest));
+    ctx.out(args.values['json'] === true ? `${JSON.stringify(manifest, null, 2)}\n` : formatManifest(manifest, await readRunRecord(ctx.root)));
   },
 };
