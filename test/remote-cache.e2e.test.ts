@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@taxonomy/core';
 import { startCacheServer, type CacheServer } from '../tools/cache-server/server.ts';
+import { PROBE_HASH } from '../tools/nx/remote-cache-plugin.mjs';
 
 /**
  * Issue 16, items 1 and 2, with Nx itself: three clones of the committed repository share one cache server
@@ -69,7 +70,9 @@ async function build(at: string, env: Record<string, string>): Promise<Build> {
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
   child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
+  const t0 = performance.now();
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  process.stderr.write(`TIMING ${at} ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   // Nx's static output keeps ANSI colours in pipes.
   output = output.replace(/\u001b\[[0-9;]*m/gu, '');
   const record = JSON.parse(await readFile(join(at, '.nx/cache/run.json'), 'utf8')) as { tasks: Array<{ taskId: string; hash: string; cacheStatus: string }> };
@@ -105,8 +108,13 @@ describe('a shared remote cache on Nx 23 (self-hosted protocol)', () => {
     expect(a.code, a.output).toBe(0);
     expect(Object.keys(a.tasks)).toHaveLength(TASKS);
     expect(statuses(a)).toEqual(['cache-miss']);
-    const stats = await server.stats();
-    expect(stats).toMatchObject({ entries: TASKS, byOutcome: { 'GET 404': TASKS, 'PUT 200': TASKS } });
+    // One GET per task (a miss), one PUT per task; and the preflight's GET of an entry that never exists.
+    const requests = server.requests();
+    expect(requests.filter((r) => r.hash === PROBE_HASH).map((r) => r.status)).toEqual([404]);
+    const taskRequests = requests.filter((r) => r.hash !== PROBE_HASH);
+    expect(taskRequests.filter((r) => r.method === 'GET' && r.status === 404).map((r) => r.hash).sort()).toEqual(Object.values(hashes(a)).sort());
+    expect(taskRequests.filter((r) => r.method === 'PUT' && r.status === 200).map((r) => r.hash).sort()).toEqual(Object.values(hashes(a)).sort());
+    expect((await server.stats()).entries).toBe(TASKS);
     aArtifacts = await artifactDigests(aDir);
     expect(Object.keys(aArtifacts)).toEqual(expect.arrayContaining(['artifacts/taxonomy/manifest.json', 'artifacts/taxonomy/report/index.html', 'artifacts/s1/level-1/metrics.json']));
   }, 300_000);
