@@ -1,0 +1,127 @@
+import { extractLabels, verifyLabel, type Level } from '@taxonomy/lexicon';
+import {
+  checkFloors,
+  formatExtractionTable,
+  formatVerificationTable,
+  scoreExtraction,
+  scoreVerification,
+  type ExtractionCase,
+  type ExtractionMiss,
+  type PrfScore,
+  type VerificationCase,
+  type VerificationScore,
+} from './score.ts';
+import type { ExtractionItem, Floors, LabelledSets, VerifyItem } from './sets.ts';
+
+/** Report sections of `npm run eval`; each is a function of the provider, the labelled sets and the floors. */
+
+/** The two prompt keys the harness needs, answered by whichever provider is active. */
+export interface EvalProvider {
+  name: string;
+  extract(item: { level: Level; institution: string | null; text: string }): Promise<string[]>;
+  verify(item: { level: Level; label: string }): Promise<{ pass: boolean; reason: string }>;
+  close(): Promise<void>;
+}
+
+/** The lexicon rules asked directly (what the offline provider answers from). */
+export function lexiconProvider(): EvalProvider {
+  return {
+    name: 'lexicon rules (direct)',
+    extract: async (item) => extractLabels(item).labels.map((l) => l.normalized),
+    verify: async (item) => {
+      const v = verifyLabel(item);
+      return { pass: v.pass, reason: v.reasons.join('; ') || 'pass' };
+    },
+    close: async () => undefined,
+  };
+}
+
+/** What every section is given: the provider, the labelled sets and the recorded floors. */
+export interface EvalContext {
+  provider: EvalProvider;
+  sets: LabelledSets;
+  floors: Floors;
+  misses: number;
+}
+
+/** One part of the report: printed lines, a JSON value, and the checks it failed (any failure fails the eval). */
+export interface SectionResult {
+  text: string[];
+  json: unknown;
+  failures: string[];
+}
+
+/** A report section; new sections (placement accuracy, …) are added to SECTIONS below. */
+export interface EvalSection {
+  name: string;
+  run(ctx: EvalContext): Promise<SectionResult>;
+}
+
+async function extractCases(provider: EvalProvider, items: readonly ExtractionItem[]): Promise<ExtractionCase[]> {
+  const cases: ExtractionCase[] = [];
+  for (const item of items) cases.push({ level: item.level, text: item.text, expected: item.expected, predicted: await provider.extract(item) });
+  return cases;
+}
+
+async function verifyCases(provider: EvalProvider, items: readonly VerifyItem[]): Promise<VerificationCase[]> {
+  const cases: VerificationCase[] = [];
+  for (const item of items) {
+    const v = await provider.verify(item);
+    cases.push({ level: item.level, label: item.label, expected: item.expected, predicted: v.pass, reason: v.reason });
+  }
+  return cases;
+}
+
+function missLines(set: string, misses: readonly ExtractionMiss[], limit: number): string[] {
+  const out = [`extraction misses, ${set} (${misses.length}, showing ${Math.min(limit, misses.length)}):`];
+  for (const m of misses.slice(0, limit)) {
+    out.push(`  L${m.level} ${m.text.slice(0, 90)}${m.missing.length ? `\n      missing: ${m.missing.join(' | ')}` : ''}${m.extra.length ? `\n      extra:   ${m.extra.join(' | ')}` : ''}`);
+  }
+  return out;
+}
+
+/** Extraction and verification, in-sample and held-out side by side per level, checked against the floors. */
+export const scoresSection: EvalSection = {
+  name: 'scores',
+  async run(ctx) {
+    const inSample = scoreExtraction(await extractCases(ctx.provider, ctx.sets.inSample));
+    const heldOut = scoreExtraction(await extractCases(ctx.provider, ctx.sets.heldOut));
+    const lateDraw = scoreExtraction(await extractCases(ctx.provider, ctx.sets.lateDraw));
+    const vIn = scoreVerification(await verifyCases(ctx.provider, ctx.sets.verifyInSample));
+    const vOut = scoreVerification(await verifyCases(ctx.provider, ctx.sets.verifyHeldOut));
+    const extraction: Array<{ name: string; perLevel: Record<string, PrfScore> }> = [
+      { name: 'in-sample', perLevel: inSample.perLevel },
+      { name: 'held-out', perLevel: heldOut.perLevel },
+      { name: 'late draw (sample inst.)', perLevel: lateDraw.perLevel },
+    ];
+    const verification: Array<{ name: string; score: VerificationScore }> = [
+      { name: 'in-sample', score: vIn },
+      { name: 'held-out', score: vOut },
+    ];
+    const failures = [
+      ...checkFloors('in-sample', inSample.perLevel, vIn, ctx.floors['in-sample']),
+      ...checkFloors('held-out', heldOut.perLevel, vOut, ctx.floors['held-out']),
+    ];
+    const text = [
+      formatExtractionTable(extraction),
+      '',
+      formatVerificationTable(verification),
+      '',
+      ...missLines('held-out', heldOut.misses, ctx.misses),
+      ...missLines('in-sample', [...inSample.misses, ...lateDraw.misses], ctx.misses),
+      '',
+      `verification misses (${vIn.misses.length} in-sample, ${vOut.misses.length} held-out):`,
+      ...[...vIn.misses.map((m) => ({ ...m, set: 'in-sample' })), ...vOut.misses.map((m) => ({ ...m, set: 'held-out' }))]
+        .slice(0, ctx.misses)
+        .map((m) => `  ${m.set} L${m.level} "${m.label}" expected ${m.expected ? 'pass' : 'fail'} — ${m.reason}`),
+    ];
+    const json = {
+      extraction: Object.fromEntries(extraction.map((c) => [c.name, c.perLevel])),
+      verification: Object.fromEntries(verification.map((c) => [c.name, { ...c.score, misses: c.score.misses.slice(0, ctx.misses) }])),
+      misses: { 'held-out': heldOut.misses.slice(0, ctx.misses), 'in-sample': [...inSample.misses, ...lateDraw.misses].slice(0, ctx.misses) },
+    };
+    return { text, json, failures };
+  },
+};
+
+export const SECTIONS: readonly EvalSection[] = [scoresSection];
