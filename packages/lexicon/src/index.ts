@@ -3,3 +3,4 @@ export { extractLabels } from './extract.ts';
 export { isCfpFurniture, verifyLabel } from './verify.ts';
 export { entailLabel, glossFor, fieldFamilies, inferParent } from './families.ts';
 export { authoritativeTitles, isKnownField } from './field-lexicon.ts';
+export { curatedNameTables } from './tables.ts';

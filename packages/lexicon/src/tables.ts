@@ -332,3 +332,17 @@ export const GENERIC_HEADS: ReadonlySet<string> = new Set([
   'function', 'progress', 'game', 'society', 'institution', 'body', 'change', 'excellence', 'engagement', 'impact', 'world',
   'mind', 'thing', 'idea', 'future', 'frontier', 'success', 'opportunity', 'partnership',
 ]);
+
+/** Donor and brand words that are also ordinary words inside real field names ("family medicine", "crown ethers"). */
+export const NAME_WORDS_IN_FIELDS: ReadonlySet<string> = new Set(['family', 'foundation', 'silver', 'crown', 'may', 'trinity', 'foster', 'chan', 'ford', 'booth', 'fielding', 'johnson', 'nicholas', 'harris', 'evans', 'ross', 'anderson', 'stern', 'ann', 'john', 'david', 'michael', 'robert', 'daniel', 'henry', 'stephen', 'gerald', 'kenneth', 'leonard', 'ben', 'herb', 'stuart', 'rory', 'jeb', 'leigh', 'fu', 'nef', 'whiting', 'pratt', 'heinz']);
+
+/** The curated tables that hold proper names (brands, donors, institutions, campuses), listed for tools/eval/name-entries.ts. */
+export function curatedNameTables(): ReadonlyArray<{ table: string; entries: readonly string[] }> {
+  return [
+    { table: 'SCHOOL_BRANDS', entries: [...SCHOOL_BRANDS.keys()] },
+    { table: 'AMBIGUOUS_BRANDS', entries: [...AMBIGUOUS_BRANDS] },
+    { table: 'INSTITUTION_TOKENS', entries: [...INSTITUTION_TOKENS] },
+    { table: 'CAMPUS_PLACES', entries: [...CAMPUS_PLACES] },
+    { table: 'NAME_WORDS_IN_FIELDS', entries: [...NAME_WORDS_IN_FIELDS] },
+  ];
+}

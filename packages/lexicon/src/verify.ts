@@ -9,6 +9,7 @@ import {
   PEOPLE_AND_AWARDS,
   GENERIC_WORDS,
   INSTITUTION_TOKENS,
+  NAME_WORDS_IN_FIELDS,
   ORG_ANYWHERE_WORDS,
   ORG_HEAD_WORDS,
   SCHOOL_BRANDS,
@@ -22,12 +23,7 @@ import type { Level } from './types.ts';
 const MAX_TOKENS: Record<Level, number> = { 0: 6, 1: 7, 2: 8, 3: 9 };
 
 /** Donor and brand words that are never part of a field name (brands double as common words only at L2/L3). */
-const NAME_TOKENS = new Set([...SCHOOL_BRANDS.keys(), ...AMBIGUOUS_BRANDS].filter((w) => !COMMON_WORDS_FROM_NAMES().has(w)));
-
-function COMMON_WORDS_FROM_NAMES(): Set<string> {
-  // Names that are also ordinary English words inside real field names ("family medicine", "crown ethers").
-  return new Set(['family', 'foundation', 'silver', 'crown', 'may', 'trinity', 'foster', 'chan', 'ford', 'booth', 'fielding', 'johnson', 'nicholas', 'harris', 'evans', 'ross', 'anderson', 'stern', 'ann', 'john', 'david', 'michael', 'robert', 'daniel', 'henry', 'stephen', 'gerald', 'kenneth', 'leonard', 'ben', 'herb', 'stuart', 'rory', 'jeb', 'leigh', 'fu', 'nef', 'whiting', 'pratt', 'heinz']);
-}
+const NAME_TOKENS = new Set([...SCHOOL_BRANDS.keys(), ...AMBIGUOUS_BRANDS].filter((w) => !NAME_WORDS_IN_FIELDS.has(w)));
 
 const FURNITURE = new Set(CFP_FURNITURE.map((f) => normalize(f)));
 
