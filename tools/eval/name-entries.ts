@@ -25,20 +25,21 @@ function sampleNames(root: string): string[] {
 await runMain(async () => {
   const list = process.argv.includes('--list');
   const names = sampleNames(findWorkspaceRoot());
-  const rows = curatedNameTables().map(({ table, entries }) => {
+  const rows = curatedNameTables().map(({ table, kind, entries }) => {
     const inSample = entries.filter((e) => {
       const needle = ` ${normalizeLabel(e)} `;
       return names.some((n) => n.includes(needle));
     });
-    return { table, entries: entries.length, inSample };
+    return { table, kind, entries: entries.length, inSample };
   });
-  const total = rows.reduce((n, r) => n + r.entries, 0);
-  const inSample = rows.reduce((n, r) => n + r.inSample.length, 0);
-  const out = ['table                  entries  in sample names'];
+  const out = ['table                  kind     entries  in sample names'];
   for (const r of rows) {
-    out.push(`${r.table.padEnd(22)}${String(r.entries).padStart(8)}${String(r.inSample.length).padStart(11)}${list && r.inSample.length ? `  ${r.inSample.join(', ')}` : ''}`);
+    out.push(`${r.table.padEnd(22)} ${r.kind.padEnd(8)}${String(r.entries).padStart(8)}${String(r.inSample.length).padStart(11)}${list && r.inSample.length ? `  ${r.inSample.join(', ')}` : ''}`);
   }
-  out.push(`${'total'.padEnd(22)}${String(total).padStart(8)}${String(inSample).padStart(11)}  (${total === 0 ? 0 : Math.round((inSample / total) * 100)}% name a sample institution's donor, brand or campus)`);
+  const nameRows = rows.filter((r) => r.kind === 'names');
+  const total = nameRows.reduce((n, r) => n + r.entries, 0);
+  const inSample = nameRows.reduce((n, r) => n + r.inSample.length, 0);
+  out.push(`name tables: ${total} entries, ${inSample} occur in the sample's unit names (${total === 0 ? 0 : Math.round((inSample / total) * 100)}%); grammar tables (titles, particles) name nobody`);
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
 });

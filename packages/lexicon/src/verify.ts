@@ -1,15 +1,14 @@
 import { tokenize } from '@taxonomy/core';
 import { normalize } from './normalize.ts';
 import {
-  AMBIGUOUS_BRANDS,
   CFP_FURNITURE,
+  CFP_WORDS,
   DEGREE_WORDS,
   FAMILY_HINTS,
   GENERIC_HEADS,
   PEOPLE_AND_AWARDS,
   GENERIC_WORDS,
-  INSTITUTION_TOKENS,
-  NAME_WORDS_IN_FIELDS,
+  NAME_TITLES,
   ORG_ANYWHERE_WORDS,
   ORG_HEAD_WORDS,
   SCHOOL_BRANDS,
@@ -17,20 +16,23 @@ import {
   VENUES,
 } from './tables.ts';
 import { isKnownField, loadFieldLexicon, looksAdjectival, stemToken } from './field-lexicon.ts';
+import { isFieldWord, isNameWord, isPersonToken } from './names.ts';
+import { isHeadingFurniture } from './topic-lines.ts';
 import type { Level } from './types.ts';
 
 /** Longest acceptable label, in words, per level (fields are short, CFP topics run longer). */
 const MAX_TOKENS: Record<Level, number> = { 0: 6, 1: 7, 2: 8, 3: 9 };
 
-/** Donor and brand words that are never part of a field name (brands double as common words only at L2/L3). */
-const NAME_TOKENS = new Set([...SCHOOL_BRANDS.keys(), ...AMBIGUOUS_BRANDS].filter((w) => !NAME_WORDS_IN_FIELDS.has(w)));
 
 const FURNITURE = new Set(CFP_FURNITURE.map((f) => normalize(f)));
 
 /** True when a label is call-for-papers furniture ("submission guidelines", "important dates", "call for papers"). */
 export function isCfpFurniture(label: string): boolean {
   const norm = normalize(label);
-  return FURNITURE.has(norm) || /^(?:call for|important dates|submission|camera ready|paper submission)|\bcall for (?:papers|contributions|submissions|participation)\b/u.test(norm);
+  if (FURNITURE.has(norm) || /^(?:call for|important dates|submission|camera ready|paper submission)|\bcall for (?:papers|contributions|submissions|participation)\b/u.test(norm)) return true;
+  // "rebuttal period", "poster session chair", "notification of acceptance": logistics words only
+  const tokens = tokenize(norm);
+  return tokens.some((t) => !/^(?:of|and|the|for|to|by|on|in|at|a|an)$/u.test(t)) && tokens.every((t) => CFP_WORDS.has(t));
 }
 
 /** Decides whether a label can stand as a field, department, area or topic; every failure has a reason. */
@@ -40,23 +42,23 @@ export function verifyLabel(input: { label: string; level: Level }): { pass: boo
   const norm = normalize(raw.replace(/['’]s\b/gu, 's'));
   const tokens = tokenize(norm);
   if (norm.length < 2) return { pass: false, reasons: ['too short: fewer than 2 characters'] };
-  if (norm.length > 64) reasons.push(`too long: ${norm.length} characters (max 64)`);
+  const maxChars = input.level <= 1 ? 64 : 80;
+  if (norm.length > maxChars) reasons.push(`too long: ${norm.length} characters (max ${maxChars})`);
   if (tokens.length > MAX_TOKENS[input.level]) reasons.push(`too many words: ${tokens.length} (max ${MAX_TOKENS[input.level]} at level ${input.level})`);
   const letters = (raw.match(/\p{L}/gu) ?? []).length;
   const visible = raw.replace(/\s+/gu, '').length;
   if (visible > 0 && letters / visible < 0.7) reasons.push(`mostly non-letters: ${(letters / visible).toFixed(2)} letter ratio`);
   if (/https?:|www\.|@/u.test(raw)) reasons.push('looks like an address');
-  const anywhere = tokens.filter((t) => ORG_ANYWHERE_WORDS.has(t));
+  // "program synthesis", "program repair" are topics: a program is an organisational unit only at levels 0/1.
+  const anywhere = tokens.filter((t) => ORG_ANYWHERE_WORDS.has(t) && (input.level <= 1 || !/^program(?:me)?$/u.test(t)));
   if (anywhere.length > 0) reasons.push(`organisational word: ${anywhere.join(', ')}`);
   const last = tokens[tokens.length - 1] ?? '';
   if (/^(?:the )?(?:school|college|schools|colleges) (?:of|for|on|in)\b/u.test(norm)) reasons.push(`organisational word: ${tokens[0] === 'the' ? tokens[1] : tokens[0]}`);
   if (anywhere.length === 0 && ORG_HEAD_WORDS.has(last)) reasons.push(`organisational head: ${last}`);
-  const institutions = tokens.filter((t) => INSTITUTION_TOKENS.has(t) && !['tech', 'washington', 'brown', 'rice', 'uc', 'abu'].includes(t));
-  if (institutions.length > 0) reasons.push(`institution or campus name: ${institutions.join(', ')}`);
-  const names = tokens.filter((t) => NAME_TOKENS.has(t) || (tokens.length === 1 && SCHOOL_BRANDS.has(t)));
-  if (names.length > 0) reasons.push(`donor or brand name: ${names.join(', ')}`);
+  if (tokens.length === 1 && SCHOOL_BRANDS.has(norm)) reasons.push(`brand name, not a field: ${norm}`);
   if (GENERIC_WORDS.has(norm) || (tokens.length === 1 && GENERIC_WORDS.has(stemToken(norm)))) reasons.push(`generic word: ${norm}`);
   if (isCfpFurniture(norm)) reasons.push(`call-for-papers furniture: ${norm}`);
+  else if (input.level >= 2 && isHeadingFurniture(norm)) reasons.push(`section heading, not a topic: ${norm}`);
   const squeezed = norm.replace(/\s+/gu, '');
   const venueStem = norm.replace(/\s*'?\d{2,4}$/u, '').replace(/(?<=[a-z])(?:19|20)?\d{2}$/u, '').trim();
   if (VENUES.has(norm) || VENUES.has(squeezed) || VENUES.has(venueStem)) reasons.push(`venue name: ${norm}`);
@@ -71,15 +73,6 @@ export function verifyLabel(input: { label: string; level: Level }): { pass: boo
   return { pass: reasons.length === 0, reasons };
 }
 
-/** Field-name endings ("-ology", "-ics", …): a word with one is a field word even when CIP does not list it. */
-const FIELD_ENDING = /(?:ancy|ency|ology|ologies|omy|ics|graphy|metry|iatry|osis|itis|ism|ture|tion|ence|ance|ing|ment|ship|ity|ry)$/u;
-
-/** A word CIP titles, the curated fields or the family hints use, or that ends like a field name. */
-function isFieldWord(token: string): boolean {
-  const vocabulary = loadFieldLexicon().vocabulary;
-  const stem = stemToken(token);
-  return vocabulary.has(token) || vocabulary.has(stem) || FAMILY_HINTS.has(stem) || FIELD_ENDING.test(token);
-}
 
 /**
  * Level 0/1 rules for unit labels: degree names ("md phd"), people and awards ("scholarships"),
@@ -100,6 +93,9 @@ function unitLabelReasons(norm: string, tokens: readonly string[]): string[] {
   const ordinal = tokens.findIndex((t) => /^\d+(?:st|nd|rd|th)$/u.test(t));
   if (ordinal >= 0 && tokens[ordinal + 1] !== 'century' && tokens[ordinal + 1] !== 'centuries') out.push(`ordinal without its noun: ${tokens[ordinal]}`);
   if (tokens.length >= 3 && tokens.slice(1, -1).some((t) => /^[a-z]$/u.test(t))) out.push('personal name with an initial');
+  const persons = tokens.filter((t) => NAME_TITLES.has(t) || isPersonToken(t));
+  if (persons.length > 0 && !known) out.push(`personal or place name: ${persons.join(', ')}`);
+  else if (!known && tokens.length === 2 && tokens.some((t) => isNameWord(t)) && tokens.every((t) => !isFieldWord(t))) out.push(`proper name, no field word: ${norm}`);
   if (tokens.length === 1 && /^[a-z]+$/u.test(last) && !known && !isFieldWord(last) && !loadFieldLexicon().wideVocabulary.has(stemToken(last)) && !/^(?:neuro|bio|geo|immuno|hemato|socio|psycho|astro|cosmo|exo|nano)/u.test(last)) {
     out.push(`unknown word (a name or an unexplained acronym): ${norm}`);
   }
