@@ -18,6 +18,10 @@ describe('verifyLabel', () => {
     [3, 'nlp'],
     [1, 'law'],
     [3, 'graph data management'],
+    [3, 'program repair'],
+    [3, 'interactive visual exploration of heterogeneous geospatial information'],
+    [1, 'musculoskeletal sciences'],
+    [0, 'health'],
   ] as const)('L%i "%s" passes', (level, label) => {
     expect(verifyLabel({ label, level })).toEqual({ pass: true, reasons: [] });
   });
@@ -47,6 +51,14 @@ describe('verifyLabel', () => {
     [2, 'research areas', 'call-for-papers furniture: research areas'],
     [2, 'related topics', 'generic word: related topics'],
     [1, 'mgh', 'unexplained acronym: mgh'],
+    [1, 'sir william', 'personal or place name: sir, william'],
+    [1, 'ernest mario', 'personal or place name: ernest, mario'],
+    [3, 'rebuttal period', 'call-for-papers furniture: rebuttal period'],
+    [3, 'poster session chair', 'call-for-papers furniture: poster session chair'],
+    [3, 'dear colleague', 'call-for-papers furniture: dear colleague'],
+    [2, 'themes and concentrations', 'section heading, not a topic: themes and concentrations'],
+    [2, 'the field', 'section heading, not a topic: the field'],
+    [3, 'lessons learned', 'generic word: lessons learned'],
   ] as const)('L%i "%s" fails: %s', (level, label, reason) => {
     const verdict = verifyLabel({ label, level });
     expect(verdict.pass).toBe(false);

@@ -16,7 +16,7 @@ import {
   VENUES,
 } from './tables.ts';
 import { isKnownField, loadFieldLexicon, looksAdjectival, stemToken } from './field-lexicon.ts';
-import { isFieldWord, isNameWord, isPersonToken } from './names.ts';
+import { isFieldWord, isPersonToken } from './names.ts';
 import { isHeadingFurniture } from './topic-lines.ts';
 import type { Level } from './types.ts';
 
@@ -95,7 +95,6 @@ function unitLabelReasons(norm: string, tokens: readonly string[]): string[] {
   if (tokens.length >= 3 && tokens.slice(1, -1).some((t) => /^[a-z]$/u.test(t))) out.push('personal name with an initial');
   const persons = tokens.filter((t) => NAME_TITLES.has(t) || isPersonToken(t));
   if (persons.length > 0 && !known) out.push(`personal or place name: ${persons.join(', ')}`);
-  else if (!known && tokens.length === 2 && tokens.some((t) => isNameWord(t)) && tokens.every((t) => !isFieldWord(t))) out.push(`proper name, no field word: ${norm}`);
   if (tokens.length === 1 && /^[a-z]+$/u.test(last) && !known && !isFieldWord(last) && !loadFieldLexicon().wideVocabulary.has(stemToken(last)) && !/^(?:neuro|bio|geo|immuno|hemato|socio|psycho|astro|cosmo|exo|nano)/u.test(last)) {
     out.push(`unknown word (a name or an unexplained acronym): ${norm}`);
   }
