@@ -12,6 +12,7 @@ export const ExtractionItemSchema = z.object({
   text: z.string(),
   expected: z.array(z.string()),
   source: z.string().url().optional().describe('address of the public page the line was copied from (held-out sets)'),
+  round: z.number().int().min(1).optional().describe('held-out round: 2 = lines labelled after the rules were tuned on round 1'),
 });
 export type ExtractionItem = z.infer<typeof ExtractionItemSchema>;
 
@@ -20,6 +21,7 @@ export const VerifyItemSchema = z.object({
   label: z.string().min(1),
   expected: z.boolean(),
   source: z.string().url().optional(),
+  round: z.number().int().min(1).optional(),
 });
 export type VerifyItem = z.infer<typeof VerifyItemSchema>;
 
