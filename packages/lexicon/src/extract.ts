@@ -2,7 +2,7 @@ import { collapseWhitespace, editDistance, tokenize } from '@taxonomy/core';
 import { normalize } from './normalize.ts';
 import { isKnownField, loadFieldLexicon, looksAdjectival, stemToken } from './field-lexicon.ts';
 import { isDictionaryWord, isFieldWord, isNameWord, nameWordKind } from './names.ts';
-import { dropInlineNumbers, dropPeopleParentheticals, isDefinition, isFurnitureLine, isLeadIn, isQuestion, listOfSentence, splitInlineBullets, stripListFiller } from './topic-lines.ts';
+import { dropInlineNumbers, dropPeopleParentheticals, isActivityDescription, isDefinition, isFurnitureLine, isLeadIn, isQuestion, listOfSentence, splitInlineBullets, stripListFiller } from './topic-lines.ts';
 import { splitFields } from './split.ts';
 import {
   ADJECTIVE_FIELDS,
@@ -210,6 +210,8 @@ function stripLeadingNames(text: string, instWords: Set<string>, work: Work): { 
   const isName = (i: number): boolean => {
     const w = words[i]!;
     if (isLeadingName(w, instWords)) return true;
+    // "Imperial College Business School", "St Mary's Hospital Medical School": an institution word after a name is part of it.
+    if (i > 0 && /^(?:college|university|institute|hospital|infirmary|foundation|trust)$/iu.test(w) && isLeadingName(words[i - 1]!, instWords) && i + 1 < words.length) return true;
     // "Duke-NUS": what is hyphenated to an institution word belongs to the institution's name.
     if (joined[i] && i > 0 && instWords.has(normalize(words[i - 1]!)) && !isStrictFieldWord(normalize(w))) return true;
     // particles ("bin", "de") and "and" count between names ("Prince Alwaleed bin Talal", "Henry and Leigh Bienen")
@@ -233,7 +235,7 @@ function stripLeadingNames(text: string, instWords: Set<string>, work: Work): { 
   if (k === 0) return { rest: text, brands: [] };
   // One word left after names must be a field on its own ("Penn Carey Law"); "Vera Moulon Wall" is a name.
   const rest = words.slice(k);
-  if (rest.length === 1 && !isFieldLike(rest[0]!) && !adjectiveField(rest[0]!)) {
+  if (rest.length === 1 && !isFieldLike(rest[0]!) && !adjectiveField(rest[0]!) && !FAMILY_HINTS.has(stemToken(normalize(rest[0]!)))) {
     note(work, 'strip-names', `"${words.join(' ')}" are names only`);
     return { rest: '', brands };
   }
@@ -295,6 +297,12 @@ function dropTrailingResearch(text: string, work: Work): string {
 function unitFieldPart(raw: string, institution: string | null, work: Work): string | null {
   const instWords = institutionWords(institution);
   let text = raw;
+  // "Academy of Fine Arts of Tsinghua University": the owning institution after the unit is only its address.
+  const own = institutionInfo(institution).patterns.map((re) => new RegExp(`\\s+(?:of|at)\\s+${re.source}$`, 'iu')).find((re) => re.test(text));
+  if (own) {
+    text = text.replace(own, '').trim();
+    note(work, 'strip-institution', `"${institution}" after the unit removed`);
+  }
   if (/\buniver\w*$/iu.test(text) || /^(?:the\s+)?university\s+of\s+\w+$/iu.test(text)) {
     note(work, 'campus', `"${text}" names an institution or campus`);
     return null;
@@ -545,8 +553,9 @@ function topicItems(line: string, work: Work): string[] {
   }
   const items: string[] = [];
   // "Algorithms – A core area …": the topic is the part before the dash, the rest is description.
-  const described = /^([^–—:]{2,60}?)\s+[–—-]\s+(.+)$/u.exec(l);
-  if (described && described[1]!.split(/\s+/u).length <= 6 && !PROSE_WORDS.test(described[1]!)) {
+  // "Geoinformatics: the digital revolution has …": a topic, then a colon and a sentence describing it.
+  const described = /^([^–—:]{2,60}?)(?:\s+[–—-]\s+|:\s+(?=\p{Ll}))(.+)$/u.exec(l);
+  if (described && described[1]!.split(/\s+/u).length <= 6 && !PROSE_WORDS.test(described[1]!) && !isLeadIn(described[1]!)) {
     note(work, 'topic-description', `"${described[1]}" kept, description scanned for lists`);
     items.push(described[1]!);
     l = described[2]!;
@@ -556,7 +565,7 @@ function topicItems(line: string, work: Work): string[] {
   for (const sentence of l.split(/(?<=[a-z]{5}|\))[.;]\s+(?=[A-Z])/u)) {
     let s = sentence.replace(/\.$/u, '').trim();
     if (!s) continue;
-    if (isQuestion(s) || (isDefinition(s) && !TRIGGER.test(s))) {
+    if (isQuestion(s) || ((isDefinition(s) || isActivityDescription(s)) && !TRIGGER.test(s))) {
       note(work, 'drop-prose', `"${s.slice(0, 60)}"`);
       continue;
     }

@@ -18,6 +18,7 @@ describe('nameWordKind', () => {
     ['Nuffield', 'unknown'], // Nuffield Department of Medicine
     ['Rothermere', 'unknown'], // Rothermere American Institute
     ['bin', 'particle'], // prince alwaleed bin talal islamic studies program
+    ["Mary's", 'possessive'], // St Mary's Hospital Medical School: "-ry" ends names too, not only chemistry
   ] as const)('%s → %s', (word, kind) => {
     expect(nameWordKind(word)).toBe(kind);
   });

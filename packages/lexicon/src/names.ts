@@ -50,6 +50,16 @@ export function isFieldWord(token: string): boolean {
   return vocabulary.has(token) || vocabulary.has(stem) || FAMILY_HINTS.has(stem) || FIELD_ENDING.test(token);
 }
 
+/** Field endings strong enough to rule out a name ("-ology", "-ics"); "-ry", "-ing", "-ity" also end names (Mary, Henry). */
+const STRONG_FIELD_ENDING = /(?:ology|ologies|omy|ics|graphy|metry|iatry|istry|osis|itis)$/u;
+
+/** A field word for the purpose of telling names apart: CIP/curated vocabulary, family hints, strong field endings. */
+function isNameBlockingFieldWord(token: string): boolean {
+  const vocabulary = loadFieldLexicon().vocabulary;
+  const stem = stemToken(token);
+  return vocabulary.has(token) || vocabulary.has(stem) || FAMILY_HINTS.has(stem) || STRONG_FIELD_ENDING.test(token);
+}
+
 /** A word of ordinary English as the CIP titles and definitions use it (normalized input). */
 export function isEnglishWord(token: string): boolean {
   return loadFieldLexicon().wideVocabulary.has(stemToken(token));
@@ -75,7 +85,7 @@ export function nameWordKind(raw: string): 'title' | 'particle' | 'initial' | 'n
   if (NAME_TITLES.has(folded)) return 'title';
   if (NAME_PARTICLES.has(folded) && word === word.toLowerCase()) return 'particle';
   const parts = folded.split('-').filter((p) => p.length > 0);
-  if (parts.length === 0 || parts.some((p) => isFieldWord(p))) return null;
+  if (parts.length === 0 || parts.some((p) => isNameBlockingFieldWord(p))) return null;
   if (/[^\p{ASCII}]/u.test(word)) return 'diacritic';
   if (/^\p{Lu}{2,6}$/u.test(word)) return 'acronym';
   if (possessive) return 'possessive';

@@ -149,9 +149,15 @@ function distributeTopics(parts: readonly string[]): string[] | null {
   const words = parts.map((p) => p.trim().split(/\s+/u));
   const last = words[words.length - 1]!;
   // "Data representation, compression, and procedural modeling for geospatial data": a shared prepositional tail.
-  const tail = /^(.+?)\s+(for\s+.+)$/iu.exec(parts[parts.length - 1]!.trim());
-  if (tail && parts.length <= 3 && parts.slice(0, -1).every((p) => p.trim().split(/\s+/u).length <= 2 && !PREPOSITION.test(p))) {
+  const tail = /^(.+?)\s+((?:for|in|on)\s+.+)$/iu.exec(parts[parts.length - 1]!.trim());
+  const earlier = parts.slice(0, -1).map((p) => p.trim().split(/\s+/u).length);
+  // "for" tails reach short conjuncts, "in"/"on" tails only bare words ("knowledge and belief in multi-agent systems")
+  if (tail && parts.length <= 3 && !parts.slice(0, -1).some((p) => PREPOSITION.test(p)) && earlier.every((n) => (/^for\s/iu.test(tail[2]!) ? n <= 2 : n === 1))) {
     return [...parts.slice(0, -1).map((p) => `${p.trim()} ${tail[2]}`), parts[parts.length - 1]!.trim()];
+  }
+  // "Representing Belief, Intention, Time, Space": a leading gerund is shared by the bare nouns after it.
+  if (parts.length >= 3 && words[0]!.length === 2 && /ing$/iu.test(words[0]![0]!) && words.slice(1).every((w) => w.length === 1)) {
+    return [parts[0]!.trim(), ...parts.slice(1).map((p) => `${words[0]![0]} ${p.trim()}`)];
   }
   if (parts.length !== 2) return null;
   const [first, second] = words as [string[], string[]];
@@ -201,8 +207,8 @@ export function splitFields(text: string, options: SplitOptions = {}): { parts: 
   const objectsShort = !topics || (prep !== null && prep[3]!.split(',').length <= 3);
   if (prep && objectsShort && !/,|\band\b|&/iu.test(prep[1]!) && prep[1]!.split(/\s+/u).length <= 4 && /,|\band\b|&|\+|\bor\b/iu.test(prep[3]!)) {
     const objects = splitFields(prep[3]!, options).parts;
-    // "Quantitative Research Methods in Social, … Sciences": a long head is the field; its scope is context.
-    if (prep[1]!.split(/\s+/u).length >= 3) return { parts: [prep[1]!], distributed: false };
+    // "Quantitative Research Methods in Social, … Sciences": a long head is the field; its scope is context (units only).
+    if (!topics && prep[1]!.split(/\s+/u).length >= 3) return { parts: [prep[1]!], distributed: false };
     if (objects.length > 1) return { parts: objects.map((o) => `${prep[1]} ${prep[2]} ${o}`), distributed: true };
   }
   const parts = splitConjuncts(text, options);

@@ -201,7 +201,7 @@ export const CFP_WORDS: ReadonlySet<string> = new Set([
   'call', 'calls', 'cfp', 'participation', 'contributions', 'refereed', 'electronic', 'conference', 'symposium', 'workshop',
   'meeting', 'proceedings', 'welcome', 'message', 'news', 'schedule', 'overview', 'hotel', 'accommodation', 'visa', 'criteria',
   'organizer', 'organiser', 'secretariat', 'speakers', 'speaker', 'volunteer', 'volunteers', 'student', 'students', 'grant',
-  'grants', 'best', 'test', 'time', 'group', 'of', 'and', 'the', 'for', 'to', 'by', 'on', 'in', 'at', 'a', 'an', 'our', 'your', 'all', 'via', 'per',
+  'grants', 'best', 'test', 'time', 'group', 'extended', 'of', 'and', 'the', 'for', 'to', 'by', 'on', 'in', 'at', 'a', 'an', 'our', 'your', 'all', 'via', 'per',
 ]);
 
 /** Words of page-section headings: a heading made only of them names the page's own furniture ("Faculty Research Areas"). */
@@ -212,7 +212,7 @@ export const HEADING_WORDS: ReadonlySet<string> = new Set([
   'key', 'current', 'other', 'graduate', 'undergraduate', 'faculty', 'department', 'departmental', 'disciplinary',
   'interdisciplinary', 'transdisciplinary', 'inter', 'sessions', 'session', 'programme', 'program', 'scientific', 'technical',
   'below', 'listed', 'following', 'scope', 'description', 'introduction', 'symposium', 'conference', 'workshop', 'information',
-  'areas', 'divisions', 'sections', 'section', 'in', 'at', 'a',
+  'areas', 'divisions', 'sections', 'section', 'in', 'at', 'a', 'highlights', 'themes', 'key',
 ]);
 
 /** Nouns that make the words before a list a lead-in, not a topic ("Important areas of study include …", "Theoretical work includes …"). */

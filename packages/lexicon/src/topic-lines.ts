@@ -40,7 +40,7 @@ export function isFurnitureLine(line: string): boolean {
   const n = normalize(line);
   if (!n) return true;
   if (CFP_FURNITURE.includes(n)) return true;
-  if (/^(?:call for papers|important dates|submission|camera ready|the following|we invite|we solicit|papers are invited|dear\b|below (?:are|is|you)|listed below|see below)/u.test(n)) return true;
+  if (/^(?:call for papers|important dates|submission|camera ready|the following|we (?:invite|solicit|encourage|welcome|seek)|papers are invited|authors are|dear\b|below (?:are|is|you)|listed below|see below)/u.test(n)) return true;
   if (/\bcall for (?:papers|contributions|submissions|participation)\b/u.test(n) && tokenize(n).length <= 8) return true;
   if (/\b(?:19|20)\d\d\b/u.test(n) && tokenize(n).length <= 8 && /\b(?:call|conference|cfp|track|papers|[a-z]{2,8} (?:19|20)\d\d)\b/u.test(n)) return true;
   if (/\b(?:lecture|talk|keynote|address)\s+by\b/u.test(n) || /\b(?:evaluation|review|decision|selection|acceptance) criteria\b/u.test(n)) return true;
@@ -59,6 +59,11 @@ export function isQuestion(sentence: string): boolean {
 /** "Astrophysics is the branch of astronomy that …", "Psychology may be defined as …": a definition names no list. */
 export function isDefinition(sentence: string): boolean {
   return /^[\p{L}\s()'’-]{2,60}?\s(?:is|are)\s+(?:the|a|an)\s+(?:branch|study|science|field|application|discipline|art|analysis|use)\b/iu.test(sentence) || /\bmay be defined as\b/iu.test(sentence);
+}
+
+/** "Exploring the complex interactions between …", "Studying place, power, …": a research activity described, no topic named. */
+export function isActivityDescription(sentence: string): boolean {
+  return /^(?:exploring|studying|understanding|examining|investigating|approaching|developing|analy[sz]ing|addressing)\s/iu.test(sentence.trim());
 }
 
 /** "o SE for … o Program synthesis o …", "• a • b": inline bullet glyphs separate items. */

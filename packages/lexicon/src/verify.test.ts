@@ -59,6 +59,8 @@ describe('verifyLabel', () => {
     [2, 'themes and concentrations', 'section heading, not a topic: themes and concentrations'],
     [2, 'the field', 'section heading, not a topic: the field'],
     [3, 'lessons learned', 'generic word: lessons learned'],
+    [3, 'extended abstracts due', 'call-for-papers furniture: extended abstracts due'],
+    [2, 'research highlights', 'section heading, not a topic: research highlights'],
   ] as const)('L%i "%s" fails: %s', (level, label, reason) => {
     const verdict = verifyLabel({ label, level });
     expect(verdict.pass).toBe(false);
