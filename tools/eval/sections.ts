@@ -87,21 +87,22 @@ export const scoresSection: EvalSection = {
     const inSample = scoreExtraction(await extractCases(ctx.provider, ctx.sets.inSample));
     const heldOut = scoreExtraction(await extractCases(ctx.provider, ctx.sets.heldOut));
     const lateDraw = scoreExtraction(await extractCases(ctx.provider, ctx.sets.lateDraw));
-    // Round 2 of the held-out set: labelled after the rules were tuned on round 1, so the unseen measure.
-    const fresh = scoreExtraction(await extractCases(ctx.provider, ctx.sets.heldOut.filter((i) => (i.round ?? 1) >= 2)));
+    // The newest held-out round: labelled after the rules were tuned on the rounds before it, so the unseen measure.
+    const newest = Math.max(1, ...ctx.sets.heldOut.map((i) => i.round ?? 1));
+    const fresh = scoreExtraction(await extractCases(ctx.provider, ctx.sets.heldOut.filter((i) => (i.round ?? 1) === newest)));
     const vIn = scoreVerification(await verifyCases(ctx.provider, ctx.sets.verifyInSample));
     const vOut = scoreVerification(await verifyCases(ctx.provider, ctx.sets.verifyHeldOut));
-    const vFresh = scoreVerification(await verifyCases(ctx.provider, ctx.sets.verifyHeldOut.filter((i) => (i.round ?? 1) >= 2)));
+    const vFresh = scoreVerification(await verifyCases(ctx.provider, ctx.sets.verifyHeldOut.filter((i) => (i.round ?? 1) === newest)));
     const extraction: Array<{ name: string; perLevel: Record<string, PrfScore> }> = [
       { name: 'in-sample', perLevel: inSample.perLevel },
       { name: 'held-out', perLevel: heldOut.perLevel },
-      { name: 'held-out round 2', perLevel: fresh.perLevel },
+      { name: `held-out round ${newest} (newest)`, perLevel: fresh.perLevel },
       { name: 'late draw (sample inst.)', perLevel: lateDraw.perLevel },
     ];
     const verification: Array<{ name: string; score: VerificationScore }> = [
       { name: 'in-sample', score: vIn },
       { name: 'held-out', score: vOut },
-      { name: 'held-out round 2', score: vFresh },
+      { name: `held-out round ${newest} (newest)`, score: vFresh },
     ];
     const failures = [
       ...checkFloors('in-sample', inSample.perLevel, vIn, ctx.floors['in-sample']),
