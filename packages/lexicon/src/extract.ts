@@ -33,6 +33,8 @@ const NON_ACADEMIC =
 const INVERTED = new RegExp(`^(.+?),\\s*((?:[^,]*\\s)?)(?:${UNIT_WORDS})(?:\\s+(?:of|for|on|in))?$`, 'iu');
 const DEGREE = /^(?:bachelor|master|doctor|doctorate|associate)(?:'?s)?(?:\s+of\s+(?:arts|science|sciences|fine arts|philosophy))?\s+(?:of|in)\s+(.+)$/iu;
 const INSTITUTION_WORD = /\b(?:university|univeristy|universtiy|univesity|universiry|institute of technology|college)\b/iu;
+/** One unit word alone ("School", "Faculties", "Group"). */
+const UNIT_WORD_ONLY = new RegExp(`^(?:${UNIT_WORDS})$`, 'iu');
 /** "Pennsylvania College of Technology", "Manchester Institute of Science and Technology": a whole institution, not a unit. */
 const TECHNOLOGY_INSTITUTION = /^(\S.*?)\s+(?:institute|college|university)\s+of\s+(?:science\s+and\s+)?technology$/iu;
 /** A course code before a unit name ("0203 - Earth Sciences", "HS1.1 – Hydrology"). */
@@ -52,13 +54,22 @@ function escapeRegex(text: string): string {
 }
 
 /** Words that name the owning institution, derived from its own name, and the name itself as patterns. */
-const institutionCache = new Map<string, { words: Set<string>; patterns: RegExp[] }>();
+interface InstitutionInfo {
+  words: Set<string>;
+  /** The institution's name anywhere in a unit name. */
+  patterns: RegExp[];
+  /** The institution's name after the unit ("… of Tsinghua University"). */
+  after: RegExp[];
+}
 
-function institutionInfo(institution: string | null): { words: Set<string>; patterns: RegExp[] } {
+const institutionCache = new Map<string, InstitutionInfo>();
+
+function institutionInfo(institution: string | null): InstitutionInfo {
   const key = institution ?? '';
   let info = institutionCache.get(key);
   if (!info) {
-    info = { words: buildInstitutionWords(institution), patterns: buildInstitutionPatterns(institution) };
+    const patterns = buildInstitutionPatterns(institution);
+    info = { words: buildInstitutionWords(institution), patterns, after: patterns.map((re) => new RegExp(`\\s+(?:of|at)\\s+${re.source}$`, 'iu')) };
     if (institutionCache.size > 10_000) institutionCache.clear();
     institutionCache.set(key, info);
   }
@@ -107,7 +118,7 @@ function carriesField(text: string): boolean {
     .filter((w) => w.length > 0)
     .some((w) => {
       const n = normalize(w);
-      return n.length > 1 && !ADMIN_WORDS.has(n) && !new RegExp(`^(?:${UNIT_WORDS})$`, 'iu').test(n) && !isNameWord(w) && n.split(' ').some((t) => isFieldWord(t) && !ADMIN_WORDS.has(t));
+      return n.length > 1 && !ADMIN_WORDS.has(n) && !UNIT_WORD_ONLY.test(n) && !isNameWord(w) && n.split(' ').some((t) => isFieldWord(t) && !ADMIN_WORDS.has(t));
     });
 }
 
@@ -175,6 +186,21 @@ function isLeadingName(word: string, instWords: Set<string>): boolean {
 }
 
 const typoCache = new Map<string, boolean>();
+let byInitial: Map<string, string[]> | null = null;
+
+/** The field vocabulary grouped by first letter (words of six letters or more), built once. */
+function vocabularyByInitial(): Map<string, string[]> {
+  if (!byInitial) {
+    byInitial = new Map();
+    for (const w of loadFieldLexicon().vocabulary) {
+      if (w.length < 5) continue;
+      const list = byInitial.get(w[0]!) ?? [];
+      list.push(w);
+      byInitial.set(w[0]!, list);
+    }
+  }
+  return byInitial;
+}
 
 /** "throacic" is "thoracic" misspelt, not a name: one edit (OSA) from a field word of similar length. */
 function isMisspeltFieldWord(token: string): boolean {
@@ -182,8 +208,8 @@ function isMisspeltFieldWord(token: string): boolean {
   let hit = typoCache.get(token);
   if (hit === undefined) {
     hit = false;
-    for (const w of loadFieldLexicon().vocabulary) {
-      if (Math.abs(w.length - token.length) <= 1 && w[0] === token[0] && editDistance(w, token) <= 1) {
+    for (const w of vocabularyByInitial().get(token[0]!) ?? []) {
+      if (Math.abs(w.length - token.length) <= 1 && editDistance(w, token) <= 1) {
         hit = true;
         break;
       }
@@ -262,7 +288,7 @@ function stripQualifiers(text: string): string {
 function isAdmin(text: string): boolean {
   const n = normalize(text.replace(/^the\s+/iu, ''));
   if (n.length === 0 || ADMIN_UNITS.has(n)) return true;
-  return !isKnownField(n) && tokenize(n).every((t) => ADMIN_WORDS.has(t) || new RegExp(`^(?:${UNIT_WORDS})$`, 'iu').test(t));
+  return tokenize(n).every((t) => ADMIN_WORDS.has(t) || UNIT_WORD_ONLY.test(t)) && !isKnownField(n);
 }
 
 /** The field an adjective-only unit name stands for ("Historiographical" → historiography, "American" → american studies). */
@@ -298,7 +324,7 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
   const instWords = institutionWords(institution);
   let text = raw;
   // "Academy of Fine Arts of Tsinghua University": the owning institution after the unit is only its address.
-  const own = institutionInfo(institution).patterns.map((re) => new RegExp(`\\s+(?:of|at)\\s+${re.source}$`, 'iu')).find((re) => re.test(text));
+  const own = institutionInfo(institution).after.find((re) => re.test(text));
   if (own) {
     text = text.replace(own, '').trim();
     note(work, 'strip-institution', `"${institution}" after the unit removed`);
@@ -479,6 +505,8 @@ function extractUnit(text: string, institution: string | null, level: Level, wor
 const TRIGGER =
   /\b(?:including(?:,?\s*but\s+not\s+limited\s+to)?|include(?:s)?(?:,?\s*but\s+(?:are\s+)?not\s+limited\s+to)?|such\s+(?:areas\s+)?as|covers?|encompass(?:es)?|comprises?|consists?\s+of|consisting\s+of|areas?\s+(?:like|of)|ranging\s+from|in\s+the\s+(?:fields?|areas?)\s+of|(?:recent\s+)?advances\s+in|(?:international\s+)?forum\s+for|(?:particular\s+)?strengths?\s+in|(?:special\s+)?expertise\s+in|training\s+in|(?:research|work)\s+spans|(?<=\b(?:areas?|fields?|topics?|themes?|interests?|specializations?|disciplines?)\b[^,:;.]{0,60}?)\s+are)\b\s*(?:the\s+following(?:\s+areas)?)?\s*:?/iu;
 
+const TRIGGER_ALL = new RegExp(TRIGGER.source, 'giu');
+
 const STRONG_TRIGGER = /\b(?:including(?:,?\s*but\s+not\s+limited\s+to)?|such\s+(?:areas\s+)?as)\b\s*:?/iu;
 
 /** Splits a "Head (e.g., a, b, c)" or "Head: a, b" item into head and examples. */
@@ -509,7 +537,7 @@ const LEAD_IN_TRIGGER = /^(?:in\s+the\s+(?:fields?|areas?)\s+of|(?:recent\s+)?ad
 
 /** The trigger a list starts after: the last one, before the list's first comma, whose head is a lead-in; else the first. */
 function findTrigger(s: string): RegExpExecArray | null {
-  const all = [...s.matchAll(new RegExp(TRIGGER.source, 'giu'))];
+  const all = [...s.matchAll(TRIGGER_ALL)];
   if (all.length === 0) return null;
   const stops = [s.indexOf(','), s.indexOf(';')].filter((i) => i >= 0);
   const firstStop = stops.length > 0 ? Math.min(...stops) : -1;

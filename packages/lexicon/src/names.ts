@@ -14,12 +14,46 @@ import { FAMILY_HINTS, NAME_PARTICLES, NAME_TITLES } from './tables.ts';
  * word is dropped depends on where it stands (see extract.ts).
  */
 
-let english: ReadonlySet<string> | null = null;
+let english: string | null = null;
+const englishCache = new Map<string, boolean>();
 
-/** Lower-case English words (word-list): "intelligent", "federated" are English, "qatar", "nuffield" are not. */
-function englishWords(): ReadonlySet<string> {
-  if (!english) english = new Set(readFileSync(wordListPath, 'utf8').split('\n'));
-  return english;
+/**
+ * True when word-list holds the word: "intelligent", "federated" are English, "qatar", "nuffield" are not. The file is
+ * sorted (but for two adjacent swaps), so a binary search over its text finds a word without building a 274k-entry set.
+ */
+function inWordList(word: string): boolean {
+  const hit = englishCache.get(word);
+  if (hit !== undefined) return hit;
+  english ??= readFileSync(wordListPath, 'utf8');
+  const text = english;
+  const lineAt = (offset: number): { start: number; end: number } => {
+    const start = text.lastIndexOf('\n', offset - 1) + 1;
+    const nl = text.indexOf('\n', start);
+    return { start, end: nl < 0 ? text.length : nl };
+  };
+  let lo = 0;
+  let hi = text.length;
+  let found = false;
+  while (lo < hi && !found) {
+    const { start, end } = lineAt((lo + hi) >>> 1);
+    const w = text.slice(start, end);
+    if (w === word) found = true;
+    else if (w < word) lo = end + 1;
+    else hi = start;
+  }
+  // the adjacent swaps: look at the lines around where the search ended
+  if (!found && lo <= text.length) {
+    let at = Math.min(lo, text.length - 1);
+    for (let back = 0; back < 2 && at > 0; back += 1) at = lineAt(at - 1).start;
+    for (let k = 0; k < 5 && at < text.length && !found; k += 1) {
+      const { start, end } = lineAt(at + 1 > text.length ? text.length : at);
+      found = text.slice(start, end) === word;
+      at = end + 1;
+    }
+  }
+  if (englishCache.size > 100_000) englishCache.clear();
+  englishCache.set(word, found);
+  return found;
 }
 
 let people: ReadonlySet<string> | null = null;
@@ -33,7 +67,7 @@ export function peopleNames(): ReadonlySet<string> {
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const entry = line.trim();
     if (!entry || entry.startsWith('#')) continue;
-    const word = foldDiacritics(entry).toLowerCase().replace(/['’]s$|\.$/u, '');
+    const word = (/[^\x20-\x7e]/u.test(entry) ? foldDiacritics(entry) : entry).toLowerCase().replace(/['’]s$|\.$/u, '');
     if (/^[a-z][a-z'-]*$/u.test(word)) set.add(word);
   }
   people = set;
@@ -67,14 +101,27 @@ export function isEnglishWord(token: string): boolean {
 
 /** A word of any English dictionary sense (CIP texts or word-list); "qatar", "rothermere", "alwaleed" are none. */
 export function isDictionaryWord(token: string): boolean {
-  return isEnglishWord(token) || englishWords().has(token) || englishWords().has(stemToken(token));
+  return isEnglishWord(token) || inWordList(token) || inWordList(stemToken(token));
 }
 
 const ROMAN = /^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV)$/u;
 
 
 /** Why a raw word (as written, before normalization) reads as part of a proper name, or null. */
-export function nameWordKind(raw: string): 'title' | 'particle' | 'initial' | 'numeral' | 'diacritic' | 'acronym' | 'possessive' | 'person' | 'unknown' | null {
+type NameWordKind = 'title' | 'particle' | 'initial' | 'numeral' | 'diacritic' | 'acronym' | 'possessive' | 'person' | 'unknown' | null;
+const kindCache = new Map<string, NameWordKind>();
+
+export function nameWordKind(raw: string): NameWordKind {
+  let kind = kindCache.get(raw);
+  if (kind === undefined) {
+    kind = computeNameWordKind(raw);
+    if (kindCache.size > 100_000) kindCache.clear();
+    kindCache.set(raw, kind);
+  }
+  return kind;
+}
+
+function computeNameWordKind(raw: string): NameWordKind {
   const word = raw.replace(/^[("“']+|[)"”',;:]+$/gu, '');
   if (!word) return null;
   if (/^\p{Lu}\.?$/u.test(word) || /^(?:\p{Lu}\.){1,3}\p{Lu}?\.?$/u.test(word) || /^\p{Lu}\.\p{Ll}\.?$/u.test(word)) return 'initial';
