@@ -28,13 +28,22 @@ const SUFFIX_HEAD = new RegExp(
   'iu',
 );
 const MID_HEAD = /^(\S.*?)\s+(?:school|college|department|institute|center|centre|program)\s+(.+)$/iu;
-const NON_ACADEMIC =
-  /\b(?:medical center|hospitals?|health system|health cent(?:er|re)|clinics?|museum|library|libraries|press|fund|collection|rotc|gardens?|herbari(?:um|a)|reserve|legacy|awards?|scholarships?|fellowships?|scholars|chairs|chiefs|health care system|(?:foundation\s+)?trust|high school|gallery|observatory|archives?|(?:management|student|support|technical|career|computing|library)\s+services)$|\b(?:museum|gallery|observatory) of\b|\buniversity hospitals?\b/iu;
+const NON_ACADEMIC_END =
+  /\b(?:medical center|hospitals?|health system|health cent(?:er|re)|clinics?|museum|library|libraries|press|fund|collection|rotc|gardens?|herbari(?:um|a)|reserve|legacy|awards?|scholarships?|fellowships?|scholars|chairs|chiefs|health care system|trust|high school|gallery|observatory|archives?|(?:management|student|support|technical|career|computing|library)\s+services)$/iu;
+const NON_ACADEMIC_ANY = /\b(?:museum|gallery|observatory) of\b|\buniversity hospitals?\b/iu;
+/** Museums, galleries, hospitals, funds, trusts, services: not an academic unit. */
+const NON_ACADEMIC = { test: (text: string): boolean => NON_ACADEMIC_END.test(text) || ((/ of |hospital/iu.test(text)) && NON_ACADEMIC_ANY.test(text)) };
 const INVERTED = new RegExp(`^(.+?),\\s*((?:[^,]*\\s)?)(?:${UNIT_WORDS})(?:\\s+(?:of|for|on|in))?$`, 'iu');
 const DEGREE = /^(?:bachelor|master|doctor|doctorate|associate)(?:'?s)?(?:\s+of\s+(?:arts|science|sciences|fine arts|philosophy))?\s+(?:of|in)\s+(.+)$/iu;
 const INSTITUTION_WORD = /\b(?:university|univeristy|universtiy|univesity|universiry|institute of technology|college)\b/iu;
-/** One unit word alone ("School", "Faculties", "Group"). */
-const UNIT_WORD_ONLY = new RegExp(`^(?:${UNIT_WORDS})$`, 'iu');
+/** The unit words as normalized tokens ("school", "faculties", "group"). */
+const UNIT_WORD_SET: ReadonlySet<string> = new Set([
+  'school', 'schools', 'college', 'colleges', 'department', 'departments', 'dept', 'division', 'divisions', 'faculty', 'faculties',
+  'institute', 'institutes', 'center', 'centers', 'centre', 'centres', 'program', 'programs', 'programme', 'programmes', 'committee',
+  'laboratory', 'laboratories', 'lab', 'labs', 'conservatory', 'conservatorium', 'conservatorie', 'conservatoire', 'academy',
+  'section', 'office', 'unit', 'initiative', 'group',
+]);
+const UNIT_WORD_ONLY = { test: (token: string): boolean => UNIT_WORD_SET.has(token.toLowerCase()) };
 /** "Pennsylvania College of Technology", "Manchester Institute of Science and Technology": a whole institution, not a unit. */
 const TECHNOLOGY_INSTITUTION = /^(\S.*?)\s+(?:institute|college|university)\s+of\s+(?:science\s+and\s+)?technology$/iu;
 /** A course code before a unit name ("0203 - Earth Sciences", "HS1.1 – Hydrology"). */
@@ -244,6 +253,7 @@ function stripLeadingNames(text: string, instWords: Set<string>, work: Work): { 
     const n = normalize(w);
     return (nameWordKind(w) === 'particle' || n === 'and' || n === '&') && i > 0 && i + 1 < words.length && isLeadingName(words[i - 1]!, instWords) && isLeadingName(words[i + 1]!, instWords);
   };
+  if (!words.some((w) => isLeadingName(w, instWords))) return { rest: text, brands: [] };
   let k = 0;
   while (k < words.length && isName(k)) k += 1;
   // "Alliance Manchester Business School": words before a later name word belong to it unless they name a field.
@@ -503,7 +513,7 @@ function extractUnit(text: string, institution: string | null, level: Level, wor
 }
 
 const TRIGGER =
-  /\b(?:including(?:,?\s*but\s+not\s+limited\s+to)?|include(?:s)?(?:,?\s*but\s+(?:are\s+)?not\s+limited\s+to)?|such\s+(?:areas\s+)?as|covers?|encompass(?:es)?|comprises?|consists?\s+of|consisting\s+of|areas?\s+(?:like|of)|ranging\s+from|in\s+the\s+(?:fields?|areas?)\s+of|(?:recent\s+)?advances\s+in|(?:international\s+)?forum\s+for|(?:particular\s+)?strengths?\s+in|(?:special\s+)?expertise\s+in|training\s+in|(?:research|work)\s+spans|(?<=\b(?:areas?|fields?|topics?|themes?|interests?|specializations?|disciplines?)\b[^,:;.]{0,60}?)\s+are)\b\s*(?:the\s+following(?:\s+areas)?)?\s*:?/iu;
+  /\b(?:including(?:,?\s*but\s+not\s+limited\s+to)?|include(?:s)?(?:,?\s*but\s+(?:are\s+)?not\s+limited\s+to)?|such\s+(?:areas\s+)?as|covers?|encompass(?:es)?|comprises?|consists?\s+of|consisting\s+of|areas?\s+(?:like|of)|ranging\s+from|in\s+the\s+(?:fields?|areas?)\s+of|(?:recent\s+)?advances\s+in|(?:international\s+)?forum\s+for|(?:particular\s+)?strengths?\s+in|(?:special\s+)?expertise\s+in|training\s+in|(?:research|work)\s+spans|\s+are(?<=\b(?:areas?|fields?|topics?|themes?|interests?|specializations?|disciplines?)\b[^,:;.]{0,60}?\s+are))\b\s*(?:the\s+following(?:\s+areas)?)?\s*:?/iu;
 
 const TRIGGER_ALL = new RegExp(TRIGGER.source, 'giu');
 
@@ -537,8 +547,11 @@ const LEAD_IN_TRIGGER = /^(?:in\s+the\s+(?:fields?|areas?)\s+of|(?:recent\s+)?ad
 
 /** The trigger a list starts after: the last one, before the list's first comma, whose head is a lead-in; else the first. */
 function findTrigger(s: string): RegExpExecArray | null {
+  const first = TRIGGER.exec(s);
+  if (!first) return null;
+  TRIGGER_ALL.lastIndex = 0;
   const all = [...s.matchAll(TRIGGER_ALL)];
-  if (all.length === 0) return null;
+  if (all.length <= 1) return first;
   const stops = [s.indexOf(','), s.indexOf(';')].filter((i) => i >= 0);
   const firstStop = stops.length > 0 ? Math.min(...stops) : -1;
   let chosen: RegExpExecArray = all[0] as RegExpExecArray;
@@ -646,10 +659,10 @@ function extractTopics(text: string, level: Level, work: Work): string[] {
       for (const p of headParts) out.push(p);
       for (const ex of examples) {
         // An example can itself open a list ("… medical interventions including biomedical imaging and medical robotics").
-        const inner = splitExamples(stripListFiller(ex));
+        const inner = TRIGGER.test(ex) ? splitExamples(ex) : { head: ex, examples: [] };
         const pieces = inner.examples.length > 0 && inner.head ? [inner.head, ...inner.examples] : [ex];
         for (const piece of pieces) {
-          for (const e of splitFields(stripListFiller(piece), { topics: true }).parts) {
+          for (const e of splitFields(piece, { topics: true }).parts) {
             const single = !e.trim().includes(' ');
             // "General machine learning (supervised, online, …)": a bare adjective borrows the head noun.
             out.push(single && /(?:ed|ive|al|ar|ic|online|offline|robust|convex)$/u.test(e.toLowerCase()) && headWord ? `${e} ${headWord}` : e);
@@ -667,8 +680,21 @@ function stripUnitBoilerplate(text: string): string {
   return m ? m[1]! : text;
 }
 
-/** Extracts the field, department, area or topic labels a text names, with the steps taken. */
+const traceCache = new Map<string, ExtractionTrace>();
+
+/** Extracts the field, department, area or topic labels a text names, with the steps taken (memoized: inputs repeat). */
 export function extractLabels(input: ExtractLabelsInput): ExtractionTrace {
+  const key = `${input.level}\u0000${input.institution ?? ''}\u0000${input.section ?? ''}\u0000${input.text ?? ''}`;
+  let trace = traceCache.get(key);
+  if (!trace) {
+    trace = computeLabels(input);
+    if (traceCache.size > 50_000) traceCache.clear();
+    traceCache.set(key, trace);
+  }
+  return { labels: trace.labels.map((l) => ({ ...l, aliases: [...l.aliases] })), steps: trace.steps.map((st) => ({ ...st })) };
+}
+
+function computeLabels(input: ExtractLabelsInput): ExtractionTrace {
   const work: Work = { steps: [], aliases: [] };
   const text = input.text ?? '';
   const isBlock = /\n/u.test(text.trim()) || text.trim().split(/\s+/u).length > (input.level <= 1 ? 24 : 16);

@@ -267,9 +267,9 @@ export function splitFields(text: string, options: SplitOptions = {}): { parts: 
         const lastWords = parts[parts.length - 1]!.trim().split(/\s+/u);
         const generic = GENERIC_TOPIC_HEADS.has(normalize(nextHead));
         // a nominalization ("generalization", "assessment") is a topic of its own, not a modifier
-        const nominal = /(?:tion|sion|ment|ness|ity|ism|ance|ence|ing)$/u.test(normalize(part)) || isBarePlural(part);
         const compound = /\p{L}-\p{L}/u.test(part);
-        if (generic || compound || (!isStandalone(part) && !nominal && !looksAdjectival(normalize(lastWords[0]!)))) {
+        const nominal = () => /(?:tion|sion|ment|ness|ity|ism|ance|ence|ing)$/u.test(normalize(part)) || isBarePlural(part);
+        if (generic || compound || (!nominal() && !looksAdjectival(normalize(lastWords[0]!)) && !isStandalone(part))) {
           out[i] = combined;
           distributed = true;
           continue;

@@ -22,6 +22,9 @@ export function isHeadingFurniture(text: string): boolean {
 
 /** Every content word is call-for-papers logistics, a number, or a name ("Poster Session Chair", "Rebuttal Period: August 23–25"). */
 function isLogistics(text: string): boolean {
+  // cheap test first: no logistics or heading word, no furniture
+  const all = tokenize(normalize(text));
+  if (!all.some((t) => !STOPWORDS.has(t) && (CFP_WORDS.has(t) || HEADING_WORDS.has(t)))) return false;
   const words = text.split(/[\s,;|/]+/u).filter((w) => /\p{L}|\d/u.test(w));
   if (words.length === 0) return false;
   let logistic = 0;
@@ -43,10 +46,10 @@ export function isFurnitureLine(line: string): boolean {
   if (/^(?:call for papers|important dates|submission|camera ready|the following|we (?:invite|solicit|encourage|welcome|seek)|papers are invited|authors are|dear\b|below (?:are|is|you)|listed below|see below)/u.test(n)) return true;
   if (/\bcall for (?:papers|contributions|submissions|participation)\b/u.test(n) && tokenize(n).length <= 8) return true;
   if (/\b(?:19|20)\d\d\b/u.test(n) && tokenize(n).length <= 8 && /\b(?:call|conference|cfp|track|papers|[a-z]{2,8} (?:19|20)\d\d)\b/u.test(n)) return true;
-  if (/\b(?:lecture|talk|keynote|address)\s+by\b/u.test(n) || /\b(?:evaluation|review|decision|selection|acceptance) criteria\b/u.test(n)) return true;
-  if (DATE.test(line) && tokenize(n).length <= 14) return true;
+  if ((n.includes(' by ') && /\b(?:lecture|talk|keynote|address)\s+by\b/u.test(n)) || (n.includes('criteria') && /\b(?:evaluation|review|decision|selection|acceptance) criteria\b/u.test(n))) return true;
+  if (/\d/u.test(line) && DATE.test(line) && tokenize(n).length <= 14) return true;
   // "Convener: Maria-Helena Ramos | Co-conveners: …", "Programme group scientific officers: …": logistics label, names after it.
-  const label = /^([^:]{2,60}):\s*(.*)$/u.exec(line);
+  const label = line.includes(':') ? /^([^:]{2,60}):\s*(.*)$/u.exec(line) : null;
   if (label && isLogistics(label[1]!) && (label[2]!.length === 0 || isLogistics(label[2]!) || label[2]!.split(/[\s,;|]+/u).every((w) => !w || isNameWord(w) || /^(?:and|&)$/iu.test(w)))) return true;
   return isHeadingFurniture(line) || isLogistics(line);
 }
@@ -58,6 +61,7 @@ export function isQuestion(sentence: string): boolean {
 
 /** "Astrophysics is the branch of astronomy that …", "Psychology may be defined as …": a definition names no list. */
 export function isDefinition(sentence: string): boolean {
+  if (!/\s(?:is|are|may)\s/u.test(sentence)) return false;
   return /^[\p{L}\s()'’-]{2,60}?\s(?:is|are)\s+(?:the|a|an)\s+(?:branch|study|science|field|application|discipline|art|analysis|use)\b/iu.test(sentence) || /\bmay be defined as\b/iu.test(sentence);
 }
 
@@ -68,12 +72,14 @@ export function isActivityDescription(sentence: string): boolean {
 
 /** "o SE for … o Program synthesis o …", "• a • b": inline bullet glyphs separate items. */
 export function splitInlineBullets(line: string): string[] {
+  if (!/(?:^|\s)(?:o|•|·|▪|‣|◦)\s/u.test(line)) return [line];
   const parts = line.split(/(?:^|\s+)(?:o|•|·|▪|‣|◦)\s+(?=\p{Lu})/u).map((p) => p.trim()).filter((p) => p.length > 0);
   return parts.length >= 2 ? parts : [line];
 }
 
 /** "(Central faculty include: Arrington, Bickhard, …)": a parenthesised list of people is dropped. */
 export function dropPeopleParentheticals(text: string): string {
+  if (!text.includes('(')) return text;
   return text.replace(/\s*\(([^()]*)\)/gu, (all, inner: string) => {
     const list = inner.replace(/^[^:]*:\s*/u, '');
     const words = list.split(/[\s,;]+/u).filter((w) => w.length > 0 && !/^(?:and|&|et|al\.?)$/iu.test(w));
@@ -93,6 +99,7 @@ export function dropInlineNumbers(text: string): string {
  * part, or null when the sentence has neither.
  */
 export function listOfSentence(sentence: string): string | null {
+  if (!sentence.includes(':') && !/\s(?:are|is)\s/u.test(sentence)) return null;
   const colon = /^(.{12,}?):\s+(\S.*)$/u.exec(sentence);
   if (colon && isLeadIn(colon[1]!)) return colon[2]!;
   const out = /^(.*?\S)\s+(?:are|is)\s+(?:all\s+|also\s+|currently\s+)?(?:studied|investigated|explored|examined|researched|among\b.*|being\s+(?:studied|developed|investigated)\b.*)$/iu.exec(sentence);
@@ -110,11 +117,10 @@ export function isLeadIn(head: string): boolean {
 
 /** List filler around items: leading adverbs ("Traditionally,", "and sometimes,"), "new or existing", "… from around the world". */
 export function stripListFiller(item: string): string {
-  return item
-    .replace(/^(?:(?:and|or)\s+)?(?:sometimes|traditionally|typically|usually|often|also|especially|particularly|notably|currently|recently)\b,?\s*/iu, '')
-    .replace(/\b(?:new|existing|novel)\s+or\s+(?:new|existing|novel)\s+/giu, '')
-    .replace(/^(?:recent\s+)?advances\s+in\s+/iu, '')
-    .replace(/(?:\s+topics)?\s+from\s+around\s+the\s+world$/iu, '')
-    .replace(/\s+and\s+lessons\s+learned$/iu, '')
-    .trim();
+  let out = item.replace(/^(?:(?:and|or)\s+)?(?:sometimes|traditionally|typically|usually|often|also|especially|particularly|notably|currently|recently)\b,?\s*/iu, '');
+  if (/\sor\s/iu.test(out)) out = out.replace(/\b(?:new|existing|novel)\s+or\s+(?:new|existing|novel)\s+/giu, '');
+  out = out.replace(/^(?:recent\s+)?advances\s+in\s+/iu, '');
+  if (/world$/iu.test(out)) out = out.replace(/(?:\s+topics)?\s+from\s+around\s+the\s+world$/iu, '');
+  if (/learned$/iu.test(out)) out = out.replace(/\s+and\s+lessons\s+learned$/iu, '');
+  return out.trim();
 }

@@ -35,8 +35,20 @@ export function isCfpFurniture(label: string): boolean {
   return tokens.some((t) => !/^(?:of|and|the|for|to|by|on|in|at|a|an)$/u.test(t)) && tokens.every((t) => CFP_WORDS.has(t));
 }
 
-/** Decides whether a label can stand as a field, department, area or topic; every failure has a reason. */
+const verdictCache = new Map<string, { pass: boolean; reasons: string[] }>();
+
+/** Decides whether a label can stand as a field, department, area or topic; every failure has a reason (memoized). */
 export function verifyLabel(input: { label: string; level: Level }): { pass: boolean; reasons: string[] } {
+  const key = `${input.level}\u0000${input.label}`;
+  const hit = verdictCache.get(key);
+  if (hit) return { pass: hit.pass, reasons: [...hit.reasons] };
+  const verdict = computeVerdict(input);
+  if (verdictCache.size > 100_000) verdictCache.clear();
+  verdictCache.set(key, verdict);
+  return { pass: verdict.pass, reasons: [...verdict.reasons] };
+}
+
+function computeVerdict(input: { label: string; level: Level }): { pass: boolean; reasons: string[] } {
   const reasons: string[] = [];
   const raw = input.label.trim();
   const norm = normalize(raw.replace(/['’]s\b/gu, 's'));
