@@ -7,6 +7,8 @@ const DASHES_AND_STOPS = /[‘’“”"'`´\-‐‑‒–—―.,;:/\\_|·•]+
 
 /** Folds diacritics (NFKD, combining marks dropped) and the letters NFKD leaves alone (ß, ø, æ, œ, ł, đ, þ). */
 export function foldDiacritics(text: string): string {
+  // ASCII is its own NFKD form and holds none of the letters below: most labels take this path.
+  if (!/[^\x00-\x7f]/u.test(text)) return text;
   return text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')

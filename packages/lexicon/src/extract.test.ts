@@ -169,6 +169,21 @@ describe('extractLabels — trace and label shape', () => {
     expect(trace.labels).toEqual([{ label: 'Public Administration', normalized: 'public administration', aliases: ['mpa'] }]);
   });
 
+  it('returns a fresh copy of a repeated topic line, whatever its page; a unit name depends on its institution', () => {
+    const topic = 'General machine learning (supervised, unsupervised, online, active, etc.)';
+    const first = extractLabels({ text: topic, institution: null, level: 3 });
+    first.labels[0]!.aliases.push('changed');
+    first.labels.length = 1;
+    first.steps.length = 0;
+    const again = extractLabels({ text: topic, institution: 'SIGIR', level: 3, section: 'CFP' });
+    expect(again.labels.map((l) => l.normalized)).toEqual(['machine learning', 'supervised learning', 'unsupervised learning', 'online learning', 'active learning']);
+    expect(again.labels[0]!.aliases).toEqual([]);
+    expect(again.steps).toEqual([{ step: 'examples', detail: '"General machine learning" with 5 examples' }]);
+    const unit = 'Academy of Fine Arts of Tsinghua University';
+    expect(extractLabels({ text: unit, institution: 'Tsinghua University', level: 0 }).labels.map((l) => l.normalized)).toEqual(['fine arts']);
+    expect(extractLabels({ text: unit, institution: null, level: 0 }).labels).toEqual([]);
+  });
+
   it('keeps the label readable as named and writes "&" as "and"', () => {
     const [label] = extractLabels({ text: 'YALE UNIVERSITY - Statistics & Data Science', institution: 'YALE UNIVERSITY', level: 0 }).labels;
     expect(label).toEqual({ label: 'Statistics', normalized: 'statistics', aliases: [] });

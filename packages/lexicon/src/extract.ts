@@ -67,8 +67,8 @@ interface InstitutionInfo {
   words: Set<string>;
   /** The institution's name anywhere in a unit name. */
   patterns: RegExp[];
-  /** The institution's name after the unit ("… of Tsinghua University"). */
-  after: RegExp[];
+  /** The institution's name after the unit ("… of Tsinghua University"), with the last word it ends in (lower-case ASCII, or ''). */
+  after: Array<{ re: RegExp; tail: string }>;
 }
 
 const institutionCache = new Map<string, InstitutionInfo>();
@@ -78,7 +78,11 @@ function institutionInfo(institution: string | null): InstitutionInfo {
   let info = institutionCache.get(key);
   if (!info) {
     const patterns = buildInstitutionPatterns(institution);
-    info = { words: buildInstitutionWords(institution), patterns, after: patterns.map((re) => new RegExp(`\\s+(?:of|at)\\s+${re.source}$`, 'iu')) };
+    const after = patterns.map((re) => ({
+      re: new RegExp(`\\s+(?:of|at)\\s+${re.source}$`, 'iu'),
+      tail: /([A-Za-z0-9]+)\\b$/u.exec(re.source)?.[1]?.toLowerCase() ?? '',
+    }));
+    info = { words: buildInstitutionWords(institution), patterns, after };
     if (institutionCache.size > 10_000) institutionCache.clear();
     institutionCache.set(key, info);
   }
@@ -174,6 +178,7 @@ function dropParentheticals(text: string, work: Work): string {
 
 /** A trailing "-Qatar", " in Qatar", " at Lima", "-Newark": a place after the field, a campus, is dropped. */
 function dropCampus(text: string, work: Work, instWords: Set<string>): string {
+  if (!text.includes('-') && !/\s(?:in|at)\s/iu.test(text)) return text;
   const m = /^(.*?\S)(?:\s*-\s*|\s+(?:in|at)\s+)((?:\p{L}[\p{L}'’.]*)(?:\s+\p{L}[\p{L}'’.]*){0,2})$/u.exec(text);
   if (m && m[2]!.split(/\s+/u).every((w) => isNameWord(w) || instWords.has(normalize(w)))) {
     note(work, 'drop-campus', `"${m[2]}" removed`);
@@ -334,7 +339,8 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
   const instWords = institutionWords(institution);
   let text = raw;
   // "Academy of Fine Arts of Tsinghua University": the owning institution after the unit is only its address.
-  const own = institutionInfo(institution).after.find((re) => re.test(text));
+  const lower = text.toLowerCase();
+  const own = / (?:of|at) /iu.test(text) ? institutionInfo(institution).after.find((a) => (a.tail === '' || lower.endsWith(a.tail)) && a.re.test(text))?.re : undefined;
   if (own) {
     text = text.replace(own, '').trim();
     note(work, 'strip-institution', `"${institution}" after the unit removed`);
@@ -603,7 +609,7 @@ function topicItems(line: string, work: Work): string[] {
     if (!TRIGGER.test(l)) return items;
   }
   // Sentences end at ". X" or "; X" after a word of five letters or more ("Low-temp. Physics" is one item).
-  for (const sentence of l.split(/(?<=[a-z]{5}|\))[.;]\s+(?=[A-Z])/u)) {
+  for (const sentence of /[.;]\s/u.test(l) ? l.split(/(?<=[a-z]{5}|\))[.;]\s+(?=[A-Z])/u) : [l]) {
     let s = sentence.replace(/\.$/u, '').trim();
     if (!s) continue;
     if (isQuestion(s) || ((isDefinition(s) || isActivityDescription(s)) && !TRIGGER.test(s))) {
@@ -615,7 +621,9 @@ function topicItems(line: string, work: Work): string[] {
       note(work, 'lead-in', `"${s.slice(0, Math.max(0, s.indexOf(list))).slice(0, 60) || s.slice(list.length).slice(0, 60)}" dropped`);
       s = list;
     }
-    const trig = STRONG_TRIGGER.exec(s) && !findTrigger(s)?.[0].match(LEAD_IN_TRIGGER) ? STRONG_TRIGGER.exec(s) : findTrigger(s);
+    const strong = STRONG_TRIGGER.exec(s);
+    const found = findTrigger(s);
+    const trig = strong && !found?.[0].match(LEAD_IN_TRIGGER) ? strong : found;
     const tokens = s.split(/\s+/u).length;
     if (trig) {
       const head = s.slice(0, trig.index).replace(/[,\s]+$/u, '');
@@ -682,9 +690,14 @@ function stripUnitBoilerplate(text: string): string {
 
 const traceCache = new Map<string, ExtractionTrace>();
 
-/** Extracts the field, department, area or topic labels a text names, with the steps taken (memoized: inputs repeat). */
+/**
+ * Extracts the field, department, area or topic labels a text names, with the steps taken. Levels 2-3 are memoized
+ * on level and text, all the result depends on there (the same topic line recurs on many pages); a unit name at
+ * levels 0-1 also depends on its institution and rarely repeats with it, so it is not.
+ */
 export function extractLabels(input: ExtractLabelsInput): ExtractionTrace {
-  const key = `${input.level}\u0000${input.institution ?? ''}\u0000${input.section ?? ''}\u0000${input.text ?? ''}`;
+  if (input.level <= 1) return computeLabels(input);
+  const key = `${input.level}\u0000${input.text ?? ''}`;
   let trace = traceCache.get(key);
   if (!trace) {
     trace = computeLabels(input);

@@ -16,15 +16,17 @@ const DATE = new RegExp(`\\b${MONTH}\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?\\b|\\b\\d{1
 
 /** Heading-like line of the page's own furniture ("Faculty Research Areas", "Themes and Concentrations", "The Field"). */
 export function isHeadingFurniture(text: string): boolean {
-  const tokens = tokenize(normalize(text));
+  return headingTokens(tokenize(normalize(text)));
+}
+
+function headingTokens(tokens: readonly string[]): boolean {
   return tokens.length > 0 && tokens.every((t) => HEADING_WORDS.has(t) || CFP_WORDS.has(t) || /^\d+$/u.test(t));
 }
 
 /** Every content word is call-for-papers logistics, a number, or a name ("Poster Session Chair", "Rebuttal Period: August 23–25"). */
-function isLogistics(text: string): boolean {
+function isLogistics(text: string, normalizedTokens: readonly string[] = tokenize(normalize(text))): boolean {
   // cheap test first: no logistics or heading word, no furniture
-  const all = tokenize(normalize(text));
-  if (!all.some((t) => !STOPWORDS.has(t) && (CFP_WORDS.has(t) || HEADING_WORDS.has(t)))) return false;
+  if (!normalizedTokens.some((t) => !STOPWORDS.has(t) && (CFP_WORDS.has(t) || HEADING_WORDS.has(t)))) return false;
   const words = text.split(/[\s,;|/]+/u).filter((w) => /\p{L}|\d/u.test(w));
   if (words.length === 0) return false;
   let logistic = 0;
@@ -43,15 +45,16 @@ export function isFurnitureLine(line: string): boolean {
   const n = normalize(line);
   if (!n) return true;
   if (CFP_FURNITURE.includes(n)) return true;
+  const tokens = tokenize(n);
   if (/^(?:call for papers|important dates|submission|camera ready|the following|we (?:invite|solicit|encourage|welcome|seek)|papers are invited|authors are|dear\b|below (?:are|is|you)|listed below|see below)/u.test(n)) return true;
-  if (/\bcall for (?:papers|contributions|submissions|participation)\b/u.test(n) && tokenize(n).length <= 8) return true;
-  if (/\b(?:19|20)\d\d\b/u.test(n) && tokenize(n).length <= 8 && /\b(?:call|conference|cfp|track|papers|[a-z]{2,8} (?:19|20)\d\d)\b/u.test(n)) return true;
+  if (/\bcall for (?:papers|contributions|submissions|participation)\b/u.test(n) && tokens.length <= 8) return true;
+  if (/\b(?:19|20)\d\d\b/u.test(n) && tokens.length <= 8 && /\b(?:call|conference|cfp|track|papers|[a-z]{2,8} (?:19|20)\d\d)\b/u.test(n)) return true;
   if ((n.includes(' by ') && /\b(?:lecture|talk|keynote|address)\s+by\b/u.test(n)) || (n.includes('criteria') && /\b(?:evaluation|review|decision|selection|acceptance) criteria\b/u.test(n))) return true;
-  if (/\d/u.test(line) && DATE.test(line) && tokenize(n).length <= 14) return true;
+  if (/\d/u.test(line) && DATE.test(line) && tokens.length <= 14) return true;
   // "Convener: Maria-Helena Ramos | Co-conveners: …", "Programme group scientific officers: …": logistics label, names after it.
   const label = line.includes(':') ? /^([^:]{2,60}):\s*(.*)$/u.exec(line) : null;
   if (label && isLogistics(label[1]!) && (label[2]!.length === 0 || isLogistics(label[2]!) || label[2]!.split(/[\s,;|]+/u).every((w) => !w || isNameWord(w) || /^(?:and|&)$/iu.test(w)))) return true;
-  return isHeadingFurniture(line) || isLogistics(line);
+  return headingTokens(tokens) || isLogistics(line, tokens);
 }
 
 /** A question ("How does the cultural context shape development?") asks about a topic; it names none. */
