@@ -23,6 +23,7 @@ import { verifyLabel } from './verify.ts';
 const UNIT_WORDS =
   'schools?|colleges?|departments?|dept\\.?|divisions?|faculty|faculties|institutes?|centers?|centres?|centre of excellence|center of excellence|programs?|programmes?|committee|laborator(?:y|ies)|labs?|conservator(?:y|ium|ie)|conservatoire|academy|section|office|unit|initiative|(?:interdisciplinary |research |graduate )?group';
 const OF_HEAD = new RegExp(`^(.*?)\\b(?:interdepartmental\\s+)?(?:${UNIT_WORDS})\\s+(?:of|for|on|in)\\s+(.+)$`, 'iu');
+const LEADING_OF_HEAD = new RegExp(`^(?:${UNIT_WORDS})\\s+(?:of|for|on|in)\\s+(.+)$`, 'iu');
 const SUFFIX_HEAD = new RegExp(
   `^(.*?)[\\s,]+(?:${UNIT_WORDS}|labs|fund|clinic|group|programs|degree program|undergraduate studies|graduate studies|undergraduate program|graduate program)$`,
   'iu',
@@ -404,6 +405,12 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
       if (of) {
         note(work, 'strip-unit-head', `"${text.slice(0, text.length - of[2]!.length).trim()}" removed`);
         text = of[2]!;
+        // "Division of Programs in Business": a second unit head right after the first.
+        const inner = LEADING_OF_HEAD.exec(text);
+        if (inner && !isKnownField(text)) {
+          note(work, 'strip-unit-head', `"${text.slice(0, text.length - inner[1]!.length).trim()}" removed`);
+          text = inner[1]!;
+        }
       } else if (MID_HEAD.exec(text) && isFieldLike(splitFields(MID_HEAD.exec(text)![2]!).parts[0] ?? '')) {
         const mid = MID_HEAD.exec(text)!;
         note(work, 'strip-unit-head', `"${text.slice(0, text.length - mid[2]!.length).trim()}" removed`);
@@ -436,6 +443,12 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
     }
   }
   text = stripQualifiers(text.replace(/^[\s,:;-]+|[\s,:;-]+$/gu, ''));
+  // "lab cardiothoracic transplantation": a leading "lab" is the unit word, unless the whole is a field ("Laboratory Medicine").
+  const leadingLab = /^(?:labs?|laborator(?:y|ies))\s+(?!(?:of|for|on|in|and|&)\b)(\S.*)$/iu.exec(text);
+  if (leadingLab && !isKnownField(text) && carriesField(leadingLab[1]!)) {
+    note(work, 'strip-unit-head', `"${text.slice(0, text.length - leadingLab[1]!.length).trim()}" removed`);
+    text = leadingLab[1]!;
+  }
   text = dropTrailingResearch(text, work);
   if (isAdmin(text)) {
     note(work, 'admin-unit', `"${text}" carries no field`);
