@@ -88,6 +88,14 @@ describe('extractLabels — level 1 departments (corpus/departments)', () => {
     ['harvard university', 'mahindra humanities center', ['humanities']],
     ['harvard university', 'minda de gunzburg center for european studies', ['european studies']],
     ['cornell university', 'sage school of philosophy', ['philosophy']],
+    // A donor's foundation names who paid, not a field: the unit yields nothing rather than 'foundation agora'.
+    ['johns hopkins university', 'stavros niarchos foundation agora institute (snf agora institute)', []],
+    // 'Undergraduate' qualifies the unit like 'graduate' does; it is not part of the field.
+    ['new york university', 'undergraduate film & television', ['film', 'television']],
+    ['university of california, los angeles', 'undergraduate education initiatives', ['education']],
+    // A connective joining units in a page's prose is not part of the next unit's name.
+    ['carnegie mellon university', 'along with the Human-Computer Interaction Institute', ['human computer interaction']],
+    ['carnegie mellon university', 'as well as the Language Technologies Institute', ['language technologies']],
     ['harvard university', 'prince alwaleed bin talal islamic studies program', ['islamic studies']],
     ['columbia university', 'department of otolaryngology -- head & neck surgery', ['otolaryngology', 'head and neck surgery']],
     ['stanford university', 'division of foot and ankle surgery', ['foot surgery', 'ankle surgery']],

@@ -21,7 +21,7 @@ import type { ExtractedLabel, ExtractionStep, ExtractionTrace, ExtractLabelsInpu
 import { verifyLabel } from './verify.ts';
 
 const UNIT_WORDS =
-  'schools?|colleges?|departments?|dept\\.?|divisions?|faculty|faculties|institutes?|centers?|centres?|centre of excellence|center of excellence|programs?|programmes?|committee|laborator(?:y|ies)|labs?|conservator(?:y|ium|ie)|conservatoire|academy|section|office|unit|initiative|(?:interdisciplinary |research |graduate )?group';
+  'schools?|colleges?|departments?|dept\\.?|divisions?|faculty|faculties|institutes?|centers?|centres?|centre of excellence|center of excellence|programs?|programmes?|committee|laborator(?:y|ies)|labs?|conservator(?:y|ium|ie)|conservatoire|academy|section|office|unit|initiatives?|(?:interdisciplinary |research |graduate )?group';
 const OF_HEAD = new RegExp(`^(.*?)\\b(?:interdepartmental\\s+)?(?:${UNIT_WORDS})\\s+(?:of|for|on|in)\\s+(.+)$`, 'iu');
 const LEADING_OF_HEAD = new RegExp(`^(?:${UNIT_WORDS})\\s+(?:of|for|on|in)\\s+(.+)$`, 'iu');
 const SUFFIX_HEAD = new RegExp(

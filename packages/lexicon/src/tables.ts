@@ -45,7 +45,7 @@ export const ADMIN_WORDS: ReadonlySet<string> = new Set([
   'studies', 'study', 'education', 'and', 'of', 'the', 'for', 'student', 'students', 'life', 'services', 'affairs', 'academic',
   'advanced', 'interdisciplinary', 'lifelong', 'learning', 'open', 'online', 'world', 'campus', 'campuses', 'honors', 'honours',
   'residential', 'junior', 'senior', 'lower', 'upper', 'division', 'programs', 'programmes', 'sessions', 'session', 'evening',
-  'degree', 'completion', 'distance', 'global', 'university', 'college',
+  'degree', 'completion', 'distance', 'global', 'university', 'college', 'initiative', 'initiatives',
 ]);
 
 /** Organisational words: never the head of a field label. */
@@ -63,6 +63,8 @@ export const ORG_HEAD_WORDS: ReadonlySet<string> = new Set([
 export const ORG_ANYWHERE_WORDS: ReadonlySet<string> = new Set([
   'department', 'departments', 'dept', 'office', 'committee', 'university', 'universities', 'faculty', 'college', 'colleges',
   'institute', 'division', 'center', 'centre', 'program', 'programme', 'unit', 'campus', 'track', 'conservatorium', 'conservatoire',
+  // A donor's foundation names who paid, never what is studied ("Stavros Niarchos Foundation Agora Institute").
+  'foundation',
 ]);
 
 /** Titles and honorifics that belong to a person's name ("Sir William Dunn", "King Edward VII", "Prince Alwaleed"). */
@@ -74,8 +76,8 @@ export const NAME_TITLES: ReadonlySet<string> = new Set([
 /** Particles inside personal names ("Prince Alwaleed bin Talal", "Minda de Gunzburg"): names only between name words. */
 export const NAME_PARTICLES: ReadonlySet<string> = new Set(['bin', 'ibn', 'al', 'von', 'van', 'de', 'der', 'del', 'della', 'di', 'du', 'la', 'le', 'y', 'da', 'dos']);
 
-/** Qualifiers dropped from the front of a unit's field part. */
-export const LEADING_QUALIFIERS: readonly string[] = ['the study of the', 'the study of', 'study of the', 'study of', 'studies in', 'excellence in', 'excellence for', 'the', 'graduate', 'advanced', 'general', 'interdisciplinary', 'state key'];
+/** Qualifiers dropped from the front of a unit's field part, and the connectives that join units in prose ("…, along with the X Institute"). */
+export const LEADING_QUALIFIERS: readonly string[] = ['along with the', 'along with', 'as well as the', 'as well as', 'together with the', 'together with', 'including the', 'the study of the', 'the study of', 'study of the', 'study of', 'studies in', 'excellence in', 'excellence for', 'the', 'graduate', 'undergraduate', 'advanced', 'general', 'interdisciplinary', 'state key'];
 
 /** Names kept whole although they contain "and" (documented in eval/README.md). */
 export const FIXED_NAMES: ReadonlySet<string> = new Set([
