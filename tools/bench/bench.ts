@@ -8,23 +8,18 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PhaseMetricsSchema, TaxonomyError, findWorkspaceRoot, type PhaseMetrics } from '@taxonomy/core';
 import { runMain } from '@taxonomy/observability';
+import { BUILD_TASKS, taskId } from '@taxonomy/taxonomy';
 import { baselineJsonlPass } from './baseline.ts';
 import { generateBenchCorpus, readSeedStrings } from './corpus.ts';
 import { formatBenchReport, type BenchResults, type PhaseResult } from './report.ts';
 
-const PHASES: ReadonlyArray<{ task: string; phase: string; level: number | null; dir: string }> = [
-  { task: 's0:extract', phase: 'S0', level: null, dir: 'artifacts/s0' },
-  ...[0, 1, 2, 3].flatMap((level) => [
-    { task: `s1:level-${level}`, phase: 'S1', level, dir: `artifacts/s1/level-${level}` },
-    { task: `s2:level-${level}`, phase: 'S2', level, dir: `artifacts/s2/level-${level}` },
-    { task: `s3:level-${level}`, phase: 'S3', level, dir: `artifacts/s3/level-${level}` },
-  ]),
-  { task: 'postprocess:run', phase: 'postprocess', level: null, dir: 'artifacts/postprocess' },
-  { task: 'placement:run', phase: 'placement', level: null, dir: 'artifacts/placement' },
-  { task: 'curation:apply', phase: 'curation', level: null, dir: 'artifacts/curation' },
-  { task: 'hierarchy:assemble', phase: 'hierarchy', level: null, dir: 'artifacts/hierarchy' },
-  { task: 'taxonomy:finalize', phase: 'finalize', level: null, dir: 'artifacts/taxonomy' },
-];
+/** Every phase task of the build graph in its order (the crawl has nothing to fetch here; helpers write no metrics). */
+const PHASES: ReadonlyArray<{ task: string; phase: string; level: number | null; dir: string }> = BUILD_TASKS.filter((t) => t.helper !== true && t.phase !== 'crawl').map((t) => ({
+  task: taskId(t),
+  phase: t.phase,
+  level: t.level,
+  dir: t.dir,
+}));
 
 /** The S0 loader of each generated format (names from the S0 sources manifest schema). */
 const LOADER_BY_FORMAT = { 'source-records': 'source-records-jsonl', 'institution-list': 'institution-unit-list', 'page-snapshots': 'page-snapshots-jsonl' } as const;

@@ -1,0 +1,95 @@
+// The local Nx plugin of the build: infers every phase target (command, inputs, outputs, dependsOn) from
+// the one description of the task graph, packages/taxonomy/src/build-graph.json, so project.json files
+// stay free of repeated per-level targets. Plain Node ESM (Node 20 cannot strip types, and Nx loads
+// plugins before anything is compiled). The CLI expands the same file in task-graph.ts; a test checks
+// that both expansions agree.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export const BUILD_GRAPH_FILE = 'packages/taxonomy/src/build-graph.json';
+
+/** Reads the description and expands it to concrete tasks, in the same order as task-graph.ts. */
+export function expandBuildGraph(graph) {
+  const levels = graph.levels;
+  const perLevel = (t) => t.task.includes('{level}');
+  const dependsOnAt = (deps, level) =>
+    deps.flatMap((dep) => {
+      if (dep.endsWith('level-*')) return levels.map((l) => dep.replace('level-*', `level-${l}`));
+      if (dep.includes('{level-1}')) {
+        const i = levels.indexOf(level);
+        return i <= 0 ? [] : [dep.replace('{level-1}', String(levels[i - 1]))];
+      }
+      return [dep.replaceAll('{level}', String(level))];
+    });
+  const at = (t, level) => {
+    const fill = (s) => (level === null ? s : s.replaceAll('{level}', String(level)));
+    const [project, target] = fill(t.task).split(':');
+    return {
+      project,
+      target,
+      phase: t.phase,
+      level,
+      dir: fill(t.dir),
+      main: t.main ?? 'main.ts',
+      dependsOn: dependsOnAt(t.dependsOn ?? [], level),
+      inputs: (t.inputs ?? []).map((input) => (typeof input === 'string' ? fill(input) : JSON.parse(fill(JSON.stringify(input))))),
+      ...(t.helper === true ? { helper: true } : {}),
+    };
+  };
+  const out = [];
+  for (let i = 0; i < graph.tasks.length; ) {
+    if (!perLevel(graph.tasks[i])) {
+      out.push(at(graph.tasks[i], null));
+      i += 1;
+      continue;
+    }
+    let end = i;
+    while (end < graph.tasks.length && perLevel(graph.tasks[end])) end += 1;
+    for (const level of levels) for (const t of graph.tasks.slice(i, end)) out.push(at(t, level));
+    i = end;
+  }
+  return out;
+}
+
+/** The Nx target of one expanded task. */
+export function phaseTarget(task, projectRoot) {
+  const main = task.main.replace(/\.ts$/u, '');
+  const args = task.level === null ? '' : ` --level ${task.level}`;
+  return {
+    executor: 'nx:run-commands',
+    options: { command: `node --import tsx ${projectRoot}/src/${main}.ts${args}` },
+    cache: true,
+    inputs: ['code', '^code', ...task.inputs],
+    outputs: [`{workspaceRoot}/${task.dir}`],
+    ...(task.dependsOn.length === 0
+      ? {}
+      : {
+          dependsOn: task.dependsOn.map((dep) => {
+            const [project, target] = dep.split(':');
+            return project === task.project ? { target } : { projects: [project], target };
+          }),
+        }),
+  };
+}
+
+function readJson(path) {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/** `createNodes` (the Nx 21+ name of the v2 API): one result per `packages/<pkg>/project.json`. */
+export const createNodes = [
+  'packages/*/project.json',
+  (projectFiles, _options, context) => {
+    const tasks = expandBuildGraph(readJson(join(context.workspaceRoot, BUILD_GRAPH_FILE)));
+    return projectFiles.map((file) => {
+      const root = dirname(file);
+      const { name } = readJson(join(context.workspaceRoot, file));
+      const targets = {};
+      for (const task of tasks) if (task.project === name) targets[task.target] = phaseTarget(task, root);
+      return [file, { projects: { [root]: { targets } } }];
+    });
+  },
+];
+
+/** The same function under the name the Nx 20 API used. */
+export const createNodesV2 = createNodes;
