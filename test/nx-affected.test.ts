@@ -11,7 +11,7 @@ import { findWorkspaceRoot } from '@taxonomy/core';
  * committed repository, so the repository's own working tree and Nx cache are never touched.
  */
 const repo = findWorkspaceRoot(import.meta.dirname);
-const TARGETS = ['extract', 'settings', 'level-0', 'level-1', 'level-2', 'level-3', 'run', 'apply', 'assemble', 'finalize'];
+const TARGETS = ['build', 'extract', 'settings', 'level-0', 'level-1', 'level-2', 'level-3', 'run', 'apply', 'assemble', 'finalize'];
 let clone = '';
 
 afterAll(async () => {
@@ -49,7 +49,9 @@ describe('nx affected (task level) follows phase settings and code', () => {
     await writeFile(join(clone, 'packages/s2-frequency/src/frequency.ts'), '// a code change\n', { flag: 'a' });
     git(['commit', '-qam', 'touch S2 code']);
     const afterCode = affected();
-    expect(afterCode).toContain('s2:level-1');
+    expect(afterCode).toEqual(expect.arrayContaining(['s2:build', 's2:level-1', 'taxonomy:finalize']));
+    // Only the changed package is rebuilt: the others' bundles import S2, they do not contain it.
+    expect(afterCode.filter((t) => t.endsWith(':build'))).toEqual(['s2:build']);
     expect(afterCode).not.toContain('s0:extract');
     expect(afterCode).not.toContain('s1:level-0');
     await writeFile(join(clone, 'config/s0.json'), `${JSON.stringify({ min_chars: 4 }, null, 2)}\n`);

@@ -18,11 +18,13 @@ interface TargetInputs {
 describe('the Nx task graph', () => {
   it('makes level N of S1 wait for S0 and for level N-1 of S3', () => {
     const s1 = nxJson<{ targets: Record<string, { dependsOn?: unknown[]; outputs?: string[] }> }>(['show', 'project', 's1']);
-    expect(s1.targets['level-0']!.dependsOn).toEqual([{ projects: ['s0'], target: 'extract' }]);
+    expect(s1.targets['level-0']!.dependsOn).toEqual([{ projects: ['s0'], target: 'extract' }, 'build', '^build']);
     for (const n of [1, 2, 3]) {
       expect(s1.targets[`level-${n}`]!.dependsOn).toEqual([
         { projects: ['s0'], target: 'extract' },
         { projects: ['s3'], target: `level-${n - 1}` },
+        'build',
+        '^build',
       ]);
       expect(s1.targets[`level-${n}`]!.outputs).toEqual([`{workspaceRoot}/artifacts/s1/level-${n}`]);
     }
@@ -56,12 +58,12 @@ describe('the Nx task graph', () => {
     for (const other of ['config/s2.json', 'config/postprocess.json', 'config/hierarchy.json']) expect(curation.files).not.toContain(other);
     for (const upstream of ['postprocess:run', 's2:level-2']) expect(nxJson<TargetInputs>(['show', 'target', 'inputs', upstream]).files).not.toContain('config/curation.json');
     const hierarchy = nxJson<{ targets: Record<string, { dependsOn?: unknown[] }> }>(['show', 'project', 'hierarchy']);
-    expect(hierarchy.targets['assemble']!.dependsOn).toEqual([{ projects: ['curation'], target: 'apply' }]);
+    expect(hierarchy.targets['assemble']!.dependsOn).toEqual([{ projects: ['curation'], target: 'apply' }, 'build', '^build']);
   });
 
   it('puts the crawl first: s0:extract waits for crawl:run and hashes its snapshots; crawl:run hashes only the crawl settings and the seeds', () => {
     const s0 = nxJson<{ targets: Record<string, { dependsOn?: unknown[]; inputs: unknown[] }> }>(['show', 'project', 's0']);
-    expect(s0.targets['extract']!.dependsOn).toEqual([{ projects: ['crawl'], target: 'run' }]);
+    expect(s0.targets['extract']!.dependsOn).toEqual([{ projects: ['crawl'], target: 'run' }, 'build', '^build']);
     expect(s0.targets['extract']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/snapshots.jsonl', transitive: true });
     const crawl = nxJson<TargetInputs & { runtime?: string[] }>(['show', 'target', 'inputs', 'crawl:run']);
     expect(crawl.files).toContain('config/crawl.json');
@@ -75,5 +77,21 @@ describe('the Nx task graph', () => {
     const s0 = nxJson<TargetInputs>(['show', 'target', 'inputs', 's0:extract']);
     expect(s0.files).toEqual(expect.arrayContaining(['config/s0.json', 'corpus/units/source_records.jsonl', 'corpus/departments/institutions_departments.txt', 'corpus/pages/pages.jsonl']));
     expect(s0.files).not.toContain('config/s2.json');
+  });
+
+  it('runs compiled entries: every package has a cached build of its own sources into dist/, every phase target runs it with plain node after the builds', () => {
+    const projects = nxJson<string[]>(['show', 'projects']);
+    expect(projects).toHaveLength(15);
+    const s1 = nxJson<{ root: string; targets: Record<string, { options: { command: string }; inputs: unknown[]; outputs: string[]; dependsOn?: unknown[]; cache?: boolean }> }>(['show', 'project', 's1']);
+    expect(s1.targets['build']).toMatchObject({ cache: true, outputs: ['{projectRoot}/dist'], dependsOn: ['^build'] });
+    expect(s1.targets['build']!.options.command).toBe('node tools/nx/build-package.mjs packages/s1-extraction src/index.ts src/main.ts');
+    expect(s1.targets['level-2']!.options.command).toBe('node --conditions=taxonomy-dist packages/s1-extraction/dist/main.js --level 2');
+    // The build hashes its own sources only; the phase tasks hash their package's and every dependency's sources.
+    const build = nxJson<TargetInputs>(['show', 'target', 'inputs', 's1:build']);
+    expect(build.files).toContain('packages/s1-extraction/src/task.ts');
+    expect(build.files.some((f) => f.startsWith('packages/core/') || f.endsWith('.test.ts'))).toBe(false);
+    const task = nxJson<TargetInputs>(['show', 'target', 'inputs', 's1:level-2']);
+    expect(task.files).toEqual(expect.arrayContaining(['packages/s1-extraction/src/task.ts', 'packages/core/src/jsonl.ts', 'packages/lexicon/src/extract.ts']));
+    expect(task.files.some((f) => f.includes('/dist/'))).toBe(false);
   });
 });

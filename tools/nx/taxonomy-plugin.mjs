@@ -51,24 +51,44 @@ export function expandBuildGraph(graph) {
   return out;
 }
 
-/** The Nx target of one expanded task. */
+/** The Nx target of one expanded task: the compiled entry under plain Node, after the package and its dependencies are built. */
 export function phaseTarget(task, projectRoot) {
   const main = task.main.replace(/\.ts$/u, '');
   const args = task.level === null ? '' : ` --level ${task.level}`;
   return {
     executor: 'nx:run-commands',
-    options: { command: `node --import tsx ${projectRoot}/src/${main}.ts${args}` },
+    options: { command: `node --conditions=taxonomy-dist ${projectRoot}/dist/${main}.js${args}` },
     cache: true,
     inputs: ['code', '^code', ...task.inputs],
     outputs: [`{workspaceRoot}/${task.dir}`],
-    ...(task.dependsOn.length === 0
-      ? {}
-      : {
-          dependsOn: task.dependsOn.map((dep) => {
-            const [project, target] = dep.split(':');
-            return project === task.project ? { target } : { projects: [project], target };
-          }),
-        }),
+    dependsOn: [
+      ...task.dependsOn.map((dep) => {
+        const [project, target] = dep.split(':');
+        return project === task.project ? { target } : { projects: [project], target };
+      }),
+      'build',
+      '^build',
+    ],
+    metadata: { description: `${task.phase}${task.level === null ? '' : ` level ${task.level}`}: writes ${task.dir}` },
+  };
+}
+
+/**
+ * The `build` target of every package: its index and the entries its phase targets run, compiled to
+ * `dist/` (tools/nx/build-package.mjs), cached like any task. It hashes only its own sources: a change in a
+ * dependency leaves the bundle as it is (imports of other packages stay imports), while every phase task
+ * that runs the changed code re-runs because it hashes `^code`.
+ */
+export function buildTarget(projectRoot, mains) {
+  const entries = ['src/index.ts', ...[...new Set(mains)].sort().map((m) => `src/${m}`)];
+  return {
+    executor: 'nx:run-commands',
+    options: { command: `node tools/nx/build-package.mjs ${projectRoot} ${entries.join(' ')}` },
+    cache: true,
+    inputs: ['buildSources', '{workspaceRoot}/tools/nx/build-package.mjs', { externalDependencies: ['esbuild'] }],
+    outputs: ['{projectRoot}/dist'],
+    dependsOn: ['^build'],
+    metadata: { description: `compiles ${entries.join(', ')} to dist/ (esbuild)` },
   };
 }
 
@@ -84,8 +104,9 @@ export const createNodes = [
     return projectFiles.map((file) => {
       const root = dirname(file);
       const { name } = readJson(join(context.workspaceRoot, file));
-      const targets = {};
-      for (const task of tasks) if (task.project === name) targets[task.target] = phaseTarget(task, root);
+      const own = tasks.filter((task) => task.project === name);
+      const targets = { build: buildTarget(root, own.map((task) => task.main)) };
+      for (const task of own) targets[task.target] = phaseTarget(task, root);
       return [file, { projects: { [root]: { targets } } }];
     });
   },

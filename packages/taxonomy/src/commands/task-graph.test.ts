@@ -64,7 +64,9 @@ describe('BUILD_TASKS', () => {
     expect(phaseTargets.sort()).toEqual(BUILD_TASKS.map(taskId).sort());
     for (const task of BUILD_TASKS) {
       const target = inferred.get(taskId(task))!;
-      const deps = (target.dependsOn ?? []).filter((d) => d.target !== 'build').flatMap((d) => (d.projects ?? [task.project]).map((p) => `${p}:${d.target}`));
+      const deps = (target.dependsOn ?? []).flatMap((d) => (typeof d === 'string' ? [] : (d.projects ?? [task.project]).map((p) => `${p}:${d.target}`)));
+      // The compiled entry of the package and of every package it imports is built first.
+      expect(target.dependsOn?.filter((d) => typeof d === 'string'), taskId(task)).toEqual(['build', '^build']);
       expect(deps, taskId(task)).toEqual(task.dependsOn);
       expect(target.outputs, taskId(task)).toEqual([`{workspaceRoot}/${task.dir}`]);
       expect(target.inputs, taskId(task)).toEqual(['code', '^code', ...task.inputs]);
@@ -93,5 +95,5 @@ interface NxTarget {
   options: { command: string };
   inputs: unknown[];
   outputs: string[];
-  dependsOn?: Array<{ projects?: string[]; target: string }>;
+  dependsOn?: Array<string | { projects?: string[]; target: string }>;
 }
