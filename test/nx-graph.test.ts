@@ -16,12 +16,12 @@ interface TargetInputs {
 }
 
 describe('the Nx task graph', () => {
-  it('makes level N of S1 wait for S0 and for level N-1 of S3', () => {
+  it('makes level N of S1 wait for level N of S0 and for level N-1 of S3', () => {
     const s1 = nxJson<{ targets: Record<string, { dependsOn?: unknown[]; outputs?: string[] }> }>(['show', 'project', 's1']);
-    expect(s1.targets['level-0']!.dependsOn).toEqual([{ projects: ['s0'], target: 'extract' }, 'build', '^build']);
+    expect(s1.targets['level-0']!.dependsOn).toEqual([{ projects: ['s0'], target: 'level-0' }, 'build', '^build']);
     for (const n of [1, 2, 3]) {
       expect(s1.targets[`level-${n}`]!.dependsOn).toEqual([
-        { projects: ['s0'], target: 'extract' },
+        { projects: ['s0'], target: `level-${n}` },
         { projects: ['s3'], target: `level-${n - 1}` },
         'build',
         '^build',
@@ -61,10 +61,10 @@ describe('the Nx task graph', () => {
     expect(hierarchy.targets['assemble']!.dependsOn).toEqual([{ projects: ['curation'], target: 'apply' }, 'build', '^build']);
   });
 
-  it('puts the crawl first: s0:extract waits for crawl:run and hashes its snapshots; crawl:run hashes only the crawl settings and the seeds', () => {
+  it('puts the crawl first: s0:sources waits for crawl:run and hashes its snapshots; crawl:run hashes only the crawl settings and the seeds', () => {
     const s0 = nxJson<{ targets: Record<string, { dependsOn?: unknown[]; inputs: unknown[] }> }>(['show', 'project', 's0']);
-    expect(s0.targets['extract']!.dependsOn).toEqual([{ projects: ['crawl'], target: 'run' }, 'build', '^build']);
-    expect(s0.targets['extract']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/snapshots.jsonl', transitive: true });
+    expect(s0.targets['sources']!.dependsOn).toEqual([{ projects: ['crawl'], target: 'run' }, 'build', '^build']);
+    expect(s0.targets['sources']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/snapshots.jsonl', transitive: true });
     const crawl = nxJson<TargetInputs & { runtime?: string[] }>(['show', 'target', 'inputs', 'crawl:run']);
     expect(crawl.files).toContain('config/crawl.json');
     for (const other of ['config/s0.json', 'config/s1.json', 'config/llm.json']) expect(crawl.files).not.toContain(other);
@@ -73,10 +73,24 @@ describe('the Nx task graph', () => {
     expect(project.targets['run']!.outputs).toEqual(['{workspaceRoot}/artifacts/crawl']);
   });
 
-  it('hashes the raw sources as S0 inputs', () => {
-    const s0 = nxJson<TargetInputs>(['show', 'target', 'inputs', 's0:extract']);
-    expect(s0.files).toEqual(expect.arrayContaining(['config/s0.json', 'corpus/units/source_records.jsonl', 'corpus/departments/institutions_departments.txt', 'corpus/pages/pages.jsonl']));
-    expect(s0.files).not.toContain('config/s2.json');
+  it('hashes the raw sources in s0:sources only; each level task hashes its own view of them', () => {
+    const sources = nxJson<TargetInputs>(['show', 'target', 'inputs', 's0:sources']);
+    expect(sources.files).toEqual(expect.arrayContaining(['config/s0.json', 'corpus/units/source_records.jsonl', 'corpus/departments/institutions_departments.txt', 'corpus/pages/pages.jsonl']));
+    expect(sources.files).not.toContain('config/s2.json');
+    const level3 = nxJson<TargetInputs>(['show', 'target', 'inputs', 's0:level-3']);
+    expect(level3.files).toContain('config/s0.json');
+    expect(level3.files.some((f) => f.startsWith('corpus/'))).toBe(false);
+    const project = nxJson<{ targets: Record<string, { inputs: unknown[]; dependsOn: unknown[] }> }>(['show', 'project', 's0']);
+    expect(project.targets['level-3']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/s0/sources/level-3.json' });
+    expect(project.targets['level-3']!.dependsOn).toContainEqual({ target: 'sources' });
+  });
+
+  it('hashes, per level, only the direct upstream data a level task reads (no transitive inputs)', () => {
+    const show = (p: string) => nxJson<{ targets: Record<string, { inputs: unknown[] }> }>(['show', 'project', p]).targets;
+    expect(show('s1')['level-2']!.inputs).toEqual(expect.arrayContaining([{ dependentTasksOutputFiles: '**/records-*.jsonl' }, { dependentTasksOutputFiles: '**/concepts-*.jsonl' }]));
+    expect(show('s2')['level-2']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/candidates-*.jsonl' });
+    expect(show('s3')['level-2']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/kept-*.jsonl' });
+    for (const p of ['s1', 's2', 's3']) for (const n of [0, 1, 2, 3]) expect(JSON.stringify(show(p)[`level-${n}`]!.inputs)).not.toMatch(/transitive|upstream/u);
   });
 
   it('runs compiled entries: every package has a cached build of its own sources into dist/, every phase target runs it with plain node after the builds', () => {

@@ -13,12 +13,13 @@ import { baselineJsonlPass } from './baseline.ts';
 import { generateBenchCorpus, readSeedStrings } from './corpus.ts';
 import { formatBenchReport, type BenchResults, type PhaseResult } from './report.ts';
 
-/** Every phase task of the build graph in its order (the crawl has nothing to fetch here; helpers write no metrics). */
-const PHASES: ReadonlyArray<{ task: string; phase: string; level: number | null; dir: string }> = BUILD_TASKS.filter((t) => t.helper !== true && t.phase !== 'crawl').map((t) => ({
+/** Every task of the build graph in its order (the crawl has nothing to fetch here). */
+const PHASES: ReadonlyArray<{ task: string; phase: string; level: number | null; dir: string; helper: boolean }> = BUILD_TASKS.filter((t) => t.phase !== 'crawl').map((t) => ({
   task: taskId(t),
   phase: t.phase,
   level: t.level,
   dir: t.dir,
+  helper: t.helper === true,
 }));
 
 /** The S0 loader of each generated format (names from the S0 sources manifest schema). */
@@ -32,9 +33,9 @@ interface ChildReport {
 }
 
 /** Runs one phase in a child process (its own peak RSS); resolves to its report or its one-line error. */
-function runPhaseChild(repo: string, phase: string, level: number | null, root: string): Promise<ChildReport | { error: string }> {
+function runPhaseChild(repo: string, task: string, phase: string, level: number | null, root: string): Promise<ChildReport | { error: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'tools/bench/run-phase.ts'), phase, level === null ? '-' : String(level), root], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'tools/bench/run-phase.ts'), task, phase, level === null ? '-' : String(level), root], {
       cwd: repo,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -101,13 +102,13 @@ await runMain(async () => {
       continue;
     }
     process.stderr.write(`bench: ${p.task} …\n`);
-    const report = await runPhaseChild(repo, p.phase, p.level, root);
+    const report = await runPhaseChild(repo, p.task, p.phase, p.level, root);
     if ('error' in report) {
       phases.push({ task: p.task, phase: p.phase, level: p.level, status: 'failed', error: report.error });
       blocked = p.task;
       continue;
     }
-    const metrics = await readMetrics(root, p.dir);
+    const metrics = p.helper ? null : await readMetrics(root, p.dir);
     const inputs = metrics?.inputs ?? [];
     // The floor: a bare JSONL pass over the phase's JSONL inputs (S0: over the records it wrote).
     const refs = (p.phase === 'S0' ? metrics?.outputs ?? [] : inputs).filter((ref) => ref.path.endsWith('.jsonl'));
@@ -115,7 +116,7 @@ await runMain(async () => {
     // Records in: the generated items for S0; else the counts the phase recorded for its inputs, or the
     // lines the baseline read from those same files when the phase recorded none.
     const counted = inputs.reduce((n, ref) => n + (ref.records ?? 0), 0);
-    const recordsIn = p.phase === 'S0' ? items.reduce((a, b) => a + b, 0) : counted > 0 ? counted : (base?.records ?? 0);
+    const recordsIn = p.helper ? 0 : p.phase === 'S0' ? (p.level === null ? items.reduce((a, b) => a + b, 0) : (items[p.level] ?? 0)) : counted > 0 ? counted : (base?.records ?? 0);
     const seconds = report.ms / 1000;
     phases.push({
       task: p.task,

@@ -39,7 +39,7 @@ describe('formatSummary', () => {
         { id: 'page', level: 2, loader: 'page-snapshots-jsonl', trust: 'default', records_in: 1, records_out: 3, labels: 2, concepts_kept: 0, records_used: 0, dropped: { frequency: 2 }, dropped_example: '"x": frequency: dropped, 1 institution(s) < 2' },
       ],
       hierarchy: { passed: true, placed: 10, orphaned: 1, dropped: 0, rejected: 0, placeholders: 0 },
-      timings: { 's0:extract': { duration_ms: 10, status: 'cached' } },
+      timings: { 's0:level-0': { duration_ms: 10, status: 'cached' } },
       files: ['artifacts/taxonomy/concepts.jsonl'],
     });
     const text = formatSummary(summary, 'taxonomy run-x');

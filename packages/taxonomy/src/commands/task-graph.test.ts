@@ -8,11 +8,11 @@ const L = [0, 1, 2, 3];
 
 describe('planResume', () => {
   it.each([
-    { phase: 'crawl', frontier: ['s2:settings'], firstRerun: 'crawl:run', rerunCount: 19 },
-    { phase: 'S0', frontier: ['crawl:run', 's2:settings'], firstRerun: 's0:extract', rerunCount: 18 },
-    { phase: 'S1', frontier: ['s0:extract', 's2:settings'], firstRerun: 's1:level-0', rerunCount: 17 },
-    { phase: 'S2', frontier: ['s1:level-0'], firstRerun: 's2:settings', rerunCount: 17 },
-    { phase: 'S3', frontier: ['s2:level-0'], firstRerun: 's3:level-0', rerunCount: 15 },
+    { phase: 'crawl', frontier: ['s2:settings'], firstRerun: 'crawl:run', rerunCount: 23 },
+    { phase: 'S0', frontier: ['crawl:run', 's2:settings'], firstRerun: 's0:sources', rerunCount: 22 },
+    { phase: 'S1', frontier: ['s2:settings', 's0:level-0', 's0:level-1', 's0:level-2', 's0:level-3'], firstRerun: 's1:level-0', rerunCount: 17 },
+    { phase: 'S2', frontier: ['s1:level-0', 's0:level-1', 's0:level-2', 's0:level-3'], firstRerun: 's2:settings', rerunCount: 17 },
+    { phase: 'S3', frontier: ['s2:level-0', 's0:level-1', 's0:level-2', 's0:level-3'], firstRerun: 's3:level-0', rerunCount: 15 },
     { phase: 'postprocess', frontier: ['s3:level-3'], firstRerun: 'postprocess:run', rerunCount: 5 },
     { phase: 'placement', frontier: ['postprocess:run'], firstRerun: 'placement:run', rerunCount: 4 },
     { phase: 'curation', frontier: ['placement:run'], firstRerun: 'curation:apply', rerunCount: 3 },
@@ -73,13 +73,13 @@ describe('BUILD_TASKS', () => {
       expect(target.options.command, taskId(task)).toContain(`/${task.main.replace(/\.ts$/u, '')}.`);
       if (task.level !== null) expect(target.options.command, taskId(task)).toMatch(new RegExp(` --level ${task.level}$`, 'u'));
     }
-    // crawl, S0, s2:settings, S1/S2/S3 per level, postprocess, placement, curation, hierarchy, finalize.
-    expect(BUILD_TASKS).toHaveLength(3 + 3 * L.length + 5);
+    // crawl, s0:sources, s2:settings, S0/S1/S2/S3 per level, postprocess, placement, curation, hierarchy, finalize.
+    expect(BUILD_TASKS).toHaveLength(3 + 4 * L.length + 5);
   });
 
   it.each([
-    { levels: [0, 1], count: 3 + 3 * 2 + 5, s1: ['s0:extract', 's3:level-0'], postprocess: ['s3:level-0', 's3:level-1'] },
-    { levels: [0, 1, 2, 3, 4], count: 3 + 3 * 5 + 5, s1: ['s0:extract', 's3:level-0'], postprocess: ['s3:level-0', 's3:level-1', 's3:level-2', 's3:level-3', 's3:level-4'] },
+    { levels: [0, 1], count: 3 + 4 * 2 + 5, s1: ['s0:level-1', 's3:level-0'], postprocess: ['s3:level-0', 's3:level-1'] },
+    { levels: [0, 1, 2, 3, 4], count: 3 + 4 * 5 + 5, s1: ['s0:level-1', 's3:level-0'], postprocess: ['s3:level-0', 's3:level-1', 's3:level-2', 's3:level-3', 's3:level-4'] },
   ])('one entry of `levels` adds or removes a level: $levels', ({ levels, count, s1, postprocess }) => {
     const root = findWorkspaceRoot();
     const graph = BuildGraphSchema.parse({ ...(JSON.parse(readFileSync(join(root, 'packages/taxonomy/src/build-graph.json'), 'utf8')) as object), levels });
@@ -87,7 +87,7 @@ describe('BUILD_TASKS', () => {
     expect(tasks).toHaveLength(count);
     expect(tasks.find((t) => taskId(t) === 's1:level-1')!.dependsOn).toEqual(s1);
     expect(tasks.find((t) => taskId(t) === 'postprocess:run')!.dependsOn).toEqual(postprocess);
-    expect(tasks.find((t) => taskId(t) === 's1:level-0')!.dependsOn).toEqual(['s0:extract']);
+    expect(tasks.find((t) => taskId(t) === 's1:level-0')!.dependsOn).toEqual(['s0:level-0']);
   });
 });
 
