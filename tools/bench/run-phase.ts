@@ -29,8 +29,10 @@ await runMain(async () => {
     // Its function takes the resolved slice; S2's own tasks resolve the same view themselves.
     const [{ loadConfig }, { writeS2Settings }] = await Promise.all([import('@taxonomy/config'), import('@taxonomy/s2-frequency')]);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     await writeS2Settings(loadConfig({ root }).config.s2, root);
-    process.stdout.write(`${JSON.stringify({ ms: performance.now() - t0, peak_rss_mb: process.resourceUsage().maxRSS / 1024, rss_before_mb: 0 })}\n`);
+    const cpu = process.cpuUsage(cpu0);
+    process.stdout.write(`${JSON.stringify({ ms: performance.now() - t0, cpu_ms: (cpu.user + cpu.system) / 1000, peak_rss_mb: process.resourceUsage().maxRSS / 1024, rss_before_mb: 0 })}\n`);
     return;
   }
   const specifier: string = target[0];
@@ -43,7 +45,9 @@ await runMain(async () => {
   if (typeof fn !== 'function') throw new TaxonomyError('PROVIDER_UNAVAILABLE', `${target[0]} does not export ${target[1]}()`);
   const rssBefore = process.resourceUsage().maxRSS;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await (fn as TaskFn)({ root, ...(levelArg === '-' ? {} : { level: Number(levelArg) }) });
   const ms = performance.now() - t0;
-  process.stdout.write(`${JSON.stringify({ ms, peak_rss_mb: process.resourceUsage().maxRSS / 1024, rss_before_mb: rssBefore / 1024 })}\n`);
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(`${JSON.stringify({ ms, cpu_ms: (cpu.user + cpu.system) / 1000, peak_rss_mb: process.resourceUsage().maxRSS / 1024, rss_before_mb: rssBefore / 1024 })}\n`);
 });

@@ -5,8 +5,12 @@ export function collapseWhitespace(text: string): string {
 
 const DASHES_AND_STOPS = /[‘’“”"'`´\-‐‑‒–—―.,;:/\\_|·•]+/gu;
 
+const ASCII_ONLY = /^[\x00-\x7f]*$/u;
+
 /** Folds diacritics (NFKD, combining marks dropped) and the letters NFKD leaves alone (ß, ø, æ, œ, ł, đ, þ). */
 export function foldDiacritics(text: string): string {
+  // ASCII has nothing to fold (NFKD leaves it as it is and every character replaced below is non-ASCII).
+  if (ASCII_ONLY.test(text)) return text;
   return text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
