@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Parser } from 'n3';
@@ -7,7 +8,11 @@ import { CandidateSchema, ConceptSchema, readJsonlAll, readJsonFile, PhaseMetric
 import { CurationReportSchema } from '@taxonomy/curation';
 import { checkInvariants } from '@taxonomy/hierarchy';
 import { isSchoolField } from '@taxonomy/lexicon';
+import { runPostprocessTask } from '@taxonomy/postprocess';
+import { runS2Task } from '@taxonomy/s2-frequency';
+import { runS3Task } from '@taxonomy/s3-verification';
 import { BuildArtifacts, SKOS, collectStaleness, diffSnapshots, explainDrop, explainPlace, listHistory, readSnapshot, type ReportData } from '@taxonomy/taxonomy';
+import { collectStatus } from '../packages/taxonomy/src/commands/manage.ts';
 import { openInChromium } from '../tools/browser/chromium.ts';
 import { buildAll, removeScratchWorkspaces, runTasks, scratchWorkspace } from './workspace.ts';
 
@@ -20,6 +25,9 @@ const onBad = (bad: unknown) => {
 
 beforeAll(async () => {
   process.env['TAXONOMY_LOG_LEVEL'] = 'warn';
+  // Issue 11, item 11: an endpoint URL with credentials (the build itself stays offline) must not be recorded verbatim.
+  process.env['OPENAI_BASE_URL'] = 'http://user:E2E-SECRET-7f3a@127.0.0.1:19199/v1';
+  process.env['TAXONOMY_LLM_PROVIDER'] = 'offline';
   root = await scratchWorkspace();
   await buildAll(root);
 }, 600_000);
@@ -72,9 +80,9 @@ describe('end-to-end build of the sample corpus (offline)', () => {
     const build = new BuildArtifacts(root);
     expect(await explainPlace(build, { label: 'pediatrics', level: 1 })).toMatchObject({ found: true, parent_label: 'medicine', method: 'institution' });
     expect(await explainPlace(build, { label: 'machine learning', level: 2 })).toMatchObject({ parent_label: 'computer science', method: 'declared', confidence: 1 });
-    const which = await explainDrop(build, { label: 'which', level: 2 });
-    expect(which).toMatchObject({ dropped: true, phase: 'S2', gate: 'frequency' });
-    expect(which.reasons).toContain('frequency: dropped, 1 institution(s) < 2');
+    const adaptive = await explainDrop(build, { label: 'adaptive systems', level: 2 });
+    expect(adaptive).toMatchObject({ dropped: true, phase: 'S2', gate: 'frequency' });
+    expect(adaptive.reasons).toContain('frequency: dropped, 1 institution(s) < 2');
     expect(await explainDrop(build, { label: 'chemistry', level: 0 })).toMatchObject({ dropped: false });
     expect((await explainDrop(build, { label: 'chemistry', level: 0 })).detail).toMatch(/lives at L1/u);
   });
@@ -113,12 +121,60 @@ describe('end-to-end build of the sample corpus (offline)', () => {
       expect(await readFile(join(again, file), 'utf8')).toBe(await readFile(join(root, file), 'utf8'));
     }
   }, 600_000);
+
+  it('records no URL credentials in any artifact, the manifest included (issue 11, item 11)', async () => {
+    const manifest = await readFile(join(root, 'artifacts/taxonomy/manifest.json'), 'utf8');
+    expect(manifest).toContain('http://[redacted]@127.0.0.1:19199/v1');
+    for (const entry of await readdir(join(root, 'artifacts'), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) expect(await readFile(join(entry.parentPath, entry.name), 'utf8')).not.toContain('E2E-SECRET-7f3a');
+    }
+  });
+});
+
+describe('what a task reads is checked against the checksums its upstream recorded (issue 11, item 2)', () => {
+  /** A copy of the finished build, to damage. */
+  const copies: string[] = [];
+  afterAll(async () => Promise.all(copies.map((dir) => rm(dir, { recursive: true, force: true }))));
+  async function copyOfBuild(): Promise<string> {
+    const copy = await mkdtemp(join(tmpdir(), 'taxonomy-e2e-damaged-'));
+    copies.push(copy);
+    await cp(root, copy, { recursive: true });
+    return copy;
+  }
+
+  it('an edited label in S3 output (as from an edited Nx cache entry) stops post-processing with one line naming the file', async () => {
+    const at = await copyOfBuild();
+    const file = join(at, 'artifacts/s3/level-1/concepts-00001.jsonl');
+    const text = await readFile(file, 'utf8');
+    const label = /"label":"([^"]+)"/u.exec(text)![1]!;
+    await writeFile(file, text.replace(`"label":"${label}"`, `"label":"${label} (edited)"`));
+    const before = await readFile(join(at, 'artifacts/postprocess/concepts-00001.jsonl'), 'utf8');
+    const error = (await runPostprocessTask({ root: at }).catch((e: unknown) => e)) as { code: string; message: string };
+    expect(error.code).toBe('ARTIFACT_CORRUPT');
+    expect(error.message).toMatch(/^artifacts\/s3\/level-1\/concepts-00001\.jsonl: sha256 [0-9a-f]{12}… differs from [0-9a-f]{12}… recorded in artifacts\/s3\/level-1\/metrics\.json/u);
+    expect(error.message.split('\n')).toHaveLength(1);
+    // Nothing downstream changed: the edited label reached no artifact.
+    expect(await readFile(join(at, 'artifacts/postprocess/concepts-00001.jsonl'), 'utf8')).toBe(before);
+    const status = await collectStatus(at);
+    expect(status.find((r) => r.task === 's3:level-1')).toMatchObject({ corrupt: true, problem: expect.stringContaining('artifacts/s3/level-1/concepts-00001.jsonl: sha256') });
+    expect(status.filter((r) => r.corrupt).map((r) => r.task)).toEqual(['s3:level-1']);
+  });
+
+  it('a truncated S1 shard stops S2; a deleted metrics.json stops S3', async () => {
+    const at = await copyOfBuild();
+    const shard = join(at, 'artifacts/s1/level-2/candidates-00001.jsonl');
+    const lines = (await readFile(shard, 'utf8')).split('\n');
+    await writeFile(shard, lines.slice(0, Math.floor(lines.length / 2)).join('\n'));
+    await expect(runS2Task({ level: 2, root: at })).rejects.toMatchObject({ code: 'ARTIFACT_CORRUPT', message: expect.stringContaining('artifacts/s1/level-2/candidates-00001.jsonl: sha256') });
+    await rm(join(at, 'artifacts/s2/level-3/metrics.json'));
+    await expect(runS3Task({ level: 3, root: at })).rejects.toMatchObject({ code: 'ARTIFACT_MISSING', message: expect.stringMatching(/^artifacts\/s2\/level-3\/metrics\.json: missing/u) });
+  });
 });
 
 
 const readConcepts = () => readJsonlAll(join(root, 'artifacts/taxonomy/concepts.jsonl'), { schema: ConceptSchema, onBad });
 const readManifest = async () => RunManifestSchema.parse(JSON.parse(await readFile(join(root, 'artifacts/taxonomy/manifest.json'), 'utf8')));
-const staleTasks = async () => (await collectStaleness(root, { env: {} })).filter((t) => t.state !== 'fresh').map((t) => t.task);
+const staleTasks = async () => (await collectStaleness(root, { env: process.env })).filter((t) => t.state !== 'fresh').map((t) => t.task);
 async function reportData(): Promise<ReportData> {
   const html = await readFile(join(root, 'artifacts/taxonomy/report/index.html'), 'utf8');
   return JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/su.exec(html)![1]!) as ReportData;
@@ -167,7 +223,7 @@ describe('curation survives rebuilds', () => {
     decisions = [
       { op: 'pin', concept: idOf(c, 3, 'privacy'), parent: idOf(c, 2, 'security'), note: 'privacy topics belong to security' },
       { op: 'rename', concept: idOf(c, 2, 'databases'), label: 'database systems' },
-      { op: 'merge', concept: idOf(c, 2, 'graphics'), into: idOf(c, 2, 'computer graphics'), note: 'one research area' },
+      { op: 'merge', concept: idOf(c, 2, 'networking'), into: idOf(c, 2, 'computer networks'), note: 'one research area' },
       { op: 'drop', concept: idOf(c, 1, 'along with the human computer interaction'), note: 'a sentence fragment, not a department' },
       { op: 'alias', concept: idOf(c, 2, 'machine learning'), alias: 'statistical learning' },
       { op: 'alias', concept: idOf(c, 2, 'cryptography'), alias: 'cryptology' },
@@ -178,7 +234,7 @@ describe('curation survives rebuilds', () => {
 
   it('marks only curation and what follows as stale', async () => {
     expect(await staleTasks()).toEqual(['curation:apply', 'hierarchy:assemble', 'taxonomy:finalize']);
-    const status = await collectStaleness(root, { env: {} });
+    const status = await collectStaleness(root, { env: process.env });
     expect(status.find((t) => t.task === 'curation:apply')!.reasons).toEqual(['input config/curation.json changed since this task ran']);
   });
 
@@ -195,7 +251,7 @@ describe('curation survives rebuilds', () => {
     expect(privacy.placement?.method).toBe('curated');
     expect(byId.get(decisions[1]!['concept']!)).toMatchObject({ label: 'database systems', aliases: expect.arrayContaining(['databases']) });
     expect(byId.has(decisions[2]!['concept']!)).toBe(false);
-    expect(byId.get(decisions[2]!['into']!)!.aliases).toContain('graphics');
+    expect(byId.get(decisions[2]!['into']!)!.aliases).toContain('networking');
     expect(byId.has(decisions[3]!['concept']!)).toBe(false);
     expect(byId.get(decisions[4]!['concept']!)!.aliases).toContain('statistical learning');
     expect(await staleTasks()).toEqual([]);
@@ -256,7 +312,7 @@ describe('a threshold change', () => {
 
   it('status lists the S2 task that reads it and its dependents, nothing upstream', async () => {
     expect(await staleTasks()).toEqual(['s2:settings', 's2:level-2', 's3:level-2', 's1:level-3', 's2:level-3', 's3:level-3', 'postprocess:run', 'placement:run', 'curation:apply', 'hierarchy:assemble', 'taxonomy:finalize']);
-    const status = await collectStaleness(root, { env: {} });
+    const status = await collectStaleness(root, { env: process.env });
     expect(status.find((t) => t.task === 's2:settings')!.reasons[0]).toBe('settings changed: s2.level_thresholds.level_2.min_institutions 2 → 3 (the view of level 2 changes)');
   });
 

@@ -11,6 +11,7 @@ import { runMain } from '@taxonomy/observability';
 import { BUILD_TASKS, taskId } from '@taxonomy/taxonomy';
 import { baselineJsonlPass } from './baseline.ts';
 import { generateBenchCorpus, readSeedStrings } from './corpus.ts';
+import { benchOnePage } from './one-page.ts';
 import { formatBenchReport, type BenchResults, type PhaseResult } from './report.ts';
 
 /** Every task of the build graph in its order (the crawl has nothing to fetch here). */
@@ -86,9 +87,24 @@ async function prepareWorkspace(repo: string, records: number, seed: number): Pr
 
 await runMain(async () => {
   const { values } = parseArgs({
-    options: { records: { type: 'string', default: '100000' }, seed: { type: 'string', default: '20250927' }, keep: { type: 'boolean', default: false } },
+    options: {
+      records: { type: 'string', default: '100000' },
+      seed: { type: 'string', default: '20250927' },
+      keep: { type: 'boolean', default: false },
+      'one-page': { type: 'boolean', default: false },
+    },
     strict: true,
   });
+  if (values['one-page']) {
+    // S0 over one page of 25k / 50k / 100k list items (issue 11, item 9): near-duplicate removal must scale linearly.
+    const repo = findWorkspaceRoot();
+    process.stdout.write(`${'items'.padStart(8)} ${'records'.padStart(8)} ${'deduped'.padStart(8)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'peak RSS MB'.padStart(12)}\n`);
+    for (const items of [25_000, 50_000, 100_000]) {
+      const r = await benchOnePage(repo, items, Number(values.seed));
+      process.stdout.write(`${String(r.items).padStart(8)} ${String(r.records).padStart(8)} ${String(r.deduped).padStart(8)} ${r.seconds.toFixed(2).padStart(8)} ${r.cpu_seconds.toFixed(2).padStart(8)} ${Math.round(r.peak_rss_mb).toString().padStart(12)}\n`);
+    }
+    return 0;
+  }
   const records = Number(values.records);
   const seed = Number(values.seed);
   if (!Number.isInteger(records) || records < 100) throw new TaxonomyError('USAGE', `--records must be an integer ≥ 100 (got ${values.records})`);

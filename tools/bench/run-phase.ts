@@ -48,6 +48,7 @@ await runMain(async () => {
   const cpu0 = process.cpuUsage();
   await (fn as TaskFn)({ root, ...(levelArg === '-' ? {} : { level: Number(levelArg) }) });
   const ms = performance.now() - t0;
+  // CPU time next to wall time: on a shared machine the wall clock mostly measures the neighbours.
   const cpu = process.cpuUsage(cpu0);
   process.stdout.write(`${JSON.stringify({ ms, cpu_ms: (cpu.user + cpu.system) / 1000, peak_rss_mb: process.resourceUsage().maxRSS / 1024, rss_before_mb: rssBefore / 1024 })}\n`);
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findWorkspaceRoot } from '@taxonomy/core';
 import { runMain } from '@taxonomy/observability';
-import { extractLabels, verifyLabel, type Level } from '@taxonomy/lexicon';
+import { extractLabels, isKnownField, verifyLabel, type Level } from '@taxonomy/lexicon';
 
 /**
  * Runs extractLabels over the whole sample (L0 unit records and L1 department lines) and lists the
@@ -10,7 +10,8 @@ import { extractLabels, verifyLabel, type Level } from '@taxonomy/lexicon';
  * institution, donor or campus name or a unit word. Usage: node --import tsx tools/eval/label-frequency.ts [--top N] [--json]
  */
 
-const UNIT_WORDS = /\b(?:school|college|department|university|institute|division)\b/u;
+/** Unit words; a label holding one is flagged unless the whole label is a field ("laboratory medicine"). */
+const UNIT_WORDS = /\b(?:schools?|colleges?|departments?|university|institutes?|division|labs?|laborator(?:y|ies)|cent(?:er|re)s?|programs?|programmes?|office|academy|committee|initiative)\b/u;
 
 interface Row {
   label: string;
@@ -52,7 +53,7 @@ await runMain(async () => {
     });
   const result = { L0: countLabels(units, 0), L1: countLabels(departments, 1) };
   const flagged = [...result.L0, ...result.L1]
-    .filter((r) => UNIT_WORDS.test(r.label) || !verifyLabel({ label: r.label, level: 1 }).pass)
+    .filter((r) => (UNIT_WORDS.test(r.label) && !isKnownField(r.label)) || !verifyLabel({ label: r.label, level: 1 }).pass)
     .map((r) => r.label);
   if (argv.includes('--json')) {
     process.stdout.write(`${JSON.stringify({ L0: result.L0.slice(0, top), L1: result.L1.slice(0, top), distinct: { L0: result.L0.length, L1: result.L1.length }, flagged }, null, 2)}\n`);

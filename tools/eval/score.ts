@@ -103,21 +103,62 @@ export function scoreVerification(cases: readonly VerificationCase[]): Verificat
   return { total: cases.length, correct, accuracy: round(ratio(correct, cases.length)), perLevel, misses };
 }
 
-/** Fixed-width text table of the extraction and verification scores. */
-export function formatReport(
-  provider: string,
-  extraction: Record<string, PrfScore>,
-  verification: VerificationScore,
-): string {
-  const lines = [`provider: ${provider}`, '', 'extraction          records  exact    tp    fp    fn  precision  recall      f1'];
-  for (const [level, s] of Object.entries(extraction)) {
-    lines.push(
-      `  ${level.padEnd(16)}${String(s.records).padStart(8)}${String(s.exact).padStart(7)}${String(s.tp).padStart(6)}${String(s.fp).padStart(6)}${String(s.fn).padStart(6)}${s.precision.toFixed(3).padStart(11)}${s.recall.toFixed(3).padStart(8)}${s.f1.toFixed(3).padStart(8)}`,
-    );
-  }
-  lines.push('', `verification    ${verification.correct}/${verification.total} correct, accuracy ${verification.accuracy.toFixed(3)}`);
-  for (const [level, s] of Object.entries(verification.perLevel)) {
-    lines.push(`  ${level.padEnd(16)}${`${s.correct}/${s.total}`.padStart(8)}  accuracy ${s.accuracy.toFixed(3)}`);
+/** One column of a side-by-side report: a named set's scores per level. */
+export interface ScoreColumn<T> {
+  name: string;
+  perLevel: Record<string, T>;
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : `${text}${' '.repeat(width - text.length)}`;
+}
+
+/** Extraction P/R/F1 per level, one column group per set (in-sample, held-out, …), levels as rows. */
+export function formatExtractionTable(columns: ReadonlyArray<ScoreColumn<PrfScore>>): string {
+  const levels = [...new Set(columns.flatMap((c) => Object.keys(c.perLevel)))].sort();
+  const width = 30;
+  const head = `extraction  ${columns.map((c) => pad(c.name, width)).join('')}`.trimEnd();
+  const sub = `  level     ${columns.map(() => pad('    n  prec   rec    f1', width)).join('')}`.trimEnd();
+  const lines = [head, sub];
+  for (const level of levels) {
+    const cells = columns.map((c) => {
+      const s = c.perLevel[level];
+      return pad(s ? `${String(s.records).padStart(5)} ${s.precision.toFixed(3)} ${s.recall.toFixed(3)} ${s.f1.toFixed(3)}` : '    -', width);
+    });
+    lines.push(`  ${pad(level, 10)}${cells.join('')}`.trimEnd());
   }
   return lines.join('\n');
+}
+
+/** Verification accuracy per level and overall, one column per set. */
+export function formatVerificationTable(columns: ReadonlyArray<{ name: string; score: VerificationScore }>): string {
+  const levels = [...new Set(columns.flatMap((c) => Object.keys(c.score.perLevel)))].sort();
+  const width = 30;
+  const lines = [`verification ${columns.map((c) => pad(c.name, width)).join('')}`.trimEnd()];
+  const cell = (correct: number, total: number, accuracy: number): string => pad(`${`${correct}/${total}`.padStart(9)}  ${accuracy.toFixed(3)}`, width);
+  for (const level of levels) {
+    lines.push(`  ${pad(level, 11)}${columns.map((c) => { const s = c.score.perLevel[level]; return s ? cell(s.correct, s.total, s.accuracy) : pad('        -', width); }).join('')}`.trimEnd());
+  }
+  lines.push(`  ${pad('all', 11)}${columns.map((c) => cell(c.score.correct, c.score.total, c.score.accuracy)).join('')}`.trimEnd());
+  return lines.join('\n');
+}
+
+/** Recorded minimum F1 per level and verification accuracy of one set. */
+export interface SetFloors {
+  extraction: Readonly<Record<string, number>>;
+  verification: number;
+}
+
+/** Every score of a set that fell below its recorded floor, as a sentence naming the set, level, score and floor. */
+export function checkFloors(set: string, extraction: Readonly<Record<string, PrfScore>>, verification: VerificationScore, floors: SetFloors): string[] {
+  const failures: string[] = [];
+  for (const [level, floor] of Object.entries(floors.extraction)) {
+    const score = extraction[level];
+    if (!score) failures.push(`${set} ${level}: no records scored (floor F1 ${floor.toFixed(3)})`);
+    else if (score.f1 < floor - 1e-9) failures.push(`${set} ${level}: extraction F1 ${score.f1.toFixed(4)} is below the recorded floor ${floor.toFixed(4)}`);
+  }
+  if (verification.accuracy < floors.verification - 1e-9) {
+    failures.push(`${set}: verification accuracy ${verification.accuracy.toFixed(4)} is below the recorded floor ${floors.verification.toFixed(4)}`);
+  }
+  return failures;
 }

@@ -11,6 +11,10 @@ const USAGE = `Usage: npm run fake-llm -- [options]
   --invalid-json <rate>     share answered with text that is not JSON
   --schema-invalid <rate>   share answered with JSON of the wrong shape
   --array <rate>            share answered with a bare JSON array
+  --trickle <rate>          share answered one body byte per --trickle-interval ms (default 1000)
+  --huge <rate>             share answered with a --huge-bytes body (default 20 MB)
+  --trickle-interval <ms>   delay between two bytes of a trickled answer
+  --huge-bytes <n>          body size of a huge answer
   --schedule <k,k,...>      outcome of attempt 1, 2, ... of every request (${FAULT_KINDS.join('|')}); wins over rates
   --retry-after <value>     Retry-After header value: seconds or an HTTP date (default 1)
   --seed <text>             changes the deterministic fault pattern
@@ -24,6 +28,8 @@ const RATE_FLAGS: Record<string, Exclude<FaultKind, 'ok'>> = {
   '--invalid-json': 'invalid_json',
   '--schema-invalid': 'schema_invalid',
   '--array': 'array',
+  '--trickle': 'trickle',
+  '--huge': 'huge',
 };
 
 function fail(message: string): never {
@@ -52,6 +58,8 @@ function parseArgs(argv: string[]): FakeLlmServerOptions {
     else if (flag === '--port') options.port = number();
     else if (flag === '--latency') options.latencyMs = number();
     else if (flag === '--retry-after') options.retryAfter = value;
+    else if (flag === '--trickle-interval') options.trickleIntervalMs = number();
+    else if (flag === '--huge-bytes') options.hugeBytes = number();
     else if (flag === '--seed') options.seed = value;
     else if (flag === '--schedule') {
       const kinds = value.split(',').map((k) => k.trim());

@@ -3,8 +3,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import { sha256Hex, stableStringify } from '@taxonomy/core';
 import { PROMPTS, PROMPT_KEYS, PROMPT_KEY_HEADER, answerOffline, readVariablesBlock, type PromptKey } from '@taxonomy/llm';
 
-/** What the server does with one request. `timeout` holds the request open until the client gives up. */
-export const FAULT_KINDS = ['ok', '429', '500', '503', 'timeout', 'invalid_json', 'schema_invalid', 'array'] as const;
+/**
+ * What the server does with one request. `timeout` holds the request open until the client gives up;
+ * `trickle` sends the headers, then the body one byte per `trickleIntervalMs`; `huge` answers 200 with a
+ * `hugeBytes` body (streamed, so the server itself stays small).
+ */
+export const FAULT_KINDS = ['ok', '429', '500', '503', 'timeout', 'invalid_json', 'schema_invalid', 'array', 'trickle', 'huge'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FakeLlmServerOptions {
@@ -25,6 +29,10 @@ export interface FakeLlmServerOptions {
   requireApiKey?: string;
   /** Answer 400 to bodies with `max_tokens`, as newer OpenAI models do (they want `max_completion_tokens`). */
   rejectMaxTokens?: boolean;
+  /** Delay between two body bytes of a `trickle` answer (default 1000 ms: 1 byte/s). */
+  trickleIntervalMs?: number;
+  /** Body size of a `huge` answer (default 20 MB). */
+  hugeBytes?: number;
 }
 
 export interface FakeStats {
@@ -99,6 +107,51 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/** Headers at once, then the body one byte per interval, for as long as the client listens. */
+function sendTrickle(res: ServerResponse, text: string, intervalMs: number, timers: Set<NodeJS.Timeout>): void {
+  const bytes = Buffer.from(text);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes.length });
+  res.flushHeaders();
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed || sent >= bytes.length) {
+      clearInterval(timer);
+      timers.delete(timer);
+      if (!res.destroyed) res.end();
+      return;
+    }
+    res.write(bytes.subarray(sent, sent + 1));
+    sent += 1;
+  }, intervalMs);
+  timers.add(timer);
+  res.on('close', () => {
+    clearInterval(timer);
+    timers.delete(timer);
+  });
+}
+
+/** A 200 chat completion whose content is `size` bytes of filler, written in chunks with backpressure. */
+function sendHuge(res: ServerResponse, size: number, requestId: string): void {
+  const head = `{"id":"chatcmpl-${requestId.slice(0, 24)}","object":"chat.completion","created":0,"model":"fake","choices":[{"index":0,"message":{"role":"assistant","content":"`;
+  const tail = '"},"finish_reason":"stop","logprobs":null}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}';
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write(head);
+  let left = Math.max(0, size - head.length - tail.length);
+  const pump = () => {
+    while (left > 0 && !res.destroyed) {
+      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= piece.length;
+      if (!res.write(piece)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (!res.destroyed) res.end(tail);
+  };
+  pump();
 }
 
 /** The answer content a fault turns the correct answer into. */
@@ -188,6 +241,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     if (fault === '429') return sendJson(res, 429, { error: { message: 'Rate limit reached', type: 'rate_limit_exceeded' } }, { 'retry-after': retryAfter });
     if (fault === '503') return sendJson(res, 503, { error: { message: 'Service unavailable', type: 'server_error' } }, { 'retry-after': retryAfter });
     if (fault === '500') return sendJson(res, 500, { error: { message: 'Internal server error', type: 'server_error' } });
+    if (fault === 'huge') return sendHuge(res, options.hugeBytes ?? 20 * 1024 * 1024, requestId);
     const parsed = PROMPTS[key].variables.safeParse(variables);
     if (!parsed.success) {
       count('bad_variables');
@@ -198,6 +252,17 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     const content = faultyContent(fault, answer);
     const promptText = (body.messages ?? []).map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
     const usage = { prompt_tokens: tokensOf(promptText), completion_tokens: tokensOf(content), total_tokens: tokensOf(promptText) + tokensOf(content) };
+    if (fault === 'trickle') {
+      const text = JSON.stringify({
+        id: `chatcmpl-${requestId.slice(0, 24)}-${attempt}`,
+        object: 'chat.completion',
+        created: 0,
+        model: typeof body.model === 'string' ? body.model : 'fake',
+        choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
+        usage,
+      });
+      return sendTrickle(res, text, options.trickleIntervalMs ?? 1000, timers);
+    }
     sendJson(res, 200, {
       id: `chatcmpl-${requestId.slice(0, 24)}-${attempt}`,
       object: 'chat.completion',

@@ -3,7 +3,7 @@
 // lists, so a corpus outside `corpus/` (which the file inputs do not cover) still invalidates the cache.
 // Plain Node, no dependencies: it runs on every `nx run`, cached or not.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,23 +35,41 @@ function manifestPath() {
   return manifest;
 }
 
-function addFile(path) {
+// Larger files are hashed by size and modification time: S0 refuses them anyway (s0.max_source_bytes), and
+// reading gigabytes here would stall every `nx run` before the task could say so in one line.
+const MAX_HASHED_BYTES = 256 * 1024 * 1024;
+
+function addFile(path, info) {
   hash.update(`file\u0000${relative(root, path)}\u0000`);
-  hash.update(readFileSync(path));
+  if (info.size > MAX_HASHED_BYTES) hash.update(`large\u0000${info.size}\u0000${info.mtimeMs}`);
+  else hash.update(readFileSync(path));
   hash.update('\u0000');
 }
 
+const visited = new Set();
+
 function addPath(path) {
-  const info = statSync(path, { throwIfNoEntry: false });
+  let info;
+  try {
+    info = statSync(path, { throwIfNoEntry: false });
+  } catch {
+    info = undefined; // a dangling or looping link
+  }
   if (info === undefined) {
     hash.update(`missing\u0000${relative(root, path)}\u0000`);
     return;
   }
   if (info.isDirectory()) {
-    for (const name of readdirSync(path).sort()) addPath(join(path, name));
+    // A folder linked into itself is walked once.
+    const real = realpathSync(path);
+    if (visited.has(real)) return;
+    visited.add(real);
+    for (const name of readdirSync(path).sort()) if (!['node_modules', '.git', '.nx', 'artifacts', '.cache'].includes(name)) addPath(join(path, name));
     return;
   }
-  if (info.isFile()) addFile(path);
+  // Devices, FIFOs and sockets are never read (a FIFO would block here): S0 refuses them with one line.
+  if (info.isFile()) addFile(path, info);
+  else if (!info.isDirectory()) hash.update(`special\u0000${relative(root, path)}\u0000`);
 }
 
 const manifest = resolve(root, manifestPath());

@@ -51,8 +51,18 @@ export function expandBuildGraph(graph) {
   return out;
 }
 
+/**
+ * The `build` targets a package's compiled code needs: those of the workspace packages its package.json
+ * lists under `dependencies` (each of them depends on its own in turn). Not `^build`: Nx's project graph
+ * also holds the imports of test files (observability's parent-watch test runs S0), which would make the
+ * builds a cycle and would build packages the code never loads.
+ */
+export function buildDependencies(runtimeDeps) {
+  return runtimeDeps.length === 0 ? [] : [{ projects: [...runtimeDeps].sort(), target: 'build' }];
+}
+
 /** The Nx target of one expanded task: the compiled entry under plain Node, after the package and its dependencies are built. */
-export function phaseTarget(task, projectRoot) {
+export function phaseTarget(task, projectRoot, runtimeDeps = []) {
   const main = task.main.replace(/\.ts$/u, '');
   const args = task.level === null ? '' : ` --level ${task.level}`;
   return {
@@ -67,7 +77,7 @@ export function phaseTarget(task, projectRoot) {
         return project === task.project ? { target } : { projects: [project], target };
       }),
       'build',
-      '^build',
+      ...buildDependencies(runtimeDeps),
     ],
     metadata: { description: `${task.phase}${task.level === null ? '' : ` level ${task.level}`}: writes ${task.dir}` },
   };
@@ -79,7 +89,7 @@ export function phaseTarget(task, projectRoot) {
  * dependency leaves the bundle as it is (imports of other packages stay imports), while every phase task
  * that runs the changed code re-runs because it hashes `^code`.
  */
-export function buildTarget(projectRoot, mains) {
+export function buildTarget(projectRoot, mains, runtimeDeps = []) {
   const entries = ['src/index.ts', ...[...new Set(mains)].sort().map((m) => `src/${m}`)];
   return {
     executor: 'nx:run-commands',
@@ -87,7 +97,7 @@ export function buildTarget(projectRoot, mains) {
     cache: true,
     inputs: ['buildSources', '{workspaceRoot}/tools/nx/build-package.mjs', { externalDependencies: ['esbuild'] }],
     outputs: ['{projectRoot}/dist'],
-    dependsOn: ['^build'],
+    dependsOn: buildDependencies(runtimeDeps),
     metadata: { description: `compiles ${entries.join(', ')} to dist/ (esbuild)` },
   };
 }
@@ -101,12 +111,17 @@ export const createNodes = [
   'packages/*/project.json',
   (projectFiles, _options, context) => {
     const tasks = expandBuildGraph(readJson(join(context.workspaceRoot, BUILD_GRAPH_FILE)));
-    return projectFiles.map((file) => {
+    const packages = projectFiles.map((file) => {
       const root = dirname(file);
-      const { name } = readJson(join(context.workspaceRoot, file));
+      const manifest = readJson(join(context.workspaceRoot, root, 'package.json'));
+      return { file, root, name: readJson(join(context.workspaceRoot, file)).name, npmName: manifest.name, deps: Object.keys(manifest.dependencies ?? {}) };
+    });
+    const projectOf = new Map(packages.map((p) => [p.npmName, p.name]));
+    return packages.map(({ file, root, name, deps }) => {
+      const runtimeDeps = deps.filter((dep) => projectOf.has(dep)).map((dep) => projectOf.get(dep));
       const own = tasks.filter((task) => task.project === name);
-      const targets = { build: buildTarget(root, own.map((task) => task.main)) };
-      for (const task of own) targets[task.target] = phaseTarget(task, root);
+      const targets = { build: buildTarget(root, own.map((task) => task.main), runtimeDeps) };
+      for (const task of own) targets[task.target] = phaseTarget(task, root, runtimeDeps);
       return [file, { projects: { [root]: { targets } } }];
     });
   },

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { TaxonomyError, editDistance, findWorkspaceRoot, stableHash } from '@taxonomy/core';
+import { TaxonomyError, editDistance, findWorkspaceRoot, redactUrlCredentials, stableHash } from '@taxonomy/core';
 import { ConfigSchema, ENVIRONMENTS, SLICE_NAMES, type Config, type Environment, type SliceName } from './schema.ts';
 
 /** Where each value of the resolved config can come from, lowest precedence first. */
@@ -58,7 +58,9 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   for (const slice of SLICE_NAMES) {
     const file = join(root, 'config', `${slice}.json`);
     let sliceValue: JsonObject = {};
-    if (existsSync(file)) {
+    const info = statSync(file, { throwIfNoEntry: false });
+    if (info !== undefined && !info.isFile()) throw configError([`${file}: not a file (${info.isDirectory() ? 'a directory' : 'not a regular file'})`]);
+    if (info !== undefined) {
       const { profiles, ...settings } = readSliceFile(file);
       sliceValue = deepMerge(sliceValue, settings);
       if (profiles !== undefined) {
@@ -101,7 +103,7 @@ export function sliceHash(config: Readonly<Config>, slice: SliceName): string {
   return stableHash({ global: config.global, [slice]: redactSlice(slice, config[slice]) });
 }
 
-/** A copy of the config safe to write anywhere: secrets replaced by "[redacted]". */
+/** A copy of the config safe to write anywhere: secrets replaced by "[redacted]", credentials in URLs too. */
 export function redactConfig(config: Readonly<Partial<Config>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const slice of SLICE_NAMES) if (config[slice] !== undefined) out[slice] = redactSlice(slice, config[slice]);
@@ -111,7 +113,7 @@ export function redactConfig(config: Readonly<Partial<Config>>): Record<string, 
 function redactSlice(slice: SliceName, value: unknown): unknown {
   if (slice !== 'llm') return value;
   const llm = value as Config['llm'];
-  return { ...llm, api_key: llm.api_key === null ? null : '[redacted]' };
+  return { ...llm, api_key: llm.api_key === null ? null : '[redacted]', base_url: llm.base_url === null ? null : redactUrlCredentials(llm.base_url) };
 }
 
 /** Parses `a.b.c=value` into its path and raw value; a missing `=` or empty path is an error. */
@@ -218,7 +220,12 @@ function applyLlmEnvironment(slice: JsonObject, env: Readonly<Record<string, str
 }
 
 function readSliceFile(file: string): JsonObject {
-  const text = readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw configError([`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { redactUrlCredentials } from '@taxonomy/core';
+import { regexProblem } from './regex-safety.ts';
 
 /**
  * The whole configuration, one zod schema. Each top-level key is a *slice* that one phase reads; each
@@ -13,6 +15,41 @@ const PerLevel = <T extends z.ZodType>(item: T, defaults: [z.input<T>, z.input<T
     .prefault({ level_0: defaults[0], level_1: defaults[1], level_2: defaults[2], level_3: defaults[3] } as never);
 
 const Ratio = z.number().min(0).max(1);
+
+/** A pattern the phase compiles with `flags`: checked to compile and screened for catastrophic backtracking. */
+const Pattern = (flags: string) =>
+  z.string().superRefine((pattern, ctx) => {
+    const problem = regexProblem(pattern, flags);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem, input: pattern });
+  });
+
+/** Cross-field rule: `low` may not exceed `high` (`min_chars` 500 with `max_chars` 10 quarantines every record). */
+function notAbove<T extends Record<string, unknown>>(low: keyof T & string, high: keyof T & string) {
+  return (value: T, ctx: z.RefinementCtx) => {
+    const a = value[low];
+    const b = value[high];
+    if (typeof a === 'number' && typeof b === 'number' && a > b) {
+      ctx.addIssue({ code: 'custom', path: [low], input: a, message: `must not exceed ${high} (${b})` });
+    }
+  };
+}
+
+/** An http(s) URL, or null. */
+const HttpUrl = z
+  .string()
+  .nullable()
+  .superRefine((value, ctx) => {
+    if (value === null) return;
+    let url: URL | null = null;
+    try {
+      url = new URL(value);
+    } catch {
+      url = null;
+    }
+    if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      ctx.addIssue({ code: 'custom', input: redactUrlCredentials(value), message: 'not an http(s) URL' });
+    }
+  });
 
 export const GlobalSliceSchema = z
   .object({
@@ -33,13 +70,13 @@ export const S0SliceSchema = z
         segment_on_lists: z.boolean().default(true),
         segment_on_tables: z.boolean().default(true),
         detect_sections: z.boolean().default(true),
-        header_patterns: z.array(z.string()).default(['^#{1,6}\\s+\\S.*$', '^[A-Z][A-Z0-9&,\\- ]{2,60}:?$']),
+        header_patterns: z.array(Pattern('u')).default(['^#{1,6}\\s+\\S.*$', '^[A-Z][A-Z0-9&,\\- ]{2,60}:?$']),
         header_max_words: z.number().int().min(1).default(12),
       })
       .strict()
       .prefault({}),
     boilerplate_patterns: z
-      .array(z.string())
+      .array(Pattern('iu'))
       .default([
         '©\\s*\\d{4}',
         'all rights reserved',
@@ -54,6 +91,13 @@ export const S0SliceSchema = z
       ]),
     min_chars: z.number().int().min(1).default(3),
     max_chars: z.number().int().min(1).default(2000),
+    max_source_bytes: z
+      .number()
+      .int()
+      .min(1)
+      .default(1024 * 1024 * 1024)
+      .describe('Largest source file S0 reads (a FIFO or /dev/zero is refused whatever its size)'),
+    max_unzipped_bytes: z.number().int().min(1).default(512 * 1024 * 1024).describe('Largest total an XLSX workbook may inflate to'),
     language: z
       .object({
         target: z.string().default('en').describe('"any" disables the gate'),
@@ -71,7 +115,8 @@ export const S0SliceSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine(notAbove('min_chars', 'max_chars'));
 
 export const S1SliceSchema = z
   .object({
@@ -87,7 +132,8 @@ export const S1SliceSchema = z
     parent_similarity_cutoff: Ratio.default(0.86),
     progress_every: z.number().int().min(1).default(500),
   })
-  .strict();
+  .strict()
+  .superRefine(notAbove('min_label_length', 'max_label_length'));
 
 const Threshold = z.object({ min_institutions: z.number().int().min(1), min_records: z.number().int().min(1) }).strict();
 
@@ -139,14 +185,15 @@ export const S3SliceSchema = z
       .default(['conference', 'symposium', 'symposia', 'journal', 'transactions', 'workshop', 'proceedings', 'call for papers']),
     prefer_rule_over_llm: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .superRefine(notAbove('min_length', 'max_length'));
 
 const Price = z.object({ input_per_1k: z.number().min(0), output_per_1k: z.number().min(0) }).strict();
 
 export const LlmSliceSchema = z
   .object({
     provider: z.enum(['auto', 'offline', 'openai']).default('auto').describe('auto: openai when an endpoint or key is configured'),
-    base_url: z.string().nullable().default(null).describe('OpenAI-compatible endpoint; OPENAI_BASE_URL also sets it'),
+    base_url: HttpUrl.default(null).describe('OpenAI-compatible endpoint; OPENAI_BASE_URL also sets it'),
     model: z.string().default('gpt-4o-mini'),
     organization: z.string().nullable().default(null),
     api_key: z.string().nullable().default(null).describe('Prefer OPENAI_API_KEY; never written to any artifact'),
@@ -154,7 +201,15 @@ export const LlmSliceSchema = z
     temperature: z.number().min(0).max(2).default(0),
     seed: z.number().int().nullable().default(12345),
     max_output_tokens: z.number().int().min(16).default(1024),
-    request_timeout_ms: z.number().int().min(1).default(30_000),
+    request_timeout_ms: z.number().int().min(1).default(30_000).describe('Total time of one request, headers and body'),
+    max_response_bytes: z.number().int().min(1024).default(4 * 1024 * 1024).describe('Largest answer body read; a larger one is cut off, retried, then quarantined'),
+    max_retry_after_ms: z
+      .number()
+      .int()
+      .min(0)
+      .default(60_000)
+      .describe('A Retry-After asking for longer than this means the provider is unavailable: the phase stops'),
+    max_quarantine_ratio: Ratio.default(0.01).describe('Largest share of calls that may end without a valid answer before the task fails'),
     max_retries: z.number().int().min(0).default(4),
     backoff_base_ms: z.number().int().min(0).default(500),
     backoff_max_ms: z.number().int().min(0).default(20_000),
@@ -170,14 +225,15 @@ export const LlmSliceSchema = z
       'gpt-4o': { input_per_1k: 0.0025, output_per_1k: 0.01 },
     }),
   })
-  .strict();
+  .strict()
+  .superRefine(notAbove('backoff_base_ms', 'backoff_max_ms'));
 
 export const PostprocessSliceSchema = z
   .object({
     max_iterations: z.number().int().min(1).default(5),
     validation: z
       .object({
-        forbidden_patterns: z.array(z.string()).default(['\\b(neurips|icml|cvpr|acl|emnlp|kdd|siggraph)\\b(\\s*\\d{2,4})?$']),
+        forbidden_patterns: z.array(Pattern('iu')).default(['\\b(neurips|icml|cvpr|acl|emnlp|kdd|siggraph)\\b(\\s*\\d{2,4})?$']),
         venue_detection_hard: z.boolean().default(true),
         required_vocabularies: z.record(z.string(), z.array(z.string())).default({}),
         evidence_enabled: z.boolean().default(true),

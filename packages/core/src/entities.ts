@@ -285,6 +285,8 @@ export const LlmUsageSchema = z.object({
   retries: z.number().int().min(0),
   repairs: z.number().int().min(0),
   quarantined: z.number().int().min(0),
+  quarantined_transient: z.number().int().min(0).optional().describe('Calls that failed for a transient reason (5xx, 429, timeout, connection)'),
+  quarantined_permanent: z.number().int().min(0).optional().describe('Calls without a valid answer after the repair re-ask, or with an oversized answer'),
   tokens_in: z.number().int().min(0),
   tokens_out: z.number().int().min(0),
   cost_usd: z.number().min(0),
@@ -331,9 +333,14 @@ export const PhaseTimingSchema = z.object({
 });
 export type PhaseTiming = z.infer<typeof PhaseTimingSchema>;
 
+/**
+ * What a build made, written by finalize into its Nx output (`artifacts/taxonomy/manifest.json`): deterministic
+ * like every artifact — no clock, memory, call accounting or machine facts — so the same inputs give the same
+ * bytes on every machine and a manifest restored from a shared remote cache is the one a local build would
+ * write. How the execution went lives in the run record (`RunRecordSchema`).
+ */
 export const RunManifestSchema = z.object({
   run_id: NonEmpty.describe('Content id of the build: hash of resolved config, prompts and input checksums'),
-  generated_at: NonEmpty,
   environment: NonEmpty,
   policy_version: NonEmpty,
   config: z.record(z.string(), z.unknown()),
@@ -342,11 +349,30 @@ export const RunManifestSchema = z.object({
     z.object({
       task: NonEmpty,
       metrics: PhaseMetricsSchema,
-      timing: PhaseTimingSchema.nullable(),
     }),
   ),
-  llm: z.array(LlmUsageSchema).default([]),
   summary: z.record(z.string(), z.unknown()),
   artifacts: z.array(ArtifactRefSchema),
 });
 export type RunManifest = z.infer<typeof RunManifestSchema>;
+
+/** Whether a task's timing is of the execution that wrote its folder (`fresh`), of an earlier one whose output Nx restored (`cached`), or absent. */
+export const TIMING_STATUSES = ['fresh', 'cached', 'missing'] as const;
+export type TimingStatus = (typeof TIMING_STATUSES)[number];
+
+const LlmTotalsSchema = LlmUsageSchema.omit({ provider: true, model: true, prompts: true, latency_ms_p50: true, latency_ms_p95: true });
+
+/**
+ * How the finalize execution that wrote a manifest went, on the machine that ran it: when, on which runtime,
+ * each task's timing (duration, peak RSS, LLM calls vs cache hits, tokens, cost, latency, run counters) and the
+ * LLM totals. Kept outside Nx outputs (`artifacts/.runs/run.json`) because these values differ between equal
+ * builds; a finalize Nx restores from a cache writes none, so `run_id` says which manifest it belongs to.
+ */
+export const RunRecordSchema = z.object({
+  run_id: NonEmpty.describe('The run id of the manifest this execution wrote'),
+  generated_at: NonEmpty,
+  runtime: z.object({ node: z.string(), platform: z.string(), arch: z.string() }),
+  phases: z.array(z.object({ task: NonEmpty, timing_status: z.enum(TIMING_STATUSES), timing: PhaseTimingSchema.nullable() })),
+  llm: z.object({ by_task: z.record(z.string(), LlmUsageSchema.omit({ prompts: true })), total: LlmTotalsSchema }),
+});
+export type RunRecord = z.infer<typeof RunRecordSchema>;

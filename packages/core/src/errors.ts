@@ -10,6 +10,12 @@ export const ERROR_CODES = [
   'PROMPT_INVALID',
   'INVARIANT_VIOLATED',
   'USAGE',
+  /** An input file disagrees with the checksum its upstream `metrics.json` records. */
+  'ARTIFACT_CORRUPT',
+  /** Another build (or task run outside Nx) holds the workspace lock. */
+  'WORKSPACE_LOCKED',
+  /** The build that started this task is gone (its nx process died): the task stops without writing. */
+  'ABORTED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

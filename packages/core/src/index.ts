@@ -7,3 +7,7 @@ export * from './workspace.ts';
 export * from './ids.ts';
 export * from './levels.ts';
 export * from './html-structure.ts';
+export * from './artifact-check.ts';
+export * from './processes.ts';
+export * from './redaction.ts';
+export * from './workspace-lock.ts';

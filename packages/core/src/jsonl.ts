@@ -36,19 +36,16 @@ export function formatZodIssues(error: z.ZodError): string {
 
 /**
  * Streams a JSONL file, validating each line with `schema`. Good lines are yielded with their line
- * number; bad lines go to `onBad` with file, line and reason. A BOM and CRLF endings are tolerated,
- * blank lines skipped. Never holds more than one line besides the current read chunk. Throws only when
- * the file itself cannot be read.
+ * number; bad lines go to `onBad` with file, line and reason. A BOM is tolerated, blank lines skipped.
+ * LF, CRLF and a lone CR all end a line (a raw CR cannot occur inside a JSON string), so a file written
+ * with old Mac line endings is many lines, not one over-long bad line. Never holds more than one line
+ * besides the current read chunk. Throws only when the file itself cannot be read.
  */
 export async function* readJsonl<T>(file: string, options: ReadJsonlOptions<T>): AsyncGenerator<{ value: T; line: number }> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   await assertReadableFile(file);
   // One generator does the splitting and the parsing: a second generator in between cost an extra
   // promise hop per line, a measurable share of reading a large file.
-  let parts: Buffer[] = [];
-  let size = 0;
-  let overflow = false;
-  let lineNo = 0;
   const parse = (line: number, bytes: Buffer | null, length: number): { value: T; line: number } | null => {
     if (bytes === null) {
       options.onBad({ file, line, reason: `line is ${length} bytes, over the ${maxLineBytes}-byte limit`, raw: '' });
@@ -62,7 +59,6 @@ export async function* readJsonl<T>(file: string, options: ReadJsonlOptions<T>):
       return null;
     }
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (text.endsWith('\r')) text = text.slice(0, -1);
     if (text.trim().length === 0) return null;
     let json: unknown;
     try {
@@ -78,12 +74,25 @@ export async function* readJsonl<T>(file: string, options: ReadJsonlOptions<T>):
     }
     return { value: parsed.data, line };
   };
+  let parts: Buffer[] = [];
+  let size = 0;
+  let overflow = false;
+  let lineNo = 0;
+  let skipLf = false;
   const lineBytes = (): Buffer | null => (overflow ? null : parts.length === 1 ? parts[0]! : Buffer.concat(parts));
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let start = 0;
+    if (skipLf && chunk.length > 0) {
+      if (chunk[0] === 0x0a) start = 1;
+      skipLf = false;
+    }
+    let nextLf = chunk.indexOf(0x0a, start);
+    let nextCr = chunk.indexOf(0x0d, start);
     for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
+      if (nextLf !== -1 && nextLf < start) nextLf = chunk.indexOf(0x0a, start);
+      if (nextCr !== -1 && nextCr < start) nextCr = chunk.indexOf(0x0d, start);
+      const nl = nextLf === -1 ? nextCr : nextCr === -1 ? nextLf : Math.min(nextLf, nextCr);
       const end = nl === -1 ? chunk.length : nl;
       const piece = chunk.subarray(start, end);
       if (!overflow) {
@@ -100,6 +109,11 @@ export async function* readJsonl<T>(file: string, options: ReadJsonlOptions<T>):
       size = 0;
       overflow = false;
       start = nl + 1;
+      if (chunk[nl] === 0x0d) {
+        if (nl + 1 < chunk.length) {
+          if (chunk[nl + 1] === 0x0a) start = nl + 2;
+        } else skipLf = true;
+      }
       if (item !== null) yield item;
     }
   }
@@ -169,7 +183,8 @@ export async function writeJsonl<T>(options: WriteJsonlOptions<T>): Promise<Arti
   const written = new Set<string>();
   for (const [i, shard] of shards.entries()) {
     const fileName = shardSize <= 0 ? `${options.name}.jsonl` : `${options.name}-${String(i + 1).padStart(5, '0')}.jsonl`;
-    const body = shard.map((k) => stableStringify(k.item)).join('\n') + (shard.length > 0 ? '\n' : '');
+    // Encoded once: the same bytes are written and hashed (a 100k-record shard is tens of MB).
+    const body = Buffer.from(shard.map((k) => stableStringify(k.item)).join('\n') + (shard.length > 0 ? '\n' : ''));
     const path = join(options.dir, fileName);
     await writeFileAtomic(path, body);
     written.add(fileName);

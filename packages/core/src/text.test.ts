@@ -26,6 +26,11 @@ describe('normalizeLabel', () => {
   it('folds letters NFKD leaves alone', () => {
     expect(foldDiacritics('Œuvre Æsir Łódź')).toBe('OEuvre AEsir Lodz');
   });
+
+  it('returns ASCII text as it is and folds a diacritic beside it', () => {
+    expect(foldDiacritics('Computer Science & Engineering (CSE), 2nd-year')).toBe('Computer Science & Engineering (CSE), 2nd-year');
+    expect(foldDiacritics('Saïd Business School')).toBe('Said Business School');
+  });
 });
 
 describe('hashing', () => {

@@ -34,4 +34,10 @@ export const ARTIFACT_DIRS = {
   hierarchy: 'artifacts/hierarchy',
   taxonomy: 'artifacts/taxonomy',
   timings: 'artifacts/.runs/timings',
+  /** How the last finalize execution went (clock, runtime, timings, LLM usage): `RunRecord`, never an Nx output. */
+  runRecord: 'artifacts/.runs/run.json',
+  /** What a failed task had written (its quarantine), kept for inspection; never an Nx output. */
+  failed: 'artifacts/.runs/failed',
+  /** One record per failed task (`<task>.json`: code, exit code, message), read by `taxonomy run`. */
+  failures: 'artifacts/.runs/failures',
 } as const;

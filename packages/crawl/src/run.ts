@@ -171,14 +171,16 @@ export function sourcesFragment(seeds: SeedsFile, snapshotsPath: string): { $com
 
 /**
  * Writes the crawl's data files beside each other: `<name>.jsonl` (snapshots, by entry then URL),
- * `<name>.urls.jsonl` (what became of every URL) and `<name>.sources.json` (the manifest entries).
+ * `<name>.urls.jsonl` (what became of every URL) and `<name>.sources.json` (the manifest entries, naming
+ * `publishedAs` when the file is written somewhere else first).
  */
-export async function writeCrawlOutput(options: { root: string; file: string; seeds: SeedsFile; report: CrawlReport }): Promise<ArtifactRef[]> {
+export async function writeCrawlOutput(options: { root: string; file: string; seeds: SeedsFile; report: CrawlReport; publishedAs?: string }): Promise<ArtifactRef[]> {
   const { root, file, seeds, report } = options;
   if (!file.endsWith('.jsonl')) throw new TaxonomyError('USAGE', `--out ${file}: the snapshot file must end in .jsonl`);
   const dir = dirname(file);
   const name = file.slice(dir.length + 1, -'.jsonl'.length);
-  const rel = file.startsWith(`${root}/`) ? relative(root, file) : file;
+  // The manifest entries name where the snapshots will be read from (a task writes into a staging folder first).
+  const rel = options.publishedAs ?? (file.startsWith(`${root}/`) ? relative(root, file) : file);
   const refs = [
     ...(await writeJsonl({ dir, name, items: report.snapshots, sortKey: (s) => `${String(s.meta['seed'])}\u0000${s.url}`, shardSize: 0, relativeTo: root })),
     ...(await writeJsonl({ dir, name: `${name}.urls`, items: report.urls, sortKey: (u) => `${u.entry}\u0000${u.url}`, shardSize: 0, relativeTo: root })),

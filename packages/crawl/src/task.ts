@@ -60,14 +60,15 @@ export async function runCrawlTask(options: RunCrawlTaskOptions = {}): Promise<C
     run: async (ctx) => {
       ctx.counters.declare('entries', 'snapshots', 'pages_read', 'urls_queued', 'skipped', 'errors');
       const file = join(ctx.outDir, 'snapshots.jsonl');
+      const publishedAs = relative(root, join(resolve(root, outDir), 'snapshots.jsonl'));
       if (seeds === null) {
         const empty: CrawlReport = { seedsFile: '', entries: [], counters: {}, run: {}, validUntil: null, complete: true, snapshots: [], urls: [] };
-        const outputs = await writeCrawlOutput({ root, file, seeds: { path: '(none)', entries: [] }, report: empty });
+        const outputs = await writeCrawlOutput({ root, file, seeds: { path: '(none)', entries: [] }, report: empty, publishedAs });
         return { inputs: [], outputs, summary: 'crawl:run: no seeds file configured (crawl.seeds_file is null): wrote an empty snapshot set, no request sent' };
       }
       report = await executeCrawl({ root, settings: ctx.config.crawl, seeds, log: ctx.log, now: options.now ?? Date.now, progress: options.progress ?? true });
       for (const [k, v] of Object.entries(report.counters)) ctx.counters.set(k, v);
-      const outputs = await writeCrawlOutput({ root, file, seeds, report });
+      const outputs = await writeCrawlOutput({ root, file, seeds, report, publishedAs });
       // What tools/nx/hash-crawl.mjs hashes: Nx re-runs this task once the cache it relied on expires.
       await writeJsonFile(crawlStatePath(root, ctx.config.crawl, relative(root, resolve(root, settings.seeds_file!)), seedsText), {
         seeds_file: seeds.path,

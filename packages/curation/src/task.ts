@@ -50,6 +50,7 @@ export async function runCurationTask(options: RunCurationTaskOptions = {}): Pro
     level: null,
     slices: [],
     outDir: options.outDir ?? ARTIFACT_DIRS.curation,
+    reads: [options.inputDir ?? CURATION_INPUT_DIR],
     ...(options.root === undefined ? {} : { root: options.root }),
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {

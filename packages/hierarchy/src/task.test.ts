@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stableStringify, type Concept } from '@taxonomy/core';
+import { stableStringify, type Concept, sealArtifactFolder } from '@taxonomy/core';
 import { makeConcept } from './concept-fixture.ts';
 import { HierarchyTreeSchema, InvariantReportSchema, OrphanEntrySchema } from './schema.ts';
 import { runHierarchyTask } from './task.ts';
@@ -26,6 +26,7 @@ async function makeRoot(concepts: Concept[], hierarchyConfig: Record<string, unk
   await mkdir(join(root, 'artifacts', 'curation'), { recursive: true });
   const body = concepts.map((c) => stableStringify(c)).join('\n');
   await writeFile(join(root, 'artifacts', 'curation', 'concepts-00001.jsonl'), `${body}\n{"id": "broken"\n`);
+  await sealArtifactFolder('artifacts/curation', { root, metrics: { phase: 'curation' } });
   return root;
 }
 

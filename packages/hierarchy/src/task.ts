@@ -47,6 +47,7 @@ export async function runHierarchyTask(options: RunHierarchyTaskOptions = {}): P
     level: null,
     slices: ['hierarchy'],
     outDir: outRel,
+    reads: [options.inputDir ?? ARTIFACT_DIRS.curation],
     ...(options.root === undefined ? {} : { root: options.root }),
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {

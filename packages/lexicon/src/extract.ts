@@ -1,16 +1,18 @@
-import { collapseWhitespace, tokenize } from '@taxonomy/core';
+import { collapseWhitespace, editDistance, tokenize } from '@taxonomy/core';
 import { normalize } from './normalize.ts';
 import { isKnownField, loadFieldLexicon, looksAdjectival, stemToken } from './field-lexicon.ts';
+import { isDictionaryWord, isFieldWord, isNameWord, nameWordKind } from './names.ts';
+import { dropInlineNumbers, dropPeopleParentheticals, isActivityDescription, isDefinition, isFurnitureLine, isLeadIn, isQuestion, listOfSentence, splitInlineBullets, stripListFiller } from './topic-lines.ts';
 import { splitFields } from './split.ts';
 import {
   ADJECTIVE_FIELDS,
   ADMIN_UNITS,
-  AMBIGUOUS_BRANDS,
-  CAMPUS_PLACES,
+  ADMIN_WORDS,
   CFP_FURNITURE,
+  CURATED_FIELDS,
+  DEGREE_WORDS,
   FAMILY_HINTS,
   GENERIC_WORDS,
-  INSTITUTION_TOKENS,
   LEADING_QUALIFIERS,
   REGIONS,
   SCHOOL_BRANDS,
@@ -19,17 +21,34 @@ import type { ExtractedLabel, ExtractionStep, ExtractionTrace, ExtractLabelsInpu
 import { verifyLabel } from './verify.ts';
 
 const UNIT_WORDS =
-  'school|college|department|dept\\.?|division|faculty|institute|center|centre|program|programme|committee|laboratory|lab|conservatory|academy|section|office|unit|initiative|graduate group';
+  'schools?|colleges?|departments?|dept\\.?|divisions?|faculty|faculties|institutes?|centers?|centres?|centre of excellence|center of excellence|programs?|programmes?|committee|laborator(?:y|ies)|labs?|conservator(?:y|ium|ie)|conservatoire|academy|section|office|unit|initiative|(?:interdisciplinary |research |graduate )?group';
 const OF_HEAD = new RegExp(`^(.*?)\\b(?:interdepartmental\\s+)?(?:${UNIT_WORDS})\\s+(?:of|for|on|in)\\s+(.+)$`, 'iu');
+const LEADING_OF_HEAD = new RegExp(`^(?:${UNIT_WORDS})\\s+(?:of|for|on|in)\\s+(.+)$`, 'iu');
 const SUFFIX_HEAD = new RegExp(
   `^(.*?)[\\s,]+(?:${UNIT_WORDS}|labs|fund|clinic|group|programs|degree program|undergraduate studies|graduate studies|undergraduate program|graduate program)$`,
   'iu',
 );
 const MID_HEAD = /^(\S.*?)\s+(?:school|college|department|institute|center|centre|program)\s+(.+)$/iu;
-const NON_ACADEMIC = /\b(?:medical center|hospitals?|health system|clinics?|museum|library|libraries|press|fund|collection|rotc|gardens?|herbari(?:um|a)|reserve|legacy|awards?|scholarships?|fellowships?|scholars|chairs|chiefs|health care system|(?:management|student|support|technical|career|computing|library)\s+services)$/iu;
+const NON_ACADEMIC_END =
+  /\b(?:medical center|hospitals?|health system|health cent(?:er|re)|clinics?|museum|library|libraries|press|fund|collection|rotc|gardens?|herbari(?:um|a)|reserve|legacy|awards?|scholarships?|fellowships?|scholars|chairs|chiefs|health care system|trust|high school|gallery|observatory|archives?|(?:management|student|support|technical|career|computing|library)\s+services)$/iu;
+const NON_ACADEMIC_ANY = /\b(?:museum|gallery|observatory) of\b|\buniversity hospitals?\b/iu;
+/** Museums, galleries, hospitals, funds, trusts, services: not an academic unit. */
+const NON_ACADEMIC = { test: (text: string): boolean => NON_ACADEMIC_END.test(text) || ((/ of |hospital/iu.test(text)) && NON_ACADEMIC_ANY.test(text)) };
 const INVERTED = new RegExp(`^(.+?),\\s*((?:[^,]*\\s)?)(?:${UNIT_WORDS})(?:\\s+(?:of|for|on|in))?$`, 'iu');
 const DEGREE = /^(?:bachelor|master|doctor|doctorate|associate)(?:'?s)?(?:\s+of\s+(?:arts|science|sciences|fine arts|philosophy))?\s+(?:of|in)\s+(.+)$/iu;
 const INSTITUTION_WORD = /\b(?:university|univeristy|universtiy|univesity|universiry|institute of technology|college)\b/iu;
+/** The unit words as normalized tokens ("school", "faculties", "group"). */
+const UNIT_WORD_SET: ReadonlySet<string> = new Set([
+  'school', 'schools', 'college', 'colleges', 'department', 'departments', 'dept', 'division', 'divisions', 'faculty', 'faculties',
+  'institute', 'institutes', 'center', 'centers', 'centre', 'centres', 'program', 'programs', 'programme', 'programmes', 'committee',
+  'laboratory', 'laboratories', 'lab', 'labs', 'conservatory', 'conservatorium', 'conservatorie', 'conservatoire', 'academy',
+  'section', 'office', 'unit', 'initiative', 'group',
+]);
+const UNIT_WORD_ONLY = { test: (token: string): boolean => UNIT_WORD_SET.has(token.toLowerCase()) };
+/** "Pennsylvania College of Technology", "Manchester Institute of Science and Technology": a whole institution, not a unit. */
+const TECHNOLOGY_INSTITUTION = /^(\S.*?)\s+(?:institute|college|university)\s+of\s+(?:science\s+and\s+)?technology$/iu;
+/** A course code before a unit name ("0203 - Earth Sciences", "HS1.1 – Hydrology"). */
+const LEADING_CODE = /^\s*(?:\(?\d{1,6}[a-z]?\)?|[A-Z]{1,4}\d{1,4}(?:\.\d{1,3})*)\s*[-–—:.)]\s+(?=\S)/u;
 
 interface Work {
   steps: ExtractionStep[];
@@ -44,14 +63,27 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 }
 
-/** Words that name the owning institution: its own name's distinctive words plus the known short names. */
-const institutionCache = new Map<string, { words: Set<string>; pattern: RegExp | null }>();
+/** Words that name the owning institution, derived from its own name, and the name itself as patterns. */
+interface InstitutionInfo {
+  words: Set<string>;
+  /** The institution's name anywhere in a unit name. */
+  patterns: RegExp[];
+  /** The institution's name after the unit ("… of Tsinghua University"), with the last word it ends in (lower-case ASCII, or ''). */
+  after: Array<{ re: RegExp; tail: string }>;
+}
 
-function institutionInfo(institution: string | null): { words: Set<string>; pattern: RegExp | null } {
+const institutionCache = new Map<string, InstitutionInfo>();
+
+function institutionInfo(institution: string | null): InstitutionInfo {
   const key = institution ?? '';
   let info = institutionCache.get(key);
   if (!info) {
-    info = { words: buildInstitutionWords(institution), pattern: institution ? new RegExp(`\\b${escapeRegex(institution)}\\b`, 'iu') : null };
+    const patterns = buildInstitutionPatterns(institution);
+    const after = patterns.map((re) => ({
+      re: new RegExp(`\\s+(?:of|at)\\s+${re.source}$`, 'iu'),
+      tail: /([A-Za-z0-9]+)\\b$/u.exec(re.source)?.[1]?.toLowerCase() ?? '',
+    }));
+    info = { words: buildInstitutionWords(institution), patterns, after };
     if (institutionCache.size > 10_000) institutionCache.clear();
     institutionCache.set(key, info);
   }
@@ -63,13 +95,22 @@ function institutionWords(institution: string | null): Set<string> {
 }
 
 function buildInstitutionWords(institution: string | null): Set<string> {
-  const words = new Set(INSTITUTION_TOKENS);
+  const words = new Set<string>();
   if (institution) {
     for (const tok of tokenize(normalize(institution))) {
       if (!/^(?:university|univeristy|of|the|at|and|institute|technology|college|state|california|new|york)$/u.test(tok)) words.add(tok);
     }
   }
   return words;
+}
+
+/** The institution's name as written, and without its "University"/"Institute" words ("Ohio State University" → "Ohio State"). */
+function buildInstitutionPatterns(institution: string | null): RegExp[] {
+  if (!institution) return [];
+  const full = institution.trim();
+  const short = full.replace(/^the\s+/iu, '').replace(/\s*,.*$/u, '').replace(/\s+(?:university|institute|college)$/iu, '').replace(/^(?:university|institute|college)\s+of\s+/iu, '').trim();
+  const names = [...new Set([full, short])].filter((n) => n.length >= 3 && normalize(n).split(' ').some((w) => !isFieldWord(w) || n === full));
+  return names.sort((x, y) => y.length - x.length).map((n) => new RegExp(`\\b(?:the\\s+)?${escapeRegex(n).replace(/\s+/gu, '\\s+')}\\b`, 'iu'));
 }
 
 /** Removes a leading "<INSTITUTION> - " (also all-caps and misspelt forms). */
@@ -84,7 +125,21 @@ function stripInstitutionPrefix(text: string, institution: string | null, work: 
   return m[2]!;
 }
 
-/** "parent - child", "a -> b", "a > b": the most specific unit is the last one. */
+/** True when a piece of a unit name carries a field word once unit words, names and admin words are set aside. */
+function carriesField(text: string): boolean {
+  return text
+    .split(/[\s,/&]+/u)
+    .filter((w) => w.length > 0)
+    .some((w) => {
+      const n = normalize(w);
+      return n.length > 1 && !ADMIN_WORDS.has(n) && !UNIT_WORD_ONLY.test(n) && !isNameWord(w) && n.split(' ').some((t) => isFieldWord(t) && !ADMIN_WORDS.has(t));
+    });
+}
+
+/**
+ * "parent - child", "a -> b", "a > b": the most specific unit is the last one; a last part that carries no field
+ * ("— Junior Division", "–New Brunswick", ": Undergraduate-New Brunswick") is a campus or qualifier and is dropped.
+ */
 function takeMostSpecific(text: string, work: Work): string {
   const arrow = text.split(/\s+(?:->|→|>>|>|»)\s+/u);
   if (arrow.length > 1) {
@@ -92,13 +147,19 @@ function takeMostSpecific(text: string, work: Work): string {
     return arrow[arrow.length - 1]!;
   }
   if (/--/u.test(text)) return text.replace(/\s*--\s*/gu, ', ');
+  const tail = /^(.+?)(?:\s*[–—]\s*|\s+-\s+|:\s+)(.+)$/u.exec(text);
+  const degreeTail = tail !== null && tokenize(normalize(tail[2]!)).every((t) => DEGREE_WORDS.has(t));
+  if (tail && !degreeTail && !carriesField(tail[2]!) && carriesField(tail[1]!)) {
+    note(work, 'drop-qualifier', `"${tail[2]}" carries no field`);
+    return tail[1]!;
+  }
   const dash = /^(.+?)\s+[-–—]\s+(.+)$/u.exec(text);
   if (dash && new RegExp(`\\b(?:${UNIT_WORDS}|university)\\b`, 'iu').test(dash[1]!)) {
     note(work, 'path-most-specific', `"${dash[1]}" dropped`);
     return dash[2]!;
   }
   if (dash) return `${dash[1]}-${dash[2]}`;
-  return text;
+  return text.replace(/\s*[–—]\s*/gu, '-');
 }
 
 function dropParentheticals(text: string, work: Work): string {
@@ -116,50 +177,112 @@ function dropParentheticals(text: string, work: Work): string {
     .trim();
 }
 
-function dropCampus(text: string, work: Work): string {
-  const m = /^(.*?)(?:[\s-]+(?:in\s+)?)([A-Za-z]+(?:\s+[A-Za-z]+){0,2})$/u.exec(text);
-  if (m && m[1] && CAMPUS_PLACES.has(normalize(m[2]!))) {
+/** A trailing "-Qatar", " in Qatar", " at Lima", "-Newark": a place after the field, a campus, is dropped. */
+function dropCampus(text: string, work: Work, instWords: Set<string>): string {
+  if (!text.includes('-') && !/\s(?:in|at)\s/iu.test(text)) return text;
+  const m = /^(.*?\S)(?:\s*-\s*|\s+(?:in|at)\s+)((?:\p{L}[\p{L}'’.]*)(?:\s+\p{L}[\p{L}'’.]*){0,2})$/u.exec(text);
+  if (m && m[2]!.split(/\s+/u).every((w) => isNameWord(w) || instWords.has(normalize(w)))) {
     note(work, 'drop-campus', `"${m[2]}" removed`);
-    return m[1].trim();
+    return m[1]!.trim();
   }
   return text;
 }
 
-/** Drops leading words that are institution names, donors, brands, initials or qualifiers. */
-function stripLeadingNames(text: string, instWords: Set<string>, work: Work, unknownToo: boolean): { rest: string; brands: string[] } {
+/** A word the field names themselves use (CIP titles, curated fields, family hints), not merely one ending like them. */
+function isStrictFieldWord(token: string): boolean {
   const vocabulary = loadFieldLexicon().vocabulary;
-  const words = text.split(/[\s-]+/u).filter((w) => w.length > 0);
-  const brands: string[] = [];
-  const removed: string[] = [];
-  if (unknownToo) {
-    // Drop the shortest run of leading proper names after which a field remains ("prince alwaleed bin talal islamic studies").
-    for (let k = 1; k < words.length; k += 1) {
-      const head = words.slice(0, k).map((w) => normalize(w));
-      if (head.every((h) => !vocabulary.has(h) || instWords.has(h) || AMBIGUOUS_BRANDS.has(h)) && isFieldLike(words.slice(k).join(' '))) {
-        note(work, 'strip-names', `"${words.slice(0, k).join(' ')}" removed`);
-        return { rest: words.slice(k).join(' '), brands: head.filter((h) => SCHOOL_BRANDS.has(h)) };
+  return vocabulary.has(token) || vocabulary.has(stemToken(token)) || FAMILY_HINTS.has(stemToken(token));
+}
+
+/** A word that, before a field, belongs to a name: the institution's own words, brands, titles, initials, names. */
+function isLeadingName(word: string, instWords: Set<string>): boolean {
+  const n = normalize(word);
+  return n === 'the' || instWords.has(n) || SCHOOL_BRANDS.has(n) || (isNameWord(word) && !isMisspeltFieldWord(n));
+}
+
+const typoCache = new Map<string, boolean>();
+let byInitial: Map<string, string[]> | null = null;
+
+/** The field vocabulary grouped by first letter (words of six letters or more), built once. */
+function vocabularyByInitial(): Map<string, string[]> {
+  if (!byInitial) {
+    byInitial = new Map();
+    for (const w of loadFieldLexicon().vocabulary) {
+      if (w.length < 5) continue;
+      const list = byInitial.get(w[0]!) ?? [];
+      list.push(w);
+      byInitial.set(w[0]!, list);
+    }
+  }
+  return byInitial;
+}
+
+/** "throacic" is "thoracic" misspelt, not a name: one edit (OSA) from a field word of similar length. */
+function isMisspeltFieldWord(token: string): boolean {
+  if (token.length < 6) return false;
+  let hit = typoCache.get(token);
+  if (hit === undefined) {
+    hit = false;
+    for (const w of vocabularyByInitial().get(token[0]!) ?? []) {
+      if (Math.abs(w.length - token.length) <= 1 && editDistance(w, token) <= 1) {
+        hit = true;
+        break;
       }
     }
-    if (words.every((w) => !vocabulary.has(normalize(w)) || instWords.has(normalize(w)))) {
-      const brands = words.map((w) => normalize(w)).filter((h) => SCHOOL_BRANDS.has(h));
-      note(work, 'strip-names', `"${words.join(' ')}" are names only`);
-      return { rest: '', brands };
-    }
+    if (typoCache.size > 50_000) typoCache.clear();
+    typoCache.set(token, hit);
   }
-  while (words.length > 0) {
-    const w = words[0]!;
+  return hit;
+}
+
+/**
+ * Drops the leading run of name words (institution, donor, brand, titles, initials, particles between names) after
+ * which a field remains ("Saw Swee Hock", "Sir William Dunn", "Byrd", "UCL"); a unit made only of names yields "".
+ */
+function stripLeadingNames(text: string, instWords: Set<string>, work: Work): { rest: string; brands: string[] } {
+  const words: string[] = [];
+  const joined: boolean[] = [];
+  for (const chunk of text.split(/\s+/u).filter((w) => w.length > 0)) {
+    chunk.split(/(?<=\p{L})-(?=\p{L})/u).forEach((w, i) => {
+      words.push(w);
+      joined.push(i > 0);
+    });
+  }
+  const isName = (i: number): boolean => {
+    const w = words[i]!;
+    if (isLeadingName(w, instWords)) return true;
+    // "Imperial College Business School", "St Mary's Hospital Medical School": an institution word after a name is part of it.
+    if (i > 0 && /^(?:college|university|institute|hospital|infirmary|foundation|trust)$/iu.test(w) && isLeadingName(words[i - 1]!, instWords) && i + 1 < words.length) return true;
+    // "Duke-NUS": what is hyphenated to an institution word belongs to the institution's name.
+    if (joined[i] && i > 0 && instWords.has(normalize(words[i - 1]!)) && !isStrictFieldWord(normalize(w))) return true;
+    // particles ("bin", "de") and "and" count between names ("Prince Alwaleed bin Talal", "Henry and Leigh Bienen")
     const n = normalize(w);
-    const isInitial = /^[A-Za-z]\.?$/u.test(w) || /^[A-Za-z]\.[A-Za-z]\.?$/u.test(w);
-    const isName = instWords.has(n) || SCHOOL_BRANDS.has(n) || AMBIGUOUS_BRANDS.has(n) || isInitial || n === 'the';
-    // An unknown word is a proper name only when what follows it is a field ("mahindra humanities").
-    const isUnknown = unknownToo && !vocabulary.has(n) && (words.length === 1 || isFieldLike(words.slice(1).join(' ')));
-    if (!isName && !isUnknown) break;
-    if (SCHOOL_BRANDS.has(n)) brands.push(n);
-    removed.push(w);
-    words.shift();
+    return (nameWordKind(w) === 'particle' || n === 'and' || n === '&') && i > 0 && i + 1 < words.length && isLeadingName(words[i - 1]!, instWords) && isLeadingName(words[i + 1]!, instWords);
+  };
+  if (!words.some((w) => isLeadingName(w, instWords))) return { rest: text, brands: [] };
+  let k = 0;
+  while (k < words.length && isName(k)) k += 1;
+  // "Alliance Manchester Business School": words before a later name word belong to it unless they name a field.
+  for (let j = k; j < words.length; j += 1) {
+    if (isStrictFieldWord(normalize(words[j]!))) break;
+    if (isName(j)) k = j + 1;
   }
-  if (removed.length > 0) note(work, 'strip-names', `"${removed.join(' ')}" removed`);
-  return { rest: words.join(' '), brands };
+  const brands = words.slice(0, k).map((w) => normalize(w)).filter((h) => SCHOOL_BRANDS.has(h));
+  if (k === words.length) {
+    note(work, 'strip-names', `"${words.join(' ')}" are names only`);
+    return { rest: '', brands };
+  }
+  // Keep a leading word when what is left would no longer carry a field ("Sage" in "Sage Philosophy" is dropped, not "Law").
+  while (k > 0 && !carriesField(words.slice(k).join(' '))) k -= 1;
+  if (k === 0) return { rest: text, brands: [] };
+  // One word left after names must be a field on its own ("Penn Carey Law"); "Vera Moulon Wall" is a name.
+  const rest = words.slice(k);
+  if (rest.length === 1 && !isFieldLike(rest[0]!) && !adjectiveField(rest[0]!) && !FAMILY_HINTS.has(stemToken(normalize(rest[0]!)))) {
+    note(work, 'strip-names', `"${words.join(' ')}" are names only`);
+    return { rest: '', brands };
+  }
+  note(work, 'strip-names', `"${words.slice(0, k).join(' ')}" removed`);
+  return { rest: words.slice(k).join(' '), brands };
 }
 
 function isFieldLike(text: string): boolean {
@@ -177,25 +300,67 @@ function stripQualifiers(text: string): string {
   }
 }
 
+/** Administration, delivery and level words only ("Graduate and Postdoctoral Studies", "Division of Student Life"). */
 function isAdmin(text: string): boolean {
   const n = normalize(text.replace(/^the\s+/iu, ''));
-  return n.length === 0 || ADMIN_UNITS.has(n) || /^(?:graduate|honors|extension|continuing|summer|professional|undergraduate|general|student|academic)\s+(?:studies|education|programs?|services|affairs|sessions?|school|college|division)$/u.test(n);
+  if (n.length === 0 || ADMIN_UNITS.has(n)) return true;
+  return tokenize(n).every((t) => ADMIN_WORDS.has(t) || UNIT_WORD_ONLY.test(t)) && !isKnownField(n);
+}
+
+/** The field an adjective-only unit name stands for ("Historiographical" → historiography, "American" → american studies). */
+function adjectiveField(text: string): string | null {
+  const n = normalize(text);
+  const table = ADJECTIVE_FIELDS.get(n);
+  if (table) return table;
+  if (n.includes(' ') || isKnownField(n) || !/(?:al|ic|an|ese|ish|ian)$/u.test(n)) return null;
+  if (isKnownField(`${n} studies`)) return `${n} studies`;
+  const stems = n.endsWith('ical') ? [n.slice(0, -4), n.slice(0, -2)] : n.endsWith('al') ? [n.slice(0, -2)] : n.endsWith('ic') ? [n.slice(0, -2), n] : [];
+  for (const stem of stems) {
+    for (const candidate of [`${stem}y`, `${stem}ics`, `${stem}s`, `${stem}e`, stem]) {
+      if (candidate.length > 3 && (isKnownField(candidate) || (/(?:ology|ography|ics|omy|istry)$/u.test(candidate) && isDictionaryWord(candidate)))) return candidate;
+    }
+  }
+  return null;
+}
+
+/** "Fluids Engineering Research" → fluids engineering: "research" after a discipline adds nothing ("medical research" keeps it). */
+function dropTrailingResearch(text: string, work: Work): string {
+  const m = /^(.+?)\s+research$/iu.exec(text.trim());
+  if (!m) return text;
+  const last = normalize(m[1]!).split(' ').pop() ?? '';
+  if (/^(?:engineering|sciences?|physics|chemistry|biology|medicine|mathematics|economics|studies|psychology|sociology|technology|informatics)$|(?:ology|ics)$/u.test(last)) {
+    note(work, 'drop-research', `"research" after "${m[1]}" removed`);
+    return m[1]!;
+  }
+  return text;
 }
 
 /** Field part of one unit name, or null when the unit carries no field. */
 function unitFieldPart(raw: string, institution: string | null, work: Work): string | null {
   const instWords = institutionWords(institution);
   let text = raw;
+  // "Academy of Fine Arts of Tsinghua University": the owning institution after the unit is only its address.
+  const lower = text.toLowerCase();
+  const own = / (?:of|at) /iu.test(text) ? institutionInfo(institution).after.find((a) => (a.tail === '' || lower.endsWith(a.tail)) && a.re.test(text))?.re : undefined;
+  if (own) {
+    text = text.replace(own, '').trim();
+    note(work, 'strip-institution', `"${institution}" after the unit removed`);
+  }
   if (/\buniver\w*$/iu.test(text) || /^(?:the\s+)?university\s+of\s+\w+$/iu.test(text)) {
     note(work, 'campus', `"${text}" names an institution or campus`);
     return null;
   }
-  // Own institution inside the name ("University of Michigan School of Dentistry").
-  const re = institutionInfo(institution).pattern;
-  if (institution && re) {
+  const techInstitution = TECHNOLOGY_INSTITUTION.exec(text);
+  if (techInstitution && techInstitution[1]!.split(/\s+/u).every((w) => /^(?:university|of|the|and)$/iu.test(w) || isLeadingName(w, instWords))) {
+    note(work, 'campus', `"${text}" names an institution`);
+    return null;
+  }
+  // Own institution inside the name ("University of Michigan School of Dentistry", "Ohio State Lima").
+  for (const re of institutionInfo(institution).patterns) {
     if (re.test(text)) {
-      text = text.replace(re, ' ').trim();
+      text = text.replace(re, ' ').replace(/\s+/gu, ' ').trim();
       note(work, 'strip-institution', `"${institution}" removed`);
+      break;
     }
   }
   const generic = /\b(?:university\s+of\s+[a-z]+|[a-z]+\s+univer\w+)\b/iu.exec(text);
@@ -203,7 +368,17 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
     text = text.replace(generic[0], ' ').replace(/\s+/gu, ' ').trim();
     note(work, 'strip-institution', `"${generic[0]}" removed`);
   }
-  text = dropCampus(text, work);
+  // "Penn State Abington", "Ohio State": a name before "State" is a state university's short name.
+  const stateName = /^(?:the\s+)?(\p{Lu}[\p{L}]+)\s+State\b\s*/u.exec(text);
+  if (stateName && (isNameWord(stateName[1]!) || instWords.has(normalize(stateName[1]!)))) {
+    text = text.slice(stateName[0].length).trim();
+    note(work, 'strip-institution', `"${stateName[0].trim()}" removed`);
+  }
+  text = dropCampus(text, work, instWords);
+  if (/^(?:in|at)\s+\S/iu.test(text) && !carriesField(text)) {
+    note(work, 'campus', `"${text}" names a campus`);
+    return null;
+  }
   // "Feil Family Brain and Mind Research Institute": a proper name followed by "family" is a donor.
   const donor = /^((?:[\p{L}.'’]+\s+){1,3})family\s+(?=\S)/iu.exec(text);
   if (donor && donor[1]!.trim().split(/\s+/u).every((w) => !loadFieldLexicon().vocabulary.has(normalize(w)) && !/^(?:and|of|the|for|in|on|&)$/iu.test(w))) {
@@ -214,9 +389,10 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
     note(work, 'non-academic', `"${text}" is not an academic unit`);
     return null;
   }
-  // Inverted forms: "Physics, Department of", "Medicine, Pritzker School of", "Neuroscience, Interdepartmental Program".
+  // Inverted forms: "Physics, Department of", "Medicine, Pritzker School of", "Neuroscience, Interdepartmental Program";
+  // the words between the comma and the unit word are names or qualifiers, never fields.
   const inv = INVERTED.exec(text);
-  if (inv) {
+  if (inv && !carriesField(inv[2]!.replace(/\s+family\s*$/iu, ''))) {
     note(work, 'invert', `"${text.slice(inv[1]!.length)}" removed`);
     text = inv[1]!;
   } else {
@@ -229,15 +405,20 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
       if (of) {
         note(work, 'strip-unit-head', `"${text.slice(0, text.length - of[2]!.length).trim()}" removed`);
         text = of[2]!;
+        // "Division of Programs in Business": a second unit head right after the first.
+        const inner = LEADING_OF_HEAD.exec(text);
+        if (inner && !isKnownField(text)) {
+          note(work, 'strip-unit-head', `"${text.slice(0, text.length - inner[1]!.length).trim()}" removed`);
+          text = inner[1]!;
+        }
       } else if (MID_HEAD.exec(text) && isFieldLike(splitFields(MID_HEAD.exec(text)![2]!).parts[0] ?? '')) {
         const mid = MID_HEAD.exec(text)!;
         note(work, 'strip-unit-head', `"${text.slice(0, text.length - mid[2]!.length).trim()}" removed`);
         text = mid[2]!;
       } else {
         let suffix = SUFFIX_HEAD.exec(text);
-        let hadSuffix = false;
+        const conservatory = /\bconservator(?:y|ium|ie)|\bconservatoire\b/iu.test(text);
         while (suffix && suffix[1]) {
-          hadSuffix = true;
           note(work, 'strip-unit-head', `"${text.slice(suffix[1].length).trim()}" removed`);
           text = suffix[1];
           suffix = SUFFIX_HEAD.exec(text);
@@ -246,9 +427,10 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
           note(work, 'admin-unit', `"${text}" carries no field`);
           return null;
         }
-        const { rest, brands } = isKnownField(text) ? { rest: text, brands: [] } : stripLeadingNames(text, instWords, work, hadSuffix);
+        const { rest, brands } = isKnownField(text) ? { rest: text, brands: [] } : stripLeadingNames(text, instWords, work);
         if (!rest) {
-          const brand = brands.map((b) => SCHOOL_BRANDS.get(b)).find((f) => f !== undefined);
+          // A conservatory that names no field is a school of music ("Peabody Conservatory").
+          const brand = brands.map((b) => SCHOOL_BRANDS.get(b)).find((f) => f !== undefined) ?? (conservatory ? 'music' : undefined);
           if (brand) {
             note(work, 'brand', `"${brands.join(' ')}" → ${brand}`);
             return brand;
@@ -261,11 +443,18 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
     }
   }
   text = stripQualifiers(text.replace(/^[\s,:;-]+|[\s,:;-]+$/gu, ''));
+  // "lab cardiothoracic transplantation": a leading "lab" is the unit word, unless the whole is a field ("Laboratory Medicine").
+  const leadingLab = /^(?:labs?|laborator(?:y|ies))\s+(?!(?:of|for|on|in|and|&)\b)(\S.*)$/iu.exec(text);
+  if (leadingLab && !isKnownField(text) && carriesField(leadingLab[1]!)) {
+    note(work, 'strip-unit-head', `"${text.slice(0, text.length - leadingLab[1]!.length).trim()}" removed`);
+    text = leadingLab[1]!;
+  }
+  text = dropTrailingResearch(text, work);
   if (isAdmin(text)) {
     note(work, 'admin-unit', `"${text}" carries no field`);
     return null;
   }
-  const adjective = ADJECTIVE_FIELDS.get(normalize(text));
+  const adjective = adjectiveField(text);
   if (adjective) {
     note(work, 'adjective-field', `"${text}" → ${adjective}`);
     return adjective;
@@ -297,18 +486,23 @@ function makeLabel(label: string, aliases: readonly string[]): ExtractedLabel {
   return { label: clean, normalized, aliases: [...all].sort() };
 }
 
+const CURATED = new Set(CURATED_FIELDS);
+
 /** Cleans one split part; returns null when it names nothing. */
 function finishPart(part: string, level: Level, instWords: Set<string>): string | null {
   let p = stripQualifiers(part.replace(/^(?:and|or|other|e\.g\.|i\.e\.)\s+/iu, '').replace(/\s*(?:,?\s*etc\.?|and more|and others|and many others|…|\.\.\.)$/iu, ''));
+  if (level >= 2) p = stripListFiller(p);
   p = p.replace(/^(?:(?:basic|applied|fundamental|current)\s+)?(?:research\s+(?:in|on)|work\s+on|topics?\s+(?:in|on)|(?:the\s+)?entire\s+sub-?\s?fields?\s+of)\s+/iu, '');
   if (level >= 2 && p.split(/\s+/u).length >= 2 && PROSE_WORDS.test(p)) return null;
   p = p.replace(/\s+(?:dnp|bsn|msn|mba|phd|md|mph|mpa|ms|ma|bs|ba|doctorate|degree|certificate|minor|major|residents?|interdepartmental|idp)$/iu, '');
-  p = p.replace(/^(?:accelerated|executive)\s+/iu, '');
+  if (level <= 1) p = p.replace(/^(?:accelerated|executive)\s+/iu, '');
   const n = normalize(p);
-  if (!n || GENERIC_WORDS.has(n) || CAMPUS_PLACES.has(n) || REGIONS.has(n)) return null;
+  if (!n || GENERIC_WORDS.has(n) || REGIONS.has(n)) return null;
   if (level <= 1 && !n.includes(' ') && /(?:al|ary|ous|ive|ed|ar|atric|iac|acic|edic)$/u.test(n) && !isKnownField(n) && !ADJECTIVE_FIELDS.has(n) && !FAMILY_HINTS.has(stemToken(n))) return null;
-  if (level <= 1 && looksLikeNames(normalize(p.replace(/['’]s\b/gu, 's')))) return null;
   const tokens = tokenize(n);
+  // "Norse", "Anglo-Saxon", "Celtic" alone: a people or region adjective names its studies.
+  if (level <= 1 && tokens.length <= 2 && !CURATED.has(n) && tokens.every((t) => FAMILY_HINTS.get(stemToken(t)) === '05' && !/(?:ity|ism|ness|ics|tion|ora)$/u.test(t))) return `${p} studies`;
+  if (level <= 1 && looksLikeNames(normalize(p.replace(/['’]s\b/gu, 's')))) return null;
   if (tokens.every((t) => instWords.has(t))) return null;
   const adjective = level <= 1 ? ADJECTIVE_FIELDS.get(n) : undefined;
   if (adjective && tokens.length === 1) p = adjective;
@@ -318,6 +512,13 @@ function finishPart(part: string, level: Level, instWords: Set<string>): string 
 function extractUnit(text: string, institution: string | null, level: Level, work: Work): string[] {
   let t = collapseWhitespace(text.replace(/^["'“]+|["'”]+$/gu, ''));
   t = stripInstitutionPrefix(t, institution, work);
+  const code = LEADING_CODE.exec(t);
+  if (code && /\p{L}{3}/u.test(t.slice(code[0].length))) {
+    note(work, 'drop-code', `"${code[0].trim()}" removed`);
+    t = t.slice(code[0].length);
+  }
+  // "Biological Sciences, including Veterinary Medicine": what a unit includes is one more field it names.
+  t = t.replace(/,?\s+including\s+/giu, ', ');
   t = dropParentheticals(t, work).replace(/\b(department|school|college|division|institute|center|program) of(?=[a-z]{3,})/giu, '$1 of ');
   // "chicana/o", "latina/o": one inclusive name, written as the classic field name.
   t = t.replace(/\b(\w+)a\/o\b/gu, (_m, stem: string) => `${stem}o`);
@@ -331,19 +532,11 @@ function extractUnit(text: string, institution: string | null, level: Level, wor
 }
 
 const TRIGGER =
-  /\b(?:including(?:,?\s*but\s+not\s+limited\s+to)?|include(?:s)?(?:,?\s*but\s+(?:are\s+)?not\s+limited\s+to)?|such\s+(?:areas\s+)?as|covers?|encompass(?:es)?|comprises?|consists?\s+of|consisting\s+of|areas?\s+(?:like|of)|ranging\s+from)\b\s*(?:the\s+following(?:\s+areas)?)?\s*:?/iu;
+  /\b(?:including(?:,?\s*but\s+not\s+limited\s+to)?|include(?:s)?(?:,?\s*but\s+(?:are\s+)?not\s+limited\s+to)?|such\s+(?:areas\s+)?as|covers?|encompass(?:es)?|comprises?|consists?\s+of|consisting\s+of|areas?\s+(?:like|of)|ranging\s+from|in\s+the\s+(?:fields?|areas?)\s+of|(?:recent\s+)?advances\s+in|(?:international\s+)?forum\s+for|(?:particular\s+)?strengths?\s+in|(?:special\s+)?expertise\s+in|training\s+in|(?:research|work)\s+spans|\s+are(?<=\b(?:areas?|fields?|topics?|themes?|interests?|specializations?|disciplines?)\b[^,:;.]{0,60}?\s+are))\b\s*(?:the\s+following(?:\s+areas)?)?\s*:?/iu;
+
+const TRIGGER_ALL = new RegExp(TRIGGER.source, 'giu');
 
 const STRONG_TRIGGER = /\b(?:including(?:,?\s*but\s+not\s+limited\s+to)?|such\s+(?:areas\s+)?as)\b\s*:?/iu;
-
-function isFurniture(line: string): boolean {
-  const n = normalize(line);
-  if (!n) return true;
-  if (CFP_FURNITURE.includes(n)) return true;
-  if (/^(?:call for papers|important dates|submission|camera ready|the following|we invite|we solicit|papers are invited)/u.test(n)) return true;
-  if (/\bcall for (?:papers|contributions|submissions|participation)\b/u.test(n) && tokenize(n).length <= 8) return true;
-  if (/\b(?:19|20)\d\d\b/u.test(n) && tokenize(n).length <= 8 && /\b(?:call|conference|cfp|track|papers|[a-z]{2,8} (?:19|20)\d\d)\b/u.test(n)) return true;
-  return false;
-}
 
 /** Splits a "Head (e.g., a, b, c)" or "Head: a, b" item into head and examples. */
 function splitExamples(item: string): { head: string; examples: string[] } {
@@ -353,10 +546,11 @@ function splitExamples(item: string): { head: string; examples: string[] } {
     return { head, examples: splitConjunctsLoose(paren[2]!) };
   }
   const colon = /^([^:]{2,60}):\s+(.+)$/u.exec(item);
-  if (colon) return { head: colon[1]!, examples: splitConjunctsLoose(colon[2]!) };
+  if (colon) return isLeadIn(colon[1]!) ? { head: '', examples: splitConjunctsLoose(colon[2]!) } : { head: colon[1]!, examples: splitConjunctsLoose(colon[2]!) };
   const trig = TRIGGER.exec(item);
   if (trig && trig.index > 0) {
-    return { head: item.slice(0, trig.index).replace(/[,\s]+$/u, ''), examples: splitConjunctsLoose(item.slice(trig.index + trig[0].length)) };
+    const head = item.slice(0, trig.index).replace(/[,\s]+$/u, '');
+    return { head: isLeadIn(head) ? '' : head, examples: splitConjunctsLoose(item.slice(trig.index + trig[0].length)) };
   }
   return { head: item, examples: [] };
 }
@@ -365,7 +559,38 @@ function splitConjunctsLoose(text: string): string[] {
   return text.split(/\s*[,;]\s*/u).map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-const PROSE_WORDS = /\b(?:is|are|was|were|has|have|had|we|our|they|their|this|these|which|that|who|at|been|being|can|will|would|should|use|uses|using|address|pursuing|now|also|within|grown|many)\b/iu;
+const PROSE_WORDS = /\b(?:is|are|was|were|has|have|had|we|our|they|their|this|these|which|that|who|at|been|being|can|will|would|should|uses|using|address|pursue|pursues|pursuing|conduct|conducts|offer|offers|provide|provides|now|also|within|grown|many|it|its)\b/iu;
+
+/** Triggers that are lead-ins themselves: the words before them ("Broad training in …") are never a topic. */
+const LEAD_IN_TRIGGER = /^(?:in\s+the\s+(?:fields?|areas?)\s+of|(?:recent\s+)?advances\s+in|(?:international\s+)?forum\s+for|(?:particular\s+)?strengths?\s+in|(?:special\s+)?expertise\s+in|training\s+in|(?:research|work)\s+spans|\s*are)\b/iu;
+
+/** The trigger a list starts after: the last one, before the list's first comma, whose head is a lead-in; else the first. */
+function findTrigger(s: string): RegExpExecArray | null {
+  const first = TRIGGER.exec(s);
+  if (!first) return null;
+  TRIGGER_ALL.lastIndex = 0;
+  const all = [...s.matchAll(TRIGGER_ALL)];
+  if (all.length <= 1) return first;
+  const stops = [s.indexOf(','), s.indexOf(';')].filter((i) => i >= 0);
+  const firstStop = stops.length > 0 ? Math.min(...stops) : -1;
+  let chosen: RegExpExecArray = all[0] as RegExpExecArray;
+  for (const m of all) {
+    if (firstStop >= 0 && m.index > firstStop) break;
+    const head = s.slice(0, m.index);
+    if (m !== all[0] && (isLeadIn(head) || LEAD_IN_TRIGGER.test(m[0].trim()))) chosen = m as RegExpExecArray;
+  }
+  return chosen;
+}
+
+/** Removes a lead-in that opens a list item ("special expertise in cognitive control …" → "cognitive control …"). */
+function stripItemLeadIn(item: string): string {
+  const t = findTrigger(item);
+  if (!t) return item;
+  if (t.index === 0) return LEAD_IN_TRIGGER.test(t[0].trim()) ? item.slice(t[0].length).trim() : item;
+  const head = item.slice(0, t.index);
+  if (head.includes(',')) return item;
+  return isLeadIn(head) || LEAD_IN_TRIGGER.test(t[0].trim()) ? item.slice(t.index + t[0].length).trim() : item;
+}
 
 /** Topic phrases of one line of a research-area or call-for-papers page. */
 function topicItems(line: string, work: Work): string[] {
@@ -373,48 +598,74 @@ function topicItems(line: string, work: Work): string[] {
     .replace(/\[stored excerpt ends here\]/giu, '')
     .replace(/^\s*(?:#{1,6}\s*|[-*•·▪‣◦–—]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+)/u, '')
     .replace(/^(?:area|track|theme|topic)\s+(?:[ivx]+|\d+)\s*[:.-]\s*/iu, '')
+    .replace(/^[A-Z]{1,4}\d{1,3}(?:\.\d{1,3})*\s*[-–—:.]\s+/u, '')
     .trim();
-  if (!l || /:$/u.test(l) || isFurniture(l)) {
+  if (!l || /:$/u.test(l) || isFurnitureLine(l)) {
     if (l) note(work, 'drop-furniture', `"${l.slice(0, 60)}"`);
     return [];
   }
   if (/\w\.\.\.$|\w…$/u.test(l)) l = l.replace(/\s*\S+(?:\.\.\.|…)$/u, '');
+  l = dropInlineNumbers(dropPeopleParentheticals(l));
+  const bullets = splitInlineBullets(l);
+  if (bullets.length > 1) {
+    note(work, 'inline-bullets', `${bullets.length} items`);
+    return bullets.flatMap((b) => topicItems(b, work));
+  }
   const items: string[] = [];
   // "Algorithms – A core area …": the topic is the part before the dash, the rest is description.
-  const described = /^([^–—:]{2,60}?)\s+[–—-]\s+(.+)$/u.exec(l);
-  if (described && described[1]!.split(/\s+/u).length <= 6 && !PROSE_WORDS.test(described[1]!)) {
+  // "Geoinformatics: the digital revolution has …": a topic, then a colon and a sentence describing it.
+  const described = /^([^–—:]{2,60}?)(?:\s+[–—-]\s+|:\s+(?=\p{Ll}))(.+)$/u.exec(l);
+  if (described && described[1]!.split(/\s+/u).length <= 6 && !PROSE_WORDS.test(described[1]!) && !isLeadIn(described[1]!)) {
     note(work, 'topic-description', `"${described[1]}" kept, description scanned for lists`);
     items.push(described[1]!);
     l = described[2]!;
     if (!TRIGGER.test(l)) return items;
   }
-  for (const sentence of l.split(/(?<=[a-z)])[.;]\s+(?=[A-Z])/u)) {
-    const s = sentence.replace(/\.$/u, '').trim();
+  // Sentences end at ". X" or "; X" after a word of five letters or more ("Low-temp. Physics" is one item).
+  for (const sentence of /[.;]\s/u.test(l) ? l.split(/(?<=[a-z]{5}|\))[.;]\s+(?=[A-Z])/u) : [l]) {
+    let s = sentence.replace(/\.$/u, '').trim();
     if (!s) continue;
-    const trig = STRONG_TRIGGER.exec(s) ?? TRIGGER.exec(s);
-    const tokens = s.split(/\s+/u).length;
-    if (trig) {
-      const head = s.slice(0, trig.index).replace(/[,\s]+$/u, '');
-      const list = s.slice(trig.index + trig[0].length);
-      const headTokens = head.split(/\s+/u).length;
-      if (head && headTokens <= 4 && !PROSE_WORDS.test(head)) items.push(head);
-      else if (head) note(work, 'drop-prose', `"${head.slice(0, 60)}"`);
-      items.push(...list.split(/\s*;\s*/u));
-      continue;
-    }
-    if (tokens > 8 && PROSE_WORDS.test(s) && !s.includes(',')) {
+    if (isQuestion(s) || ((isDefinition(s) || isActivityDescription(s)) && !TRIGGER.test(s))) {
       note(work, 'drop-prose', `"${s.slice(0, 60)}"`);
       continue;
     }
-    if (tokens > 8 && PROSE_WORDS.test(s)) {
-      const list = s.replace(/^.*?\b(?:on|in|of|for)\s+(?=[^,]*,)/iu, '');
+    const list = listOfSentence(s);
+    if (list !== null) {
+      note(work, 'lead-in', `"${s.slice(0, Math.max(0, s.indexOf(list))).slice(0, 60) || s.slice(list.length).slice(0, 60)}" dropped`);
+      s = list;
+    }
+    const strong = STRONG_TRIGGER.exec(s);
+    const found = findTrigger(s);
+    const trig = strong && !found?.[0].match(LEAD_IN_TRIGGER) ? strong : found;
+    const tokens = s.split(/\s+/u).length;
+    if (trig) {
+      const head = s.slice(0, trig.index).replace(/[,\s]+$/u, '');
+      const rest = s.slice(trig.index + trig[0].length);
+      const headTokens = head.split(/\s+/u).length;
+      if (head && headTokens <= 4 && !PROSE_WORDS.test(head) && !isLeadIn(head) && !LEAD_IN_TRIGGER.test(trig[0].trim())) items.push(head);
+      else if (head) note(work, 'drop-prose', `"${head.slice(0, 60)}"`);
+      // Each ";" piece can open with its own lead-in ("…; special expertise in cognitive control, …").
+      items.push(...rest.split(/\s*;\s*/u).map((piece) => stripItemLeadIn(piece)));
+      continue;
+    }
+    // A long sentence with no list signal (no trigger, fewer than three commas) is prose.
+    if (list === null && tokens > 12 && (s.match(/,/gu) ?? []).length < 3 && PROSE_WORDS.test(s)) {
+      note(work, 'drop-prose', `"${s.slice(0, 60)}"`);
+      continue;
+    }
+    if (list === null && tokens > 8 && PROSE_WORDS.test(s)) {
+      const prose = /^.*?\b(?:on|in|of|for)\s+(?=[^,]*,[^,]*,)/iu.exec(s);
+      if (!prose) {
+        note(work, 'drop-prose', `"${s.slice(0, 60)}"`);
+        continue;
+      }
       note(work, 'prose-list', `"${s.slice(0, 40)}…"`);
-      items.push(...list.split(/\s*;\s*/u));
+      items.push(...s.slice(prose[0].length).split(/\s*;\s*/u));
       continue;
     }
     items.push(...s.split(/\s*;\s*/u));
   }
-  return items;
+  return items.map((i) => stripListFiller(i)).filter((i) => i.length > 0);
 }
 
 function extractTopics(text: string, level: Level, work: Work): string[] {
@@ -424,15 +675,19 @@ function extractTopics(text: string, level: Level, work: Work): string[] {
     for (const item of topicItems(line, work)) {
       const { head, examples } = splitExamples(item.replace(/^[\s,]+|[\s,.]+$/gu, ''));
       if (examples.length > 0) note(work, 'examples', `"${head}" with ${examples.length} examples`);
-      const headParts = head ? splitFields(stripUnitBoilerplate(head)).parts : [];
+      const headParts = head ? splitFields(stripUnitBoilerplate(head), { topics: true }).parts : [];
       const headWord = head.trim().split(/\s+/u).pop() ?? '';
       for (const p of headParts) out.push(p);
       for (const ex of examples) {
-        const exParts = splitFields(ex).parts;
-        for (const e of exParts) {
-          const single = !e.trim().includes(' ');
-          // "General machine learning (supervised, online, …)": a bare adjective borrows the head noun.
-          out.push(single && /(?:ed|ive|al|ar|ic|online|offline|robust|convex)$/u.test(e.toLowerCase()) && headWord ? `${e} ${headWord}` : e);
+        // An example can itself open a list ("… medical interventions including biomedical imaging and medical robotics").
+        const inner = TRIGGER.test(ex) ? splitExamples(ex) : { head: ex, examples: [] };
+        const pieces = inner.examples.length > 0 && inner.head ? [inner.head, ...inner.examples] : [ex];
+        for (const piece of pieces) {
+          for (const e of splitFields(piece, { topics: true }).parts) {
+            const single = !e.trim().includes(' ');
+            // "General machine learning (supervised, online, …)": a bare adjective borrows the head noun.
+            out.push(single && /(?:ed|ive|al|ar|ic|online|offline|robust|convex)$/u.test(e.toLowerCase()) && headWord ? `${e} ${headWord}` : e);
+          }
         }
       }
     }
@@ -446,8 +701,26 @@ function stripUnitBoilerplate(text: string): string {
   return m ? m[1]! : text;
 }
 
-/** Extracts the field, department, area or topic labels a text names, with the steps taken. */
+const traceCache = new Map<string, ExtractionTrace>();
+
+/**
+ * Extracts the field, department, area or topic labels a text names, with the steps taken. Levels 2-3 are memoized
+ * on level and text, all the result depends on there (the same topic line recurs on many pages); a unit name at
+ * levels 0-1 also depends on its institution and rarely repeats with it, so it is not.
+ */
 export function extractLabels(input: ExtractLabelsInput): ExtractionTrace {
+  if (input.level <= 1) return computeLabels(input);
+  const key = `${input.level}\u0000${input.text ?? ''}`;
+  let trace = traceCache.get(key);
+  if (!trace) {
+    trace = computeLabels(input);
+    if (traceCache.size > 50_000) traceCache.clear();
+    traceCache.set(key, trace);
+  }
+  return { labels: trace.labels.map((l) => ({ ...l, aliases: [...l.aliases] })), steps: trace.steps.map((st) => ({ ...st })) };
+}
+
+function computeLabels(input: ExtractLabelsInput): ExtractionTrace {
   const work: Work = { steps: [], aliases: [] };
   const text = input.text ?? '';
   const isBlock = /\n/u.test(text.trim()) || text.trim().split(/\s+/u).length > (input.level <= 1 ? 24 : 16);

@@ -9,7 +9,7 @@ const ADJECTIVAL = /(?:al|ic|ar|an|ive|ous|ary|ese|ish|ed|ile)$/u;
 /** Nouns that commonly modify a shared head in unit names ("Computer and … Engineering"). */
 export const NOUN_MODIFIERS: ReadonlySet<string> = new Set([
   'computer', 'earth', 'space', 'climate', 'labor', 'labour', 'brain', 'system', 'systems', 'network', 'data', 'information',
-  'health', 'stem cell', 'language', 'speech', 'signal', 'control', 'power', 'energy', 'ocean', 'marine', 'materials',
+  'stem cell', 'language', 'speech', 'signal', 'control', 'power', 'energy', 'ocean', 'marine', 'materials',
   'polymer', 'plant', 'animal', 'soil', 'food', 'water', 'atmosphere', 'human', 'women s', 'womens', 'gender', 'sexuality',
   'consumer', 'employment', 'development', 'regeneration', 'radiation', 'nuclear', 'aerospace', 'ethnicity', 'migration',
   'family', 'child', 'video', 'game', 'population', 'operations', 'risk', 'sleep', 'cancer', 'drug',

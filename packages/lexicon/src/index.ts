@@ -6,3 +6,4 @@ export { authoritativeTitles, cipMatches, isKnownField, type CipMatches } from '
 export { SCHOOL_FIELDS, housingSchools, isSchoolField, namesDepartmentUnit, namesSchoolUnit, schoolField, type HousingSchool } from './backbone.ts';
 export { familyEvidence, type FamilyEvidence } from './parents.ts';
 export { fieldKey } from './field-lexicon.ts';
+export { curatedNameTables } from './tables.ts';

@@ -34,3 +34,23 @@ describe('splitConjuncts', () => {
     expect(splitConjuncts(text)).toEqual(parts);
   });
 });
+
+describe('splitFields — topic lists', () => {
+  it.each([
+    ['graph and link mining', ['graph mining', 'link mining']],
+    ['classification and regression methods', ['classification methods', 'regression methods']],
+    ['security or privacy features', ['security features', 'privacy features']],
+    ['mining temporal and spatial data', ['mining temporal data', 'mining spatial data']],
+    ['efficient or distributed mining algorithms', ['efficient mining algorithms', 'distributed mining algorithms']],
+    ['combinatorial/discrete optimization', ['combinatorial optimization', 'discrete optimization']],
+    ['Design/production engineering', ['Design engineering', 'production engineering']],
+    ['cognition and language, social and cognitive development, and social cognition and personality', ['cognition', 'language', 'social development', 'cognitive development', 'social cognition', 'personality']],
+    // in-sample lines that must not change
+    ['Concurrency and Distributed Computing', ['Concurrency', 'Distributed Computing']],
+    ['Generalization and multi-task learning', ['Generalization', 'multi-task learning']],
+    ['Language and multimodal language models', ['Language models', 'multimodal language models']],
+    ['machine learning and visualization', ['machine learning', 'visualization']],
+  ])('%s', (text, parts) => {
+    expect(splitFields(text, { topics: true }).parts).toEqual(parts);
+  });
+});

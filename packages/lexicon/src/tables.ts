@@ -1,90 +1,23 @@
 /**
- * Curated knowledge the CIP classification does not carry: school brands, administrative units,
- * institution and campus names, organisational words, venues and call-for-papers furniture.
- * Every entry is lower-case and normalized (see `normalizeLabel`). These are facts about the
- * academic world, not expected outputs: they generalise to any institution's unit list.
+ * Curated knowledge the CIP classification does not carry: field words, unit and administrative words, school brands
+ * that carry a field without naming it, the grammar of personal names (titles, particles), organisational words,
+ * venues and call-for-papers furniture. Every entry is lower-case and normalized (see `normalizeLabel`). These are
+ * facts about the academic world, not expected outputs, and no table lists the names of the sample's institutions,
+ * donors or campuses: names are recognised by rule (names.ts).
  */
-
-/** Brand or donor names that, on their own, unambiguously name a school of one field. */
-export const SCHOOL_BRANDS: ReadonlyMap<string, string> = new Map([
-  ['wharton', 'business'],
-  ['fuqua', 'business'],
-  ['sloan', 'management'],
-  ['haas', 'business'],
-  ['booth', 'business'],
-  ['kellogg', 'management'],
-  ['stern', 'business'],
-  ['ross', 'business'],
-  ['anderson', 'management'],
-  ['tepper', 'business'],
-  ['gies', 'business'],
-  ['olin', 'business'],
-  ['darden', 'business'],
-  ['tuck', 'business'],
-  ['mccombs', 'business'],
-  ['kennedy', 'public policy'],
-  ['harris', 'public policy'],
-  ['ford', 'public policy'],
-  ['sanford', 'public policy'],
-  ['evans', 'public policy'],
-  ['luskin', 'public affairs'],
-  ['wagner', 'public service'],
-  ['perelman', 'medicine'],
-  ['feinberg', 'medicine'],
-  ['grossman', 'medicine'],
-  ['geffen', 'medicine'],
-  ['weill', 'medicine'],
-  ['keck', 'medicine'],
-  ['vagelos', 'medicine'],
-  ['carle', 'medicine'],
-  ['carey', 'law'],
-  ['annenberg', 'communication'],
-  ['medill', 'journalism'],
-  ['samueli', 'engineering'],
-  ['viterbi', 'engineering'],
-  ['mccormick', 'engineering'],
-  ['whiting', 'engineering'],
-  ['tandon', 'engineering'],
-  ['pratt', 'engineering'],
-  ['grainger', 'engineering'],
-  ['paulson', 'engineering'],
-  ['mailman', 'public health'],
-  ['fielding', 'public health'],
-  ['bloomberg', 'public health'],
-  ['chan', 'public health'],
-  ['peabody', 'music'],
-  ['juilliard', 'music'],
-  ['bienen', 'music'],
-  ['tisch', 'arts'],
-  ['courant', 'mathematical sciences'],
-  ['steinhardt', 'education'],
-  ['nicholas', 'environment'],
-  ['doerr', 'sustainability'],
-  ['schwarzman', 'computing'],
-  ['taubman', 'architecture'],
-  ['weitzman', 'design'],
-  ['heinz', 'public policy'],
-  ['rausser', 'natural resources'],
-]);
 
 /**
- * Pritzker names schools of different fields (medicine at Chicago, law at Northwestern, molecular
- * engineering at Chicago): a brand only when the unit names no field; the context decides.
+ * School brands that carry a field without naming it. An entry earns its place only when the brand is used on its
+ * own, with no field word, as the name of a school of one field, and means that field wherever it is used ("the
+ * Wharton School", "Harvard Kennedy School", "The Juilliard School"). A donor's or founder's name followed by a field
+ * ("Perelman School of Medicine", "Saïd Business School") needs no entry: the name rule (names.ts) strips it.
  */
-export const AMBIGUOUS_BRANDS: ReadonlySet<string> = new Set(['pritzker', 'griffin', 'crown', 'bowers', 'johnson', 'foster', 'silver', 'meyers', 'dietrich', 'mellon', 'weinberg', 'brooks', 'alpert', 'nef', 'may', 'fu', 'trinity', 'rory', 'leonard', 'herb', 'stuart', 'ann', 'jeb', 'kenneth', 'john', 'michael', 'robert', 'daniel', 'gerald', 'stephen', 'henry', 'leigh', 'david', 'ben', 'foundation', 'mahindra', 'vilcek', 'staglin', 'cesar', 'chavez', 'minda', 'gunzburg', 'gallatin']);
-
-/** Short names of institutions and campuses (own institution names are derived from the input too). */
-export const INSTITUTION_TOKENS: ReadonlySet<string> = new Set([
-  'harvard', 'yale', 'princeton', 'stanford', 'duke', 'cornell', 'columbia', 'penn', 'upenn', 'mit', 'nyu', 'ucla', 'cmu',
-  'jhu', 'uiuc', 'uw', 'umich', 'caltech', 'uchicago', 'berkeley', 'northwestern', 'hopkins', 'barnard', 'nus', 'kunshan',
-  'shanghai', 'qatar', 'abu', 'dhabi', 'tech', 'illinois', 'michigan', 'washington', 'chicago', 'pennsylvania', 'carnegie',
-  'massachusetts', 'uc', 'usc', 'ucsf', 'ucsd', 'gatech', 'georgetown', 'dartmouth', 'brown', 'rice', 'emory', 'vanderbilt',
-]);
-
-/** Places that mark a campus rather than a field. */
-export const CAMPUS_PLACES: ReadonlySet<string> = new Set([
-  'qatar', 'shanghai', 'abu dhabi', 'kunshan', 'singapore', 'new york city', 'nyc', 'long island', 'london', 'doha', 'dubai',
-  'silicon valley', 'new york', 'san francisco', 'washington dc', 'in qatar',
+export const SCHOOL_BRANDS: ReadonlyMap<string, string> = new Map([
+  ['wharton', 'business'],
+  ['kennedy', 'public policy'],
+  ['juilliard', 'music'],
+  ['tuck', 'business'],
+  ['darden', 'business'],
 ]);
 
 /** Regions and continents: a place alone is no field ("West Asia & North Africa"); "X studies" is. */
@@ -99,11 +32,20 @@ export const ADMIN_UNITS: ReadonlySet<string> = new Set([
   'university college', 'professional studies', 'continuing education', 'continuing studies', 'extension', 'extension programs',
   'general studies', 'student services', 'academic affairs', 'summer sessions', 'summer session', 'continuing education and summer sessions',
   'individualized study', 'learning innovation and lifetime education', 'lifetime education', 'learning innovation', 'advanced study',
-  'research', 'technology', 'faculty', 'undergraduate', 'undergraduate studies', 'graduate studies', 'interdisciplinary studies',
+  'research', 'faculty', 'undergraduate', 'undergraduate studies', 'graduate studies', 'interdisciplinary studies',
   'liberal studies', 'online', 'distance education', 'global', 'international programs', 'libraries', 'library', 'museum', 'fund',
   'hospital', 'medical center', 'health system', 'clinic', 'press', 'athletics', 'admissions', 'registrar', 'provost', 'dean',
   'rotc', 'navy rotc', 'army rotc', 'air force rotc', 'school', 'division', 'department', 'institute', 'center', 'centre',
   'conservatory', 'tech', 'campus', 'online degree', 'open arts', 'collaborative arts', 'pre medical', 'premedical',
+]);
+
+/** Words of administrative, delivery and level units: a unit made only of them carries no field ("Graduate and Postdoctoral Studies"). */
+export const ADMIN_WORDS: ReadonlySet<string> = new Set([
+  'graduate', 'postgraduate', 'postdoctoral', 'undergraduate', 'professional', 'continuing', 'general', 'summer', 'extension',
+  'studies', 'study', 'education', 'and', 'of', 'the', 'for', 'student', 'students', 'life', 'services', 'affairs', 'academic',
+  'advanced', 'interdisciplinary', 'lifelong', 'learning', 'open', 'online', 'world', 'campus', 'campuses', 'honors', 'honours',
+  'residential', 'junior', 'senior', 'lower', 'upper', 'division', 'programs', 'programmes', 'sessions', 'session', 'evening',
+  'degree', 'completion', 'distance', 'global', 'university', 'college',
 ]);
 
 /** Organisational words: never the head of a field label. */
@@ -114,17 +56,26 @@ export const ORG_HEAD_WORDS: ReadonlySet<string> = new Set([
   'laboratories', 'group', 'groups', 'initiative', 'fund', 'consortium', 'conservatory', 'academy', 'university',
   'universities', 'campus', 'clinic', 'hospital', 'museum', 'library', 'foundation', 'team', 'topics',
   'topic', 'session', 'sessions', 'council', 'board', 'collection', 'collections', 'residents', 'residency',
-  'fellowship', 'fellows', 'papers', 'paper', 'theme', 'themes',
+  'fellowship', 'fellows', 'papers', 'paper', 'theme', 'themes', 'trust', 'alliance', 'conservatorium', 'conservatoire',
 ]);
 
 /** Organisational words that make any label fail wherever they sit. */
 export const ORG_ANYWHERE_WORDS: ReadonlySet<string> = new Set([
   'department', 'departments', 'dept', 'office', 'committee', 'university', 'universities', 'faculty', 'college', 'colleges',
-  'institute', 'division', 'center', 'centre', 'program', 'programme', 'unit', 'campus', 'track',
+  'institute', 'division', 'center', 'centre', 'program', 'programme', 'unit', 'campus', 'track', 'conservatorium', 'conservatoire',
 ]);
 
+/** Titles and honorifics that belong to a person's name ("Sir William Dunn", "King Edward VII", "Prince Alwaleed"). */
+export const NAME_TITLES: ReadonlySet<string> = new Set([
+  'sir', 'dame', 'lord', 'lady', 'king', 'queen', 'prince', 'princess', 'sheikh', 'sheikha', 'sultan', 'emir', 'saint', 'st',
+  'dr', 'prof', 'professor', 'rev', 'reverend', 'royal', 'baron', 'baroness', 'earl', 'countess', 'jr', 'sr',
+]);
+
+/** Particles inside personal names ("Prince Alwaleed bin Talal", "Minda de Gunzburg"): names only between name words. */
+export const NAME_PARTICLES: ReadonlySet<string> = new Set(['bin', 'ibn', 'al', 'von', 'van', 'de', 'der', 'del', 'della', 'di', 'du', 'la', 'le', 'y', 'da', 'dos']);
+
 /** Qualifiers dropped from the front of a unit's field part. */
-export const LEADING_QUALIFIERS: readonly string[] = ['the study of the', 'the study of', 'study of the', 'study of', 'the', 'graduate', 'advanced', 'general', 'interdisciplinary'];
+export const LEADING_QUALIFIERS: readonly string[] = ['the study of the', 'the study of', 'study of the', 'study of', 'studies in', 'excellence in', 'excellence for', 'the', 'graduate', 'advanced', 'general', 'interdisciplinary', 'state key'];
 
 /** Names kept whole although they contain "and" (documented in eval/README.md). */
 export const FIXED_NAMES: ReadonlySet<string> = new Set([
@@ -151,7 +102,7 @@ export const ADJECTIVE_FIELDS: ReadonlyMap<string, string> = new Map([
 
 /** Single nouns and short phrases that are fields although CIP does not list them alone. */
 export const CURATED_FIELDS: readonly string[] = [
-  'medicine', 'law', 'business', 'engineering', 'nursing', 'dentistry', 'education', 'public health', 'public policy',
+  'medicine', 'law', 'business', 'engineering', 'nursing', 'health', 'dentistry', 'education', 'public health', 'public policy',
   'management', 'design', 'architecture', 'art', 'arts', 'music', 'dance', 'theater', 'theatre', 'film', 'cinema', 'media',
   'television', 'communication', 'communications', 'journalism', 'divinity', 'theology', 'religion', 'humanities',
   'social sciences', 'sciences', 'science', 'computing', 'information science', 'environment',
@@ -191,6 +142,7 @@ export const GENERIC_WORDS: ReadonlySet<string> = new Set([
   'beyond', 'new', 'emerging', 'all', 'various', 'themes', 'theme', 'work', 'projects', 'advances', 'innovation',
   'leadership', 'populations', 'programs', 'sessions', 'affairs', 'sciences and more', 'current projects', 'ongoing projects',
   'faculty projects', 'ongoing faculty projects', 'nonmajor', 'non major', 'post bac', 'pre medical', 'post bac pre medical',
+  'lessons learned', 'sometimes', 'foundations', 'other systems', 'other applications',
 ]);
 
 /** Well-known publication venues (acronyms and full names). */
@@ -231,6 +183,47 @@ export const CFP_FURNITURE: readonly string[] = [
 ];
 
 /**
+ * Words of call-for-papers logistics: a line made only of them (and of names, numbers and dates) is furniture
+ * ("Rebuttal Period", "Camera Ready Version", "Program Co-Chairs", "Abstracts online submission procedure").
+ * Topic words that also name logistics ("evaluation", "policy", "ethics", "time", "group") are not in it.
+ */
+export const CFP_WORDS: ReadonlySet<string> = new Set([
+  'submission', 'submissions', 'submit', 'submitting', 'abstract', 'abstracts', 'paper', 'papers', 'deadline', 'deadlines', 'due',
+  'notification', 'notifications', 'acceptance', 'accepted', 'reject', 'rejection', 'early', 'rebuttal', 'period', 'camera',
+  'ready', 'version', 'final', 'files', 'file', 'guidelines', 'guideline', 'procedure', 'procedures', 'instructions', 'author',
+  'authors', 'poster', 'posters', 'demo', 'demos', 'session', 'sessions', 'chair', 'chairs', 'co', 'cochair', 'cochairs',
+  'committee', 'committees', 'program', 'programme', 'steering', 'organizers', 'organisers', 'organizing', 'organising',
+  'registration', 'register', 'location', 'venue', 'travel', 'dates', 'date', 'important', 'summer', 'fall', 'autumn', 'winter',
+  'spring', 'online', 'oral', 'presentation', 'presentations', 'template', 'templates', 'format', 'formatting', 'page', 'pages',
+  'limit', 'reviewers', 'review', 'reviewing', 'keynote', 'keynotes', 'invited', 'talk', 'talks', 'panel', 'panels', 'proposal',
+  'proposals', 'lightning', 'award', 'awards', 'lecture', 'lectures', 'medal', 'convener', 'conveners', 'convenor', 'convenors',
+  'officers', 'officer', 'scientific', 'dear', 'colleague', 'colleagues', 'attendance', 'contact', 'faq', 'sponsor', 'sponsors',
+  'call', 'calls', 'cfp', 'participation', 'contributions', 'refereed', 'electronic', 'conference', 'symposium', 'workshop',
+  'meeting', 'proceedings', 'welcome', 'message', 'news', 'schedule', 'overview', 'hotel', 'accommodation', 'visa', 'criteria',
+  'organizer', 'organiser', 'secretariat', 'speakers', 'speaker', 'volunteer', 'volunteers', 'student', 'students', 'grant',
+  'grants', 'best', 'test', 'time', 'group', 'extended', 'of', 'and', 'the', 'for', 'to', 'by', 'on', 'in', 'at', 'a', 'an', 'our', 'your', 'all', 'via', 'per',
+]);
+
+/** Words of page-section headings: a heading made only of them names the page's own furniture ("Faculty Research Areas"). */
+export const HEADING_WORDS: ReadonlySet<string> = new Set([
+  'research', 'areas', 'area', 'topics', 'topic', 'subject', 'subjects', 'fields', 'field', 'of', 'study', 'studies', 'and', 'focus',
+  'groups', 'themes', 'theme', 'concentrations', 'concentration', 'specialization', 'specializations', 'specialisation',
+  'specialisations', 'interest', 'interests', 'relevant', 'our', 'the', 'list', 'table', 'contents', 'overview', 'main', 'major',
+  'key', 'current', 'other', 'graduate', 'undergraduate', 'faculty', 'department', 'departmental', 'disciplinary',
+  'interdisciplinary', 'transdisciplinary', 'inter', 'sessions', 'session', 'programme', 'program', 'scientific', 'technical',
+  'below', 'listed', 'following', 'scope', 'description', 'introduction', 'symposium', 'conference', 'workshop', 'information',
+  'areas', 'divisions', 'sections', 'section', 'in', 'at', 'a', 'highlights', 'themes', 'key',
+]);
+
+/** Nouns that make the words before a list a lead-in, not a topic ("Important areas of study include …", "Theoretical work includes …"). */
+export const LEAD_IN_NOUNS: ReadonlySet<string> = new Set([
+  'areas', 'area', 'fields', 'field', 'topics', 'topic', 'themes', 'theme', 'disciplines', 'discipline', 'research', 'work',
+  'examples', 'example', 'interests', 'interest', 'specialization', 'specializations', 'strengths', 'strength', 'expertise',
+  'training', 'advances', 'forum', 'department', 'society', 'event', 'papers', 'contributions', 'program', 'programme',
+  'faculty', 'group', 'groups', 'branches', 'subfields', 'it', 'they', 'this', 'these', 'we', 'our',
+]);
+
+/**
  * Field words CIP titles do not spell out, pinned to the CIP family ("51") or series ("50.09") they
  * belong to: identity and area studies, instruments and ensembles, clinical conditions and the
  * organ-named -ologies, finance. Keys are stemmed tokens (see `stemToken`).
@@ -238,6 +231,8 @@ export const CFP_FURNITURE: readonly string[] = [
 export const FAMILY_HINTS: ReadonlyMap<string, string> = new Map([
   // area, ethnic, cultural, gender and group studies
   ...['latino', 'latina', 'latinx', 'chicano', 'chicana', 'africana', 'feminist', 'feminism', 'queer', 'transgender', 'lesbian', 'gay', 'bisexual', 'lgbt', 'lgbtq', 'sexuality', 'diaspora', 'indigeneity', 'indigenous', 'ethnicity', 'francophone', 'transcultural'].map((w) => [w, '05'] as const),
+  // peoples, faiths and regions as adjectives (dictionaries spell them capitalised, so no word list knows them)
+  ...['arab', 'muslim', 'hindu', 'buddhist', 'sikh', 'jain', 'norse', 'saxon', 'anglo', 'celtic', 'gaelic', 'iberian', 'balkan', 'nordic', 'baltic', 'caribbean', 'pacific', 'atlantic', 'mediterranean', 'himalayan', 'tibetan', 'uyghur', 'maori', 'aboriginal', 'hawaiian', 'yiddish', 'hellenistic'].map((w) => [w, '05'] as const),
   // classical antiquity
   ...['hellenic', 'roman', 'egyptian', 'egyptology', 'classical', 'byzantine', 'greek'].map((w) => [w, '16.12'] as const),
   // music: instruments, voice, ensembles, composition
@@ -338,3 +333,15 @@ export const GENERIC_HEADS: ReadonlySet<string> = new Set([
   'function', 'progress', 'game', 'society', 'institution', 'body', 'change', 'excellence', 'engagement', 'impact', 'world',
   'mind', 'thing', 'idea', 'future', 'frontier', 'success', 'opportunity', 'partnership',
 ]);
+
+/**
+ * The curated tables that hold proper names (kind "names": brands, donors, institutions, campuses) and the grammar of
+ * names (kind "grammar": titles and particles, which name nobody), listed for tools/eval/name-entries.ts.
+ */
+export function curatedNameTables(): ReadonlyArray<{ table: string; kind: 'names' | 'grammar'; entries: readonly string[] }> {
+  return [
+    { table: 'SCHOOL_BRANDS', kind: 'names', entries: [...SCHOOL_BRANDS.keys()] },
+    { table: 'NAME_TITLES', kind: 'grammar', entries: [...NAME_TITLES] },
+    { table: 'NAME_PARTICLES', kind: 'grammar', entries: [...NAME_PARTICLES] },
+  ];
+}

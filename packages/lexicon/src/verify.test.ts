@@ -18,6 +18,10 @@ describe('verifyLabel', () => {
     [3, 'nlp'],
     [1, 'law'],
     [3, 'graph data management'],
+    [3, 'program repair'],
+    [3, 'interactive visual exploration of heterogeneous geospatial information'],
+    [1, 'musculoskeletal sciences'],
+    [0, 'health'],
   ] as const)('L%i "%s" passes', (level, label) => {
     expect(verifyLabel({ label, level })).toEqual({ pass: true, reasons: [] });
   });
@@ -30,11 +34,11 @@ describe('verifyLabel', () => {
     [1, 'computer science department', 'organisational word: department'],
     [1, 'center', 'organisational word: center'],
     [0, 'school of medicine', 'organisational word: school'],
-    [0, 'haas', 'donor or brand name: haas'],
-    [0, 'wharton', 'donor or brand name: wharton'],
-    [0, 'perelman medicine', 'donor or brand name: perelman'],
-    [0, 'stanford', 'institution or campus name: stanford'],
-    [1, 'duke', 'institution or campus name: duke'],
+    [0, 'haas', 'personal or place name: haas'],
+    [0, 'wharton', 'brand name, not a field: wharton'],
+    [0, 'perelman medicine', 'personal or place name: perelman'],
+    [0, 'stanford', 'personal or place name: stanford'],
+    [1, 'duke', 'personal or place name: duke'],
     [3, 'sigmod', 'venue name: sigmod'],
     [3, 'neurips', 'venue name: neurips'],
     [3, 'osdi 2026', 'venue name: osdi 2026'],
@@ -47,6 +51,16 @@ describe('verifyLabel', () => {
     [2, 'research areas', 'call-for-papers furniture: research areas'],
     [2, 'related topics', 'generic word: related topics'],
     [1, 'mgh', 'unexplained acronym: mgh'],
+    [1, 'sir william', 'personal or place name: sir, william'],
+    [1, 'ernest mario', 'personal or place name: ernest, mario'],
+    [3, 'rebuttal period', 'call-for-papers furniture: rebuttal period'],
+    [3, 'poster session chair', 'call-for-papers furniture: poster session chair'],
+    [3, 'dear colleague', 'call-for-papers furniture: dear colleague'],
+    [2, 'themes and concentrations', 'section heading, not a topic: themes and concentrations'],
+    [2, 'the field', 'section heading, not a topic: the field'],
+    [3, 'lessons learned', 'generic word: lessons learned'],
+    [3, 'extended abstracts due', 'call-for-papers furniture: extended abstracts due'],
+    [2, 'research highlights', 'section heading, not a topic: research highlights'],
   ] as const)('L%i "%s" fails: %s', (level, label, reason) => {
     const verdict = verifyLabel({ label, level });
     expect(verdict.pass).toBe(false);

@@ -1,14 +1,14 @@
 import { tokenize } from '@taxonomy/core';
 import { normalize } from './normalize.ts';
 import {
-  AMBIGUOUS_BRANDS,
   CFP_FURNITURE,
+  CFP_WORDS,
   DEGREE_WORDS,
   FAMILY_HINTS,
   GENERIC_HEADS,
   PEOPLE_AND_AWARDS,
   GENERIC_WORDS,
-  INSTITUTION_TOKENS,
+  NAME_TITLES,
   ORG_ANYWHERE_WORDS,
   ORG_HEAD_WORDS,
   SCHOOL_BRANDS,
@@ -16,51 +16,61 @@ import {
   VENUES,
 } from './tables.ts';
 import { isKnownField, loadFieldLexicon, looksAdjectival, stemToken } from './field-lexicon.ts';
+import { isFieldWord, isPersonToken } from './names.ts';
+import { isHeadingFurniture } from './topic-lines.ts';
 import type { Level } from './types.ts';
 
 /** Longest acceptable label, in words, per level (fields are short, CFP topics run longer). */
 const MAX_TOKENS: Record<Level, number> = { 0: 6, 1: 7, 2: 8, 3: 9 };
 
-/** Donor and brand words that are never part of a field name (brands double as common words only at L2/L3). */
-const NAME_TOKENS = new Set([...SCHOOL_BRANDS.keys(), ...AMBIGUOUS_BRANDS].filter((w) => !COMMON_WORDS_FROM_NAMES().has(w)));
-
-function COMMON_WORDS_FROM_NAMES(): Set<string> {
-  // Names that are also ordinary English words inside real field names ("family medicine", "crown ethers").
-  return new Set(['family', 'foundation', 'silver', 'crown', 'may', 'trinity', 'foster', 'chan', 'ford', 'booth', 'fielding', 'johnson', 'nicholas', 'harris', 'evans', 'ross', 'anderson', 'stern', 'ann', 'john', 'david', 'michael', 'robert', 'daniel', 'henry', 'stephen', 'gerald', 'kenneth', 'leonard', 'ben', 'herb', 'stuart', 'rory', 'jeb', 'leigh', 'fu', 'nef', 'whiting', 'pratt', 'heinz']);
-}
 
 const FURNITURE = new Set(CFP_FURNITURE.map((f) => normalize(f)));
 
 /** True when a label is call-for-papers furniture ("submission guidelines", "important dates", "call for papers"). */
 export function isCfpFurniture(label: string): boolean {
   const norm = normalize(label);
-  return FURNITURE.has(norm) || /^(?:call for|important dates|submission|camera ready|paper submission)|\bcall for (?:papers|contributions|submissions|participation)\b/u.test(norm);
+  if (FURNITURE.has(norm) || /^(?:call for|important dates|submission|camera ready|paper submission)|\bcall for (?:papers|contributions|submissions|participation)\b/u.test(norm)) return true;
+  // "rebuttal period", "poster session chair", "notification of acceptance": logistics words only
+  const tokens = tokenize(norm);
+  return tokens.some((t) => !/^(?:of|and|the|for|to|by|on|in|at|a|an)$/u.test(t)) && tokens.every((t) => CFP_WORDS.has(t));
 }
 
-/** Decides whether a label can stand as a field, department, area or topic; every failure has a reason. */
+const verdictCache = new Map<string, { pass: boolean; reasons: string[] }>();
+
+/** Decides whether a label can stand as a field, department, area or topic; every failure has a reason (memoized). */
 export function verifyLabel(input: { label: string; level: Level }): { pass: boolean; reasons: string[] } {
+  const key = `${input.level}\u0000${input.label}`;
+  const hit = verdictCache.get(key);
+  if (hit) return { pass: hit.pass, reasons: [...hit.reasons] };
+  const verdict = computeVerdict(input);
+  if (verdictCache.size > 100_000) verdictCache.clear();
+  verdictCache.set(key, verdict);
+  return { pass: verdict.pass, reasons: [...verdict.reasons] };
+}
+
+function computeVerdict(input: { label: string; level: Level }): { pass: boolean; reasons: string[] } {
   const reasons: string[] = [];
   const raw = input.label.trim();
   const norm = normalize(raw.replace(/['’]s\b/gu, 's'));
   const tokens = tokenize(norm);
   if (norm.length < 2) return { pass: false, reasons: ['too short: fewer than 2 characters'] };
-  if (norm.length > 64) reasons.push(`too long: ${norm.length} characters (max 64)`);
+  const maxChars = input.level <= 1 ? 64 : 80;
+  if (norm.length > maxChars) reasons.push(`too long: ${norm.length} characters (max ${maxChars})`);
   if (tokens.length > MAX_TOKENS[input.level]) reasons.push(`too many words: ${tokens.length} (max ${MAX_TOKENS[input.level]} at level ${input.level})`);
   const letters = (raw.match(/\p{L}/gu) ?? []).length;
   const visible = raw.replace(/\s+/gu, '').length;
   if (visible > 0 && letters / visible < 0.7) reasons.push(`mostly non-letters: ${(letters / visible).toFixed(2)} letter ratio`);
   if (/https?:|www\.|@/u.test(raw)) reasons.push('looks like an address');
-  const anywhere = tokens.filter((t) => ORG_ANYWHERE_WORDS.has(t));
+  // "program synthesis", "program repair" are topics: a program is an organisational unit only at levels 0/1.
+  const anywhere = tokens.filter((t) => ORG_ANYWHERE_WORDS.has(t) && (input.level <= 1 || !/^program(?:me)?$/u.test(t)));
   if (anywhere.length > 0) reasons.push(`organisational word: ${anywhere.join(', ')}`);
   const last = tokens[tokens.length - 1] ?? '';
   if (/^(?:the )?(?:school|college|schools|colleges) (?:of|for|on|in)\b/u.test(norm)) reasons.push(`organisational word: ${tokens[0] === 'the' ? tokens[1] : tokens[0]}`);
   if (anywhere.length === 0 && ORG_HEAD_WORDS.has(last)) reasons.push(`organisational head: ${last}`);
-  const institutions = tokens.filter((t) => INSTITUTION_TOKENS.has(t) && !['tech', 'washington', 'brown', 'rice', 'uc', 'abu'].includes(t));
-  if (institutions.length > 0) reasons.push(`institution or campus name: ${institutions.join(', ')}`);
-  const names = tokens.filter((t) => NAME_TOKENS.has(t) || (tokens.length === 1 && SCHOOL_BRANDS.has(t)));
-  if (names.length > 0) reasons.push(`donor or brand name: ${names.join(', ')}`);
+  if (tokens.length === 1 && SCHOOL_BRANDS.has(norm)) reasons.push(`brand name, not a field: ${norm}`);
   if (GENERIC_WORDS.has(norm) || (tokens.length === 1 && GENERIC_WORDS.has(stemToken(norm)))) reasons.push(`generic word: ${norm}`);
   if (isCfpFurniture(norm)) reasons.push(`call-for-papers furniture: ${norm}`);
+  else if (input.level >= 2 && isHeadingFurniture(norm)) reasons.push(`section heading, not a topic: ${norm}`);
   const squeezed = norm.replace(/\s+/gu, '');
   const venueStem = norm.replace(/\s*'?\d{2,4}$/u, '').replace(/(?<=[a-z])(?:19|20)?\d{2}$/u, '').trim();
   if (VENUES.has(norm) || VENUES.has(squeezed) || VENUES.has(venueStem)) reasons.push(`venue name: ${norm}`);
@@ -75,15 +85,6 @@ export function verifyLabel(input: { label: string; level: Level }): { pass: boo
   return { pass: reasons.length === 0, reasons };
 }
 
-/** Field-name endings ("-ology", "-ics", …): a word with one is a field word even when CIP does not list it. */
-const FIELD_ENDING = /(?:ancy|ency|ology|ologies|omy|ics|graphy|metry|iatry|osis|itis|ism|ture|tion|ence|ance|ing|ment|ship|ity|ry)$/u;
-
-/** A word CIP titles, the curated fields or the family hints use, or that ends like a field name. */
-function isFieldWord(token: string): boolean {
-  const vocabulary = loadFieldLexicon().vocabulary;
-  const stem = stemToken(token);
-  return vocabulary.has(token) || vocabulary.has(stem) || FAMILY_HINTS.has(stem) || FIELD_ENDING.test(token);
-}
 
 /**
  * Level 0/1 rules for unit labels: degree names ("md phd"), people and awards ("scholarships"),
@@ -104,6 +105,8 @@ function unitLabelReasons(norm: string, tokens: readonly string[]): string[] {
   const ordinal = tokens.findIndex((t) => /^\d+(?:st|nd|rd|th)$/u.test(t));
   if (ordinal >= 0 && tokens[ordinal + 1] !== 'century' && tokens[ordinal + 1] !== 'centuries') out.push(`ordinal without its noun: ${tokens[ordinal]}`);
   if (tokens.length >= 3 && tokens.slice(1, -1).some((t) => /^[a-z]$/u.test(t))) out.push('personal name with an initial');
+  const persons = tokens.filter((t) => NAME_TITLES.has(t) || isPersonToken(t));
+  if (persons.length > 0 && !known) out.push(`personal or place name: ${persons.join(', ')}`);
   if (tokens.length === 1 && /^[a-z]+$/u.test(last) && !known && !isFieldWord(last) && !loadFieldLexicon().wideVocabulary.has(stemToken(last)) && !/^(?:neuro|bio|geo|immuno|hemato|socio|psycho|astro|cosmo|exo|nano)/u.test(last)) {
     out.push(`unknown word (a name or an unexplained acronym): ${norm}`);
   }

@@ -73,8 +73,23 @@ export type PromptOutput<K extends PromptKey> = z.infer<(typeof PROMPTS)[K]['out
  * Why a call gave no usable answer; the item is quarantined with this reason and the phase goes on.
  * `invalid_variables`: the item's values break the variables schema (e.g. an empty label); no call was made.
  */
-export const FAILURE_REASONS = ['invalid_json', 'schema_invalid', 'provider_error', 'timeout', 'rate_limited', 'invalid_variables'] as const;
+export const FAILURE_REASONS = ['invalid_json', 'schema_invalid', 'response_too_large', 'provider_error', 'timeout', 'rate_limited', 'invalid_variables'] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+/**
+ * Failures that say nothing about the item (the server was down, slow or busy): a task with any of them
+ * fails instead of being cached, and its rerun asks again. `timeout` covers a request that exceeded its total
+ * time (headers and body), `provider_error` 5xx answers and connection failures, `rate_limited` 429.
+ */
+export const TRANSIENT_FAILURES: ReadonlySet<FailureReason> = new Set(['provider_error', 'timeout', 'rate_limited']);
+/** Failures of the answer itself (no valid JSON after the repair re-ask, an answer over the size limit). */
+export const PERMANENT_FAILURES: ReadonlySet<FailureReason> = new Set(['invalid_json', 'schema_invalid', 'response_too_large']);
+
+/** How a failure counts: transient (the task fails), permanent (bounded by `llm.max_quarantine_ratio`), or a bad item. */
+export function failureKind(reason: FailureReason): 'transient' | 'permanent' | 'item' {
+  if (TRANSIENT_FAILURES.has(reason)) return 'transient';
+  return PERMANENT_FAILURES.has(reason) ? 'permanent' : 'item';
+}
 
 export type LlmCallResult<T> =
   | { ok: true; value: T; cached: boolean; repaired: boolean }

@@ -25,3 +25,4 @@ export { ResponseCache, cacheKeyFor, type CacheEntry, type CacheKeyParts } from 
 export { RateLimiter, Semaphore } from './limiter.ts';
 export { backoffDelayMs, parseRetryAfterMs } from './retry.ts';
 export { UsageMeter, quantile, type PromptVersionInfo } from './usage.ts';
+export { ResponseLimitError, createBoundedFetch, findResponseLimit, type BoundedFetchOptions } from './bounded-fetch.ts';

@@ -59,7 +59,7 @@ export class OfflineLlmClient implements LlmClient {
     const parsed = parseVariables(key, variables);
     this.meter.calls += 1;
     if (!parsed.ok) {
-      this.meter.quarantined += 1;
+      this.meter.recordFailure('item');
       this.log.warn({ key, error: parsed.error }, 'llm call skipped: invalid variables');
       return { ok: false, reason: 'invalid_variables', error: parsed.error };
     }
@@ -68,7 +68,7 @@ export class OfflineLlmClient implements LlmClient {
     const answer = answerOffline(key, vars);
     const checked = PROMPTS[key].output.safeParse(answer);
     if (!checked.success) {
-      this.meter.quarantined += 1;
+      this.meter.recordFailure('permanent');
       const error = `offline answer for "${key}" fails its schema: ${z.prettifyError(checked.error).replace(/\s*\n\s*/gu, '; ')}`;
       this.log.warn({ key, error }, 'offline answer rejected');
       return { ok: false, reason: 'schema_invalid', error };

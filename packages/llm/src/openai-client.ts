@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import { TaxonomyError, sha256Hex } from '@taxonomy/core';
+import { TaxonomyError, hasUrlCredentials, redactUrlCredentials, sha256Hex } from '@taxonomy/core';
 import type { Config } from '@taxonomy/config';
 import type { Logger } from '@taxonomy/observability';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { checkAnswer } from './answer.ts';
+import { createBoundedFetch, findResponseLimit } from './bounded-fetch.ts';
 import { ResponseCache, cacheKeyFor } from './cache.ts';
-import type { FailureReason, LlmCallResult, LlmClient, PromptKey, PromptOutput, PromptVariables } from './contract.ts';
+import { failureKind, type FailureReason, type LlmCallResult, type LlmClient, type PromptKey, type PromptOutput, type PromptVariables } from './contract.ts';
 import { RateLimiter, Semaphore, sleep } from './limiter.ts';
 import { parseVariables } from './offline-client.ts';
 import { PROMPT_KEY_HEADER, renderPrompt, selectVariant, type PromptRegistry } from './registry.ts';
@@ -25,9 +26,6 @@ export interface OpenAiLlmClientOptions {
 /** Shortest API key treated as a secret to redact from text. */
 const MIN_SECRET_LENGTH = 8;
 
-/** Longest wait a Retry-After header may impose on one retry. */
-const MAX_RETRY_AFTER_MS = 300_000;
-
 /** `host:port` of the endpoint, for one-line errors (never the key, never the path's query). */
 export function endpointLabel(baseUrl: string | null): string {
   const url = new URL(baseUrl ?? 'https://api.openai.com/v1');
@@ -35,12 +33,14 @@ export function endpointLabel(baseUrl: string | null): string {
   return `${url.hostname}:${port}`;
 }
 
+type TransportReason = Extract<FailureReason, 'provider_error' | 'timeout' | 'rate_limited' | 'response_too_large'>;
+
 type Attempt =
   | { ok: true; content: string | null; tokensIn: number; tokensOut: number }
-  | { ok: false; reason: Extract<FailureReason, 'provider_error' | 'timeout' | 'rate_limited'>; error: string; attempts: number };
+  | { ok: false; reason: TransportReason; error: string; attempts: number };
 
 interface AttemptFailure {
-  reason: Extract<FailureReason, 'provider_error' | 'timeout' | 'rate_limited'>;
+  reason: TransportReason;
   message: string;
   retryable: boolean;
   refused: boolean;
@@ -88,6 +88,13 @@ export class OpenAiLlmClient implements LlmClient {
     // Placeholder keys of local servers ("EMPTY", "ollama") are no secret, and redacting a short string would mangle text.
     this.secret = options.config.api_key && options.config.api_key.length >= MIN_SECRET_LENGTH ? options.config.api_key : null;
     this.endpoint = endpointLabel(options.config.base_url);
+    if (options.config.base_url !== null && hasUrlCredentials(options.config.base_url)) {
+      // fetch refuses URLs with credentials, and the SDK sends the key as a bearer token: say so once instead of failing every call.
+      throw new TaxonomyError(
+        'CONFIG_INVALID',
+        `llm.base_url ${redactUrlCredentials(options.config.base_url)} carries credentials, which requests cannot send; put the key in OPENAI_API_KEY`,
+      );
+    }
     this.sdk = new OpenAI({
       // Local OpenAI-compatible servers need no key, but the SDK insists on one.
       apiKey: options.config.api_key || 'no-key',
@@ -96,6 +103,7 @@ export class OpenAiLlmClient implements LlmClient {
       project: null,
       maxRetries: 0,
       timeout: options.config.request_timeout_ms,
+      fetch: createBoundedFetch({ totalMs: options.config.request_timeout_ms, maxBytes: options.config.max_response_bytes }),
     });
     this.cache = options.config.cache_enabled ? new ResponseCache(resolve(options.root, options.config.cache_dir)) : null;
     this.semaphore = new Semaphore(options.config.concurrency);
@@ -110,7 +118,7 @@ export class OpenAiLlmClient implements LlmClient {
 
   /** Removes the API key from any text that leaves this client (errors, logs). */
   private redact(text: string): string {
-    const plain = this.secret ? text.split(this.secret).join('[redacted]') : text;
+    const plain = redactUrlCredentials(this.secret ? text.split(this.secret).join('[redacted]') : text);
     // Providers echo (partly masked) keys in auth errors: drop anything shaped like one.
     return plain.replace(/\b(?:sk|rk|pk)-[A-Za-z0-9_*.-]{6,}/gu, '[redacted]');
   }
@@ -138,7 +146,7 @@ export class OpenAiLlmClient implements LlmClient {
         this.meter.cacheHits += 1;
         return { ...shared, value: structuredClone(shared.value), cached: true } as LlmCallResult<PromptOutput<K>>;
       }
-      this.meter.quarantined += 1;
+      this.meter.recordFailure(failureKind(shared.reason));
       return shared as LlmCallResult<PromptOutput<K>>;
     }
     const call = this.answer(key, hash, messages, params, variant.variant, variant.version);
@@ -228,7 +236,7 @@ export class OpenAiLlmClient implements LlmClient {
   }
 
   private fail<T>(key: PromptKey, reason: FailureReason, error: string): LlmCallResult<T> {
-    this.meter.quarantined += 1;
+    this.meter.recordFailure(failureKind(reason));
     const message = this.redact(error);
     this.log.warn({ key, reason, error: message }, 'llm call gave no usable answer');
     return { ok: false, reason, error: message };
@@ -254,6 +262,11 @@ export class OpenAiLlmClient implements LlmClient {
   }
 
   private classify(err: unknown): AttemptFailure {
+    const limit = findResponseLimit(err);
+    if (limit !== null) {
+      const reason = limit.limit === 'size' ? 'response_too_large' : 'timeout';
+      return { reason, message: limit.message, retryable: true, refused: false, connection: false, fatal: false, retryAfterMs: null };
+    }
     if (err instanceof APIConnectionTimeoutError) {
       return { reason: 'timeout', message: `no answer within ${this.config.request_timeout_ms} ms`, retryable: true, refused: false, connection: false, fatal: false, retryAfterMs: null };
     }
@@ -284,6 +297,15 @@ export class OpenAiLlmClient implements LlmClient {
       this.log.info({ model: this.model }, 'endpoint wants max_completion_tokens instead of max_tokens; switched');
     }
     return true;
+  }
+
+  /** Stops the phase: the provider says it cannot serve for longer than the build may wait. */
+  private unavailable(message: string): TaxonomyError {
+    if (!this.tripped) {
+      this.tripped = new TaxonomyError('PROVIDER_UNAVAILABLE', this.redact(`LLM endpoint ${this.endpoint} unavailable: ${message}`));
+      this.log.error({ endpoint: this.endpoint }, this.tripped.message);
+    }
+    return this.tripped;
   }
 
   private trip(reason: string, attempts: number): TaxonomyError {
@@ -349,13 +371,18 @@ export class OpenAiLlmClient implements LlmClient {
         if (this.consecutiveRefused >= this.config.circuit_breaker_failures) throw this.trip(this.redact(failure.message), this.consecutiveRefused);
       }
       if (failure.fatal) throw this.trip(this.redact(failure.message), attempt + 1);
+      if (failure.retryAfterMs !== null && failure.retryAfterMs > this.config.max_retry_after_ms) {
+        throw this.unavailable(
+          `it asks to retry after ${Math.round(failure.retryAfterMs / 1000)} s (${failure.message}), longer than llm.max_retry_after_ms=${this.config.max_retry_after_ms}`,
+        );
+      }
       if (!failure.retryable || attempt === attempts - 1) break;
       this.meter.retries += 1;
       // Before any answer, a refused connection means nothing listens: retry quickly instead of backing off exponentially.
       const quick = failure.refused && !this.everAnswered;
       const delay =
         failure.retryAfterMs !== null
-          ? Math.min(failure.retryAfterMs, MAX_RETRY_AFTER_MS)
+          ? failure.retryAfterMs
           : backoffDelayMs({
               attempt: quick ? 0 : attempt,
               baseMs: this.config.backoff_base_ms,

@@ -25,6 +25,8 @@ export class UsageMeter {
   retries = 0;
   repairs = 0;
   quarantined = 0;
+  quarantinedTransient = 0;
+  quarantinedPermanent = 0;
   tokensIn = 0;
   tokensOut = 0;
   private readonly latencies: number[] = [];
@@ -35,6 +37,13 @@ export class UsageMeter {
     readonly model: string,
     private readonly price: TokenPrice | null,
   ) {}
+
+  /** Counts one call without a usable answer, by whether its reason is transient or permanent. */
+  recordFailure(kind: 'transient' | 'permanent' | 'item'): void {
+    this.quarantined += 1;
+    if (kind === 'transient') this.quarantinedTransient += 1;
+    else if (kind === 'permanent') this.quarantinedPermanent += 1;
+  }
 
   recordLatency(ms: number): void {
     this.latencies.push(Math.max(0, ms));
@@ -64,6 +73,8 @@ export class UsageMeter {
       retries: this.retries,
       repairs: this.repairs,
       quarantined: this.quarantined,
+      quarantined_transient: this.quarantinedTransient,
+      quarantined_permanent: this.quarantinedPermanent,
       tokens_in: this.tokensIn,
       tokens_out: this.tokensOut,
       cost_usd: Math.round(cost * 1e6) / 1e6,

@@ -52,18 +52,17 @@ describe('counters and quarantine', () => {
     await q.write(dir);
     const lines = (await readFile(join(dir, 'quarantine.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { file: string; line: number; raw: string | null });
     expect(lines.map((l) => `${l.file}:${l.line}`)).toEqual(['a.jsonl:9', 'a.jsonl:10', 'b.jsonl:2']);
-    expect(lines[2]!.raw).toHaveLength(500);
+    expect(lines[2]!.raw).toHaveLength(160);
     expect(q.countsByReason()).toEqual({ 'malformed JSON': 1, schema: 2 });
   });
 });
 
 describe('runPhaseTask', () => {
-  it('empties the folder, writes data, quarantine, deterministic metrics and an outside timing file', async () => {
+  it('replaces the folder, writes data, quarantine, deterministic metrics and an outside timing file', async () => {
     const root = await mkdtemp(join(tmpdir(), 'phase-'));
     await writeFile(join(root, 'nx.json'), '{}');
-    await mkdir(join(root, 'artifacts/demo'), { recursive: true });
-    await writeFile(join(root, 'artifacts/demo/stale.jsonl'), 'old\n');
     const out = capture();
+    let shardSize = 1;
     const run = () =>
       runPhaseTask({
         task: 'demo:level-1',
@@ -76,10 +75,13 @@ describe('runPhaseTask', () => {
         run: async (ctx) => {
           ctx.counters.increment('kept', 2);
           ctx.quarantine.add({ reason: 'bad item', item_id: 'x' });
-          const outputs = await writeJsonl({ dir: ctx.outDir, name: 'kept', items: [{ a: 1 }, { a: 2 }], sortKey: (i) => String(i.a), relativeTo: ctx.root });
+          const outputs = await writeJsonl({ dir: ctx.outDir, name: 'kept', items: [{ a: 1 }, { a: 2 }], sortKey: (i) => String(i.a), shardSize, relativeTo: ctx.root });
           return { inputs: [], outputs };
         },
       });
+    await run();
+    expect((await readdir(join(root, 'artifacts/demo'))).sort()).toEqual(['kept-00001.jsonl', 'kept-00002.jsonl', 'metrics.json', 'quarantine.jsonl']);
+    shardSize = 50_000;
     const first = await run();
     const metricsText = await readFile(join(root, 'artifacts/demo/metrics.json'), 'utf8');
     await run();

@@ -1,7 +1,7 @@
-import { mkdir, rm } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import {
   ARTIFACT_DIRS,
+  TaxonomyError,
   findWorkspaceRoot,
   stableHash,
   writeJsonFile,
@@ -10,16 +10,23 @@ import {
   type PhaseMetrics,
   type PhaseTiming,
 } from '@taxonomy/core';
-import { loadConfig, redactConfig, type Config, type Environment, type SliceName } from '@taxonomy/config';
+import { checkConfigPaths, loadConfig, redactConfig, type Config, type Environment, type SliceName } from '@taxonomy/config';
+import { holdBuildLock } from './build-lock.ts';
 import { Counters } from './counters.ts';
+import { verifyTaskInputs } from './input-verification.ts';
+import { assertLlmOutcome } from './llm-outcome.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { Quarantine } from './quarantine.ts';
+import { assertReplaceableOutput, stageOutput } from './staged-output.ts';
 
 export interface PhaseTaskContext<S extends SliceName> {
   /** Workspace root (absolute). */
   readonly root: string;
-  /** This task's artifact folder (absolute), emptied before `run` starts. */
+  /**
+   * Where the task writes (absolute): an empty staging folder beside the artifact folder, swapped in for it
+   * only when the task succeeds, so a failure leaves the last good output untouched.
+   */
   readonly outDir: string;
   /** Only the slices the phase declared, plus `global`. */
   readonly config: Readonly<Pick<Config, S | 'global'>>;
@@ -60,16 +67,38 @@ export interface RunPhaseTaskOptions<S extends SliceName> {
   overrides?: ReadonlyArray<string>;
   environment?: string;
   log?: Logger;
+  /**
+   * Upstream artifact folders (or sub-folders, files) the task reads. Before the task starts, each one's
+   * files are checked against the sha256 its `metrics.json` records; a mismatch fails the task with one
+   * line naming the file, before anything is written. The output folder may never hold one of them.
+   */
+  reads?: ReadonlyArray<string>;
+  /** Other inputs (source files, manifests) the output folder may neither be nor contain. */
+  protect?: ReadonlyArray<string>;
+  /** File names the caller adds to the folder after the task (finalize's `manifest.json`). */
+  alsoWrites?: ReadonlyArray<string>;
   run: (ctx: PhaseTaskContext<S>) => Promise<PhaseTaskResult>;
 }
 
 /**
- * Runs one phase task at its edge: resolves config, empties the artifact folder, runs the pure phase,
- * writes `quarantine.jsonl` and a deterministic `metrics.json` (last, so it marks a complete folder), and
- * records wall-clock timing outside Nx outputs in `artifacts/.runs/timings/<task>.json`.
+ * Runs one phase task at its edge: checks the workspace lock (one build per checkout), resolves config,
+ * verifies every upstream file it reads against its recorded checksum, refuses an output folder it must
+ * not replace, runs the pure phase into a staging folder, fails when LLM calls failed transiently (or
+ * too many permanently), writes `quarantine.jsonl` and a deterministic `metrics.json` (last: it lists
+ * every file written), swaps the staging folder in, and records wall-clock timing outside Nx outputs in
+ * `artifacts/.runs/timings/<task>.json`.
  */
 export async function runPhaseTask<S extends SliceName>(options: RunPhaseTaskOptions<S>): Promise<PhaseMetrics> {
-  const root = options.root ?? findWorkspaceRoot();
+  const root = resolve(options.root ?? findWorkspaceRoot());
+  const releaseLock = await holdBuildLock(root, options.task);
+  try {
+    return await runLocked(root, options);
+  } finally {
+    releaseLock();
+  }
+}
+
+async function runLocked<S extends SliceName>(root: string, options: RunPhaseTaskOptions<S>): Promise<PhaseMetrics> {
   const resolved = loadConfig({
     root,
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
@@ -77,29 +106,45 @@ export async function runPhaseTask<S extends SliceName>(options: RunPhaseTaskOpt
   });
   const picked = { global: resolved.config.global } as Record<string, unknown>;
   for (const slice of options.slices) picked[slice] = resolved.config[slice];
+  const pathProblems = checkConfigPaths(resolved, options.slices.filter((s) => s === 'llm'));
+  if (pathProblems.length > 0) throw new TaxonomyError('CONFIG_INVALID', `invalid configuration: ${pathProblems.join('; ')}`);
   const rootLog = options.log ?? createLogger({ level: resolved.config.global.log_level });
   const log = rootLog.child({ task: options.task });
   const outDir = isAbsolute(options.outDir) ? options.outDir : join(root, options.outDir);
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
+  const reads = (options.reads ?? []).map((r) => resolve(root, r));
+  await assertReplaceableOutput(outDir, { root, phase: options.phase, protect: [...reads, ...(options.protect ?? [])], unlisted: options.alsoWrites ?? [] });
+  await verifyTaskInputs(reads, root);
+  const staged = await stageOutput(outDir, root);
   const counters = new Counters();
   const quarantine = new Quarantine(options.phase);
   const relative = (path: string) => (path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path);
   const started = new Date();
   const t0 = performance.now();
   log.info({ outDir: options.outDir }, `${options.task} started`);
-  const result = await options.run({
-    root,
-    outDir,
-    config: picked as Pick<Config, S | 'global'>,
-    environment: resolved.environment,
-    log,
-    counters,
-    quarantine,
-    progress: (label, total) => createProgress(`${options.task} ${label}`, total),
-    relative,
-  });
-  const quarantineRefs = await quarantine.write(outDir, root);
+  let result: PhaseTaskResult;
+  try {
+    result = await options.run({
+      root,
+      outDir: staged.dir,
+      config: picked as Pick<Config, S | 'global'>,
+      environment: resolved.environment,
+      log,
+      counters,
+      quarantine,
+      progress: (label, total) => createProgress(`${options.task} ${label}`, total),
+      relative,
+    });
+    assertLlmOutcome(options.task, result.llm, { maxQuarantineRatio: resolved.config.llm.max_quarantine_ratio, cacheEnabled: resolved.config.llm.cache_enabled });
+  } catch (err) {
+    await quarantine.write(staged.dir, root).catch(() => undefined);
+    const kept = await staged.keepFailed(options.task);
+    log.error(
+      { kept, quarantined: quarantine.size },
+      `${options.task} failed; the last good ${options.outDir} is untouched${kept === null ? '' : `, what the task wrote is in ${kept}`}`,
+    );
+    throw err;
+  }
+  const quarantineRefs = await quarantine.write(staged.dir, root);
   counters.set('quarantined', quarantine.size);
   const metrics: PhaseMetrics = {
     phase: options.phase,
@@ -108,10 +153,11 @@ export async function runPhaseTask<S extends SliceName>(options: RunPhaseTaskOpt
     config_hash: stableHash(redactConfig(picked as Config)),
     counters: counters.toJSON(),
     inputs: result.inputs,
-    outputs: [...result.outputs, ...quarantineRefs],
+    outputs: [...result.outputs, ...quarantineRefs].map(staged.finalRef),
     llm: result.llm === undefined || result.llm === null ? null : { provider: result.llm.provider, model: result.llm.model, prompts: result.llm.prompts },
   };
-  await writeJsonFile(join(outDir, 'metrics.json'), metrics);
+  await writeJsonFile(join(staged.dir, 'metrics.json'), metrics);
+  await staged.commit();
   const timing: PhaseTiming = {
     task: options.task,
     started_at: started.toISOString(),

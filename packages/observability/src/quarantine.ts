@@ -1,5 +1,8 @@
 import { writeJsonl, type ArtifactRef, type BadLine, type QuarantineEntry } from '@taxonomy/core';
 
+/** Longest excerpt of the offending input a quarantine entry keeps. */
+export const RAW_EXCERPT_CHARS = 160;
+
 /** Collects items set aside with a reason; written as `quarantine.jsonl` in the phase's own folder. */
 export class Quarantine {
   readonly #entries: QuarantineEntry[] = [];
@@ -9,7 +12,10 @@ export class Quarantine {
     this.#phase = phase;
   }
 
-  /** Adds one entry; `raw` is truncated so a 5 MB line does not become a 5 MB quarantine line. */
+  /**
+   * Adds one entry; `raw` is cut to a short excerpt (160 characters), so a 5 MB line does not become a 5 MB
+   * quarantine line and a file that should never have been read cannot be copied into an artifact.
+   */
   add(entry: { reason: string; file?: string | null; line?: number | null; item_id?: string | null; raw?: string | null }): void {
     this.#entries.push({
       phase: this.#phase,
@@ -17,7 +23,7 @@ export class Quarantine {
       file: entry.file ?? null,
       line: entry.line ?? null,
       item_id: entry.item_id ?? null,
-      raw: entry.raw === undefined || entry.raw === null ? null : entry.raw.slice(0, 500),
+      raw: entry.raw === undefined || entry.raw === null ? null : entry.raw.slice(0, RAW_EXCERPT_CHARS),
     });
   }
 

@@ -8,6 +8,7 @@ import {
   SplitOpSchema,
   TaxonomyError,
   describeFile,
+  findWorkspaceRoot,
   listJsonlFiles,
   readJsonl,
   usableSection,
@@ -67,16 +68,26 @@ function warnOverrides(log: Logger, overrides: ReadonlyArray<Override>, max: num
  */
 export async function runPlacementTask(options: RunPlacementTaskOptions = {}): Promise<{ metrics: PhaseMetrics; result: PlaceResult }> {
   let result: PlaceResult | null = null;
+  const root = options.root ?? findWorkspaceRoot();
+  const artifactsRel = options.artifactsDir ?? 'artifacts';
+  // Every folder read is checked against the checksums its task recorded (S0 and S2 levels when present;
+  // S0 writes one folder per level, s0:level-N).
+  const upstream = [
+    join(artifactsRel, 'postprocess'),
+    ...[0, 1, 2, 3].map((l) => join(artifactsRel, 's0', `level-${l}`)),
+    ...[0, 1, 2, 3].map((l) => join(artifactsRel, 's2', `level-${l}`)),
+  ];
   const metrics = await runPhaseTask({
     task: 'placement:run',
     phase: 'placement',
     level: null,
     slices: ['placement'],
     outDir: options.outDir ?? ARTIFACT_DIRS.placement,
-    ...(options.root === undefined ? {} : { root: options.root }),
+    root,
+    reads: upstream.filter((dir, i) => i === 0 || existsSync(join(root, dir))),
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
-      const artifacts = options.artifactsDir === undefined ? join(ctx.root, 'artifacts') : join(ctx.root, options.artifactsDir);
+      const artifacts = join(ctx.root, artifactsRel);
       const postprocessDir = join(artifacts, 'postprocess');
       const conceptFiles = await filesIn(postprocessDir, 'concepts');
       if (conceptFiles.length === 0) throw new TaxonomyError('ARTIFACT_MISSING', `no concepts-*.jsonl in ${ctx.relative(postprocessDir)}; run postprocess:run first`);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConceptSchema, MergeOpSchema, SplitOpSchema, ValidationFindingSchema, conceptId, stableId, stableStringify, type Concept, type SourceRecordInput } from '@taxonomy/core';
+import { ConceptSchema, MergeOpSchema, SplitOpSchema, ValidationFindingSchema, conceptId, stableId, stableStringify, type Concept, type SourceRecordInput, sealArtifactFolder } from '@taxonomy/core';
 import { invertOps } from './invert-ops.ts';
 import { runPostprocessTask } from './task.ts';
 
@@ -86,6 +86,8 @@ async function makeRoot(): Promise<string> {
   }
   // One malformed line: it must be quarantined, not crash the task.
   await writeFile(join(root, 'artifacts', 's3', 'level-3', 'concepts-00002.jsonl'), '{"id": "L3:broken"\n');
+  for (let level = 0; level <= 3; level += 1) await sealArtifactFolder(`artifacts/s3/level-${level}`, { root, metrics: { phase: 'S3', level } });
+  await sealArtifactFolder('artifacts/s0', { root, metrics: { phase: 'S0' } });
   return root;
 }
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ARTIFACT_DIRS, findWorkspaceRoot, writeJsonFile, writeJsonl, type PhaseMetrics } from '@taxonomy/core';
 import { createLlmClient } from '@taxonomy/llm';
@@ -22,6 +23,8 @@ export interface RunPostprocessTaskOptions {
  */
 export async function runPostprocessTask(options: RunPostprocessTaskOptions = {}): Promise<PhaseMetrics> {
   const root = options.root ?? findWorkspaceRoot();
+  const artifactsDir = options.inputDir === undefined ? join(root, 'artifacts') : resolve(root, options.inputDir);
+  const s0Levels = [0, 1, 2, 3].map((level) => join(artifactsDir, 's0', `level-${level}`));
   return runPhaseTask({
     task: 'postprocess:run',
     phase: 'postprocess',
@@ -29,9 +32,10 @@ export async function runPostprocessTask(options: RunPostprocessTaskOptions = {}
     slices: ['postprocess', 'llm'],
     outDir: options.outDir ?? ARTIFACT_DIRS.postprocess,
     root,
+    // S0's records (one folder per level, s0:level-N) are optional evidence; those present are checked like the S3 concepts.
+    reads: [...[0, 1, 2, 3].map((level) => join(artifactsDir, 's3', `level-${level}`)), ...s0Levels.filter((dir) => existsSync(dir))],
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
-      const artifactsDir = options.inputDir === undefined ? join(root, 'artifacts') : resolve(root, options.inputDir);
       const { config, counters, quarantine, log } = ctx;
       counters.declare('concepts_in', 'validated_passed', 'validated_failed', 'validated_unknown', 'merged', 'split', 'deferred', 'iterations', 'concepts_out');
       const loaded = await readConcepts(await s3ConceptFiles(artifactsDir), quarantine.addBadLine, root);

@@ -1,4 +1,5 @@
 import type { Config } from '@taxonomy/config';
+import { keepDistinctSets } from './near-duplicates.ts';
 
 export type S0Settings = Config['s0'];
 
@@ -27,7 +28,9 @@ export function isBoilerplateLine(line: string, patterns: ReadonlyArray<RegExp>)
 
 /** True when the text length (in characters, after trimming) lies within [min, max]. */
 export function withinLengthBounds(text: string, min: number, max: number): boolean {
-  const n = [...text.trim()].length;
+  const trimmed = text.trim();
+  // Code points, not UTF-16 units; only text with surrogate pairs needs the (allocating) count.
+  const n = SURROGATE.test(trimmed) ? [...trimmed].length : trimmed.length;
   return n >= min && n <= max;
 }
 
@@ -62,11 +65,14 @@ export function parseConfidence(value: unknown): number | null {
   return Number.isFinite(n) && n >= 0 && n <= 1 ? n : null;
 }
 
+const ASCII = /^[\x00-\x7f]*$/u;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Word shingles of a text: lower-cased, non-word characters to spaces; a text of ≤ size words is one shingle. */
 export function wordShingles(text: string, size: number): Set<string> {
-  const words = text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+  const lower = text.toLowerCase();
+  // ASCII text (most of it) takes a plain class: for ASCII, \p{L}/\p{N} after lower-casing are exactly a-z/0-9.
+  const words = (ASCII.test(lower) ? lower.replace(/[^a-z0-9]+/gu, ' ') : lower.replace(/[^\p{L}\p{N}]+/gu, ' '))
     .trim()
     .split(' ')
     .filter((w) => w.length > 0);
@@ -80,28 +86,16 @@ export function wordShingles(text: string, size: number): Set<string> {
   return out;
 }
 
-/** Jaccard similarity of two sets (both empty → 1, one empty → 0). */
-export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size === 0 && b.size === 0) return 1;
-  if (a.size === 0 || b.size === 0) return 0;
-  let inter = 0;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  for (const s of small) if (large.has(s)) inter += 1;
-  return inter / (a.size + b.size - inter);
-}
+export { jaccard } from './near-duplicates.ts';
 
 /**
  * Greedy near-duplicate filter over the blocks of one page: a text is dropped when its shingle Jaccard
- * similarity to an earlier kept text reaches the threshold. Returns the indexes kept, in order.
+ * similarity to an earlier kept text reaches the threshold. Returns the indexes kept, in order. Indexed
+ * (prefix filtering, `near-duplicates.ts`), so 100k items of one page take seconds, not minutes.
  */
 export function dedupeNearDuplicates(texts: ReadonlyArray<string>, threshold: number, shingleSize: number): number[] {
-  const kept: number[] = [];
-  const keptShingles: Array<Set<string>> = [];
-  for (const [i, text] of texts.entries()) {
-    const shingles = wordShingles(text, shingleSize);
-    if (keptShingles.some((other) => jaccard(shingles, other) >= threshold)) continue;
-    kept.push(i);
-    keptShingles.push(shingles);
-  }
-  return kept;
+  return keepDistinctSets(
+    texts.map((text) => wordShingles(text, shingleSize)),
+    threshold,
+  );
 }

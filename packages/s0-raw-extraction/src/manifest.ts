@@ -110,6 +110,10 @@ export type SourceInput = z.input<typeof SourceSchema>;
 export const SourcesManifestSchema = z
   .object({
     $comment: z.string().optional(),
+    allowed_roots: z
+      .array(z.string().trim().min(1))
+      .default([])
+      .describe('Folders outside the workspace that sources may be read from (absolute, or relative to the root); any other path outside is refused'),
     sources: z.array(SourceSchema).min(1),
   })
   .strict()

@@ -226,13 +226,22 @@ export function segmentText(text: string, options: SegmentOptions): { blocks: Bl
   return { blocks, stats };
 }
 
+/** The `g` twin of each configured pattern, built once (it was rebuilt for every pattern on every line). */
+const GLOBAL_TWINS = new WeakMap<RegExp, RegExp>();
+
 /** End offset of the last boilerplate match in a line, or null when no pattern matches. */
 function boilerplateMatchEnd(line: string, patterns: ReadonlyArray<RegExp>): number | null {
   let end: number | null = null;
   for (const re of patterns) {
-    const global = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
-    for (const m of line.matchAll(global)) {
-      const e = (m.index ?? 0) + m[0].length;
+    let global = GLOBAL_TWINS.get(re);
+    if (global === undefined) {
+      global = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+      GLOBAL_TWINS.set(re, global);
+    }
+    // exec on the one cached twin visits the same matches as matchAll without cloning the regex per line.
+    global.lastIndex = 0;
+    for (let m = global.exec(line); m !== null; m = global.exec(line)) {
+      const e = m.index + m[0].length;
       if (end === null || e > end) end = e;
       if (m[0].length === 0) break;
     }

@@ -84,8 +84,8 @@ describe('runS0Task on bad input', () => {
       ['corpus/units.jsonl', 3, 'schema'],
       ['corpus/units.jsonl', 4, 'schema'],
       ['corpus/units.jsonl', 5, 'invalid UTF-8'],
-      // the reader counts the line's bytes as stored, the CR of its CRLF ending included
-      ['corpus/units.jsonl', 6, `line is ${lines[5]!.length + 1} bytes, over the 4194304-byte limit`],
+      // CR, LF and CRLF all end a line: the count is the line's own bytes
+      ['corpus/units.jsonl', 6, `line is ${lines[5]!.length} bytes, over the 4194304-byte limit`],
     ]);
     expect(quarantine[1]!.reason).toMatch(/text: .*string.*provenance\.institution/u);
     expect(quarantine[2]!.reason).toContain('text: must not be empty');

@@ -1,11 +1,13 @@
+import { realpathSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   ARTIFACT_DIRS,
   TaxonomyError,
   describeFile,
   findWorkspaceRoot,
   sourcePolicyHints,
+  redactUrlCredentials,
   stableId,
   writeJsonFile,
   writeJsonl,
@@ -30,6 +32,8 @@ import {
   type PageFile,
 } from './loaders/index.ts';
 import { LOADERS, SourceSchema, loadSourcesManifest, resolveDeclaredAnchor, sourcePolicy, type LoaderName, type Source } from './manifest.ts';
+import { allowedRealRoots, checkSourcePath } from './source-paths.ts';
+import { unsafeCharacter } from './text-checks.ts';
 
 export const LEVELS = [0, 1, 2, 3] as const;
 
@@ -86,6 +90,8 @@ export async function runS0Task(options: RunS0TaskOptions = {}): Promise<S0TaskR
     slices: ['s0'],
     outDir: outRel,
     root,
+    // The output folder may neither be nor hold a source or the manifest (`--output corpus/units` deleted its input).
+    protect: planned.protect,
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
       const settings = ctx.config.s0;
@@ -104,7 +110,8 @@ export async function runS0Task(options: RunS0TaskOptions = {}): Promise<S0TaskR
       ctx.counters.declare(
         'pages_seen', 'pages_failed', 'pages_emitted', 'pages_skipped_status', 'language_skipped', 'blocks_total', 'blocks_kept',
         'blocks_headers', 'boilerplate_lines_removed', 'editorial_lines_removed', 'blocks_filtered_length', 'blocks_deduped',
-        'blocks_truncated_dropped', 'rows_duplicate', 'records_duplicate_id',
+        'blocks_truncated_dropped', 'rows_duplicate', 'records_duplicate_id', 'records_unsafe_text',
+        'pages_refused', 'pages_empty', 'pages_undecodable', 'pages_without_text',
         ...LEVELS.map((l) => `records_out_level_${l}`),
       );
       const pageFiles = new Map<string, PageFile>();
@@ -123,11 +130,21 @@ export async function runS0Task(options: RunS0TaskOptions = {}): Promise<S0TaskR
           quarantine: ctx.quarantine,
           log: ctx.log.child({ source: source.id }),
           relative: ctx.relative,
+          allowedRoots: planned.allowedRoots,
         };
         const result = await runLoader(loaderCtx, pageFiles);
         const levelRecords = byLevel.get(source.level)!;
         let out = 0;
-        for (const { record, order } of result.records) {
+        for (const { record: extracted, order } of result.records) {
+          const unsafe = unsafeRecordText(extracted);
+          if (unsafe !== null) {
+            // A NUL, control or bidi-override character is never data: the record is set aside, not cleaned.
+            ctx.counters.increment('records_unsafe_text');
+            const line = Number(extracted.meta.hints['line'] ?? Number.NaN);
+            ctx.quarantine.add({ reason: `text: ${unsafe}`, file: ctx.relative(abs), line: Number.isInteger(line) && line > 0 ? line : null, raw: JSON.stringify(extracted.text).slice(0, 160) });
+            continue;
+          }
+          const record = withRedactedUrl(extracted);
           const parent = record.parent_anchor ?? resolveDeclaredAnchor(source, record.provenance.institution);
           const id = stableId('r-', [source.id, record.provenance.institution, record.provenance.url ?? '', record.provenance.section ?? '', record.text, order]);
           if (levelRecords.has(id)) {
@@ -186,23 +203,63 @@ export async function runS0Task(options: RunS0TaskOptions = {}): Promise<S0TaskR
   return { metrics, index: index! };
 }
 
-/** The sources to read (manifest or ad-hoc input), every path checked to exist. */
-async function planSources(root: string, options: RunS0TaskOptions): Promise<{ sources: Source[]; manifestRel: string | null }> {
+/** The first field of a record holding a character that is never data, as "field: reason", or null. */
+function unsafeRecordText(record: SourceRecord): string | null {
+  const fields: Array<[string, string | null]> = [
+    ['text', record.text],
+    ['institution', record.provenance.institution],
+    ['section', record.provenance.section],
+    ['parent_anchor', record.parent_anchor ?? null],
+  ];
+  for (const [name, value] of fields) {
+    const problem = value === null ? null : unsafeCharacter(value);
+    if (problem !== null) return name === 'text' ? problem : `${name}: ${problem}`;
+  }
+  return null;
+}
+
+/** The record with credentials removed from its URL (`https://user:pw@host/…` must not reach an artifact). */
+function withRedactedUrl(record: SourceRecord): SourceRecord {
+  const url = record.provenance.url;
+  if (url === null) return record;
+  const clean = redactUrlCredentials(url);
+  return clean === url ? record : { ...record, provenance: { ...record.provenance, url: clean } };
+}
+
+interface PlannedSources {
+  sources: Source[];
+  manifestRel: string | null;
+  /** Real paths sources may be read below: the workspace and the manifest's `allowed_roots`. */
+  allowedRoots: string[];
+  /** Every source path and the manifest: the output folder may hold none of them. */
+  protect: string[];
+}
+
+/**
+ * The sources to read (manifest or ad-hoc input), every path checked before anything is read: it exists,
+ * its real path is inside the workspace or an allowed root, it is a regular file (a folder for html-folder)
+ * and not over `s0.max_source_bytes`. An ad-hoc `--input` is allowed where it is: the operator named it.
+ */
+async function planSources(root: string, options: RunS0TaskOptions): Promise<PlannedSources> {
   let sources: Source[];
   let manifestRel: string | null = null;
+  let allowed: string[] = [];
+  const config = loadConfig({ root, ...(options.overrides === undefined ? {} : { overrides: options.overrides }) });
   if (options.input !== undefined) {
     sources = [await adHocSource(root, options.input)];
+    const real = realpathSync(resolve(root, options.input.path));
+    allowed = [(await stat(real)).isDirectory() ? real : dirname(real)];
   } else {
-    const config = loadConfig({ root, ...(options.overrides === undefined ? {} : { overrides: options.overrides }) });
     manifestRel = options.manifest ?? config.config.s0.sources_manifest;
-    sources = (await loadSourcesManifest(resolve(root, manifestRel), manifestRel)).sources.filter((s) => options.level === undefined || s.level === options.level);
+    const manifest = await loadSourcesManifest(resolve(root, manifestRel), manifestRel);
+    sources = manifest.sources.filter((s) => options.level === undefined || s.level === options.level);
+    allowed = manifest.allowed_roots;
   }
   for (const source of sources) {
-    if ((await stat(resolve(root, source.path)).catch(() => null)) === null) {
-      throw new TaxonomyError('INPUT_NOT_FOUND', `input not found: ${source.path}`);
-    }
+    checkSourcePath(root, source, { allowedRoots: allowed, maxBytes: config.config.s0.max_source_bytes });
   }
-  return { sources, manifestRel };
+  const protect = [...sources.map((s) => resolve(root, s.path)), ...(manifestRel === null ? [] : [resolve(root, manifestRel)])];
+  return { sources, manifestRel, allowedRoots: allowedRealRoots(root, allowed), protect };
 }
 
 async function runLoader(ctx: LoaderContext, pageFiles: Map<string, PageFile>): Promise<LoaderResult> {

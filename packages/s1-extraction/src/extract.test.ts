@@ -62,7 +62,7 @@ function record(id: string, text: string, institution: string, extra: Partial<So
     level: extra.level ?? 0,
     text,
     provenance: { institution, url: extra.provenance?.url ?? null, section: extra.provenance?.section ?? null, fetched_at: null },
-    meta: { language: 'en', charset: 'utf-8', hints: {} },
+    meta: { language: 'en', charset: 'utf-8', hints: extra.meta?.hints ?? {} },
     parent_anchor: extra.parent_anchor ?? null,
   };
 }
@@ -145,7 +145,10 @@ describe('aggregateCandidates', () => {
     ]);
     const client = new ScriptedClient(answers, await offlineClient());
     const url = { provenance: { institution: 'Example University', url: 'https://example.edu/departments', section: null, fetched_at: null }, level: 1 };
-    const records = [record('r-b', 'Department of Computer Science', 'Example University', url), record('r-a', 'Department of Computer Science (CS)', 'Example University', url)];
+    // S0 tags every record with its source's policy; the candidate carries the sources of its records.
+    const trusted = { ...url, meta: { language: 'en', charset: 'utf-8', hints: { source_id: 'our-list', source_trust: 'authoritative' } } };
+    const plain = { ...url, meta: { language: 'en', charset: 'utf-8', hints: { source_id: 'departments', source_min_institutions: '1' } } };
+    const records = [record('r-b', 'Department of Computer Science', 'Example University', plain), record('r-a', 'Department of Computer Science (CS)', 'Example University', trusted)];
     const extractions = await extractRecords(records, { level: 1, client, config });
     const { candidates, raw } = aggregateCandidates(extractions, { level: 1, index });
     expect(raw).toBe(2);
@@ -162,6 +165,10 @@ describe('aggregateCandidates', () => {
         support: { records: 2, institutions: 1, count: 2 },
         gates: {},
         reasons: [],
+        sources: [
+          { id: 'departments', trust: 'default', min_institutions: 1, min_records: null },
+          { id: 'our-list', trust: 'authoritative', min_institutions: null, min_records: null },
+        ],
       },
     ]);
   });

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CandidateSchema, ConceptSchema, conceptId, stableStringify } from '@taxonomy/core';
+import { CandidateSchema, ConceptSchema, conceptId, sealArtifactFolder, stableStringify } from '@taxonomy/core';
 import { runS1Task } from './task.ts';
 
 /** Lines of the sample corpus's `units/source_records.jsonl` (level-0 input as S0 passes it on). */
@@ -36,6 +36,8 @@ async function workspace(): Promise<string> {
   // A malformed line and a misfiled level-1 record are quarantined, not fatal.
   const misfiled = JSON.stringify({ id: 'r-misfiled', level: 1, text: 'physics', provenance: { institution: 'yale university', url: null, section: null, fetched_at: null } });
   await writeFile(join(root, 'artifacts/s0/level-0/records-00001.jsonl'), [...UNIT_LINES, '{"text": ', misfiled].join('\n') + '\n');
+  // Tasks read only folders whose files match their metrics.json: the hand-made S0 folder gets one.
+  await sealArtifactFolder('artifacts/s0', { root, metrics: { phase: 'S0' } });
   return root;
 }
 
@@ -98,6 +100,8 @@ describe('runS1Task', () => {
     );
     await mkdir(join(root, 'artifacts/s3/level-0'), { recursive: true });
     await writeFile(join(root, 'artifacts/s3/level-0/concepts-00001.jsonl'), concepts.map((x) => stableStringify(x)).join('\n') + '\n');
+    await sealArtifactFolder('artifacts/s0', { root, metrics: { phase: 'S0' } });
+    await sealArtifactFolder('artifacts/s3/level-0', { root, metrics: { phase: 'S3', level: 0 } });
     const metrics = await runS1Task({ level: 1, root, overrides: OVERRIDES });
     expect(metrics.counters).toMatchObject({ records_in: 6, parents_in: 5 });
     expect(metrics.inputs.map((i) => i.path)).toEqual(['artifacts/s0/level-1/records-00001.jsonl', 'artifacts/s3/level-0/concepts-00001.jsonl']);
@@ -111,11 +115,12 @@ describe('runS1Task', () => {
     expect(methods).toBe(metrics.counters['candidates_out']);
   });
 
-  it('level 1 without the level-0 concepts stops with INPUT_NOT_FOUND', async () => {
+  it('level 1 without the level-0 concepts stops with ARTIFACT_MISSING', async () => {
     const root = await workspace();
     await mkdir(join(root, 'artifacts/s0/level-1'), { recursive: true });
     await writeFile(join(root, 'artifacts/s0/level-1/records-00001.jsonl'), '');
-    await expect(runS1Task({ level: 1, root, overrides: OVERRIDES })).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND' });
+    await sealArtifactFolder('artifacts/s0', { root, metrics: { phase: 'S0' } });
+    await expect(runS1Task({ level: 1, root, overrides: OVERRIDES })).rejects.toMatchObject({ code: 'ARTIFACT_MISSING', message: 'artifacts/s3/level-0 does not exist: the task that writes it has not run' });
   });
 });
 

@@ -97,6 +97,11 @@ export async function runS1Task(options: RunS1TaskOptions): Promise<PhaseMetrics
     slices: ['s1', 'llm'],
     outDir: options.outDir ?? ARTIFACT_DIRS.s1(level),
     root,
+    // Checked against their upstream metrics.json before the task starts.
+    reads: [
+      resolve(root, options.inputDir ?? join(ARTIFACT_DIRS.s0, `level-${level}`)),
+      ...(level > 0 ? [resolve(root, options.parentsDir ?? ARTIFACT_DIRS.s3(level - 1))] : []),
+    ],
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
       const { config, counters, quarantine, log } = ctx;

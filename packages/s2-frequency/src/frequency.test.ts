@@ -73,3 +73,29 @@ describe('applyThresholds (default levels)', () => {
     expect(supportWeight(i, r, config.weight)).toBeCloseTo(w, 5);
   });
 });
+
+describe('source trust', () => {
+  const threshold = { min_institutions: 2, min_records: 1 };
+  const weight = { institution_weight: 1, record_weight: 0.3 };
+  const page = (sources: Candidate['sources']) => ({ ...candidate('analytical chemistry', ['Eastern Illinois University'], ['r-1']), sources });
+
+  it.each([
+    { name: 'an authoritative source skips the gate', sources: [{ id: 'eiu-chemistry', trust: 'authoritative' as const, min_institutions: null, min_records: null }], kept: true, reason: /kept by source trust: source "eiu-chemistry" is authoritative \(institutions=1, records=1\)/u },
+    { name: "a source's own threshold is met", sources: [{ id: 'eiu-chemistry', trust: 'default' as const, min_institutions: 1, min_records: null }], kept: true, reason: /source "eiu-chemistry" sets min_institutions=1, min_records=1/u },
+    { name: "a source's own threshold is not met", sources: [{ id: 'eiu-chemistry', trust: 'default' as const, min_institutions: 1, min_records: 3 }], kept: false, reason: /dropped, 1 institution\(s\) < 2/u },
+    { name: 'a default source keeps the level threshold', sources: [{ id: 'eiu-chemistry', trust: 'default' as const, min_institutions: null, min_records: null }], kept: false, reason: /dropped, 1 institution\(s\) < 2/u },
+  ])('$name', ({ sources, kept, reason }) => {
+    const decision = applyThresholds([page(sources)], threshold, weight);
+    const [out] = kept ? decision.kept : decision.dropped;
+    expect(out!.gates['frequency']).toBe(kept);
+    expect(out!.reasons.join('\n')).toMatch(reason);
+    expect(decision.counters['kept_by_trust']).toBe(kept ? 1 : 0);
+  });
+
+  it('merges the sources of the candidates it groups', () => {
+    const a = { ...candidate('databases', ['Duke University'], ['r-1']), sources: [{ id: 'b', trust: 'default' as const, min_institutions: null, min_records: null }] };
+    const b = { ...candidate('databases', ['Yale University'], ['r-2']), sources: [{ id: 'a', trust: 'authoritative' as const, min_institutions: null, min_records: null }] };
+    const [group] = aggregateSupport([a, b], new InstitutionResolver(defaultConfig().s2.institution_policy));
+    expect(group!.sources.map((s) => s.id)).toEqual(['a', 'b']);
+  });
+});

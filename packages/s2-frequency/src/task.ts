@@ -39,6 +39,7 @@ export async function runS2Task(options: RunS2TaskOptions): Promise<PhaseMetrics
     slices: ['s2'],
     outDir: options.outDir ?? ARTIFACT_DIRS.s2(level),
     root,
+    reads: [inputDir],
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
       const s2 = s2SettingsForLevel(ctx.config.s2, level);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CandidateSchema, ConceptSchema, readJsonlAll, stableStringify } from '@taxonomy/core';
+import { CandidateSchema, ConceptSchema, readJsonlAll, stableStringify, sealArtifactFolder } from '@taxonomy/core';
 import { runS2Task } from '@taxonomy/s2-frequency';
 import { runS3Task } from './task.ts';
 
@@ -36,6 +36,7 @@ describe('S2 then S3 on a scratch workspace', () => {
       s1Candidate('probabilistic methods', ['NeurIPS', 'ICML'], ['r-10', 'r-11']), // two records < 3: dropped
     ].map((c) => stableStringify(c));
     await writeFile(join(root, 'artifacts/s1/level-3/candidates-00001.jsonl'), `${lines.join('\n')}\n{"level": 3, "label": ""}\n`);
+    await sealArtifactFolder('artifacts/s1/level-3', { root, metrics: { phase: 'S1', level: 3 } });
     const s2 = await runS2Task({ level: 3, root });
     expect(s2.counters).toMatchObject({ candidates_in: 4, kept: 2, dropped: 2, dropped_insufficient_institutions: 1, dropped_insufficient_records: 1, quarantined: 1 });
     const dropped = await readJsonlAll(join(root, 'artifacts/s2/level-3/dropped-00001.jsonl'), { schema: CandidateSchema, onBad });

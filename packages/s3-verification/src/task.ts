@@ -43,6 +43,7 @@ export async function runS3Task(options: RunS3TaskOptions): Promise<PhaseMetrics
     slices: ['s3', 'llm'],
     outDir: options.outDir ?? ARTIFACT_DIRS.s3(level),
     root,
+    reads: [inputDir],
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
       const policy = ctx.config.s3;

@@ -43,6 +43,8 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'taxonomy-cli-'));
   await writeFile(join(root, 'nx.json'), '{}\n');
   await cp(join(REPO, 'config'), join(root, 'config'), { recursive: true });
+  // `config validate` checks that the sources manifest the config names exists.
+  await cp(join(REPO, 'corpus'), join(root, 'corpus'), { recursive: true });
   await writeFile(join(root, 'config', 'llm.json'), JSON.stringify({ provider: 'offline', cache_enabled: false }));
 });
 

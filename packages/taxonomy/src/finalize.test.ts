@@ -5,10 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   ConceptSchema,
   RunManifestSchema,
+  RunRecordSchema,
   sha256Hex,
   stableStringify,
   type Concept,
   type PhaseMetrics,
+  sealArtifactFolder,
 } from '@taxonomy/core';
 import { runCurationTask } from '@taxonomy/curation';
 import { buildTree, runHierarchyTask } from '@taxonomy/hierarchy';
@@ -55,17 +57,10 @@ const CONCEPTS = [
 
 const writeLines = (path: string, items: unknown[]) => writeFile(path, items.map((i) => stableStringify(i)).join('\n') + '\n');
 
-function metrics(phase: string, level: number | null, counters: Record<string, number>, outputs: Array<[string, number]>, llm: PhaseMetrics['llm'] = null): PhaseMetrics {
-  return {
-    phase,
-    level,
-    policy_version: '2026.11.0',
-    config_hash: sha256Hex(phase),
-    counters,
-    inputs: [],
-    outputs: outputs.map(([path, records]) => ({ path, sha256: sha256Hex(path), records })),
-    llm,
-  };
+/** Writes `records` placeholder lines per output file, then metrics.json listing every file with its real sha256. */
+async function writeTaskFolder(root: string, dir: string, phase: string, level: number | null, counters: Record<string, number>, outputs: Array<[string, number]>, llm: PhaseMetrics['llm'] = null): Promise<void> {
+  for (const [path, records] of outputs) await writeLines(join(root, path), Array.from({ length: records }, (_, i) => ({ line: i + 1 })));
+  await sealArtifactFolder(dir, { root, metrics: { phase, level, policy_version: '2026.11.0', config_hash: sha256Hex(phase), counters, llm } });
 }
 
 /** A workspace with upstream artifacts as the phases leave them, and real curation:apply and hierarchy:assemble runs. */
@@ -100,23 +95,17 @@ async function makeWorkspace(): Promise<string> {
     latency_ms_p95: 2,
     prompts: { 'taxonomy.extract': { variant: 'default', version: 'v1', hash: 'abc123' } },
   };
-  await writeFile(
-    join(s1, 'metrics.json'),
-    JSON.stringify(metrics('S1', 0, { records_in: 4, quarantined: 1 }, [['artifacts/s1/level-0/candidates-00001.jsonl', 3]], { provider: usage.provider, model: usage.model, prompts: usage.prompts })),
-  );
-  await writeFile(
-    join(s2, 'metrics.json'),
-    JSON.stringify(metrics('S2', 0, { kept: 2 }, [['artifacts/s2/level-0/kept-00001.jsonl', 2], ['artifacts/s2/level-0/dropped-00001.jsonl', 1]])),
-  );
+  await writeTaskFolder(root, s1, 'S1', 0, { records_in: 4, quarantined: 1 }, [['artifacts/s1/level-0/candidates-00001.jsonl', 3]], { provider: usage.provider, model: usage.model, prompts: usage.prompts });
+  await writeTaskFolder(root, s2, 'S2', 0, { kept: 2 }, [['artifacts/s2/level-0/kept-00001.jsonl', 2], ['artifacts/s2/level-0/dropped-00001.jsonl', 1]]);
   await writeLines(join(pp, 'concepts-00001.jsonl'), CONCEPTS);
   await writeLines(join(pp, 'merge-ops.jsonl'), [{ operation_id: 'm-1', level: 1, winner: 'L1:computer-science~aaaaaa', losers: ['L1:cs~aaaaaa', 'L1:comp-sci~aaaaaa'], rule: 'acronym' }]);
   await writeLines(join(pp, 'split-ops.jsonl'), []);
-  await writeFile(join(pp, 'metrics.json'), JSON.stringify(metrics('postprocess', null, {}, [['artifacts/postprocess/concepts-00001.jsonl', CONCEPTS.length]])));
+  await writeTaskFolder(root, pp, 'postprocess', null, {}, []);
   // Placement as it leaves the concepts when every parent is kept (its own tests cover its decisions).
   const placement = join(root, 'artifacts', 'placement');
   await mkdir(placement, { recursive: true });
   await writeLines(join(placement, 'concepts-00001.jsonl'), CONCEPTS);
-  await writeFile(join(placement, 'metrics.json'), JSON.stringify(metrics('placement', null, {}, [['artifacts/placement/concepts-00001.jsonl', CONCEPTS.length]])));
+  await writeTaskFolder(root, placement, 'placement', null, {}, []);
   // s1 ran long ago (restored from cache now); s2 has no timing at all.
   await mkdir(join(root, 'artifacts', '.runs', 'timings'), { recursive: true });
   await writeFile(
@@ -159,7 +148,9 @@ describe('runFinalizeTask', () => {
     expect(JSON.stringify(manifest)).not.toContain('sk-secret-test');
     expect(manifest.prompt_versions).toEqual({ 'taxonomy.extract': { variant: 'default', version: 'v1', hash: 'abc123' } });
     expect(manifest.phases.map((p) => p.task)).toEqual(['s1:level-0', 's2:level-0', 'postprocess:run', 'placement:run', 'curation:apply', 'hierarchy:assemble', 'taxonomy:finalize']);
-    expect(manifest.llm).toHaveLength(1);
+    // The manifest is an Nx output: no clock, memory or call accounting (those are in the run record).
+    expect(Object.keys(manifest)).not.toContain('generated_at');
+    expect(JSON.stringify(manifest)).not.toMatch(/"(started_at|duration_ms|peak_rss_mb|cache_hits|latency_ms_p50)"/u);
     const paths = manifest.artifacts.map((a) => a.path);
     expect(paths).toEqual(expect.arrayContaining([
       'artifacts/postprocess/concepts-00001.jsonl',
@@ -176,28 +167,37 @@ describe('runFinalizeTask', () => {
     expect(summary.s2).toEqual([{ level: 0, kept: 2, dropped: 1 }]);
     expect(summary.postprocess).toEqual({ concepts: 7, merge_ops: 1, merged: 2, split_ops: 0, split_into: 0, validation_failed: 1, dropped: 0, deferred: null, iterations: null });
     expect(summary.hierarchy).toEqual({ passed: true, placed: 6, orphaned: 1, dropped: 0, rejected: 0, placeholders: 0 });
-    expect(summary.timings).toMatchObject({
+    const run = RunRecordSchema.parse(JSON.parse(await readFile(join(root, 'artifacts', '.runs', 'run.json'), 'utf8')));
+    expect(run).toEqual(first.run);
+    expect(run.run_id).toBe(manifest.run_id);
+    const timings = Object.fromEntries(run.phases.map((p) => [p.task, { status: p.timing_status, duration_ms: p.timing?.duration_ms ?? null }]));
+    expect(timings).toMatchObject({
       's1:level-0': { status: 'cached', duration_ms: 1200 },
       's2:level-0': { status: 'missing', duration_ms: null },
       'hierarchy:assemble': { status: 'fresh' },
       'taxonomy:finalize': { status: 'fresh' },
     });
-    expect(manifest.summary).toMatchObject({ llm: { total: { calls: 4, cache_hits: 1, tokens_in: 400 } } });
+    expect(run.llm).toMatchObject({ total: { calls: 4, cache_hits: 1, tokens_in: 400 } });
+    expect(first.summaryText).toContain('from cache   1 task(s)');
     expect(first.summaryText).toContain('L0 2 · L1 2 · L2 1 · L3 1 (total 6)');
     expect(first.summaryText).toContain('hierarchy    placed 6, orphaned 1');
 
+    const manifestBytes = await readFile(join(out, 'manifest.json'), 'utf8');
     const second = await runFinalizeTask({ root });
+    expect(await readFile(join(out, 'manifest.json'), 'utf8')).toBe(manifestBytes);
     expect(await readFile(join(out, 'concepts.jsonl'), 'utf8')).toBe(conceptsBytes);
     expect(await readFile(join(out, 'hierarchy.json'), 'utf8')).toBe(hierarchyBytes);
     expect(second.manifest.run_id).toBe(first.manifest.run_id);
   });
 
-  it('fails with INVARIANT_VIOLATED when the hierarchy output was tampered with', async () => {
+  it('fails with ARTIFACT_CORRUPT when the hierarchy output was tampered with, and with INVARIANT_VIOLATED when the tampering is sealed in', async () => {
     const root = await makeWorkspace();
     const file = join(root, 'artifacts', 'hierarchy', 'concepts-00001.jsonl');
     const lines = (await readFile(file, 'utf8')).trim().split('\n');
     lines.push(stableStringify(concept('L3:shortcut~ffffff', 3, 'shortcut', 'L1:computer-science~aaaaaa')));
     await writeFile(file, `${lines.join('\n')}\n`);
+    await expect(runFinalizeTask({ root })).rejects.toMatchObject({ code: 'ARTIFACT_CORRUPT', message: expect.stringMatching(/^artifacts\/hierarchy\/concepts-00001\.jsonl: sha256 /u) });
+    await sealArtifactFolder('artifacts/hierarchy', { root, metrics: { phase: 'hierarchy' } });
     await expect(runFinalizeTask({ root })).rejects.toMatchObject({ code: 'INVARIANT_VIOLATED' });
   });
 

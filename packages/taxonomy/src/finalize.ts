@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -15,6 +16,7 @@ import {
   type Concept,
   type PhaseMetrics,
   type RunManifest,
+  type RunRecord,
 } from '@taxonomy/core';
 import { loadConfig, redactConfig } from '@taxonomy/config';
 import { createLogger, runPhaseTask } from '@taxonomy/observability';
@@ -30,12 +32,12 @@ import {
 import {
   PHASE_FOLDERS,
   buildManifest,
+  buildRunRecord,
   collectPhases,
   collectPromptVersions,
   computeRunId,
   describeArtifact,
   listArtifacts,
-  summarizeLlm,
 } from './manifest.ts';
 import { formatSummary, readSummary, type FinalizeSummary } from './summary.ts';
 import { summarizeSources, zeroContributionWarning } from './sources.ts';
@@ -124,6 +126,12 @@ function assertTreeMatches(tree: HierarchyTree, byId: ReadonlyMap<string, Concep
   }
 }
 
+/**
+ * Files finalize writes into its folder after the task (so they are not in its `metrics.json`): the
+ * manifest and the report need the summary of every phase, finalize's own metrics included.
+ */
+export const FINALIZE_AFTER_TASK_FILES: ReadonlyArray<string> = ['manifest.json', 'report/index.html'];
+
 export interface RunFinalizeTaskOptions {
   /** Workspace root (default: found from the working directory). */
   root?: string;
@@ -135,6 +143,8 @@ export interface RunFinalizeTaskOptions {
 
 export interface RunFinalizeTaskResult {
   manifest: RunManifest;
+  /** How this execution went (`artifacts/.runs/run.json`). */
+  run: RunRecord;
   summary: FinalizeSummary;
   /** The human summary; the caller prints it to stdout. */
   summaryText: string;
@@ -144,7 +154,9 @@ export interface RunFinalizeTaskResult {
 /**
  * The `taxonomy:finalize` task: re-checks the assembled hierarchy, writes `concepts.jsonl` and
  * `hierarchy.json` (byte-stable), then `manifest.json` with the run id, config, prompts, per-phase
- * metrics and timings, LLM usage, artifact checksums and the build summary. Writes only into `outDir`.
+ * metrics, artifact checksums and the build summary — byte-stable too, so the folder is the same on every
+ * machine. How the execution went (time, runtime, timings, LLM usage) goes to the run record
+ * `artifacts/.runs/run.json`, outside Nx outputs. Writes nothing else into `outDir`.
  */
 export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Promise<RunFinalizeTaskResult> {
   const root = options.root ?? findWorkspaceRoot();
@@ -160,6 +172,9 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
     slices: ['taxonomy'],
     outDir: outRel,
     root,
+    // Every folder the manifest describes is checked against its metrics.json first; manifest.json is written after the task.
+    reads: [...PHASE_FOLDERS.map((p) => p.dir).filter((dir) => dir === ARTIFACT_DIRS.hierarchy || existsSync(join(root, dir)))],
+    alsoWrites: FINALIZE_AFTER_TASK_FILES,
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
       const hierarchyDir = join(root, ARTIFACT_DIRS.hierarchy);
@@ -253,7 +268,6 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
       .slice(0, sampleSize)
       .map((c) => ({ id: c.id, path: c.path.join(' / '), weight: c.weight, institutions: c.support.institutions })),
   }));
-  const llm = summarizeLlm(phases);
   // The manifest lists every curation decision with its outcome (`summary.curation`).
   const curation = reportSources.curation;
   await writeReport({
@@ -269,7 +283,6 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
   const finalFiles = await listArtifacts(root, [outRel]);
   const manifest = buildManifest({
     runId,
-    generatedAt: new Date().toISOString(),
     environment: resolved.environment,
     policyVersion: resolved.config.global.policy_version,
     config,
@@ -278,18 +291,18 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
     artifacts: [...upstream, ...finalFiles],
     summary: {
       ...summary,
-      llm,
       curation,
       prompt_conflicts: conflicts,
       metrics_problems: problems,
-      runtime: { node: process.version, platform: platform(), arch: arch() },
-      timing_note: 'durations come from artifacts/.runs/timings; status "cached" marks a task restored by Nx whose timing is from the run that produced it',
+      execution_note: `durations, peak memory, LLM calls, tokens and cost of the execution: ${ARTIFACT_DIRS.runRecord} (outside Nx outputs)`,
       manifest_not_in_artifacts: 'manifest.json cannot carry its own checksum',
       sample,
     },
   });
   await writeJsonFile(join(root, outRel, 'manifest.json'), manifest, root);
-  const history = await recordRunHistory(root, manifest, rows, review.history);
+  const run = buildRunRecord({ runId, generatedAt: new Date().toISOString(), runtime: { node: process.version, platform: platform(), arch: arch() }, phases });
+  await writeJsonFile(join(root, ARTIFACT_DIRS.runRecord), run, root);
+  const history = await recordRunHistory(root, manifest, run, rows, review.history);
   const header = `taxonomy ${runId} (${manifest.environment}, policy ${manifest.policy_version})`;
-  return { manifest, summary, summaryText: `${formatSummary(summary, header, llm)}${formatReviewLines(curation, history)}`, metrics };
+  return { manifest, run, summary, summaryText: `${formatSummary(summary, header, run)}${formatReviewLines(curation, history)}`, metrics };
 }

@@ -7,12 +7,15 @@ import {
   PhaseMetricsSchema,
   PhaseTimingSchema,
   RunManifestSchema,
+  RunRecordSchema,
   stableHash,
   type ArtifactRef,
   type LlmUsage,
   type PhaseMetrics,
   type PhaseTiming,
   type RunManifest,
+  type RunRecord,
+  type TimingStatus,
 } from '@taxonomy/core';
 import { BUILD_TASKS, taskId } from './commands/task-graph.ts';
 
@@ -33,8 +36,7 @@ export const PHASE_FOLDERS: ReadonlyArray<PhaseFolder> = BUILD_TASKS.filter((t) 
  * metrics file was written (the task executed), `cached` when the metrics were written (restored by Nx)
  * long after that timing, `missing` when no timing was recorded.
  */
-export const TIMING_STATUSES = ['fresh', 'cached', 'missing'] as const;
-export type TimingStatus = (typeof TIMING_STATUSES)[number];
+export { TIMING_STATUSES, type TimingStatus } from '@taxonomy/core';
 
 /**
  * Tolerance between the end of a recorded timing and the mtime of the metrics it produced: the runner
@@ -172,7 +174,7 @@ export function summarizeLlm(phases: ReadonlyArray<CollectedPhase>): {
     if (llm === null) continue;
     const { prompts: _prompts, ...usage } = llm;
     byTask[phase.task] = usage;
-    for (const key of Object.keys(total) as Array<keyof LlmTotals>) total[key] += llm[key];
+    for (const key of Object.keys(total) as Array<keyof LlmTotals>) total[key] += llm[key] ?? 0;
   }
   total.cost_usd = Math.round(total.cost_usd * 1e6) / 1e6;
   return { by_task: byTask, total };
@@ -180,7 +182,6 @@ export function summarizeLlm(phases: ReadonlyArray<CollectedPhase>): {
 
 export interface BuildManifestInput {
   runId: string;
-  generatedAt: string;
   environment: string;
   policyVersion: string;
   config: Record<string, unknown>;
@@ -190,18 +191,40 @@ export interface BuildManifestInput {
   summary: Record<string, unknown>;
 }
 
-/** Assembles and validates the run manifest (the one artifact that carries clock values). */
+/** Assembles and validates the run manifest: what the build made, the same bytes wherever it is built. */
 export function buildManifest(input: BuildManifestInput): RunManifest {
   return RunManifestSchema.parse({
     run_id: input.runId,
-    generated_at: input.generatedAt,
     environment: input.environment,
     policy_version: input.policyVersion,
     config: input.config,
     prompt_versions: input.prompts,
-    phases: input.phases.map((p) => ({ task: p.task, metrics: p.metrics, timing: p.timing })),
-    llm: input.phases.flatMap((p) => (p.timing?.llm ? [p.timing.llm] : [])),
+    phases: input.phases.map((p) => ({ task: p.task, metrics: p.metrics })),
     summary: input.summary,
     artifacts: input.artifacts,
   });
+}
+
+export interface BuildRunRecordInput {
+  runId: string;
+  generatedAt: string;
+  runtime: RunRecord['runtime'];
+  phases: ReadonlyArray<CollectedPhase>;
+}
+
+/** Assembles the run record: how this execution went (clock, runtime, every task's timing, LLM usage). */
+export function buildRunRecord(input: BuildRunRecordInput): RunRecord {
+  return RunRecordSchema.parse({
+    run_id: input.runId,
+    generated_at: input.generatedAt,
+    runtime: input.runtime,
+    phases: input.phases.map((p) => ({ task: p.task, timing_status: p.timing_status, timing: p.timing })),
+    llm: summarizeLlm(input.phases),
+  });
+}
+
+/** Reads the run record; null when there is none or it is unreadable. */
+export async function readRunRecord(root: string): Promise<RunRecord | null> {
+  const parsed = RunRecordSchema.safeParse(await readJsonLoose(join(root, ARTIFACT_DIRS.runRecord)));
+  return parsed.success ? parsed.data : null;
 }

@@ -1,4 +1,4 @@
-import type { RunManifest } from '@taxonomy/core';
+import type { RunManifest, RunRecord } from '@taxonomy/core';
 import { createLogger } from '@taxonomy/observability';
 import { describeDecision, type CurationReport } from '@taxonomy/curation';
 import { buildSnapshot, recordSnapshot, type HistoryEntry, type HistorySettings } from './history/snapshot.ts';
@@ -17,11 +17,12 @@ export type HistoryResult = { entry: HistoryEntry; recorded: boolean; pruned: nu
 export async function recordRunHistory(
   root: string,
   manifest: RunManifest,
+  run: RunRecord,
   rows: ReadonlyArray<{ id: string; level: number; label: string; parent: string | null; aliases: ReadonlyArray<string> }>,
   settings: HistorySettings,
 ): Promise<HistoryResult> {
   try {
-    const snapshot = buildSnapshot(manifest, rows, { recordedAt: new Date().toISOString(), origin: 'finalize' });
+    const snapshot = buildSnapshot(manifest, run, rows, { recordedAt: new Date().toISOString(), origin: 'finalize' });
     return { ...(await recordSnapshot(root, snapshot, settings)), dir: settings.dir };
   } catch (err) {
     createLogger().warn({ err, dir: settings.dir }, 'run history not recorded');

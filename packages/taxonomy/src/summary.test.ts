@@ -39,10 +39,18 @@ describe('formatSummary', () => {
         { id: 'page', level: 2, loader: 'page-snapshots-jsonl', trust: 'default', records_in: 1, records_out: 3, labels: 2, concepts_kept: 0, records_used: 0, dropped: { frequency: 2 }, dropped_example: '"x": frequency: dropped, 1 institution(s) < 2' },
       ],
       hierarchy: { passed: true, placed: 10, orphaned: 1, dropped: 0, rejected: 0, placeholders: 0 },
-      timings: { 's0:level-0': { duration_ms: 10, status: 'cached' } },
       files: ['artifacts/taxonomy/concepts.jsonl'],
     });
-    const text = formatSummary(summary, 'taxonomy run-x');
+    const zero = { calls: 0, cache_hits: 0, retries: 0, repairs: 0, quarantined: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0 };
+    const run = {
+      run_id: 'run-x',
+      generated_at: '2026-12-01T10:00:00.000Z',
+      runtime: { node: 'v20.20.2', platform: 'linux', arch: 'x64' },
+      phases: [{ task: 's0:extract', timing_status: 'cached' as const, timing: { task: 's0:extract', started_at: '2026-12-01T09:00:00.000Z', duration_ms: 10, peak_rss_mb: 90, llm: null } }],
+      llm: { by_task: {}, total: zero },
+    };
+    expect(formatSummary(summary, 'taxonomy run-x')).not.toContain('from cache');
+    const text = formatSummary(summary, 'taxonomy run-x', run);
     expect(text.split('\n')).toEqual([
       'taxonomy run-x',
       'concepts     L0 2 · L1 3 · L2 4 · L3 1 (total 10)',

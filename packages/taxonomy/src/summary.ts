@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { ARTIFACT_DIRS, listJsonlFiles, readJsonl, type PhaseMetrics } from '@taxonomy/core';
-import type { CollectedPhase, TimingStatus, summarizeLlm } from './manifest.ts';
+import { ARTIFACT_DIRS, listJsonlFiles, readJsonl, type PhaseMetrics, type RunRecord } from '@taxonomy/core';
+import type { CollectedPhase, summarizeLlm } from './manifest.ts';
 import { SourceContributionSchema, zeroContributionWarning, type SourceContribution } from './sources.ts';
 
 const Count = z.number().int().min(0).nullable().describe('null when the phase did not report it');
@@ -80,13 +80,10 @@ export const FinalizeSummarySchema = z.object({
       pages_read: z.number().int(),
       skipped: z.number().int(),
       errors: z.number().int(),
-      requests: Count.describe('Requests sent by the execution that produced the snapshots (timing file)'),
-      cache_hits: Count,
     })
     .nullable()
     .default(null)
     .describe('The crawl that fed S0; null when no seeds file is configured'),
-  timings: z.record(z.string(), z.object({ duration_ms: z.number().nullable(), status: z.enum(['fresh', 'cached', 'missing']) })),
   files: z.array(z.string()),
 });
 export type FinalizeSummary = z.infer<typeof FinalizeSummarySchema>;
@@ -258,11 +255,7 @@ export async function readSummary(input: ReadSummaryInput): Promise<FinalizeSumm
           pages_read: counter(pc.metrics, 'pages_read') ?? 0,
           skipped: counter(pc.metrics, 'skipped') ?? 0,
           errors: counter(pc.metrics, 'errors') ?? 0,
-          requests: pc.timing?.run_counters?.['requests'] ?? null,
-          cache_hits: pc.timing?.run_counters?.['cache_hits'] ?? null,
         };
-  const timings: FinalizeSummary['timings'] = {};
-  for (const p of input.phases) timings[p.task] = { duration_ms: p.timing?.duration_ms ?? null, status: p.timing_status satisfies TimingStatus };
   const total = Object.values(input.conceptsByLevel).reduce((a, b) => a + b, 0);
   return FinalizeSummarySchema.parse({
     concepts: { total, by_level: input.conceptsByLevel },
@@ -275,7 +268,6 @@ export async function readSummary(input: ReadSummaryInput): Promise<FinalizeSumm
     sources: input.sources ?? null,
     hierarchy: input.hierarchy,
     crawl,
-    timings,
     files: input.files,
   });
 }
@@ -305,14 +297,20 @@ export function formatLlmLines(llm: LlmSummary): string[] {
   return lines;
 }
 
-export function formatSummary(summary: FinalizeSummary, header: string, llm?: LlmSummary): string {
+/**
+ * The human summary. `run` (this execution's record) adds what differs between equal builds: the crawl's
+ * requests and cache hits, the LLM lines and how many tasks Nx restored from its cache.
+ */
+export function formatSummary(summary: FinalizeSummary, header: string, run?: RunRecord): string {
+  const timingOf = (task: string) => run?.phases.find((p) => p.task === task)?.timing ?? null;
   const lines = [header];
   const levels = LEVELS.map((l) => `L${l} ${summary.concepts.by_level[String(l)] ?? 0}`).join(' · ');
   lines.push(`concepts     ${levels} (total ${summary.concepts.total})`);
   const c = summary.crawl;
   if (c !== null) {
+    const counters = timingOf('crawl:run')?.run_counters;
     lines.push(
-      `crawl        ${c.entries} seeds entries → ${c.snapshots} snapshots from ${c.pages_read} pages read, ${c.skipped} URLs skipped, ${c.errors} errors; ${show(c.requests)} requests, ${show(c.cache_hits)} cache hits`,
+      `crawl        ${c.entries} seeds entries → ${c.snapshots} snapshots from ${c.pages_read} pages read, ${c.skipped} URLs skipped, ${c.errors} errors; ${show(counters?.['requests'] ?? null)} requests, ${show(counters?.['cache_hits'] ?? null)} cache hits`,
     );
   }
   for (const s of summary.s1) {
@@ -358,9 +356,11 @@ export function formatSummary(summary: FinalizeSummary, header: string, llm?: Ll
       `hierarchy    placed ${h.placed}, orphaned ${h.orphaned}, dropped ${h.dropped}, rejected ${h.rejected}, placeholders ${h.placeholders} (invariants ${h.passed ? 'passed' : 'FAILED'})`,
     );
   }
-  if (llm !== undefined) lines.push(...formatLlmLines(llm));
-  const cached = Object.entries(summary.timings).filter(([, t]) => t.status === 'cached').map(([task]) => task);
-  if (cached.length > 0) lines.push(`from cache   ${cached.length} task(s): timings are those of the run that produced them`);
+  if (run !== undefined) {
+    lines.push(...formatLlmLines(run.llm));
+    const cached = run.phases.filter((p) => p.timing_status === 'cached').length;
+    if (cached > 0) lines.push(`from cache   ${cached} task(s): timings are those of the run that produced them`);
+  }
   lines.push(`files        ${summary.files.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '@taxonomy/config';
@@ -28,5 +29,6 @@ export function createTestLoaderContext(source: SourceInput, root: string, setti
     quarantine: new Quarantine('S0'),
     log: createLogger({ level: 'silent' }),
     relative: (path) => relative(root, path),
+    allowedRoots: [realpathSync(root), realpathSync(FIXTURES)],
   };
 }

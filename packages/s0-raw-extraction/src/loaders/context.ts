@@ -17,6 +17,8 @@ export interface LoaderContext {
   log: Logger;
   /** Path relative to the workspace root, for quarantine entries and refs. */
   relative(path: string): string;
+  /** Real paths a loader may read below (the workspace and the manifest's `allowed_roots`). */
+  allowedRoots: ReadonlyArray<string>;
 }
 
 export interface LoaderResult {

@@ -4,13 +4,45 @@ import ExcelJS from 'exceljs';
 import { TaxonomyError } from '@taxonomy/core';
 import { withinLengthBounds } from '../filters.ts';
 import type { ExtractedRecord } from '../process-page.ts';
+import { badCellValue } from '../text-checks.ts';
+import { checkUnzippedSize } from '../zip-budget.ts';
 import { fileUrl, type LoaderContext, type LoaderResult } from './context.ts';
+import { decodeLines } from './decode.ts';
 
 /** One row of a table with its 1-based line (CSV) or row number (XLSX) and the sheet it came from. */
 export interface TableRow {
   line: number;
   sheet: string | null;
   cells: Record<string, string>;
+  /** Per column: why the cell is not data (a spreadsheet error, a formula, a date), when the reader knows. */
+  cellProblems?: Record<string, string>;
+  /** Why the row as a whole is bad (more cells than the header has). */
+  problem?: string;
+}
+
+/** A line of a table file that could not be read at all (undecodable bytes). */
+export interface TableBadLine {
+  line: number;
+  reason: string;
+  raw: string;
+}
+
+/** Line breaks in a raw CSV record (CRLF counts once), for the line the record starts on. */
+function lineBreaks(text: string): number {
+  return text.match(/\r\n|\r|\n/gu)?.length ?? 0;
+}
+
+/** Refuses a header naming one column twice: a mapping could only pick one of them silently. */
+function assertUniqueHeaders(headers: ReadonlyArray<string | undefined>, displayPath: string): void {
+  const seen = new Map<string, number>();
+  headers.forEach((h, i) => {
+    if (h === undefined || h === '') return;
+    const first = seen.get(h);
+    if (first !== undefined) {
+      throw new TaxonomyError('INPUT_INVALID', `${displayPath}: column "${h}" appears twice in the header (columns ${first + 1} and ${i + 1})`);
+    }
+    seen.set(h, i);
+  });
 }
 
 export interface ColumnMapping {
@@ -29,31 +61,50 @@ export function splitDepartmentPath(path: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** Reads a CSV file into rows keyed by lower-cased header, with the line each row starts on. */
-export async function readCsvRows(path: string, delimiter: string): Promise<{ headers: string[]; rows: TableRow[] }> {
-  const text = await readFile(path, 'utf8');
-  let parsed: Array<{ record: string[]; info: { lines: number } }>;
+/**
+ * Reads a CSV file into rows keyed by lower-cased header, each with the line it starts on (a quoted
+ * newline inside a cell does not shift it). Bytes are decoded strictly, line by line: a line that is not
+ * UTF-8 is returned in `bad` and left out, never read with U+FFFD in it. LF, CRLF and CR-only endings
+ * all work. A repeated header is INPUT_INVALID; a row with non-empty cells beyond the header is marked.
+ */
+export async function readCsvRows(path: string, delimiter: string, displayPath: string = path): Promise<{ headers: string[]; rows: TableRow[]; bad: TableBadLine[] }> {
+  const decoded = decodeLines(await readFile(path));
+  if (decoded === null) throw new TaxonomyError('INPUT_INVALID', `${displayPath}: not valid UTF-16 text (byte-order mark present)`);
+  const bad: TableBadLine[] = decoded.bad.map((b) => ({ line: b.line, reason: 'invalid UTF-8', raw: b.raw }));
+  let parsed: Array<{ record: string[]; info: { lines: number }; raw: string }>;
   try {
-    parsed = parse(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, info: true }) as never;
+    parsed = parse(decoded.text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, info: true, raw: true }) as never;
   } catch (err) {
-    throw new TaxonomyError('INPUT_INVALID', `${path}: not a readable CSV file (${(err as Error).message})`, { cause: err });
+    throw new TaxonomyError('INPUT_INVALID', `${displayPath}: not a readable CSV file (${(err as Error).message})`, { cause: err });
   }
   const [head, ...body] = parsed;
-  if (head === undefined) return { headers: [], rows: [] };
+  if (head === undefined) return { headers: [], rows: [], bad };
   const headers = head.record.map((h) => h.trim().toLowerCase());
-  const rows = body.map(({ record, info }) => {
+  assertUniqueHeaders(headers, displayPath);
+  const rows = body.map(({ record, info, raw }) => {
     const cells: Record<string, string> = {};
     headers.forEach((h, i) => (cells[h] = (record[i] ?? '').trim()));
-    return { line: info.lines, sheet: null, cells };
+    const inner = raw.replace(/(?:\r\n|\r|\n)$/u, '').replace(/^[\r\n]+/u, '');
+    const row: TableRow = { line: info.lines - lineBreaks(inner), sheet: null, cells };
+    // A value under no header (past the last column, or under an empty header cell) would vanish unread.
+    const extra = record.filter((c, i) => (i >= headers.length || headers[i] === '') && c.trim() !== '');
+    if (extra.length > 0) row.problem = `${extra.length} non-empty cell(s) under no header (row has ${record.length} cells, the header ${headers.length})`;
+    return row;
   });
-  return { headers, rows };
+  return { headers, rows, bad };
 }
 
 /**
  * Reads worksheets of an XLSX workbook (the first one unless `sheets` names them). A file that is not a
  * workbook is INPUT_INVALID with a one-line cause; a missing sheet names the sheet and the workbook.
  */
-export async function readXlsxRows(path: string, sheets: ReadonlyArray<string>, displayPath: string): Promise<{ headers: string[]; rows: TableRow[] }> {
+export async function readXlsxRows(
+  path: string,
+  sheets: ReadonlyArray<string>,
+  displayPath: string,
+  maxUnzippedBytes: number = Number.POSITIVE_INFINITY,
+): Promise<{ headers: string[]; rows: TableRow[] }> {
+  await checkUnzippedSize(path, maxUnzippedBytes, displayPath);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.readFile(path);
@@ -75,18 +126,50 @@ export async function readXlsxRows(path: string, sheets: ReadonlyArray<string>, 
     sheet.getRow(1).eachCell({ includeEmpty: true }, (cell, col) => {
       headers[col] = cell.text.trim().toLowerCase();
     });
+    assertUniqueHeaders(headers.slice(1), `${displayPath} sheet "${name}"`);
     for (const h of headers) if (h) headerSet.add(h);
     sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
       if (rowNumber === 1) return;
       const cells: Record<string, string> = {};
+      const cellProblems: Record<string, string> = {};
       headers.forEach((h, col) => {
-        if (h) cells[h] = row.getCell(col).text.trim();
+        if (!h) return;
+        const cell = row.getCell(col);
+        const problem = xlsxCellProblem(cell);
+        if (problem !== null) cellProblems[h] = problem;
+        cells[h] = problem === null ? cell.text.trim() : '';
       });
-      if (Object.values(cells).every((v) => v === '')) return;
-      rows.push({ line: rowNumber, sheet: name, cells });
+      if (Object.values(cells).every((v) => v === '') && Object.keys(cellProblems).length === 0) return;
+      const extra = countCellsWithoutHeader(row, headers);
+      rows.push({ line: rowNumber, sheet: name, cells, cellProblems, ...(extra > 0 ? { problem: `${extra} non-empty cell(s) under no header` } : {}) });
     });
   }
   return { headers: [...headerSet], rows };
+}
+
+/** Why an XLSX cell is not text data: an error value, a formula, a date (whose text would depend on the time zone). */
+function xlsxCellProblem(cell: ExcelJS.Cell): string | null {
+  switch (cell.type) {
+    case ExcelJS.ValueType.Error:
+      return `spreadsheet error ${cell.text}`;
+    case ExcelJS.ValueType.Formula:
+      return `a formula (=${String((cell.value as { formula?: unknown } | null)?.formula ?? '').slice(0, 40)}), not data`;
+    case ExcelJS.ValueType.Date: {
+      const date = cell.value instanceof Date ? cell.value : null;
+      return `a date (${date === null || Number.isNaN(date.getTime()) ? cell.text : date.toISOString().slice(0, 10)}), not text`;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Non-empty cells of a row in a column without a header (past the last one, or under an empty header cell). */
+function countCellsWithoutHeader(row: ExcelJS.Row, headers: ReadonlyArray<string | undefined>): number {
+  let n = 0;
+  row.eachCell({ includeEmpty: false }, (cell, col) => {
+    if (!headers[col] && cell.text.trim() !== '') n += 1;
+  });
+  return n;
 }
 
 /**
@@ -120,7 +203,13 @@ export function rowsToRecords(
   const url = fileUrl(file);
   const seen = new Set<string>();
   const out: ExtractedRecord[] = [];
+  const used = [institutionColumn, textColumn, pathColumn, mapping.url_column?.toLowerCase() ?? null].filter((c): c is string => c !== null);
   for (const row of rows) {
+    const bad = row.problem ?? cellProblemOf(row, used);
+    if (bad !== null) {
+      ctx.quarantine.add({ reason: `row: ${bad}`, file, line: row.line, item_id: row.sheet, raw: JSON.stringify(row.cells) });
+      continue;
+    }
     const institution = row.cells[institutionColumn] || ctx.source.institution || '';
     let text = '';
     let parent: string | null = null;
@@ -175,16 +264,27 @@ export function rowsToRecords(
   return out;
 }
 
+/** The first problem of a used column of the row ("cell institution: spreadsheet error #REF!"), or null. */
+function cellProblemOf(row: TableRow, used: ReadonlyArray<string>): string | null {
+  for (const column of used) {
+    const problem = row.cellProblems?.[column] ?? (row.cells[column] === undefined ? null : badCellValue(row.cells[column]));
+    if (problem !== null && problem !== undefined) return `cell ${column}: ${problem}`;
+  }
+  return null;
+}
+
 /** CSV loader. */
 export async function loadCsv(ctx: LoaderContext): Promise<LoaderResult> {
   if (ctx.source.loader !== 'csv') throw new TaxonomyError('USAGE', 'loadCsv needs a csv source');
-  const { headers, rows } = await readCsvRows(ctx.path, ctx.source.options.delimiter);
-  return { records: rowsToRecords(rows, headers, ctx.source.options, ctx), itemsIn: rows.length, files: [ctx.path] };
+  const file = ctx.relative(ctx.path);
+  const { headers, rows, bad } = await readCsvRows(ctx.path, ctx.source.options.delimiter, file);
+  for (const b of bad) ctx.quarantine.add({ reason: b.reason, file, line: b.line, raw: b.raw });
+  return { records: rowsToRecords(rows, headers, ctx.source.options, ctx), itemsIn: rows.length + bad.length, files: [ctx.path] };
 }
 
 /** XLSX loader. */
 export async function loadXlsx(ctx: LoaderContext): Promise<LoaderResult> {
   if (ctx.source.loader !== 'xlsx') throw new TaxonomyError('USAGE', 'loadXlsx needs an xlsx source');
-  const { headers, rows } = await readXlsxRows(ctx.path, ctx.source.options.sheets, ctx.relative(ctx.path));
+  const { headers, rows } = await readXlsxRows(ctx.path, ctx.source.options.sheets, ctx.relative(ctx.path), ctx.settings.max_unzipped_bytes);
   return { records: rowsToRecords(rows, headers, ctx.source.options, ctx), itemsIn: rows.length, files: [ctx.path] };
 }

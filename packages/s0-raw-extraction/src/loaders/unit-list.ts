@@ -3,8 +3,7 @@ import { TaxonomyError } from '@taxonomy/core';
 import { withinLengthBounds } from '../filters.ts';
 import type { ExtractedRecord } from '../process-page.ts';
 import { fileUrl, type LoaderContext, type LoaderResult } from './context.ts';
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
+import { decodeLines } from './decode.ts';
 
 /**
  * Reads an `institution||unit` list, one pair per line. Blank, malformed and undecodable lines are
@@ -21,24 +20,19 @@ export async function loadInstitutionUnitList(ctx: LoaderContext): Promise<Loade
   const records: ExtractedRecord[] = [];
   const seen = new Set<string>();
   let itemsIn = 0;
-  let start = 0;
-  let lineNo = 0;
-  while (start < bytes.length) {
-    const nl = bytes.indexOf(0x0a, start);
-    const end = nl === -1 ? bytes.length : nl;
-    const chunk = bytes.subarray(start, end);
-    start = end + 1;
-    lineNo += 1;
+  // LF, CRLF and CR-only files alike; a UTF-16 file (by its byte-order mark) too.
+  const decoded = decodeLines(bytes);
+  if (decoded === null) throw new TaxonomyError('INPUT_INVALID', `${file}: not valid UTF-16 text (byte-order mark present)`);
+  const undecodable = new Map(decoded.bad.map((b) => [b.line, b.raw]));
+  const lines = bytes.length === 0 ? [] : decoded.text.split('\n');
+  for (const [index, text] of lines.entries()) {
+    const lineNo = index + 1;
     itemsIn += 1;
-    let text: string;
-    try {
-      text = decoder.decode(chunk);
-    } catch {
-      ctx.quarantine.add({ reason: 'invalid UTF-8', file, line: lineNo, raw: chunk.toString('latin1') });
+    const raw = undecodable.get(lineNo);
+    if (raw !== undefined) {
+      ctx.quarantine.add({ reason: 'invalid UTF-8', file, line: lineNo, raw });
       continue;
     }
-    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    text = text.replace(/\r$/u, '');
     if (text.trim() === '') {
       ctx.quarantine.add({ reason: 'blank line', file, line: lineNo, raw: text });
       continue;

@@ -1,4 +1,5 @@
-import { SLICE_NAMES, defaultConfig, loadConfig, redactConfig, sliceHash, type ResolvedConfig, type SliceName } from '@taxonomy/config';
+import { SLICE_NAMES, checkConfigPaths, defaultConfig, loadConfig, redactConfig, sliceHash, type ResolvedConfig, type SliceName } from '@taxonomy/config';
+import { TaxonomyError } from '@taxonomy/core';
 import { CONFIG_OPTIONS, HELP_OPTION, type CommandContext, type CommandDef } from './context.ts';
 import { didYouMean, optionalString, stringList, usageError, type ParsedArgs } from './usage.ts';
 
@@ -22,9 +23,11 @@ export const configValidateCommand: CommandDef = {
   path: ['config', 'validate'],
   summary: 'Load and validate the configuration (files, profile, environment, -o overrides)',
   options: { ...CONFIG_OPTIONS, ...HELP_OPTION },
-  details: 'Fails (exit 2) naming the key path, the expected type and the nearest valid key.',
+  details: 'Fails (exit 2) naming the key path, the expected type and the nearest valid key; also checks that regexes compile and cannot backtrack catastrophically, that min ≤ max settings hold, that URLs are URLs, that the sources manifest is a file and the LLM cache folder is writable.',
   async run(args, ctx) {
     const resolved = resolveCommandConfig(args, ctx);
+    const problems = checkConfigPaths(resolved);
+    if (problems.length > 0) throw new TaxonomyError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`);
     ctx.out(`${describeValidConfig(resolved)}\n`);
     for (const slice of SLICE_NAMES) ctx.out(`  ${slice.padEnd(12)} ${sliceHash(resolved.config, slice).slice(0, 12)}\n`);
   },

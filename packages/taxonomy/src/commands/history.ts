@@ -23,7 +23,7 @@ export function formatHistory(rows: ReadonlyArray<{ entry: HistoryEntry; snapsho
   for (const { entry, snapshot } of rows) {
     const cur = snapshot.curation.filter((c) => c.status === 'applied' || c.status === 'unchanged').length;
     lines.push(
-      `${String(entry.seq).padStart(4)}  ${snapshot.run_id.padEnd(22)} ${snapshot.generated_at.slice(0, 19).padEnd(20)} ${snapshot.environment.padEnd(11)} ${String(snapshot.counts.total).padStart(8)}  ${snapshot.counts.by_level.join('/').padEnd(18)} ${`${cur}/${snapshot.curation.length}`.padEnd(9)} ${snapshot.origin}`,
+      `${String(entry.seq).padStart(4)}  ${snapshot.run_id.padEnd(22)} ${(snapshot.generated_at ?? snapshot.recorded_at).slice(0, 19).padEnd(20)} ${snapshot.environment.padEnd(11)} ${String(snapshot.counts.total).padStart(8)}  ${snapshot.counts.by_level.join('/').padEnd(18)} ${`${cur}/${snapshot.curation.length}`.padEnd(9)} ${snapshot.origin}`,
     );
   }
   const bytes = rows.reduce((n, r) => n + r.entry.bytes, 0);

@@ -1,7 +1,20 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ARTIFACT_DIRS, PhaseMetricsSchema, PhaseTimingSchema, RunManifestSchema, TaxonomyError, type PhaseMetrics, type PhaseTiming, type RunManifest } from '@taxonomy/core';
+import {
+  ARTIFACT_DIRS,
+  PhaseMetricsSchema,
+  PhaseTimingSchema,
+  RunManifestSchema,
+  TaxonomyError,
+  verifyArtifactFolder,
+  type PhaseMetrics,
+  type PhaseTiming,
+  type RunManifest,
+  type RunRecord,
+} from '@taxonomy/core';
+import { FINALIZE_AFTER_TASK_FILES } from '../finalize.ts';
+import { readRunRecord } from '../manifest.ts';
 import { HELP_OPTION, type CommandDef } from './context.ts';
 import { BUILD_TASKS, taskId } from './task-graph.ts';
 
@@ -14,6 +27,10 @@ export interface TaskStatus {
   records: Record<string, number>;
   timing: PhaseTiming | null;
   problem: string | null;
+  /** Files whose sha256 matches the one `metrics.json` records. */
+  verified: number;
+  /** True when a file disagrees with `metrics.json` (edited, truncated, missing, or not written by the task). */
+  corrupt: boolean;
 }
 
 /** `candidates-00001.jsonl` → `candidates`; `merge-ops.jsonl` → `merge-ops`. */
@@ -31,10 +48,21 @@ export async function collectStatus(root: string): Promise<TaskStatus[]> {
     const metricsFile = join(root, task.dir, 'metrics.json');
     let metrics: PhaseMetrics | null = null;
     let problem: string | null = null;
+    let verified = 0;
+    let corrupt = false;
     if (existsSync(metricsFile)) {
       const parsed = PhaseMetricsSchema.safeParse(await readJson(metricsFile));
       if (parsed.success) metrics = parsed.data;
       else problem = 'metrics.json does not match the schema';
+    }
+    if (metrics !== null) {
+      // The same check every task runs on what it reads: each file against the sha256 metrics.json records.
+      const check = await verifyArtifactFolder(task.dir, { root, unlisted: task.dir === ARTIFACT_DIRS.taxonomy ? FINALIZE_AFTER_TASK_FILES : [] });
+      verified = check.verified;
+      if (check.problems.length > 0) {
+        corrupt = true;
+        problem = `${check.problems[0]}${check.problems.length > 1 ? ` (+${check.problems.length - 1} more)` : ''}`;
+      }
     }
     const records: Record<string, number> = {};
     for (const ref of metrics?.outputs ?? []) {
@@ -48,7 +76,7 @@ export async function collectStatus(root: string): Promise<TaskStatus[]> {
       const parsed = PhaseTimingSchema.safeParse(await readJson(timingFile));
       if (parsed.success) timing = parsed.data;
     }
-    out.push({ task: id, dir: task.dir, folder, metrics: metrics !== null, records, timing, problem });
+    out.push({ task: id, dir: task.dir, folder, metrics: metrics !== null, records, timing, problem, verified, corrupt });
   }
   return out;
 }
@@ -65,13 +93,15 @@ async function readJson(path: string): Promise<unknown> {
 export function formatStatus(rows: ReadonlyArray<TaskStatus>): string {
   const lines = [`${'task'.padEnd(20)} ${'state'.padEnd(10)} ${'last run'.padEnd(26)} records`];
   for (const row of rows) {
-    const state = row.problem !== null ? 'invalid' : row.metrics ? 'complete' : row.folder ? 'partial' : 'missing';
+    const state = row.corrupt ? 'corrupt' : row.problem !== null ? 'invalid' : row.metrics ? 'complete' : row.folder ? 'partial' : 'missing';
     const last = row.timing === null ? '-' : `${row.timing.started_at.slice(0, 19)}Z ${(row.timing.duration_ms / 1000).toFixed(1)}s`;
     const records = Object.entries(row.records).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
     lines.push(`${row.task.padEnd(20)} ${state.padEnd(10)} ${last.padEnd(26)} ${records}`);
   }
-  const done = rows.filter((r) => r.metrics).length;
-  lines.push(`${done}/${rows.length} tasks complete`);
+  for (const row of rows) if (row.problem !== null) lines.push(`  ${row.task}: ${row.problem}`);
+  const done = rows.filter((r) => r.metrics && !r.corrupt).length;
+  const corrupt = rows.filter((r) => r.corrupt).length;
+  lines.push(`${done}/${rows.length} tasks complete${corrupt > 0 ? `, ${corrupt} corrupt (checksums disagree with metrics.json)` : `, checksums verified (${rows.reduce((n, r) => n + r.verified, 0)} files)`}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -86,41 +116,44 @@ export async function readManifest(root: string): Promise<RunManifest> {
   return parsed.data;
 }
 
-/** A short human view of the manifest. */
-export function formatManifest(manifest: RunManifest): string {
+/** A short human view of the manifest, with the run record when it is this manifest's (null: restored from a cache). */
+export function formatManifest(manifest: RunManifest, run: RunRecord | null = null): string {
+  const own = run !== null && run.run_id === manifest.run_id ? run : null;
   const lines = [
     `run ${manifest.run_id}`,
-    `generated ${manifest.generated_at}, environment ${manifest.environment}, policy version ${manifest.policy_version}`,
+    `${own === null ? 'generated elsewhere or restored from the cache (no run record of it here)' : `generated ${own.generated_at} (node ${own.runtime.node}, ${own.runtime.platform}/${own.runtime.arch})`}, environment ${manifest.environment}, policy version ${manifest.policy_version}`,
     'phases:',
   ];
   for (const phase of manifest.phases) {
     const outputs = phase.metrics.outputs.reduce((n, ref) => n + (ref.records ?? 0), 0);
-    const time = phase.timing === null ? '-' : `${(phase.timing.duration_ms / 1000).toFixed(1)}s`;
+    const timing = own?.phases.find((p) => p.task === phase.task)?.timing ?? null;
+    const time = timing === null ? '-' : `${(timing.duration_ms / 1000).toFixed(1)}s`;
     lines.push(`  ${phase.task.padEnd(20)} ${String(outputs).padStart(8)} records out  ${time}`);
   }
-  const calls = manifest.llm.reduce((n, u) => n + u.calls, 0);
-  const cost = manifest.llm.reduce((n, u) => n + u.cost_usd, 0);
-  lines.push(`llm: ${calls} calls, $${cost.toFixed(4)}`);
+  if (own !== null) lines.push(`llm: ${own.llm.total.calls} calls, $${own.llm.total.cost_usd.toFixed(4)}`);
   lines.push(`artifacts: ${manifest.artifacts.length}`);
   return `${lines.join('\n')}\n`;
 }
 
 export const manageStatusCommand: CommandDef = {
   path: ['manage', 'status'],
-  summary: 'Show every task of the graph: artifacts present, metrics, record counts, last timing',
+  summary: 'Show every task of the graph: artifacts present, metrics, checksums, record counts, last timing',
   options: { json: { type: 'boolean', description: 'Print JSON instead of a table' }, ...HELP_OPTION },
+  details: 'Every file of a task folder is checked against the sha256 its metrics.json records; exit 3 when one disagrees.',
   async run(args, ctx) {
     const rows = await collectStatus(ctx.root);
     ctx.out(args.values['json'] === true ? `${JSON.stringify(rows, null, 2)}\n` : formatStatus(rows));
+    return rows.some((r) => r.corrupt) ? 3 : 0;
   },
 };
 
 export const manageManifestCommand: CommandDef = {
   path: ['manage', 'manifest'],
-  summary: 'Print the run manifest of the last finished build',
+  summary: 'Print the run manifest of the last finished build (with its run record: time, durations, LLM usage)',
   options: { json: { type: 'boolean', description: 'Print the manifest JSON as written' }, ...HELP_OPTION },
+  details: `The manifest (artifacts/taxonomy/manifest.json) is the same on every machine; when and how the build ran here is in ${ARTIFACT_DIRS.runRecord}.`,
   async run(args, ctx) {
     const manifest = await readManifest(ctx.root);
-    ctx.out(args.values['json'] === true ? `${JSON.stringify(manifest, null, 2)}\n` : formatManifest(manifest));
+    ctx.out(args.values['json'] === true ? `${JSON.stringify(manifest, null, 2)}\n` : formatManifest(manifest, await readRunRecord(ctx.root)));
   },
 };

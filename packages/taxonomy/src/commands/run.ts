@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { loadConfig } from '@taxonomy/config';
-import { TaxonomyError } from '@taxonomy/core';
+import { RUN_ENV_VARS, loadConfig, readRunEnvironment } from '@taxonomy/config';
+import { ERROR_CODES, TaxonomyError, acquireWorkspaceLock, type ErrorCode } from '@taxonomy/core';
+import { readTaskFailures } from '@taxonomy/observability';
 import { CONFIG_OPTIONS, HELP_OPTION, type CommandContext, type CommandDef } from './context.ts';
 import { groupOverridesIntoEnv } from './overrides.ts';
 import { RESUME_PHASES, parseResumePhase, planResume } from './task-graph.ts';
@@ -59,6 +60,23 @@ export function spawnNx(invocation: NxInvocation, ctx: CommandContext): Promise<
   });
 }
 
+/**
+ * The error `taxonomy run` ends with when an Nx invocation failed: the first failed task's own code and
+ * line (so the exit code is the task's — 3 input, 4 provider — not Nx's 1), else what Nx's code says.
+ */
+export function nxFailure(root: string, buildToken: string, target: string, nxExitCode: number): TaxonomyError {
+  const failures = readTaskFailures(root, buildToken);
+  const first = failures[0];
+  if (first !== undefined) {
+    const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(first.code) ? (first.code as ErrorCode) : 'TASK_FAILED';
+    const more = failures.length > 1 ? `; ${failures.length - 1} more task(s) failed: ${failures.slice(1).map((f) => f.task).join(', ')}` : '';
+    const line = first.message.startsWith(`${first.task}:`) ? first.message : `${first.task}: ${first.message}`;
+    return new TaxonomyError(code, `${line}${more}`);
+  }
+  if (nxExitCode === 130) return new TaxonomyError('ABORTED', `nx run ${target} was interrupted (exit 130)`);
+  return new TaxonomyError('TASK_FAILED', `nx run ${target} failed (exit ${nxExitCode}) before any task reported an error; see the Nx output above`);
+}
+
 export const runCommand: CommandDef = {
   path: ['run'],
   summary: 'Build the taxonomy through Nx (cached, incremental, resumable)',
@@ -94,12 +112,22 @@ export const runCommand: CommandDef = {
       }
       return 0;
     }
-    for (const inv of invocations) {
-      ctx.note(`taxonomy run: npx ${inv.args.join(' ')}\n`);
-      const code = await spawnNx(inv, ctx);
-      if (code !== 0) {
-        throw new TaxonomyError('TASK_FAILED', `nx run ${inv.args[2] ?? ''} failed (exit ${code}); see the Nx output above`);
+    // One lock for the whole run, however many Nx invocations it takes: no other build slips in between them.
+    const inherited = readRunEnvironment(ctx.env);
+    const lock = await acquireWorkspaceLock(ctx.root, {
+      command: 'taxonomy run',
+      waitMs: inherited.lockWaitMs,
+      ...(inherited.buildToken === null ? {} : { token: inherited.buildToken }),
+      onWait: (message) => ctx.note(`taxonomy: ${message}\n`),
+    });
+    try {
+      for (const inv of invocations) {
+        ctx.note(`taxonomy run: npx ${inv.args.join(' ')}\n`);
+        const code = await spawnNx({ ...inv, env: { ...inv.env, [RUN_ENV_VARS.buildToken]: lock.token } }, ctx);
+        if (code !== 0) throw nxFailure(ctx.root, lock.token, inv.args[2] ?? '', code);
       }
+    } finally {
+      lock.release();
     }
     return 0;
   },

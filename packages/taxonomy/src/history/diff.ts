@@ -95,8 +95,8 @@ export function diffSnapshots(from: RunSnapshot, to: RunSnapshot, seqs: { from: 
   const oldDecisions = new Set(from.curation.map(decisionKey));
   const newDecisions = new Set(to.curation.map(decisionKey));
   return {
-    from: { seq: seqs.from, run_id: from.run_id, generated_at: from.generated_at, total: from.counts.total },
-    to: { seq: seqs.to, run_id: to.run_id, generated_at: to.generated_at, total: to.counts.total },
+    from: { seq: seqs.from, run_id: from.run_id, generated_at: from.generated_at ?? from.recorded_at, total: from.counts.total },
+    to: { seq: seqs.to, run_id: to.run_id, generated_at: to.generated_at ?? to.recorded_at, total: to.counts.total },
     added: added.map((c) => view(b, c)).sort(order),
     removed: removed.map((c) => view(a, c)).sort(order),
     moved: moved.sort(order),

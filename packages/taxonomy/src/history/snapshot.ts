@@ -3,7 +3,7 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { ARTIFACT_DIRS, ConceptSchema, RunManifestSchema, TaxonomyError, readJsonlAll, stableHash, writeFileAtomic, type RunManifest } from '@taxonomy/core';
+import { ARTIFACT_DIRS, ConceptSchema, RunManifestSchema, RunRecordSchema, TaxonomyError, readJsonlAll, stableHash, writeFileAtomic, type RunManifest, type RunRecord } from '@taxonomy/core';
 import type { Config } from '@taxonomy/config';
 
 /** One concept as a snapshot keeps it: `[id, level, label, parent, aliases]`. */
@@ -14,7 +14,7 @@ export type SnapshotConcept = z.infer<typeof SnapshotConceptSchema>;
 export const RunSnapshotSchema = z.object({
   version: z.literal(1),
   run_id: z.string(),
-  generated_at: z.string().describe('When finalize ran (from the manifest)'),
+  generated_at: z.string().nullable().describe('When finalize ran on this machine (run record); null for a build Nx restored from a cache filled elsewhere'),
   recorded_at: z.string().describe('When the snapshot was taken'),
   origin: z.enum(['finalize', 'restored']).describe('finalize: written by the task; restored: taken later from a build Nx restored from its cache'),
   environment: z.string(),
@@ -45,9 +45,10 @@ const CurationSummarySchema = z
   })
   .loose();
 
-/** The snapshot of a finished build: its manifest plus its concepts (id, level, label, parent, aliases). */
+/** The snapshot of a finished build: its manifest, when it ran (its run record, if any) and its concepts (id, level, label, parent, aliases). */
 export function buildSnapshot(
   manifest: RunManifest,
+  run: RunRecord | null,
   concepts: ReadonlyArray<{ id: string; level: number; label: string; parent: string | null; aliases: ReadonlyArray<string> }>,
   options: { recordedAt: string; origin: RunSnapshot['origin'] },
 ): RunSnapshot {
@@ -58,7 +59,7 @@ export function buildSnapshot(
   return {
     version: 1,
     run_id: manifest.run_id,
-    generated_at: manifest.generated_at,
+    generated_at: run !== null && run.run_id === manifest.run_id ? run.generated_at : null,
     recorded_at: options.recordedAt,
     origin: options.origin,
     environment: manifest.environment,
@@ -145,7 +146,14 @@ export async function snapshotOfCurrentBuild(root: string, options: { recordedAt
       throw new TaxonomyError('INPUT_INVALID', `${bad.file}:${bad.line}: ${bad.reason}`);
     },
   });
-  return buildSnapshot(manifest.data, concepts, options);
+  let run: RunRecord | null = null;
+  try {
+    const parsed = RunRecordSchema.safeParse(JSON.parse(await readFile(join(root, ARTIFACT_DIRS.runRecord), 'utf8')));
+    if (parsed.success) run = parsed.data;
+  } catch {
+    // no run record: the build was restored, or made before run records existed
+  }
+  return buildSnapshot(manifest.data, run, concepts, options);
 }
 
 /**
@@ -158,7 +166,7 @@ export async function syncHistory(root: string, settings: HistorySettings, now: 
   const latest = (await listHistory(root, settings)).at(-1);
   if (latest !== undefined) {
     const last = await readSnapshot(latest.file);
-    if (last.run_id === current.run_id && last.generated_at === current.generated_at) return;
+    if (last.run_id === current.run_id) return;
   }
   await recordSnapshot(root, current, settings);
 }

@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { PhaseMetricsSchema, type ArtifactRef, type PhaseMetrics } from './entities.ts';
+import { sortKeysDeep } from './hashing.ts';
+
+/**
+ * Content-checked inputs (the way DVC checks its cache): a task folder's `metrics.json` lists every file
+ * the task wrote with its sha256, so a reader can tell an intact folder from one that was edited,
+ * truncated, partly copied or restored from a damaged cache entry before it uses a single line.
+ */
+
+/** What is wrong with one folder, first problem first; each problem names one file. */
+export interface ArtifactCheck {
+  /** The folder holding `metrics.json` (absolute). */
+  folder: string;
+  metrics: PhaseMetrics | null;
+  problems: string[];
+  /** Files whose checksum was verified. */
+  verified: number;
+}
+
+export interface VerifyArtifactOptions {
+  /** Workspace root: metrics paths are relative to it. */
+  root: string;
+  /** File names besides `metrics.json` a folder may hold without being listed (finalize's `manifest.json`). */
+  unlisted?: ReadonlyArray<string>;
+}
+
+/** sha256 of a file, streamed. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+function display(root: string, path: string): string {
+  const rel = relative(root, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(path)));
+    else out.push(path);
+  }
+  return out;
+}
+
+/**
+ * The task folder a path belongs to: the path itself when it holds `metrics.json`, else the nearest parent
+ * that does (S1 reads `artifacts/s0/level-N`, whose metrics live in `artifacts/s0`), else the path itself.
+ */
+export function artifactFolderOf(path: string, root: string): string {
+  let dir = resolve(root, path);
+  for (let depth = 0; depth < 3; depth += 1) {
+    if (existsSync(join(dir, 'metrics.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir || !(`${up}${sep}`.startsWith(`${resolve(root)}${sep}`) || up === resolve(root))) break;
+    dir = up;
+  }
+  return resolve(root, path);
+}
+
+/**
+ * Verifies one task folder against its `metrics.json`: the file exists and parses; every output it lists
+ * exists with the recorded sha256; the folder holds no file it does not list. Nothing is thrown: the
+ * caller decides (a task fails, `manage status` reports).
+ */
+export async function verifyArtifactFolder(folder: string, options: VerifyArtifactOptions): Promise<ArtifactCheck> {
+  const root = resolve(options.root);
+  const abs = resolve(root, folder);
+  const metricsPath = join(abs, 'metrics.json');
+  const result: ArtifactCheck = { folder: abs, metrics: null, problems: [], verified: 0 };
+  const info = await stat(abs).catch(() => null);
+  if (info === null) {
+    result.problems.push(`${display(root, abs)}: missing`);
+    return result;
+  }
+  const text = await readFile(metricsPath, 'utf8').catch(() => null);
+  if (text === null) {
+    result.problems.push(`${display(root, metricsPath)}: missing, so nothing in ${display(root, abs)} can be checked (a task that did not finish, or files put there by hand)`);
+    return result;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  const parsed = PhaseMetricsSchema.safeParse(json);
+  if (!parsed.success) {
+    result.problems.push(`${display(root, metricsPath)}: not a valid metrics file`);
+    return result;
+  }
+  result.metrics = parsed.data;
+  const listed = new Set<string>();
+  for (const ref of parsed.data.outputs) {
+    const path = resolve(root, ref.path);
+    listed.add(path);
+    if (!`${path}`.startsWith(`${abs}${sep}`)) {
+      result.problems.push(`${display(root, metricsPath)}: lists ${ref.path}, outside ${display(root, abs)} (the folder was moved or copied)`);
+      continue;
+    }
+    const actual = await sha256File(path).catch(() => null);
+    if (actual === null) {
+      result.problems.push(`${display(root, path)}: missing (listed in ${display(root, metricsPath)})`);
+      continue;
+    }
+    if (actual !== ref.sha256) {
+      result.problems.push(
+        `${display(root, path)}: sha256 ${actual.slice(0, 12)}… differs from ${ref.sha256.slice(0, 12)}… recorded in ${display(root, metricsPath)} (edited, truncated or restored from a damaged cache entry)`,
+      );
+      continue;
+    }
+    result.verified += 1;
+  }
+  const allowed = new Set(['metrics.json', ...(options.unlisted ?? [])]);
+  for (const file of (await listFiles(abs)).sort()) {
+    if (listed.has(file) || allowed.has(file.slice(abs.length + 1).split(sep).join('/'))) continue;
+    result.problems.push(`${display(root, file)}: not written by the task (not listed in ${display(root, metricsPath)})`);
+  }
+  return result;
+}
+
+export interface SealOptions {
+  root: string;
+  /** Fields of the metrics to write; `outputs` is always computed from the folder. */
+  metrics?: Partial<Omit<PhaseMetrics, 'outputs'>>;
+}
+
+/**
+ * Writes `metrics.json` for a folder whose files were not written by a task (test fixtures, data imported
+ * by hand): every file is listed with its sha256, so tasks accept the folder as checked input. Returns
+ * the metrics written.
+ */
+export async function sealArtifactFolder(folder: string, options: SealOptions): Promise<PhaseMetrics> {
+  const root = resolve(options.root);
+  const abs = resolve(root, folder);
+  const outputs: ArtifactRef[] = [];
+  for (const file of (await listFiles(abs)).sort()) {
+    if (file === join(abs, 'metrics.json')) continue;
+    const body = await readFile(file);
+    let lines = 0;
+    for (let i = body.indexOf(0x0a); i !== -1; i = body.indexOf(0x0a, i + 1)) lines += 1;
+    if (body.length > 0 && body[body.length - 1] !== 0x0a) lines += 1;
+    outputs.push({ path: display(root, file), sha256: createHash('sha256').update(body).digest('hex'), records: file.endsWith('.jsonl') ? lines : null });
+  }
+  const metrics = PhaseMetricsSchema.parse({
+    phase: 'imported',
+    level: null,
+    policy_version: 'imported',
+    config_hash: '',
+    counters: {},
+    inputs: [],
+    llm: null,
+    ...options.metrics,
+    outputs,
+  });
+  await writeFile(join(abs, 'metrics.json'), `${JSON.stringify(sortKeysDeep(metrics), null, 2)}\n`);
+  return metrics;
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { isNameWord, isPersonToken, nameWordKind } from './names.ts';
+
+// Words as they stand in real unit names (held-out pages and corpus/units).
+describe('nameWordKind', () => {
+  it.each([
+    ['Sir', 'title'], // Sir William Dunn School of Pathology
+    ['King', 'title'], // King Edward VII College of Medicine
+    ['VII', 'numeral'],
+    ['J.', 'initial'], // Edward J. Bloustein School of Planning and Public Policy
+    ['S.', 'initial'], // S. Rajaratnam School of International Studies
+    ['T.h.', 'initial'], // Harvard T.h. Chan School of Public Health
+    ['Saïd', 'diacritic'], // Saïd Business School: never "said"
+    ['UCL', 'acronym'], // UCL Engineering
+    ["Addenbrooke's", 'possessive'],
+    ['Byrd', 'person'], // Byrd Polar Research Center
+    ['Sydney', 'person'], // Sydney Conservatorium of Music
+    ['Nuffield', 'unknown'], // Nuffield Department of Medicine
+    ['Rothermere', 'unknown'], // Rothermere American Institute
+    ['bin', 'particle'], // prince alwaleed bin talal islamic studies program
+    ["Mary's", 'possessive'], // St Mary's Hospital Medical School: "-ry" ends names too, not only chemistry
+  ] as const)('%s → %s', (word, kind) => {
+    expect(nameWordKind(word)).toBe(kind);
+  });
+
+  it.each(['Intelligent', 'Robotics', 'Medicine', 'Polar', 'Advanced', 'Federated', 'Mathematical', 'Arab', 'Celtic'])('%s is no name', (word) => {
+    expect(isNameWord(word)).toBe(false);
+  });
+});
+
+describe('isPersonToken', () => {
+  it.each([
+    ['perelman', true],
+    ['william', true],
+    ['medicine', false],
+    ['mason', false], // a field word (CIP "Mason/Masonry")
+    ['crown', false], // an English word of the CIP texts
+  ])('%s → %s', (token, expected) => {
+    expect(isPersonToken(token)).toBe(expected);
+  });
+});
