@@ -135,7 +135,7 @@ describe('a shared remote cache on Nx 23 (self-hosted protocol)', () => {
     const l0 = (await readFile(join(bDir, 'artifacts/taxonomy/concepts.jsonl'), 'utf8')).split('\n').map((l) => JSON.parse(l || 'null') as { id: string; level: number } | null).find((c) => c?.level === 0)!;
     await writeFile(join(bDir, 'config/curation.json'), `${JSON.stringify({ decisions: [{ op: 'alias', concept: l0.id, alias: 'remote cache check' }] }, null, 2)}\n`);
     const before = await server.stats();
-    const again = await build(bDir, { NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: READ_ONLY });
+    const again = await build(bDir, { NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: READ_ONLY, OPENAI_API_KEY: 'sk-agent-b-0002' });
     expect(again.code, again.output).toBe(0);
     const ran = Object.entries(again.tasks).filter(([, t]) => t.cacheStatus === 'cache-miss').map(([id]) => id).sort();
     expect(ran).toEqual(['curation:apply', 'hierarchy:assemble', 'taxonomy:finalize']);
