@@ -11,7 +11,7 @@ import { findWorkspaceRoot } from '@taxonomy/core';
  * committed repository, so the repository's own working tree and Nx cache are never touched.
  */
 const repo = findWorkspaceRoot(import.meta.dirname);
-const TARGETS = ['extract', 'settings', 'level-0', 'level-1', 'level-2', 'level-3', 'run', 'apply', 'assemble', 'finalize'];
+const TARGETS = ['build', 'sources', 'settings', 'level-0', 'level-1', 'level-2', 'level-3', 'run', 'apply', 'assemble', 'finalize'];
 let clone = '';
 
 afterAll(async () => {
@@ -41,7 +41,7 @@ describe('nx affected (task level) follows phase settings and code', () => {
     git(['commit', '-qam', 'raise the level-2 threshold']);
     const tasks = affected();
     expect(tasks).toEqual(expect.arrayContaining(['s2:settings', 's2:level-0', 's2:level-1', 's2:level-2', 's2:level-3', 's3:level-2', 's1:level-3', 'postprocess:run', 'placement:run', 'curation:apply', 'hierarchy:assemble', 'taxonomy:finalize']));
-    expect(tasks).not.toContain('s0:extract');
+    expect(tasks).not.toContain('s0:level-0');
     expect(tasks).not.toContain('s1:level-0');
   }, 120_000);
 
@@ -49,11 +49,13 @@ describe('nx affected (task level) follows phase settings and code', () => {
     await writeFile(join(clone, 'packages/s2-frequency/src/frequency.ts'), '// a code change\n', { flag: 'a' });
     git(['commit', '-qam', 'touch S2 code']);
     const afterCode = affected();
-    expect(afterCode).toContain('s2:level-1');
-    expect(afterCode).not.toContain('s0:extract');
+    expect(afterCode).toEqual(expect.arrayContaining(['s2:build', 's2:level-1', 'taxonomy:finalize']));
+    // Only the changed package is rebuilt: the others' bundles import S2, they do not contain it.
+    expect(afterCode.filter((t) => t.endsWith(':build'))).toEqual(['s2:build']);
+    expect(afterCode).not.toContain('s0:level-0');
     expect(afterCode).not.toContain('s1:level-0');
     await writeFile(join(clone, 'config/s0.json'), `${JSON.stringify({ min_chars: 4 }, null, 2)}\n`);
     git(['commit', '-qam', 'touch S0 settings']);
-    expect(affected()).toEqual(expect.arrayContaining(['s0:extract', 's1:level-0', 's3:level-3', 'taxonomy:finalize']));
+    expect(affected()).toEqual(expect.arrayContaining(['s0:sources', 's0:level-0', 's0:level-3', 's1:level-0', 's3:level-3', 'taxonomy:finalize']));
   }, 120_000);
 });

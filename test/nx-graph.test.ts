@@ -15,14 +15,19 @@ interface TargetInputs {
   environment?: string[];
 }
 
+/** The builds a phase target waits for: its package's and those of the workspace packages its package.json depends on. */
+const buildsOf = (...projects: string[]) => ['build', { projects: [...projects].sort(), target: 'build' }];
+const S1_BUILDS = buildsOf('core', 'config', 'observability', 'llm', 'lexicon');
+
 describe('the Nx task graph', () => {
-  it('makes level N of S1 wait for S0 and for level N-1 of S3', () => {
+  it('makes level N of S1 wait for level N of S0 and for level N-1 of S3', () => {
     const s1 = nxJson<{ targets: Record<string, { dependsOn?: unknown[]; outputs?: string[] }> }>(['show', 'project', 's1']);
-    expect(s1.targets['level-0']!.dependsOn).toEqual([{ projects: ['s0'], target: 'extract' }]);
+    expect(s1.targets['level-0']!.dependsOn).toEqual([{ projects: ['s0'], target: 'level-0' }, ...S1_BUILDS]);
     for (const n of [1, 2, 3]) {
       expect(s1.targets[`level-${n}`]!.dependsOn).toEqual([
-        { projects: ['s0'], target: 'extract' },
+        { projects: ['s0'], target: `level-${n}` },
         { projects: ['s3'], target: `level-${n - 1}` },
+        ...S1_BUILDS,
       ]);
       expect(s1.targets[`level-${n}`]!.outputs).toEqual([`{workspaceRoot}/artifacts/s1/level-${n}`]);
     }
@@ -56,13 +61,13 @@ describe('the Nx task graph', () => {
     for (const other of ['config/s2.json', 'config/postprocess.json', 'config/hierarchy.json']) expect(curation.files).not.toContain(other);
     for (const upstream of ['postprocess:run', 's2:level-2']) expect(nxJson<TargetInputs>(['show', 'target', 'inputs', upstream]).files).not.toContain('config/curation.json');
     const hierarchy = nxJson<{ targets: Record<string, { dependsOn?: unknown[] }> }>(['show', 'project', 'hierarchy']);
-    expect(hierarchy.targets['assemble']!.dependsOn).toEqual([{ projects: ['curation'], target: 'apply' }]);
+    expect(hierarchy.targets['assemble']!.dependsOn).toEqual([{ projects: ['curation'], target: 'apply' }, ...buildsOf('core', 'config', 'observability')]);
   });
 
-  it('puts the crawl first: s0:extract waits for crawl:run and hashes its snapshots; crawl:run hashes only the crawl settings and the seeds', () => {
+  it('puts the crawl first: s0:sources waits for crawl:run and hashes its snapshots; crawl:run hashes only the crawl settings and the seeds', () => {
     const s0 = nxJson<{ targets: Record<string, { dependsOn?: unknown[]; inputs: unknown[] }> }>(['show', 'project', 's0']);
-    expect(s0.targets['extract']!.dependsOn).toEqual([{ projects: ['crawl'], target: 'run' }]);
-    expect(s0.targets['extract']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/snapshots.jsonl', transitive: true });
+    expect(s0.targets['sources']!.dependsOn).toEqual([{ projects: ['crawl'], target: 'run' }, ...buildsOf('core', 'config', 'observability')]);
+    expect(s0.targets['sources']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/snapshots.jsonl', transitive: true });
     const crawl = nxJson<TargetInputs & { runtime?: string[] }>(['show', 'target', 'inputs', 'crawl:run']);
     expect(crawl.files).toContain('config/crawl.json');
     for (const other of ['config/s0.json', 'config/s1.json', 'config/llm.json']) expect(crawl.files).not.toContain(other);
@@ -71,9 +76,44 @@ describe('the Nx task graph', () => {
     expect(project.targets['run']!.outputs).toEqual(['{workspaceRoot}/artifacts/crawl']);
   });
 
-  it('hashes the raw sources as S0 inputs', () => {
-    const s0 = nxJson<TargetInputs>(['show', 'target', 'inputs', 's0:extract']);
-    expect(s0.files).toEqual(expect.arrayContaining(['config/s0.json', 'corpus/units/source_records.jsonl', 'corpus/departments/institutions_departments.txt', 'corpus/pages/pages.jsonl']));
-    expect(s0.files).not.toContain('config/s2.json');
+  it('hashes the raw sources in s0:sources only; each level task hashes its own view of them', () => {
+    const sources = nxJson<TargetInputs>(['show', 'target', 'inputs', 's0:sources']);
+    expect(sources.files).toEqual(expect.arrayContaining(['config/s0.json', 'corpus/units/source_records.jsonl', 'corpus/departments/institutions_departments.txt', 'corpus/pages/pages.jsonl']));
+    expect(sources.files).not.toContain('config/s2.json');
+    const level3 = nxJson<TargetInputs>(['show', 'target', 'inputs', 's0:level-3']);
+    expect(level3.files).toContain('config/s0.json');
+    expect(level3.files.some((f) => f.startsWith('corpus/'))).toBe(false);
+    const project = nxJson<{ targets: Record<string, { inputs: unknown[]; dependsOn: unknown[] }> }>(['show', 'project', 's0']);
+    expect(project.targets['level-3']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/s0/sources/level-3.json' });
+    expect(project.targets['level-3']!.dependsOn).toContainEqual({ target: 'sources' });
+  });
+
+  it('hashes, per level, only the direct upstream data a level task reads (no transitive inputs)', () => {
+    // One `nx show project` per project (each costs seconds on a loaded machine).
+    const shown = new Map<string, Record<string, { inputs: unknown[] }>>();
+    const show = (p: string) => {
+      if (!shown.has(p)) shown.set(p, nxJson<{ targets: Record<string, { inputs: unknown[] }> }>(['show', 'project', p]).targets);
+      return shown.get(p)!;
+    };
+    expect(show('s1')['level-2']!.inputs).toEqual(expect.arrayContaining([{ dependentTasksOutputFiles: '**/records-*.jsonl' }, { dependentTasksOutputFiles: '**/concepts-*.jsonl' }]));
+    expect(show('s2')['level-2']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/candidates-*.jsonl' });
+    expect(show('s3')['level-2']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/kept-*.jsonl' });
+    for (const p of ['s1', 's2', 's3']) for (const n of [0, 1, 2, 3]) expect(JSON.stringify(show(p)[`level-${n}`]!.inputs)).not.toMatch(/transitive|upstream/u);
+  });
+
+  it('runs compiled entries: every package has a cached build of its own sources into dist/, every phase target runs it with plain node after the builds', () => {
+    const projects = nxJson<string[]>(['show', 'projects']);
+    expect(projects).toHaveLength(15);
+    const s1 = nxJson<{ root: string; targets: Record<string, { options: { command: string }; inputs: unknown[]; outputs: string[]; dependsOn?: unknown[]; cache?: boolean }> }>(['show', 'project', 's1']);
+    expect(s1.targets['build']).toMatchObject({ cache: true, outputs: ['{projectRoot}/dist'], dependsOn: [S1_BUILDS[1]] });
+    expect(s1.targets['build']!.options.command).toBe('node tools/nx/build-package.mjs packages/s1-extraction src/index.ts src/main.ts');
+    expect(s1.targets['level-2']!.options.command).toBe('node --conditions=taxonomy-dist packages/s1-extraction/dist/main.js --level 2');
+    // The build hashes its own sources only; the phase tasks hash their package's and every dependency's sources.
+    const build = nxJson<TargetInputs>(['show', 'target', 'inputs', 's1:build']);
+    expect(build.files).toContain('packages/s1-extraction/src/task.ts');
+    expect(build.files.some((f) => f.startsWith('packages/core/') || f.endsWith('.test.ts'))).toBe(false);
+    const task = nxJson<TargetInputs>(['show', 'target', 'inputs', 's1:level-2']);
+    expect(task.files).toEqual(expect.arrayContaining(['packages/s1-extraction/src/task.ts', 'packages/core/src/jsonl.ts', 'packages/lexicon/src/extract.ts']));
+    expect(task.files.some((f) => f.includes('/dist/'))).toBe(false);
   });
 });

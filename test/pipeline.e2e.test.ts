@@ -112,7 +112,7 @@ describe('end-to-end build of the sample corpus (offline)', () => {
   it('writes a manifest with counters for every phase', async () => {
     const manifest = JSON.parse(await readFile(join(root, 'artifacts/taxonomy/manifest.json'), 'utf8')) as { phases: Array<{ task: string }> };
     const tasks = manifest.phases.map((p) => p.task);
-    for (const t of ['s0:extract', 's1:level-0', 's2:level-3', 's3:level-3', 'postprocess:run', 'placement:run', 'curation:apply', 'hierarchy:assemble']) expect(tasks).toContain(t);
+    for (const t of ['s0:level-0', 's0:level-1', 's0:level-3', 's1:level-0', 's2:level-3', 's3:level-3', 'postprocess:run', 'placement:run', 'curation:apply', 'hierarchy:assemble']) expect(tasks).toContain(t);
   });
 
   it('is byte-identical when built again from scratch', async () => {

@@ -6,8 +6,9 @@ import { createInterface } from 'node:readline';
  * The floor a phase is compared with: a bare JSONL pass over the same files — `readline`, `JSON.parse`,
  * `JSON.stringify`, write — with no validation, no logic and no sorting.
  */
-export async function baselineJsonlPass(files: ReadonlyArray<string>, outFile: string): Promise<{ records: number; ms: number }> {
+export async function baselineJsonlPass(files: ReadonlyArray<string>, outFile: string): Promise<{ records: number; ms: number; cpu_ms: number }> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const out = createWriteStream(outFile);
   let records = 0;
   for (const file of files) {
@@ -21,5 +22,6 @@ export async function baselineJsonlPass(files: ReadonlyArray<string>, outFile: s
   }
   out.end();
   await once(out, 'finish');
-  return { records, ms: performance.now() - t0 };
+  const cpu = process.cpuUsage(cpu0);
+  return { records, ms: performance.now() - t0, cpu_ms: (cpu.user + cpu.system) / 1000 };
 }

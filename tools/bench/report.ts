@@ -15,6 +15,10 @@ export interface PhaseResult {
   baseline_seconds?: number | null;
   /** Phase time / bare JSONL read-parse-write time over the same files. */
   ratio_to_baseline?: number | null;
+  /** CPU seconds (user + system) of the phase and of the baseline: steadier than wall time on a shared machine. */
+  cpu_seconds?: number | null;
+  baseline_cpu_seconds?: number | null;
+  ratio_cpu_to_baseline?: number | null;
 }
 
 export interface BenchResults {
@@ -48,15 +52,25 @@ export function formatBenchReport(results: BenchResults): string {
   const lines: string[] = [];
   lines.push(`taxonomy bench: ${results.records.toLocaleString('en-US')} records (L0..L3 ${results.items_per_level.join(' / ')}), seed ${results.seed}, node ${results.node}, ${results.cpus} cpus`);
   lines.push('');
-  const header = ['task', 'records in', 'seconds', 'records/s', 'peak RSS MB', 'baseline s', 'x baseline'];
-  const widths = [20, 11, 9, 11, 12, 11, 11];
+  const header = ['task', 'records in', 'seconds', 'records/s', 'peak RSS MB', 'baseline s', 'x baseline', 'cpu s', 'base cpu s', 'x cpu'];
+  const widths = [20, 11, 9, 11, 12, 11, 11, 8, 11, 7];
   lines.push(header.map((h, i) => (i === 0 ? h.padEnd(widths[i]!) : h.padStart(widths[i]!))).join(' '));
   for (const p of results.phases) {
     if (p.status !== 'ok') {
       lines.push(`${p.task.padEnd(widths[0]!)} ${p.status}: ${p.error ?? ''}`);
       continue;
     }
-    const cells = [int(p.records_in), fmt(p.seconds), int(p.records_per_second), int(p.peak_rss_mb), fmt(p.baseline_seconds, 3), fmt(p.ratio_to_baseline, 1)];
+    const cells = [
+      int(p.records_in),
+      fmt(p.seconds),
+      int(p.records_per_second),
+      int(p.peak_rss_mb),
+      fmt(p.baseline_seconds, 3),
+      fmt(p.ratio_to_baseline, 1),
+      fmt(p.cpu_seconds),
+      fmt(p.baseline_cpu_seconds, 3),
+      fmt(p.ratio_cpu_to_baseline, 1),
+    ];
     lines.push([p.task.padEnd(widths[0]!), ...cells.map((c, i) => c.padStart(widths[i + 1]!))].join(' '));
   }
   lines.push(`${'all phases'.padEnd(widths[0]!)} ${''.padStart(widths[1]!)} ${fmt(results.phases_seconds).padStart(widths[2]!)}`);
@@ -71,7 +85,7 @@ export function formatBenchReport(results: BenchResults): string {
     const l = results.llm;
     const verdict = l.elapsed_ms <= l.bound_ms ? 'within' : 'OVER';
     lines.push(
-      `llm bench: ${l.records} calls, ${l.latencyMs} ms latency, concurrency ${l.concurrency}: ${fmt(l.elapsed_ms, 0)} ms; ideal ${fmt(l.ideal_ms, 0)} ms, bound 1.3x = ${fmt(l.bound_ms, 0)} ms; ratio ${fmt(l.ratio)} (${verdict} bound); ok ${l.ok}, failed ${l.failed}`,
+      `llm bench: ${l.records} calls, ${l.latencyMs} ms latency, concurrency ${l.concurrency}: ${fmt(l.elapsed_ms, 0)} ms; ideal ${fmt(l.ideal_ms, 0)} ms, bound ${fmt(l.bound_ms / l.ideal_ms, 1)}x = ${fmt(l.bound_ms, 0)} ms; ratio ${fmt(l.ratio)} (${verdict} bound); ok ${l.ok}, failed ${l.failed}`,
     );
   }
   lines.push(`total ${fmt(results.total_seconds, 1)} s`);

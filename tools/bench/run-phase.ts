@@ -1,12 +1,16 @@
 // Runs one phase task in its own process so the bench can read this phase's own peak RSS.
-// Usage: node --import tsx tools/bench/run-phase.ts <phase> <level|-> <root>; prints one JSON line.
+// Usage: node --import tsx tools/bench/run-phase.ts <task> <phase> <level|-> <root>; prints one JSON line.
 import { TaxonomyError } from '@taxonomy/core';
 import { runMain } from '@taxonomy/observability';
 
 type TaskFn = (options: Record<string, unknown>) => Promise<unknown>;
 
+/** The helper tasks (no phase metrics) by task id, the phase tasks by phase. */
+const TASK_EXPORTS: Record<string, [string, string]> = {
+  's0:sources': ['@taxonomy/s0-raw-extraction', 'writeS0SourceViews'],
+};
 const PHASE_EXPORTS: Record<string, [string, string]> = {
-  S0: ['@taxonomy/s0-raw-extraction', 'runS0Task'],
+  S0: ['@taxonomy/s0-raw-extraction', 'runS0LevelTask'],
   S1: ['@taxonomy/s1-extraction', 'runS1Task'],
   S2: ['@taxonomy/s2-frequency', 'runS2Task'],
   S3: ['@taxonomy/s3-verification', 'runS3Task'],
@@ -18,9 +22,19 @@ const PHASE_EXPORTS: Record<string, [string, string]> = {
 };
 
 await runMain(async () => {
-  const [phase = '', levelArg = '-', root = ''] = process.argv.slice(2);
-  const target = PHASE_EXPORTS[phase];
-  if (target === undefined || root === '') throw new TaxonomyError('USAGE', 'usage: run-phase.ts <phase> <level|-> <root>');
+  const [task = '', phase = '', levelArg = '-', root = ''] = process.argv.slice(2);
+  const target = TASK_EXPORTS[task] ?? PHASE_EXPORTS[phase];
+  if (target === undefined || root === '') throw new TaxonomyError('USAGE', 'usage: run-phase.ts <task> <phase> <level|-> <root>');
+  if (task === 's2:settings') {
+    // Its function takes the resolved slice; S2's own tasks resolve the same view themselves.
+    const [{ loadConfig }, { writeS2Settings }] = await Promise.all([import('@taxonomy/config'), import('@taxonomy/s2-frequency')]);
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    await writeS2Settings(loadConfig({ root }).config.s2, root);
+    const cpu = process.cpuUsage(cpu0);
+    process.stdout.write(`${JSON.stringify({ ms: performance.now() - t0, cpu_ms: (cpu.user + cpu.system) / 1000, peak_rss_mb: process.resourceUsage().maxRSS / 1024, rss_before_mb: 0 })}\n`);
+    return;
+  }
   const specifier: string = target[0];
   let fn: unknown;
   try {

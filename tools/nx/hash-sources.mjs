@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Nx runtime input of s0:extract: prints one SHA-256 over the sources manifest and every file or folder it
+// Nx runtime input of s0:sources: prints one SHA-256 over the sources manifest and every file or folder it
 // lists, so a corpus outside `corpus/` (which the file inputs do not cover) still invalidates the cache.
 // Plain Node, no dependencies: it runs on every `nx run`, cached or not.
 import { createHash } from 'node:crypto';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@taxonomy/config';
 import { findWorkspaceRoot } from '@taxonomy/core';
 import { runCrawlTask } from '@taxonomy/crawl';
-import { runS0Task } from '@taxonomy/s0-raw-extraction';
+import { runS0LevelTask, writeS0SourceViews } from '@taxonomy/s0-raw-extraction';
 import { runS1Task } from '@taxonomy/s1-extraction';
 import { runS2Task, writeS2Settings } from '@taxonomy/s2-frequency';
 import { runS3Task } from '@taxonomy/s3-verification';
@@ -12,7 +12,7 @@ import { runPostprocessTask } from '@taxonomy/postprocess';
 import { runPlacementTask } from '@taxonomy/placement';
 import { runCurationTask } from '@taxonomy/curation';
 import { runHierarchyTask } from '@taxonomy/hierarchy';
-import { BUILD_TASKS, runFinalizeTask, taskId, type RunFinalizeTaskResult } from '@taxonomy/taxonomy';
+import { BUILD_LEVELS, BUILD_TASKS, runFinalizeTask, taskId, type RunFinalizeTaskResult } from '@taxonomy/taxonomy';
 
 /**
  * Whole-pipeline runs (tests, the held-out eval) use the same task functions the Nx targets run, in a scratch copy of the
@@ -26,10 +26,11 @@ const opts = (at: string, overrides: string[]) => ({ root: at, ...(overrides.len
 /** Each task of the Nx graph as the function its target runs. */
 export const RUNNERS: Record<string, Runner> = {
   'crawl:run': (at, o) => runCrawlTask(opts(at, o)),
-  's0:extract': (at, o) => runS0Task(opts(at, o)),
+  's0:sources': (at, o) => writeS0SourceViews(opts(at, o)),
   's2:settings': (at, o) => writeS2Settings(loadConfig(opts(at, o)).config.s2, at),
   ...Object.fromEntries(
-    [0, 1, 2, 3].flatMap((level) => [
+    BUILD_LEVELS.flatMap((level) => [
+      [`s0:level-${level}`, ((at, o) => runS0LevelTask({ level, ...opts(at, o) })) satisfies Runner],
       [`s1:level-${level}`, ((at, o) => runS1Task({ level, ...opts(at, o) })) satisfies Runner],
       [`s2:level-${level}`, ((at, o) => runS2Task({ level, ...opts(at, o) })) satisfies Runner],
       [`s3:level-${level}`, ((at, o) => runS3Task({ level, ...opts(at, o) })) satisfies Runner],

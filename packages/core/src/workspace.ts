@@ -17,6 +17,10 @@ export const ARTIFACT_DIRS = {
   /** Page snapshots crawled from the seeds file (empty when no seeds are configured). */
   crawl: 'artifacts/crawl',
   s0: 'artifacts/s0',
+  /** One S0 level's records, what `s0:level-N` writes and `s1:level-N` reads. */
+  s0Level: (level: number) => `artifacts/s0/level-${level}`,
+  /** What each S0 level reads of the sources, one view per level: what `s0:level-N` hashes. */
+  s0Sources: 'artifacts/s0/sources',
   s1: (level: number) => `artifacts/s1/level-${level}`,
   s2: (level: number) => `artifacts/s2/level-${level}`,
   /** What each S2 level reads of the `s2` slice, one file per level: what `s2:level-N` hashes. */

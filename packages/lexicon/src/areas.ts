@@ -64,6 +64,11 @@ const AREAS: ReadonlyArray<{ names: readonly string[]; words: readonly string[] 
 const byName = new Map<string, (typeof AREAS)[number]>();
 for (const area of AREAS) for (const name of area.names) byName.set(name, area);
 
+/** True when the label names one of the research areas `areaAffinity` knows words of. */
+export function namesResearchArea(label: string): boolean {
+  return byName.has(normalize(label));
+}
+
 /** Words of the label that are typical of the research area the candidate names, or [] when unrelated. */
 export function areaAffinity(label: string, candidate: string): string[] {
   const area = byName.get(normalize(candidate));

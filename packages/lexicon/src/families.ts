@@ -1,6 +1,6 @@
 import { tokenize } from '@taxonomy/core';
 import { normalize } from './normalize.ts';
-import { areaAffinity } from './areas.ts';
+import { areaAffinity, namesResearchArea } from './areas.ts';
 import { loadCip, type CipEntry } from './cip.ts';
 import { fieldKey, isKnownField, loadFieldLexicon, stemToken } from './field-lexicon.ts';
 import type { Level } from './types.ts';
@@ -140,6 +140,10 @@ interface Related {
 
 interface PreparedCandidates {
   list: PreparedCandidate[];
+  /** Positions of the candidates (with words) that have a word, a CIP family, or name a research area: the only ones a label can relate to. */
+  byToken: ReadonlyMap<string, number[]>;
+  byFamily: ReadonlyMap<string, number[]>;
+  areas: number[];
   widest: number;
   byCandidate: ReadonlyMap<ParentCandidate, PreparedCandidate>;
   /** `level\0label` → the related candidates, in candidate order (bounded). */
@@ -160,7 +164,21 @@ function prepareCandidates(candidates: ReadonlyArray<ParentCandidate>): Prepared
       return { cand, key, tokens: tokenize(key), families: fieldFamilies(cand.label), institutionKeys: new Set(cand.institutions.map(institutionKey)) };
     });
     const widest = candidates.reduce((n, c) => Math.max(n, c.institutions.length), 1);
-    prepared = { list, widest, byCandidate: new Map(list.map((p) => [p.cand, p])), related: new Map() };
+    const byToken = new Map<string, number[]>();
+    const byFamily = new Map<string, number[]>();
+    const areas: number[] = [];
+    const add = (index: Map<string, number[]>, key: string, at: number) => {
+      const list = index.get(key);
+      if (list === undefined) index.set(key, [at]);
+      else if (list[list.length - 1] !== at) list.push(at);
+    };
+    list.forEach((p, at) => {
+      if (p.tokens.length === 0) return;
+      for (const t of p.tokens) add(byToken, t, at);
+      for (const f of p.families) add(byFamily, f.code, at);
+      if (namesResearchArea(p.cand.label)) areas.push(at);
+    });
+    prepared = { list, byToken, byFamily, areas, widest, byCandidate: new Map(list.map((p) => [p.cand, p])), related: new Map() };
     preparedLists.set(candidates, prepared);
   }
   return prepared;
@@ -174,9 +192,15 @@ function relatedCandidates(label: string, level: Level, prepared: PreparedCandid
   const childTokens = tokenize(fieldKey(label));
   const childFamilies = fieldFamilies(label);
   const out: Related[] = [];
-  prepared.list.forEach((p, at) => {
+  // A candidate scores only through a shared word, a shared CIP family or (level 2 and up) a research area
+  // it names: visit those, in candidate order, instead of every candidate.
+  const visit = new Set<number>();
+  for (const t of childTokens) for (const at of prepared.byToken.get(t) ?? []) visit.add(at);
+  for (const f of childFamilies) for (const at of prepared.byFamily.get(f.code) ?? []) visit.add(at);
+  if (level >= 2) for (const at of prepared.areas) visit.add(at);
+  for (const at of [...visit].sort((a, b) => a - b)) {
+    const p = prepared.list[at]!;
     const { cand, key: parentKey, tokens: parentTokens, families: parentFamilies } = p;
-    if (parentTokens.length === 0) return;
     const reasons: string[] = [];
     let score = 0;
     const contained = parentTokens.every((t) => childTokens.includes(t));
@@ -206,7 +230,7 @@ function relatedCandidates(label: string, level: Level, prepared: PreparedCandid
       reasons.push(`same CIP family ${shared[0]?.code ?? ''} (${overlap.toFixed(2)})`);
     }
     if (score > 0) out.push({ at, score, reasons });
-  });
+  }
   if (prepared.related.size >= 100_000) prepared.related.clear();
   prepared.related.set(cacheKey, out);
   return out;

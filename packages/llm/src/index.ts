@@ -2,7 +2,7 @@ export * from './contract.ts';
 export { createLlmClient, resolveProvider, type CreateLlmClientOptions } from './client.ts';
 export { answerOffline, OFFLINE_RULES_VERSION } from './offline.ts';
 export { OfflineLlmClient, OFFLINE_MODEL, parseVariables } from './offline-client.ts';
-export { OpenAiLlmClient, endpointLabel } from './openai-client.ts';
+export type { OpenAiLlmClient } from './openai-client.ts';
 export {
   DEFAULT_PROMPTS_DIR,
   PROMPT_KEY_HEADER,

@@ -70,8 +70,13 @@ export async function runPlacementTask(options: RunPlacementTaskOptions = {}): P
   let result: PlaceResult | null = null;
   const root = options.root ?? findWorkspaceRoot();
   const artifactsRel = options.artifactsDir ?? 'artifacts';
-  // Every folder read is checked against the checksums its task recorded (S0 and S2 levels when present).
-  const upstream = [join(artifactsRel, 'postprocess'), join(artifactsRel, 's0'), ...[0, 1, 2, 3].map((l) => join(artifactsRel, 's2', `level-${l}`))];
+  // Every folder read is checked against the checksums its task recorded (S0 and S2 levels when present;
+  // S0 writes one folder per level, s0:level-N).
+  const upstream = [
+    join(artifactsRel, 'postprocess'),
+    ...[0, 1, 2, 3].map((l) => join(artifactsRel, 's0', `level-${l}`)),
+    ...[0, 1, 2, 3].map((l) => join(artifactsRel, 's2', `level-${l}`)),
+  ];
   const metrics = await runPhaseTask({
     task: 'placement:run',
     phase: 'placement',

@@ -28,17 +28,39 @@ export interface SearchOptions {
   includeAuthoritative: boolean;
   /** The concept's own record ids: a mention elsewhere is independent evidence and scores higher. */
   ownRecordIds: ReadonlySet<string>;
+  /** Keep only the best `limit` snippets (the order and the counts are those of the full list). */
+  limit?: number;
 }
 
 export interface SearchResult {
   snippets: Snippet[];
+  /** Snippets found, kept or not. */
+  total: number;
   documents: number;
+}
+
+function compareSnippets(a: Snippet, b: Snippet): number {
+  return b.score - a.score || cmp(a.url ?? '', b.url ?? '') || cmp(a.record_id ?? '', b.record_id ?? '') || cmp(a.text, b.text);
 }
 
 interface IndexedDocument extends EvidenceDocument {
   tokens: string[];
   starts: number[];
   ends: number[];
+  /** `authorityOf` of the document, computed on first use (it parses the URL). */
+  authority?: number;
+}
+
+/** First position in the ascending `list` at or after `from` whose value is ≥ `value`. */
+function lowerBound(list: ReadonlyArray<number>, value: number, from: number): number {
+  let lo = from;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -115,17 +137,32 @@ export class EvidenceIndex {
   /** Non-overlapping snippets of every document mentioning `label`, best score first. */
   search(label: string, options: SearchOptions): SearchResult {
     const phrase = foldedTokens(label);
-    if (phrase.length === 0) return { snippets: [], documents: 0 };
+    if (phrase.length === 0) return { snippets: [], total: 0, documents: 0 };
     const lists = [...new Set(phrase)].map((t) => this.#postings.get(t) ?? []);
     lists.sort((a, b) => a.length - b.length);
     const [first, ...rest] = lists;
-    if (first === undefined || first.length === 0) return { snippets: [], documents: 0 };
-    const restSets = rest.map((l) => new Set(l));
+    if (first === undefined || first.length === 0) return { snippets: [], total: 0, documents: 0 };
+    // Posting lists are ascending: walk the shortest and look each document up in the others by binary
+    // search from where the last lookup stopped (building a Set of a common token's list per search cost
+    // more than the whole rest of validation).
+    const cursors = rest.map(() => 0);
     const snippets: Snippet[] = [];
+    const limit = options.limit ?? Infinity;
+    let total = 0;
     let documents = 0;
     const lowerLabel = label.toLowerCase();
     for (const d of first) {
-      if (!restSets.every((s) => s.has(d))) continue;
+      let inAll = true;
+      for (let r = 0; r < rest.length; r += 1) {
+        const list = rest[r]!;
+        const at = lowerBound(list, d, cursors[r]!);
+        cursors[r] = at;
+        if (list[at] !== d) {
+          inAll = false;
+          break;
+        }
+      }
+      if (!inAll) continue;
       const doc = this.#docs[d]!;
       if (doc.source === 'cip' && !options.includeAuthoritative) continue;
       const found = this.#snippetsOf(doc, phrase, options.snippetChars);
@@ -134,18 +171,16 @@ export class EvidenceIndex {
       for (const text of found) {
         const exact = text.toLowerCase().includes(lowerLabel) ? 1 : 0.9;
         const independent = doc.record_id !== null && !options.ownRecordIds.has(doc.record_id) ? 0.2 : 0;
-        const score = Math.min(1.5, exact + 0.3 * authorityOf(doc) + independent);
-        snippets.push({ text, url: doc.url, institution: doc.institution, record_id: doc.record_id, source: doc.source, score: Math.round(score * 10_000) / 10_000 });
+        doc.authority ??= authorityOf(doc);
+        const score = Math.min(1.5, exact + 0.3 * doc.authority + independent);
+        const snippet: Snippet = { text, url: doc.url, institution: doc.institution, record_id: doc.record_id, source: doc.source, score: Math.round(score * 10_000) / 10_000 };
+        total += 1;
+        if (limit === Infinity) snippets.push(snippet);
+        else keepBest(snippets, snippet, limit);
       }
     }
-    snippets.sort(
-      (a, b) =>
-        b.score - a.score ||
-        cmp(a.url ?? '', b.url ?? '') ||
-        cmp(a.record_id ?? '', b.record_id ?? '') ||
-        cmp(a.text, b.text),
-    );
-    return { snippets, documents };
+    if (limit === Infinity) snippets.sort(compareSnippets);
+    return { snippets, total, documents };
   }
 
   #snippetsOf(doc: IndexedDocument, phrase: ReadonlyArray<string>, snippetChars: number): string[] {
@@ -171,6 +206,18 @@ export class EvidenceIndex {
     }
     return out;
   }
+}
+
+/**
+ * Inserts `snippet` into `best` (sorted by compareSnippets, at most `limit` long) after every snippet that
+ * does not sort after it: the first `limit` of a stable sort of all snippets, without sorting them all.
+ */
+function keepBest(best: Snippet[], snippet: Snippet, limit: number): void {
+  if (best.length === limit && compareSnippets(best[limit - 1]!, snippet) <= 0) return;
+  let at = best.length;
+  while (at > 0 && compareSnippets(best[at - 1]!, snippet) > 0) at -= 1;
+  best.splice(at, 0, snippet);
+  if (best.length > limit) best.pop();
 }
 
 /** How much a source is trusted: authoritative titles 1.0, .edu/.gov pages 0.8, anything else 0.3. */

@@ -24,7 +24,7 @@ export interface RunPostprocessTaskOptions {
 export async function runPostprocessTask(options: RunPostprocessTaskOptions = {}): Promise<PhaseMetrics> {
   const root = options.root ?? findWorkspaceRoot();
   const artifactsDir = options.inputDir === undefined ? join(root, 'artifacts') : resolve(root, options.inputDir);
-  const s0Dir = join(artifactsDir, 's0');
+  const s0Levels = [0, 1, 2, 3].map((level) => join(artifactsDir, 's0', `level-${level}`));
   return runPhaseTask({
     task: 'postprocess:run',
     phase: 'postprocess',
@@ -32,8 +32,8 @@ export async function runPostprocessTask(options: RunPostprocessTaskOptions = {}
     slices: ['postprocess', 'llm'],
     outDir: options.outDir ?? ARTIFACT_DIRS.postprocess,
     root,
-    // S0's records are optional evidence; when present they are checked like the S3 concepts.
-    reads: [...[0, 1, 2, 3].map((level) => join(artifactsDir, 's3', `level-${level}`)), ...(existsSync(s0Dir) ? [s0Dir] : [])],
+    // S0's records (one folder per level, s0:level-N) are optional evidence; those present are checked like the S3 concepts.
+    reads: [...[0, 1, 2, 3].map((level) => join(artifactsDir, 's3', `level-${level}`)), ...s0Levels.filter((dir) => existsSync(dir))],
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
       const { config, counters, quarantine, log } = ctx;

@@ -126,12 +126,12 @@ export function checkEvidence(concept: Concept, index: EvidenceIndex | null, con
       finding: { concept_id: concept.id, mode: 'evidence', outcome: 'unknown', hard: false, detail, evidence: null },
     };
   }
-  const { snippets } = index.search(concept.label, {
+  const { snippets: kept, total } = index.search(concept.label, {
     snippetChars: config.snippet_chars,
     includeAuthoritative: concept.level <= 1,
     ownRecordIds: new Set(concept.record_ids),
+    limit: config.max_snippets,
   });
-  const kept = snippets.slice(0, config.max_snippets);
   if (kept.length === 0) {
     return {
       outcome: 'fail',
@@ -146,15 +146,15 @@ export function checkEvidence(concept: Concept, index: EvidenceIndex | null, con
   return {
     outcome: 'pass',
     snippets: kept,
-    evidence_count: snippets.length,
+    evidence_count: total,
     strength,
-    summary: `Evidence snippets: ${snippets.length}`,
+    summary: `Evidence snippets: ${total}`,
     finding: {
       concept_id: concept.id,
       mode: 'evidence',
       outcome: 'pass',
       hard: false,
-      detail: `Collected ${snippets.length} evidence snippet(s) with average score ${strength.toFixed(2)} over the top ${kept.length}.`,
+      detail: `Collected ${total} evidence snippet(s) with average score ${strength.toFixed(2)} over the top ${kept.length}.`,
       evidence: { snippets: kept, top_url: kept[0]!.url, top_source: kept[0]!.source },
     },
   };

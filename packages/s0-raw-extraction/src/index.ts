@@ -5,3 +5,4 @@ export * from './manifest.ts';
 export * from './process-page.ts';
 export * from './segment.ts';
 export * from './task.ts';
+export * from './level-task.ts';

@@ -5,12 +5,14 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QuarantineEntrySchema, SourceRecordSchema, findWorkspaceRoot, readJsonlAll } from '@taxonomy/core';
+import { QuarantineEntrySchema, SourceRecordSchema, findWorkspaceRoot, listJsonlFiles, readJsonlAll, type SourceRecord } from '@taxonomy/core';
 import { loadSourcesManifest } from './manifest.ts';
 import { runS0Task } from './task.ts';
 
 const run = promisify(execFile);
 const REPO = findWorkspaceRoot(fileURLToPath(new URL('.', import.meta.url)));
+// The two processes of the Nx graph: s0:sources, then s0:level-N.
+const SOURCES_MAIN = fileURLToPath(new URL('./sources-main.ts', import.meta.url));
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const TSX = join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
@@ -35,7 +37,9 @@ async function makeWorkspace(name: string, sources: unknown[], s0Config: Record<
 }
 
 async function readLevel(root: string, level: number, outDir = 'artifacts/s0') {
-  return readJsonlAll(join(root, outDir, `level-${level}`), { schema: SourceRecordSchema, onBad: (b) => expect.fail(b.reason) });
+  const records: SourceRecord[] = [];
+  for (const file of await listJsonlFiles(join(root, outDir, `level-${level}`), 'records')) records.push(...(await readJsonlAll(file, { schema: SourceRecordSchema, onBad: (b) => expect.fail(b.reason) })));
+  return records;
 }
 
 async function snapshotFolder(dir: string): Promise<Record<string, string>> {
@@ -68,12 +72,13 @@ describe('runS0Task on bad input', () => {
     ];
     await writeFile(join(root, 'corpus', 'units.jsonl'), Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\r\n')])));
 
-    const { stderr } = await run(process.execPath, ['--import', TSX, MAIN], { cwd: root, maxBuffer: 1 << 24 });
+    await run(process.execPath, ['--import', TSX, SOURCES_MAIN], { cwd: root, maxBuffer: 1 << 24 });
+    const { stderr } = await run(process.execPath, ['--import', TSX, MAIN, '--level', '0'], { cwd: root, maxBuffer: 1 << 24 });
     expect(stderr).not.toContain('taxonomy:');
 
     const records = await readLevel(root, 0);
     expect(records.map((r) => r.text).sort()).toEqual(['DUKE UNIVERISTY - Pratt School of Engineering', 'YALE UNIVERSITY - School of Medicine']);
-    const quarantine = await readJsonlAll(join(root, 'artifacts/s0/quarantine.jsonl'), { schema: QuarantineEntrySchema, onBad: (b) => expect.fail(b.reason) });
+    const quarantine = await readJsonlAll(join(root, 'artifacts/s0/level-0/quarantine.jsonl'), { schema: QuarantineEntrySchema, onBad: (b) => expect.fail(b.reason) });
     expect(quarantine.map((q) => [q.file, q.line, q.reason.replace(/:.*$/u, '')])).toEqual([
       ['corpus/units.jsonl', 2, 'malformed JSON'],
       ['corpus/units.jsonl', 3, 'schema'],
@@ -84,7 +89,7 @@ describe('runS0Task on bad input', () => {
     ]);
     expect(quarantine[1]!.reason).toMatch(/text: .*string.*provenance\.institution/u);
     expect(quarantine[2]!.reason).toContain('text: must not be empty');
-    const metrics = JSON.parse(await readFile(join(root, 'artifacts/s0/metrics.json'), 'utf8')) as { counters: Record<string, number> };
+    const metrics = JSON.parse(await readFile(join(root, 'artifacts/s0/level-0/metrics.json'), 'utf8')) as { counters: Record<string, number> };
     expect(metrics.counters).toMatchObject({ quarantined: 5, records_out_level_0: 2 });
   });
 
@@ -93,7 +98,7 @@ describe('runS0Task on bad input', () => {
   ])('a missing input is INPUT_NOT_FOUND naming the path', async (source, message) => {
     const root = await makeWorkspace('missing', [source]);
     await expect(runS0Task({ root })).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND', message });
-    const failed = (await run(process.execPath, ['--import', TSX, MAIN], { cwd: root }).then(
+    const failed = (await run(process.execPath, ['--import', TSX, SOURCES_MAIN], { cwd: root }).then(
       () => ({ code: 0, stderr: '' }),
       (err: unknown) => err as { code: number; stderr: string },
     ));

@@ -48,6 +48,8 @@ export interface RunS0TaskOptions {
   overrides?: string[];
   /** One ad-hoc source instead of the manifest (`taxonomy generate --step S0 --input PATH`). */
   input?: { path: string; level: number; loader?: string; institution?: string };
+  /** Only the sources of this level, as the task `s0:level-N`: records go straight into `outDir` (default `artifacts/s0/level-N`). */
+  level?: number;
 }
 
 /** What `index.json` says about one source. */
@@ -77,14 +79,14 @@ export interface S0TaskResult {
  */
 export async function runS0Task(options: RunS0TaskOptions = {}): Promise<S0TaskResult> {
   const root = resolve(options.root ?? findWorkspaceRoot());
-  const outRel = options.outDir === undefined ? ARTIFACT_DIRS.s0 : isAbsolute(options.outDir) ? relative(root, options.outDir) : options.outDir;
+  const outRel = options.outDir === undefined ? (options.level === undefined ? ARTIFACT_DIRS.s0 : ARTIFACT_DIRS.s0Level(options.level)) : isAbsolute(options.outDir) ? relative(root, options.outDir) : options.outDir;
   // Inputs are checked before the phase starts, so a typo fails with one line and leaves the last artifacts alone.
   const planned = await planSources(root, options);
   let index: S0TaskResult['index'] | null = null;
   const metrics = await runPhaseTask({
-    task: 's0:extract',
+    task: options.level === undefined ? 's0:extract' : `s0:level-${options.level}`,
     phase: 'S0',
-    level: null,
+    level: options.level ?? null,
     slices: ['s0'],
     outDir: outRel,
     root,
@@ -170,11 +172,11 @@ export async function runS0Task(options: RunS0TaskOptions = {}): Promise<S0TaskR
       }
       const outputs: ArtifactRef[] = [];
       const levels: S0TaskResult['index']['levels'] = {};
-      for (const level of LEVELS) {
+      for (const level of options.level === undefined ? LEVELS : [options.level]) {
         const records = [...byLevel.get(level)!.values()];
         ctx.counters.set(`records_out_level_${level}`, records.length);
         const refs = await writeJsonl({
-          dir: join(ctx.outDir, `level-${level}`),
+          dir: options.level === undefined ? join(ctx.outDir, `level-${level}`) : ctx.outDir,
           name: 'records',
           items: records,
           sortKey: (r) => r.id ?? '',
@@ -190,11 +192,11 @@ export async function runS0Task(options: RunS0TaskOptions = {}): Promise<S0TaskR
       }
       index = { manifest: manifestRel, sources: entries, levels };
       outputs.push(await writeJsonFile(join(ctx.outDir, 'index.json'), index, root));
-      const summary = LEVELS.map((l) => `L${l} ${levels[String(l)]!.records}`).join(', ');
+      const summary = Object.entries(levels).map(([l, v]) => `L${l} ${v.records}`).join(', ');
       return {
         inputs: [...inputs.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
         outputs,
-        summary: `s0:extract wrote ${summary} records from ${entries.length} source(s)`,
+        summary: `${options.level === undefined ? 's0:extract' : `s0:level-${options.level}`} wrote ${summary} records from ${entries.length} source(s)`,
       };
     },
   });
@@ -250,7 +252,7 @@ async function planSources(root: string, options: RunS0TaskOptions): Promise<Pla
   } else {
     manifestRel = options.manifest ?? config.config.s0.sources_manifest;
     const manifest = await loadSourcesManifest(resolve(root, manifestRel), manifestRel);
-    sources = manifest.sources;
+    sources = manifest.sources.filter((s) => options.level === undefined || s.level === options.level);
     allowed = manifest.allowed_roots;
   }
   for (const source of sources) {

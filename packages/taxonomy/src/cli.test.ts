@@ -74,7 +74,7 @@ describe('taxonomy CLI (subprocess)', () => {
     { args: ['config', 'validate', '--env', 'prod'], code: 2, stdout: /^$/u, stderr: /environment "prod": expected one of development\|testing\|production/u },
     { args: ['config', 'show', '--slice', 's9'], code: 2, stdout: /^$/u, stderr: /unknown slice "s9" \(did you mean "s0"\?\)/u },
     { args: ['manage', 'manifest'], code: 3, stdout: /^$/u, stderr: /^taxonomy: ARTIFACT_MISSING: no finished build: artifacts\/taxonomy\/manifest.json does not exist/u },
-    { args: ['manage', 'status'], code: 0, stdout: /s0:extract +missing[\s\S]*taxonomy:finalize +missing[\s\S]*0\/19 tasks complete/u, stderr: /^$/u },
+    { args: ['manage', 'status'], code: 0, stdout: /s0:level-0 +missing[\s\S]*taxonomy:finalize +missing[\s\S]*0\/22 tasks complete/u, stderr: /^$/u },
     { args: ['run', '--dry-run', '-o', 's2.level_thresholds.level_2.min_institutions=abc'], code: 2, stdout: /^$/u, stderr: /expected number/u },
     { args: ['run', '--resume-from', 'S9', '--dry-run'], code: 2, stdout: /^$/u, stderr: /unknown phase "S9" \(did you mean "S0"\?\)/u },
     {
@@ -87,7 +87,7 @@ describe('taxonomy CLI (subprocess)', () => {
     { args: ['generate', '--step', 'S5', '--level', '1', '--input', '.', '--output', 'out'], code: 2, stdout: /^$/u, stderr: /unknown step "S5"/u },
     { args: ['explain', 'merge', '--level', '2', 'only-one'], code: 2, stdout: /^$/u, stderr: /expected two labels A B \(got 1\)/u },
     { args: ['explain', 'verify', 'x'], code: 2, stdout: /^$/u, stderr: /--level is required/u },
-    { args: ['status'], code: 0, stdout: /s0:extract +missing +no complete output yet[\s\S]*20 of 20 tasks would run again/u, stderr: /^$/u },
+    { args: ['status'], code: 0, stdout: /s0:level-0 +missing +no complete output yet[\s\S]*24 of 24 tasks would run again/u, stderr: /^$/u },
   ])('taxonomy $args → exit $code', ({ args, code, stdout, stderr }) => {
     const result = taxonomy(args);
     expect(result.stderr).toMatch(stderr);

@@ -61,14 +61,13 @@ describe('manifest helpers', () => {
     expect(timingFileName(task)).toBe(file);
   });
 
-  it('lists all fifteen upstream tasks in build order', () => {
+  it('lists all twenty-one upstream tasks in build order', () => {
     expect(PHASE_FOLDERS.map((p) => p.task)).toEqual([
       'crawl:run',
-      's0:extract',
-      's1:level-0', 's2:level-0', 's3:level-0',
-      's1:level-1', 's2:level-1', 's3:level-1',
-      's1:level-2', 's2:level-2', 's3:level-2',
-      's1:level-3', 's2:level-3', 's3:level-3',
+      's0:level-0', 's1:level-0', 's2:level-0', 's3:level-0',
+      's0:level-1', 's1:level-1', 's2:level-1', 's3:level-1',
+      's0:level-2', 's1:level-2', 's2:level-2', 's3:level-2',
+      's0:level-3', 's1:level-3', 's2:level-3', 's3:level-3',
       'postprocess:run', 'placement:run', 'curation:apply', 'hierarchy:assemble',
     ]);
   });

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ARTIFACT_DIRS, listJsonlFiles, readJsonFile, readJsonl, sourcePolicyOf } from '@taxonomy/core';
+import { ARTIFACT_DIRS, listJsonlFiles, readJsonl, sourcePolicyOf } from '@taxonomy/core';
+import { readS0Index } from './s0-index.ts';
 
 /** What one source of the sources manifest brought to the build, and where its items were lost. */
 export const SourceContributionSchema = z.object({
@@ -49,9 +50,9 @@ export async function summarizeSources(
   finalConcepts: ReadonlyArray<{ record_ids: ReadonlyArray<string> }>,
   recordSources?: ReadonlyMap<string, string>,
 ): Promise<SourceContribution[] | null> {
-  const indexPath = join(root, ARTIFACT_DIRS.s0, 'index.json');
-  if (!existsSync(indexPath)) return null;
-  const index = await readJsonFile(indexPath, IndexSchema);
+  const read0 = await readS0Index(root);
+  if (read0 === null) return null;
+  const index = IndexSchema.parse(read0.index);
   let sourceOf = recordSources;
   if (sourceOf === undefined) {
     const read = new Map<string, string>();

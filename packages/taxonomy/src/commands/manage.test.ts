@@ -29,7 +29,7 @@ describe('outputKind', () => {
 describe('collectStatus', () => {
   it('reports complete, corrupt, partial, invalid and missing tasks with records per kind and the last timing', async () => {
     const root = await mkdtemp(join(tmpdir(), 'taxonomy-status-'));
-    await mkdir(join(root, 'artifacts/s0'), { recursive: true });
+    await mkdir(join(root, 'artifacts/s0/level-0'), { recursive: true });
     await mkdir(join(root, 'artifacts/s1/level-0'), { recursive: true });
     await mkdir(join(root, 'artifacts/s2/level-0'), { recursive: true });
     await mkdir(join(root, 'artifacts/s3/level-0'), { recursive: true });
@@ -51,8 +51,8 @@ describe('collectStatus', () => {
     );
     const rows = await collectStatus(root);
     const byTask = Object.fromEntries(rows.map((r) => [r.task, r]));
-    expect(rows).toHaveLength(19);
-    expect(byTask['s0:extract']).toMatchObject({ folder: true, metrics: false, problem: null });
+    expect(rows).toHaveLength(22);
+    expect(byTask['s0:level-0']).toMatchObject({ folder: true, metrics: false, problem: null });
     expect(byTask['s1:level-0']).toMatchObject({ folder: true, metrics: true, records: { candidates: 15, 'record-log': 20, quarantine: 1 } });
     expect(byTask['s1:level-0']!.timing?.duration_ms).toBe(2500);
     expect(byTask['s2:level-0']).toMatchObject({ folder: true, metrics: false, problem: 'metrics.json does not match the schema' });
@@ -60,12 +60,12 @@ describe('collectStatus', () => {
     expect(byTask['s3:level-0']).toMatchObject({ corrupt: true, problem: expect.stringMatching(/^artifacts\/s3\/level-0\/concepts-00001\.jsonl: sha256 [0-9a-f]{12}… differs from [0-9a-f]{12}… recorded in artifacts\/s3\/level-0\/metrics\.json/u) });
     expect(byTask['taxonomy:finalize']).toMatchObject({ folder: false, metrics: false });
     const table = formatStatus(rows);
-    expect(table).toMatch(/s0:extract +partial/u);
+    expect(table).toMatch(/s0:level-0 +partial/u);
     expect(table).toMatch(/s1:level-0 +complete +2026-11-24T10:00:00Z 2\.5s +candidates 15, quarantine 1, record-log 20/u);
     expect(table).toMatch(/s2:level-0 +invalid/u);
     expect(table).toMatch(/hierarchy:assemble +missing/u);
     expect(table).toMatch(/s3:level-0 +corrupt/u);
-    expect(table).toMatch(/1\/19 tasks complete, 1 corrupt \(checksums disagree with metrics\.json\)\n$/u);
+    expect(table).toMatch(/1\/22 tasks complete, 1 corrupt \(checksums disagree with metrics\.json\)\n$/u);
   });
 });
 

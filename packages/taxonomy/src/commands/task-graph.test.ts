@@ -1,18 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@taxonomy/core';
-import { BUILD_TASKS, RESUME_PHASES, parseResumePhase, planResume, taskId } from './task-graph.ts';
+import { BUILD_TASKS, BuildGraphSchema, RESUME_PHASES, expandBuildGraph, parseResumePhase, planResume, taskId } from './task-graph.ts';
 
 const L = [0, 1, 2, 3];
 
 describe('planResume', () => {
   it.each([
-    { phase: 'crawl', frontier: ['s2:settings'], firstRerun: 'crawl:run', rerunCount: 19 },
-    { phase: 'S0', frontier: ['crawl:run', 's2:settings'], firstRerun: 's0:extract', rerunCount: 18 },
-    { phase: 'S1', frontier: ['s0:extract', 's2:settings'], firstRerun: 's1:level-0', rerunCount: 17 },
-    { phase: 'S2', frontier: ['s1:level-0'], firstRerun: 's2:settings', rerunCount: 17 },
-    { phase: 'S3', frontier: ['s2:level-0'], firstRerun: 's3:level-0', rerunCount: 15 },
+    { phase: 'crawl', frontier: ['s2:settings'], firstRerun: 'crawl:run', rerunCount: 23 },
+    { phase: 'S0', frontier: ['crawl:run', 's2:settings'], firstRerun: 's0:sources', rerunCount: 22 },
+    { phase: 'S1', frontier: ['s2:settings', 's0:level-0', 's0:level-1', 's0:level-2', 's0:level-3'], firstRerun: 's1:level-0', rerunCount: 17 },
+    { phase: 'S2', frontier: ['s1:level-0', 's0:level-1', 's0:level-2', 's0:level-3'], firstRerun: 's2:settings', rerunCount: 17 },
+    { phase: 'S3', frontier: ['s2:level-0', 's0:level-1', 's0:level-2', 's0:level-3'], firstRerun: 's3:level-0', rerunCount: 15 },
     { phase: 'postprocess', frontier: ['s3:level-3'], firstRerun: 'postprocess:run', rerunCount: 5 },
     { phase: 'placement', frontier: ['postprocess:run'], firstRerun: 'placement:run', rerunCount: 4 },
     { phase: 'curation', frontier: ['placement:run'], firstRerun: 'curation:apply', rerunCount: 3 },
@@ -50,20 +50,55 @@ describe('planResume', () => {
 });
 
 describe('BUILD_TASKS', () => {
-  it('matches the dependsOn of every project.json', () => {
+  it('agrees with the targets the Nx plugin infers from the same description', async () => {
     const root = findWorkspaceRoot();
-    const dirs: Record<string, string> = { crawl: 'crawl', s0: 's0-raw-extraction', s1: 's1-extraction', s2: 's2-frequency', s3: 's3-verification', postprocess: 'postprocess', placement: 'placement', curation: 'curation', hierarchy: 'hierarchy', taxonomy: 'taxonomy' };
-    for (const task of BUILD_TASKS) {
-      const project = JSON.parse(readFileSync(join(root, 'packages', dirs[task.project]!, 'project.json'), 'utf8')) as {
-        targets: Record<string, { dependsOn?: Array<{ projects?: string[]; target: string }>; outputs?: string[] }>;
-      };
-      const target = project.targets[task.target];
-      expect(target, taskId(task)).toBeDefined();
-      const deps = (target!.dependsOn ?? []).flatMap((d) => (d.projects ?? [task.project]).map((p) => `${p}:${d.target}`));
-      expect(deps.sort(), taskId(task)).toEqual([...task.dependsOn].sort());
-      expect(target!.outputs, taskId(task)).toEqual([`{workspaceRoot}/${task.dir}`]);
+    const pluginFile: string = join(root, 'tools/nx/taxonomy-plugin.mjs');
+    const plugin = (await import(pluginFile)) as { createNodes: [string, (files: string[], options: unknown, context: { workspaceRoot: string }) => Array<[string, { projects: Record<string, { targets: Record<string, NxTarget> }> }]>] };
+    const files = readdirSync(join(root, 'packages')).map((d) => `packages/${d}/project.json`);
+    const inferred = new Map<string, NxTarget>();
+    const dirOf = new Map<string, string>();
+    for (const [file, result] of plugin.createNodes[1](files, undefined, { workspaceRoot: root })) {
+      const name = (JSON.parse(readFileSync(join(root, file), 'utf8')) as { name: string }).name;
+      dirOf.set(name, file.replace(/\/project\.json$/u, ''));
+      for (const [target, config] of Object.entries(Object.values(result.projects)[0]!.targets)) inferred.set(`${name}:${target}`, config);
     }
-    // crawl, S0, s2:settings, S1/S2/S3 per level, postprocess, placement, curation, hierarchy, finalize.
-    expect(BUILD_TASKS).toHaveLength(3 + 3 * L.length + 5);
+    const phaseTargets = [...inferred.keys()].filter((id) => !id.endsWith(':build'));
+    expect(phaseTargets.sort()).toEqual(BUILD_TASKS.map(taskId).sort());
+    for (const task of BUILD_TASKS) {
+      const target = inferred.get(taskId(task))!;
+      const deps = (target.dependsOn ?? []).flatMap((d) => (typeof d === 'string' || d.target === 'build' ? [] : (d.projects ?? [task.project]).map((p) => `${p}:${d.target}`)));
+      // The compiled entry of the package and of every workspace package its package.json depends on is built first.
+      expect(target.dependsOn?.filter((d) => typeof d === 'string'), taskId(task)).toEqual(['build']);
+      const runtime = Object.keys((JSON.parse(readFileSync(join(root, dirOf.get(task.project)!, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {}).filter((d) => d.startsWith('@taxonomy/'));
+      const builds = (target.dependsOn ?? []).filter((d) => typeof d !== 'string' && d.target === 'build');
+      expect(builds.flatMap((d) => (typeof d === 'string' ? [] : d.projects ?? [])).length, taskId(task)).toBe(runtime.length);
+      expect(deps, taskId(task)).toEqual(task.dependsOn);
+      expect(target.outputs, taskId(task)).toEqual([`{workspaceRoot}/${task.dir}`]);
+      expect(target.inputs, taskId(task)).toEqual(['code', '^code', ...task.inputs]);
+      expect(target.options.command, taskId(task)).toContain(`/${task.main.replace(/\.ts$/u, '')}.`);
+      if (task.level !== null) expect(target.options.command, taskId(task)).toMatch(new RegExp(` --level ${task.level}$`, 'u'));
+    }
+    // crawl, s0:sources, s2:settings, S0/S1/S2/S3 per level, postprocess, placement, curation, hierarchy, finalize.
+    expect(BUILD_TASKS).toHaveLength(3 + 4 * L.length + 5);
+  });
+
+  it.each([
+    { levels: [0, 1], count: 3 + 4 * 2 + 5, s1: ['s0:level-1', 's3:level-0'], postprocess: ['s3:level-0', 's3:level-1'] },
+    { levels: [0, 1, 2, 3, 4], count: 3 + 4 * 5 + 5, s1: ['s0:level-1', 's3:level-0'], postprocess: ['s3:level-0', 's3:level-1', 's3:level-2', 's3:level-3', 's3:level-4'] },
+  ])('one entry of `levels` adds or removes a level: $levels', ({ levels, count, s1, postprocess }) => {
+    const root = findWorkspaceRoot();
+    const graph = BuildGraphSchema.parse({ ...(JSON.parse(readFileSync(join(root, 'packages/taxonomy/src/build-graph.json'), 'utf8')) as object), levels });
+    const tasks = expandBuildGraph(graph);
+    expect(tasks).toHaveLength(count);
+    expect(tasks.find((t) => taskId(t) === 's1:level-1')!.dependsOn).toEqual(s1);
+    expect(tasks.find((t) => taskId(t) === 'postprocess:run')!.dependsOn).toEqual(postprocess);
+    expect(tasks.find((t) => taskId(t) === 's1:level-0')!.dependsOn).toEqual(['s0:level-0']);
   });
 });
+
+interface NxTarget {
+  options: { command: string };
+  inputs: unknown[];
+  outputs: string[];
+  dependsOn?: Array<string | { projects?: string[]; target: string }>;
+}

@@ -1,55 +1,105 @@
-import { ARTIFACT_DIRS } from '@taxonomy/core';
+import { z } from 'zod';
+import buildGraph from '../build-graph.json' with { type: 'json' };
 import { didYouMean, usageError } from './usage.ts';
+
+export const RESUME_PHASES = ['crawl', 'S0', 'S1', 'S2', 'S3', 'postprocess', 'placement', 'curation', 'hierarchy', 'finalize'] as const;
+export type ResumePhase = (typeof RESUME_PHASES)[number];
+
+/** An Nx input as the project configuration writes it: a named input, a file pattern, or an object (env, runtime, dependentTasksOutputFiles). */
+const NxInputSchema = z.union([z.string().min(1), z.record(z.string(), z.union([z.string(), z.boolean()]))]);
+
+/** One entry of `build-graph.json`: a task, or one task per level when its id holds `{level}`. */
+export const BuildGraphEntrySchema = z.strictObject({
+  task: z.string().regex(/^[a-z0-9-]+:[a-z0-9{}-]+$/u).describe('project:target; `{level}` makes it one task per level'),
+  phase: z.enum(RESUME_PHASES).describe('the phase `--resume-from` names'),
+  dir: z.string().regex(/^artifacts\//u).describe('the artifact folder: the target\'s only output'),
+  main: z.string().regex(/^[a-z-]+\.ts$/u).optional().describe('entry file under the package\'s src/ (default main.ts)'),
+  helper: z.literal(true).optional().describe('writes no phase metrics (s2:settings)'),
+  dependsOn: z.array(z.string()).optional().describe('task ids; `{level}`, `{level-1}` (the level above) and `level-*` (every level)'),
+  inputs: z.array(NxInputSchema).optional().describe('what the task hashes besides its code and its dependencies\' code'),
+});
+
+export const BuildGraphSchema = z.strictObject({
+  $comment: z.string().optional(),
+  levels: z.array(z.number().int().nonnegative()).min(1),
+  tasks: z.array(BuildGraphEntrySchema).min(1),
+});
+export type BuildGraph = z.infer<typeof BuildGraphSchema>;
 
 /** One Nx task of the build graph, with the phase it belongs to and the tasks it depends on. */
 export interface GraphTask {
   project: string;
   target: string;
   phase: ResumePhase;
+  /** The level of a per-level task, null for the others. */
+  level: number | null;
   dir: string;
+  /** Entry file under the package's src/. */
+  main: string;
   dependsOn: string[];
+  /** Nx inputs after `code` and `^code`. */
+  inputs: Array<z.infer<typeof NxInputSchema>>;
   /** A helper task that writes no phase metrics (`s2:settings`): part of the graph, not of `manage status`. */
   helper?: true;
 }
-
-export const RESUME_PHASES = ['crawl', 'S0', 'S1', 'S2', 'S3', 'postprocess', 'placement', 'curation', 'hierarchy', 'finalize'] as const;
-export type ResumePhase = (typeof RESUME_PHASES)[number];
 
 export function taskId(task: Pick<GraphTask, 'project' | 'target'>): string {
   return `${task.project}:${task.target}`;
 }
 
 /**
- * The task graph of the build (mirrors the `dependsOn` of every `packages/*\/project.json`), in
- * topological order: level N's S1 waits for level N−1's S3.
+ * Expands the description to concrete tasks in topological order: a run of per-level entries expands
+ * level by level (level N's S1 waits for level N−1's S3). tools/nx/taxonomy-plugin.mjs does the same
+ * for Nx; task-graph.test.ts checks that both agree.
  */
-export const BUILD_TASKS: ReadonlyArray<GraphTask> = [
-  { project: 'crawl', target: 'run', phase: 'crawl', dir: ARTIFACT_DIRS.crawl, dependsOn: [] },
-  { project: 's0', target: 'extract', phase: 'S0', dir: ARTIFACT_DIRS.s0, dependsOn: ['crawl:run'] },
-  { project: 's2', target: 'settings', phase: 'S2', dir: ARTIFACT_DIRS.s2Settings, dependsOn: [], helper: true },
-  ...[0, 1, 2, 3].flatMap((level): GraphTask[] => [
-    {
-      project: 's1',
-      target: `level-${level}`,
-      phase: 'S1',
-      dir: ARTIFACT_DIRS.s1(level),
-      dependsOn: level === 0 ? ['s0:extract'] : ['s0:extract', `s3:level-${level - 1}`],
-    },
-    { project: 's2', target: `level-${level}`, phase: 'S2', dir: ARTIFACT_DIRS.s2(level), dependsOn: [`s1:level-${level}`, 's2:settings'] },
-    { project: 's3', target: `level-${level}`, phase: 'S3', dir: ARTIFACT_DIRS.s3(level), dependsOn: [`s2:level-${level}`] },
-  ]),
-  {
-    project: 'postprocess',
-    target: 'run',
-    phase: 'postprocess',
-    dir: ARTIFACT_DIRS.postprocess,
-    dependsOn: [0, 1, 2, 3].map((level) => `s3:level-${level}`),
-  },
-  { project: 'placement', target: 'run', phase: 'placement', dir: ARTIFACT_DIRS.placement, dependsOn: ['postprocess:run'] },
-  { project: 'curation', target: 'apply', phase: 'curation', dir: ARTIFACT_DIRS.curation, dependsOn: ['placement:run'] },
-  { project: 'hierarchy', target: 'assemble', phase: 'hierarchy', dir: ARTIFACT_DIRS.hierarchy, dependsOn: ['curation:apply'] },
-  { project: 'taxonomy', target: 'finalize', phase: 'finalize', dir: ARTIFACT_DIRS.taxonomy, dependsOn: ['hierarchy:assemble'] },
-];
+export function expandBuildGraph(graph: BuildGraph): GraphTask[] {
+  const { levels } = graph;
+  const perLevel = (e: BuildGraph['tasks'][number]) => e.task.includes('{level}');
+  const dependsOnAt = (deps: ReadonlyArray<string>, level: number | null): string[] =>
+    deps.flatMap((dep) => {
+      if (dep.endsWith('level-*')) return levels.map((l) => dep.replace('level-*', `level-${l}`));
+      if (dep.includes('{level-1}')) {
+        const i = level === null ? -1 : levels.indexOf(level);
+        return i <= 0 ? [] : [dep.replace('{level-1}', String(levels[i - 1]))];
+      }
+      return [level === null ? dep : dep.replaceAll('{level}', String(level))];
+    });
+  const at = (e: BuildGraph['tasks'][number], level: number | null): GraphTask => {
+    const fill = (s: string) => (level === null ? s : s.replaceAll('{level}', String(level)));
+    const [project = '', target = ''] = fill(e.task).split(':');
+    return {
+      project,
+      target,
+      phase: e.phase,
+      level,
+      dir: fill(e.dir),
+      main: e.main ?? 'main.ts',
+      dependsOn: dependsOnAt(e.dependsOn ?? [], level),
+      inputs: (e.inputs ?? []).map((input) => (typeof input === 'string' ? fill(input) : (JSON.parse(fill(JSON.stringify(input))) as typeof input))),
+      ...(e.helper === true ? { helper: true as const } : {}),
+    };
+  };
+  const out: GraphTask[] = [];
+  for (let i = 0; i < graph.tasks.length; ) {
+    const entry = graph.tasks[i]!;
+    if (!perLevel(entry)) {
+      out.push(at(entry, null));
+      i += 1;
+      continue;
+    }
+    let end = i;
+    while (end < graph.tasks.length && perLevel(graph.tasks[end]!)) end += 1;
+    for (const level of levels) for (const e of graph.tasks.slice(i, end)) out.push(at(e, level));
+    i = end;
+  }
+  return out;
+}
+
+/** The levels of the build (`build-graph.json`). */
+export const BUILD_LEVELS: ReadonlyArray<number> = BuildGraphSchema.parse(buildGraph).levels;
+
+/** The task graph of the build, from `build-graph.json` (what the Nx plugin infers the targets from), in topological order. */
+export const BUILD_TASKS: ReadonlyArray<GraphTask> = expandBuildGraph(BuildGraphSchema.parse(buildGraph));
 
 /** Accepts `S2`, `s2`, `postprocess`, `Finalize`, …; anything else is a USAGE error with a suggestion. */
 export function parseResumePhase(raw: string): ResumePhase {

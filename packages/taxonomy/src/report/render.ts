@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CurationOutcome } from '@taxonomy/curation';
 import type { FinalConcept } from '../finalize.ts';
@@ -164,7 +164,9 @@ export function renderPlots(data: ReportData): string[] {
 }
 
 const require = createRequire(import.meta.url);
-const asset = (name: string) => readFileSync(fileURLToPath(new URL(name, import.meta.url)), 'utf8');
+/** The report's static files live beside this module in src/report; the compiled bundle runs from dist/ and reads them there too. */
+const ASSET_DIR = ((here: string) => (basename(here) === 'dist' ? join(here, '..', 'src', 'report') : here))(dirname(fileURLToPath(import.meta.url)));
+const asset = (name: string) => readFileSync(join(ASSET_DIR, name), 'utf8');
 
 /** The search library inlined into the page: MiniSearch's UMD build from node_modules, source map reference removed. */
 export function searchLibrarySource(): string {

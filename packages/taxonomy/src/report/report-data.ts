@@ -16,6 +16,7 @@ import {
 import { CurationReportSchema, type CurationReport } from '@taxonomy/curation';
 import { OrphanEntrySchema } from '@taxonomy/hierarchy';
 import type { FinalConcept } from '../finalize.ts';
+import { readS0Index } from '../s0-index.ts';
 
 /** The S0 index as the report reads it: which record files there are and what each source brought. */
 const S0IndexSchema = z.object({
@@ -126,10 +127,10 @@ export async function loadReportSources(options: LoadReportSourcesOptions): Prom
   for (const c of rows) for (const id of [...c.record_ids].sort().slice(0, options.maxRecordsPerConcept)) wanted.add(id);
   const allRecordSources = new Map<string, string>();
   const records: Record<string, ReportRecord> = {};
-  const indexPath = join(root, ARTIFACT_DIRS.s0, 'index.json');
-  const index = existsSync(indexPath) ? await readJsonFile(indexPath, S0IndexSchema) : null;
+  const read0 = await readS0Index(root);
+  const index = read0 === null ? null : S0IndexSchema.parse(read0.index);
   if (index !== null) {
-    inputs.push(await describeFile(indexPath, root));
+    for (const file of read0!.files) inputs.push(await describeFile(file, root));
     for (const [level, entry] of Object.entries(index.levels).sort(([a], [b]) => Number(a) - Number(b))) {
       for (const rel of entry.files) {
         const file = join(root, ARTIFACT_DIRS.s0, rel);

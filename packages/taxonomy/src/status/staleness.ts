@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { ARTIFACT_DIRS, PhaseMetricsSchema, RunManifestSchema, sha256Hex, stableHash, stableStringify, type PhaseMetrics } from '@taxonomy/core';
 import { loadConfig, redactConfig, type Config, type LoadConfigOptions, type SliceName } from '@taxonomy/config';
 import { CURATION_FILE } from '@taxonomy/curation';
-import { BUILD_TASKS, taskId, type GraphTask } from '../commands/task-graph.ts';
-import { loadS2 } from '../commands/phase-modules.ts';
+import { BUILD_LEVELS, BUILD_TASKS, taskId, type GraphTask } from '../commands/task-graph.ts';
+import { loadS0, loadS2 } from '../commands/phase-modules.ts';
 import { flattenSettings } from '../history/diff.ts';
 
 /** The config slices each task resolves (what `runPhaseTask` hashes into `metrics.config_hash`). */
@@ -89,6 +89,24 @@ export async function collectStaleness(root: string, options: CollectStalenessOp
     if (disk === null) return `${file} does not exist yet`;
     return stableStringify(disk) === now ? null : `its settings view ${file} changes`;
   };
+  /** S0 level N: its view of the sources now vs the one on disk (what s0:level-N hashed), computed once. */
+  let s0Views: Promise<Map<number, string> | string> | null = null;
+  const s0ViewChange = async (level: number): Promise<string | null> => {
+    s0Views ??= (async () => {
+      try {
+        const { views } = await (await loadS0()).planS0SourceViews({ root, ...(options.overrides === undefined ? {} : { overrides: options.overrides }) });
+        return new Map(views.map((v) => [v.level, stableStringify(v)]));
+      } catch (err) {
+        return `the sources cannot be read: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    })();
+    const now = await s0Views;
+    if (typeof now === 'string') return now;
+    const file = join(ARTIFACT_DIRS.s0Sources, `level-${level}.json`);
+    const disk = await readJson(join(root, file));
+    if (disk === null) return `${file} does not exist yet`;
+    return stableStringify(disk) === now.get(level) ? null : `its view of the sources ${file} changes`;
+  };
   const settingsDetail = (slices: ReadonlyArray<string>) => {
     const changed = changedSettings(lastConfig, config, slices);
     return changed.length === 0 ? `settings of ${slices.join(', ')} changed` : `settings changed: ${changed.join('; ')}`;
@@ -99,13 +117,19 @@ export async function collectStaleness(root: string, options: CollectStalenessOp
     const reasons: string[] = [];
     let missing = false;
     const isS2Level = task.project === 's2' && task.target.startsWith('level-');
-    const level = isS2Level ? Number(task.target.slice('level-'.length)) : null;
+    const isS0Level = task.project === 's0' && task.level !== null;
+    const level = task.level;
 
     if (task.helper === true && id === 's2:settings') {
       const changed: number[] = [];
       for (const l of [0, 1, 2, 3]) if ((await viewChange(l)) !== null) changed.push(l);
       if (!existsSync(join(root, task.dir))) missing = true;
       else if (changed.length > 0) reasons.push(`${settingsDetail(['global', 's2'])} (the view of level ${changed.join(', ')} changes)`);
+    } else if (task.helper === true && id === 's0:sources') {
+      const changed: number[] = [];
+      for (const l of BUILD_LEVELS) if ((await s0ViewChange(l)) !== null) changed.push(l);
+      if (!existsSync(join(root, task.dir))) missing = true;
+      else if (changed.length > 0) reasons.push(`the sources of level ${changed.join(', ')} changed`);
     } else {
       const parsed = PhaseMetricsSchema.safeParse(await readJson(join(root, task.dir, 'metrics.json')));
       const metrics: PhaseMetrics | null = parsed.success ? parsed.data : null;
@@ -120,8 +144,13 @@ export async function collectStaleness(root: string, options: CollectStalenessOp
           const slices = TASK_SLICES[task.project] ?? [];
           if (configHashFor(config, slices) !== metrics.config_hash) reasons.push(settingsDetail(['global', ...slices]));
         }
+        // S0 levels are judged by their own view of the sources (what Nx hashes), not by the whole files they read.
+        if (isS0Level) {
+          const view = await s0ViewChange(level!);
+          if (view !== null) reasons.push(view);
+        }
         // An upstream file that differs means the upstream task re-ran without this one (its staleness also propagates below).
-        for (const ref of metrics.inputs) {
+        for (const ref of isS0Level ? [] : metrics.inputs) {
           const abs = join(root, ref.path);
           if (!existsSync(abs)) reasons.push(`input ${ref.path} is gone`);
           else if (sha256Hex(await readFile(abs)) !== ref.sha256) reasons.push(`input ${ref.path} changed since this task ran`);
@@ -132,7 +161,7 @@ export async function collectStaleness(root: string, options: CollectStalenessOp
       }
     }
     for (const dep of task.dependsOn) {
-      if (dep === 's2:settings' && isS2Level) continue; // judged by the level's own view above
+      if ((dep === 's2:settings' && isS2Level) || (dep === 's0:sources' && isS0Level)) continue; // judged by the level's own view above
       const upstream = state.get(dep);
       if (upstream !== undefined && upstream.state !== 'fresh') reasons.push(`upstream ${dep} is ${upstream.state}`);
     }

@@ -1,0 +1,131 @@
+// The local Nx plugin of the build: infers every phase target (command, inputs, outputs, dependsOn) from
+// the one description of the task graph, packages/taxonomy/src/build-graph.json, so project.json files
+// stay free of repeated per-level targets. Plain Node ESM (Node 20 cannot strip types, and Nx loads
+// plugins before anything is compiled). The CLI expands the same file in task-graph.ts; a test checks
+// that both expansions agree.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export const BUILD_GRAPH_FILE = 'packages/taxonomy/src/build-graph.json';
+
+/** Reads the description and expands it to concrete tasks, in the same order as task-graph.ts. */
+export function expandBuildGraph(graph) {
+  const levels = graph.levels;
+  const perLevel = (t) => t.task.includes('{level}');
+  const dependsOnAt = (deps, level) =>
+    deps.flatMap((dep) => {
+      if (dep.endsWith('level-*')) return levels.map((l) => dep.replace('level-*', `level-${l}`));
+      if (dep.includes('{level-1}')) {
+        const i = levels.indexOf(level);
+        return i <= 0 ? [] : [dep.replace('{level-1}', String(levels[i - 1]))];
+      }
+      return [dep.replaceAll('{level}', String(level))];
+    });
+  const at = (t, level) => {
+    const fill = (s) => (level === null ? s : s.replaceAll('{level}', String(level)));
+    const [project, target] = fill(t.task).split(':');
+    return {
+      project,
+      target,
+      phase: t.phase,
+      level,
+      dir: fill(t.dir),
+      main: t.main ?? 'main.ts',
+      dependsOn: dependsOnAt(t.dependsOn ?? [], level),
+      inputs: (t.inputs ?? []).map((input) => (typeof input === 'string' ? fill(input) : JSON.parse(fill(JSON.stringify(input))))),
+      ...(t.helper === true ? { helper: true } : {}),
+    };
+  };
+  const out = [];
+  for (let i = 0; i < graph.tasks.length; ) {
+    if (!perLevel(graph.tasks[i])) {
+      out.push(at(graph.tasks[i], null));
+      i += 1;
+      continue;
+    }
+    let end = i;
+    while (end < graph.tasks.length && perLevel(graph.tasks[end])) end += 1;
+    for (const level of levels) for (const t of graph.tasks.slice(i, end)) out.push(at(t, level));
+    i = end;
+  }
+  return out;
+}
+
+/**
+ * The `build` targets a package's compiled code needs: those of the workspace packages its package.json
+ * lists under `dependencies` (each of them depends on its own in turn). Not `^build`: Nx's project graph
+ * also holds the imports of test files (observability's parent-watch test runs S0), which would make the
+ * builds a cycle and would build packages the code never loads.
+ */
+export function buildDependencies(runtimeDeps) {
+  return runtimeDeps.length === 0 ? [] : [{ projects: [...runtimeDeps].sort(), target: 'build' }];
+}
+
+/** The Nx target of one expanded task: the compiled entry under plain Node, after the package and its dependencies are built. */
+export function phaseTarget(task, projectRoot, runtimeDeps = []) {
+  const main = task.main.replace(/\.ts$/u, '');
+  const args = task.level === null ? '' : ` --level ${task.level}`;
+  return {
+    executor: 'nx:run-commands',
+    options: { command: `node --conditions=taxonomy-dist ${projectRoot}/dist/${main}.js${args}` },
+    cache: true,
+    inputs: ['code', '^code', ...task.inputs],
+    outputs: [`{workspaceRoot}/${task.dir}`],
+    dependsOn: [
+      ...task.dependsOn.map((dep) => {
+        const [project, target] = dep.split(':');
+        return project === task.project ? { target } : { projects: [project], target };
+      }),
+      'build',
+      ...buildDependencies(runtimeDeps),
+    ],
+    metadata: { description: `${task.phase}${task.level === null ? '' : ` level ${task.level}`}: writes ${task.dir}` },
+  };
+}
+
+/**
+ * The `build` target of every package: its index and the entries its phase targets run, compiled to
+ * `dist/` (tools/nx/build-package.mjs), cached like any task. It hashes only its own sources: a change in a
+ * dependency leaves the bundle as it is (imports of other packages stay imports), while every phase task
+ * that runs the changed code re-runs because it hashes `^code`.
+ */
+export function buildTarget(projectRoot, mains, runtimeDeps = []) {
+  const entries = ['src/index.ts', ...[...new Set(mains)].sort().map((m) => `src/${m}`)];
+  return {
+    executor: 'nx:run-commands',
+    options: { command: `node tools/nx/build-package.mjs ${projectRoot} ${entries.join(' ')}` },
+    cache: true,
+    inputs: ['buildSources', '{workspaceRoot}/tools/nx/build-package.mjs', { externalDependencies: ['esbuild'] }],
+    outputs: ['{projectRoot}/dist'],
+    dependsOn: buildDependencies(runtimeDeps),
+    metadata: { description: `compiles ${entries.join(', ')} to dist/ (esbuild)` },
+  };
+}
+
+function readJson(path) {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/** `createNodes` (the Nx 21+ name of the v2 API): one result per `packages/<pkg>/project.json`. */
+export const createNodes = [
+  'packages/*/project.json',
+  (projectFiles, _options, context) => {
+    const tasks = expandBuildGraph(readJson(join(context.workspaceRoot, BUILD_GRAPH_FILE)));
+    const packages = projectFiles.map((file) => {
+      const root = dirname(file);
+      const manifest = readJson(join(context.workspaceRoot, root, 'package.json'));
+      return { file, root, name: readJson(join(context.workspaceRoot, file)).name, npmName: manifest.name, deps: Object.keys(manifest.dependencies ?? {}) };
+    });
+    const projectOf = new Map(packages.map((p) => [p.npmName, p.name]));
+    return packages.map(({ file, root, name, deps }) => {
+      const runtimeDeps = deps.filter((dep) => projectOf.has(dep)).map((dep) => projectOf.get(dep));
+      const own = tasks.filter((task) => task.project === name);
+      const targets = { build: buildTarget(root, own.map((task) => task.main), runtimeDeps) };
+      for (const task of own) targets[task.target] = phaseTarget(task, root, runtimeDeps);
+      return [file, { projects: { [root]: { targets } } }];
+    });
+  },
+];
+
+/** The same function under the name the Nx 20 API used. */
+export const createNodesV2 = createNodes;
