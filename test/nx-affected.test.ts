@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@taxonomy/core';
+import { cloneRepo } from './clone.ts';
 
 /**
  * The CI recipe of docs/operators-guide.md: with task-level affected, a commit that changes only S2's
@@ -15,7 +16,7 @@ const TARGETS = ['build', 'sources', 'settings', 'level-0', 'level-1', 'level-2'
 let clone = '';
 
 afterAll(async () => {
-  if (clone !== '') await rm(clone, { recursive: true, force: true });
+  if (clone !== '') await rm(join(clone, '..'), { recursive: true, force: true });
 });
 
 function git(args: string[]): void {
@@ -34,9 +35,7 @@ function affected(): string[] {
 
 describe('nx affected (task level) follows phase settings and code', () => {
   it('a commit to config/s2.json selects S2 and its dependents only', async () => {
-    clone = await mkdtemp(join(tmpdir(), 'taxonomy-affected-'));
-    execFileSync('git', ['clone', '-q', repo, clone]);
-    await symlink(join(repo, 'node_modules'), join(clone, 'node_modules'));
+    clone = await cloneRepo(repo, join(await mkdtemp(join(tmpdir(), 'taxonomy-affected-')), 'clone'));
     await writeFile(join(clone, 'config/s2.json'), `${JSON.stringify({ level_thresholds: { level_2: { min_institutions: 3 } } }, null, 2)}\n`);
     git(['commit', '-qam', 'raise the level-2 threshold']);
     const tasks = affected();

@@ -1,13 +1,14 @@
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@taxonomy/core';
 import { startCacheServer, type CacheServer } from '../tools/cache-server/server.ts';
 import { PROBE_HASH } from '../tools/nx/remote-cache-plugin.mjs';
+import { cloneRepo } from './clone.ts';
 
 /**
  * Issue 16, items 1 and 2, with Nx itself: three clones of the committed repository share one cache server
@@ -43,12 +44,7 @@ afterAll(async () => {
   if (base !== '') await rm(base, { recursive: true, force: true });
 });
 
-async function clone(path: string): Promise<string> {
-  await mkdir(join(path, '..'), { recursive: true });
-  execFileSync('git', ['clone', '-q', repo, path]);
-  await symlink(join(repo, 'node_modules'), join(path, 'node_modules'));
-  return path;
-}
+const clone = (path: string): Promise<string> => cloneRepo(repo, path);
 
 /** `nx run taxonomy:finalize` in a clone, with only the variables given (no NX_, TAXONOMY_ or OPENAI_ of this shell). */
 async function build(at: string, env: Record<string, string>): Promise<Build> {
