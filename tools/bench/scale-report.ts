@@ -3,7 +3,7 @@ export interface ScaleTask {
   task: string;
   status: 'ok' | 'failed' | 'skipped';
   error?: string;
-  records_in?: number;
+  records_in?: number | undefined;
   wall_s?: number;
   cpu_s?: number;
   peak_rss_mb?: number;
