@@ -55,9 +55,13 @@ describe('analyzeScale', () => {
     expect(a.memory_ceiling?.task).toBe('s1:level-1');
   });
 
-  it('leaves out a task that failed in any run', () => {
-    const failed: ScaleResults = { ...results, runs: [results.runs[0]!, { ...results.runs[1]!, tasks: [task('s1:level-1', 10, 120), { task: 's2:level-2', status: 'failed', error: 'x' }] }] };
+  it('leaves out a task that failed in any run, and the report names it as the first failure', () => {
+    const failed: ScaleResults = {
+      ...results,
+      runs: [{ ...results.runs[0]!, tasks: [task('s1:level-1', 100, 300), { task: 's2:level-2', status: 'failed', error: 'killed by SIGABRT: FATAL ERROR: Reached heap limit' }] }, results.runs[1]!],
+    };
     expect(analyzeScale(failed).tasks.map((t) => t.task)).toEqual(['s1:level-1']);
+    expect(formatScaleReport(failed)).toContain('first failure: s2:level-2 at 5,000 institutions (killed by SIGABRT: FATAL ERROR: Reached heap limit)');
   });
 });
 

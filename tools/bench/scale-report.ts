@@ -152,6 +152,12 @@ export function formatScaleReport(results: ScaleResults, analysis: ScaleAnalysis
     const cpuAtTarget = analysis.tasks.reduce((s, g) => s + (g.cpu.at_target ?? 0), 0);
     lines.push(`| all tasks | | | ${int(cpuAtTarget)} | | | | |`);
     lines.push('');
+    // A task that failed at some size is the first bottleneck, whatever the fits of the others say.
+    for (const run of runs) {
+      for (const t of run.tasks.filter((x) => x.status === 'failed')) {
+        lines.push(`first failure: ${t.task} at ${run.institutions.toLocaleString('en-US')} institutions (${t.error ?? 'failed'}); tasks after it did not run, and it is left out of the fits`);
+      }
+    }
     const s = analysis.slowest_at_target;
     const f = analysis.fastest_growing;
     const m = analysis.memory_ceiling;

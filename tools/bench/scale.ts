@@ -69,14 +69,22 @@ function runTaskChild(repo: string, spec: ScaleTaskSpec, root: string): Promise<
     });
     let stdout = '';
     let stderr = '';
+    let fatal: string | null = null;
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => {
-      stderr = (stderr + c.toString('utf8')).slice(-4000);
+      const text = c.toString('utf8');
+      // V8's out-of-memory line comes before a long native stack trace: keep it wherever it falls.
+      fatal ??= /FATAL ERROR: [^\n]*/u.exec(text)?.[0] ?? null;
+      stderr = (stderr + text).slice(-4000);
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       const last = stdout.trim().split('\n').at(-1) ?? '';
       if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as ChildReport);
-      else resolve({ error: stderr.trim().split('\n').filter((l) => l.startsWith('taxonomy:')).at(-1) ?? `exit ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}` });
+      else {
+        const line = stderr.trim().split('\n').filter((l) => l.startsWith('taxonomy:')).at(-1);
+        const how = signal === null ? `exit ${code}` : `killed by ${signal}`;
+        resolve({ error: fatal !== null ? `${how}: ${fatal}` : (line ?? `${how}: ${stderr.trim().split('\n').at(-1) ?? ''}`) });
+      }
     });
   });
 }
