@@ -13,6 +13,7 @@ import { baselineJsonlPass } from './baseline.ts';
 import { generateBenchCorpus, readSeedStrings } from './corpus.ts';
 import { benchOnePage } from './one-page.ts';
 import { formatBenchReport, type BenchResults, type PhaseResult } from './report.ts';
+import { runScaleBench } from './scale.ts';
 
 /** Every task of the build graph in its order (the crawl has nothing to fetch here). */
 const PHASES: ReadonlyArray<{ task: string; phase: string; level: number | null; dir: string; helper: boolean }> = BUILD_TASKS.filter((t) => t.phase !== 'crawl').map((t) => ({
@@ -92,9 +93,16 @@ await runMain(async () => {
       seed: { type: 'string', default: '20250927' },
       keep: { type: 'boolean', default: false },
       'one-page': { type: 'boolean', default: false },
+      institutions: { type: 'string' },
+      shards: { type: 'string', default: '1' },
+      extrapolate: { type: 'string', default: '50000' },
     },
     strict: true,
   });
+  if (values.institutions !== undefined) {
+    // The scale simulation (issue 16): growth with the number of institutions, in tools/bench/scale.ts.
+    return runScaleBench(findWorkspaceRoot(), { institutions: values.institutions, shards: values.shards, extrapolate: values.extrapolate, seed: Number(values.seed), keep: values.keep });
+  }
   if (values['one-page']) {
     // S0 over one page of 25k / 50k / 100k list items (issue 11, item 9): near-duplicate removal must scale linearly.
     const repo = findWorkspaceRoot();

@@ -64,7 +64,7 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function setup(serverOptions: FakeLlmServerOptions, config: Record<string, unknown> = {}, log = pino({ level: 'silent' })) {
+async function setup(serverOptions: FakeLlmServerOptions, config: Record<string, unknown> = {}, log = pino({ level: 'silent' }), agents?: number) {
   server = await startFakeLlmServer(serverOptions);
   const llm = LlmSliceSchema.parse({
     base_url: server.url,
@@ -76,7 +76,7 @@ async function setup(serverOptions: FakeLlmServerOptions, config: Record<string,
     cache_enabled: false,
     ...config,
   });
-  const client = await createLlmClient({ config: llm, root, log, phase: 'test' });
+  const client = await createLlmClient({ config: llm, root, log, phase: 'test', ...(agents === undefined ? {} : { agents }) });
   clients.push(client);
   return { client, server };
 }
@@ -239,6 +239,18 @@ describe('OpenAI-compatible provider through the SDK against the fake server', (
     // Never above the limit; and the limit is used (several requests overlap) when it allows it.
     expect(server.stats().maxInFlight).toBeLessThanOrEqual(concurrency);
     expect(server.stats().maxInFlight).toBeGreaterThanOrEqual(Math.min(concurrency, 2));
+  });
+
+  it('with 4 agents sharing the endpoint, one process keeps 1/4 of concurrency 8 and of the rate limits', async () => {
+    const capture = captureLog('info');
+    const { client, server } = await setup({ latencyMs: 30 }, { concurrency: 8, requests_per_minute: 2000, tokens_per_minute: 400_000 }, capture.log, 4);
+    const labels = Array.from({ length: 16 }, (_, i) => `field number ${i}`);
+    expect((await Promise.all(labels.map((label) => client.run('taxonomy.verify_single_token', { label, level: 2 })))).every((r) => r.ok)).toBe(true);
+    expect(server.stats().maxInFlight).toBe(2);
+    const selected = capture.text().split('\n').filter((l) => l.includes('llm provider selected')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(selected).toHaveLength(1);
+    expect(selected[0]).toMatchObject({ agents: 4, concurrency: 2, requests_per_minute: 500, tokens_per_minute: 100_000 });
+    expect(selected[0]!['msg']).toBe("llm provider selected; this process takes 1/4 of the endpoint's limits");
   });
 
   it('stops at once with PROVIDER_UNAVAILABLE on a rejected key, without echoing it', async () => {

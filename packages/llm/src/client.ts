@@ -1,4 +1,4 @@
-import type { Config } from '@taxonomy/config';
+import { readLlmAgents, type Config } from '@taxonomy/config';
 import type { Logger } from '@taxonomy/observability';
 import type { LlmClient } from './contract.ts';
 import { OfflineLlmClient } from './offline-client.ts';
@@ -13,6 +13,8 @@ export interface CreateLlmClientOptions {
   phase: string;
   /** Prompt registry folder (default: this package's `prompts/`). */
   promptsDir?: string;
+  /** Processes sharing the endpoint's limits (default: `TAXONOMY_LLM_AGENTS`, else 1). */
+  agents?: number;
 }
 
 /** `auto` means openai when an endpoint or a key is configured, offline otherwise. */
@@ -34,10 +36,20 @@ export async function createLlmClient(options: CreateLlmClientOptions): Promise<
   checkVariantOverrides(registry, options.config.prompt_variants);
   // The SDK is loaded only when a model endpoint is used: importing it costs ~0.2 s of every offline task's start-up.
   const { OpenAiLlmClient, endpointLabel } = await import('./openai-client.ts');
-  const client = new OpenAiLlmClient({ config: options.config, root: options.root, log, registry });
+  const agents = options.agents ?? readLlmAgents();
+  const client = new OpenAiLlmClient({ config: options.config, root: options.root, log, registry, agents });
   log.info(
-    { provider, model: client.model, endpoint: endpointLabel(options.config.base_url), concurrency: options.config.concurrency, cache: options.config.cache_enabled },
-    'llm provider selected',
+    {
+      provider,
+      model: client.model,
+      endpoint: endpointLabel(options.config.base_url),
+      agents,
+      concurrency: client.limits.concurrency,
+      requests_per_minute: client.limits.requests_per_minute,
+      tokens_per_minute: client.limits.tokens_per_minute,
+      cache: options.config.cache_enabled,
+    },
+    agents === 1 ? 'llm provider selected' : `llm provider selected; this process takes 1/${agents} of the endpoint's limits`,
   );
   return client;
 }

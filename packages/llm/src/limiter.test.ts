@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, Semaphore, sleep } from './limiter.ts';
+import { RateLimiter, Semaphore, agentShare, sleep } from './limiter.ts';
 
 describe('Semaphore', () => {
   it.each([1, 3])('holds at most %i at once and serves everyone', async (limit) => {
@@ -49,5 +49,24 @@ describe('RateLimiter', () => {
     const started = performance.now();
     await limiter.acquire(5);
     expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('agentShare', () => {
+  const limits = { concurrency: 8, requests_per_minute: 3000, tokens_per_minute: 2_000_000 };
+  it.each([
+    [1, { concurrency: 8, requests_per_minute: 3000, tokens_per_minute: 2_000_000 }],
+    [4, { concurrency: 2, requests_per_minute: 750, tokens_per_minute: 500_000 }],
+    [3, { concurrency: 2, requests_per_minute: 1000, tokens_per_minute: 666_666 }],
+    [16, { concurrency: 1, requests_per_minute: 187, tokens_per_minute: 125_000 }],
+  ])('%i agent(s) each take limit/N, rounded down, at least 1', (agents, share) => {
+    expect(agentShare(limits, agents)).toEqual(share);
+    // Together they stay within the account's limits as long as every limit is ≥ N.
+    if (agents <= limits.concurrency) expect(share.concurrency * agents).toBeLessThanOrEqual(limits.concurrency);
+    expect(share.requests_per_minute * agents).toBeLessThanOrEqual(limits.requests_per_minute);
+  });
+
+  it.each([0, -1, 1.5])('refuses %d agents', (agents) => {
+    expect(() => agentShare(limits, agents)).toThrow(RangeError);
   });
 });

@@ -97,3 +97,21 @@ export class RateLimiter {
     this.tokens = Math.min(this.tokensPerMinute, this.tokens - (actual - Math.min(estimated, this.tokensPerMinute)));
   }
 }
+
+/** The endpoint limits one process may use. */
+export interface EndpointLimits {
+  concurrency: number;
+  requests_per_minute: number;
+  tokens_per_minute: number;
+}
+
+/**
+ * One process's share of the endpoint's limits when `agents` processes call it at once (`TAXONOMY_LLM_AGENTS`):
+ * each limit divided by `agents`, rounded down, at least 1 — so N agents together never exceed the account's
+ * limits (with a limit below N the floor of 1 per agent wins, and the sum can exceed it).
+ */
+export function agentShare(limits: Readonly<EndpointLimits>, agents: number): EndpointLimits {
+  if (!Number.isInteger(agents) || agents < 1) throw new RangeError(`agents must be a positive integer, got ${agents}`);
+  const share = (limit: number) => Math.max(1, Math.floor(limit / agents));
+  return { concurrency: share(limits.concurrency), requests_per_minute: share(limits.requests_per_minute), tokens_per_minute: share(limits.tokens_per_minute) };
+}

@@ -7,7 +7,7 @@ import { checkAnswer } from './answer.ts';
 import { createBoundedFetch, findResponseLimit } from './bounded-fetch.ts';
 import { ResponseCache, cacheKeyFor } from './cache.ts';
 import { failureKind, type FailureReason, type LlmCallResult, type LlmClient, type PromptKey, type PromptOutput, type PromptVariables } from './contract.ts';
-import { RateLimiter, Semaphore, sleep } from './limiter.ts';
+import { RateLimiter, Semaphore, agentShare, sleep, type EndpointLimits } from './limiter.ts';
 import { parseVariables } from './offline-client.ts';
 import { PROMPT_KEY_HEADER, renderPrompt, selectVariant, type PromptRegistry } from './registry.ts';
 import type { ChatMessage } from './render.ts';
@@ -21,6 +21,8 @@ export interface OpenAiLlmClientOptions {
   root: string;
   log: Logger;
   registry: PromptRegistry;
+  /** Processes sharing the endpoint's limits (`TAXONOMY_LLM_AGENTS`); this client takes 1/agents of each (default 1). */
+  agents?: number;
 }
 
 /** Shortest API key treated as a secret to redact from text. */
@@ -69,6 +71,8 @@ export class OpenAiLlmClient implements LlmClient {
   private readonly cache: ResponseCache | null;
   private readonly semaphore: Semaphore;
   private readonly limiter: RateLimiter;
+  /** This process's share of the endpoint's limits. */
+  readonly limits: EndpointLimits;
   private readonly meter: UsageMeter;
   private readonly endpoint: string;
   private readonly secret: string | null;
@@ -106,8 +110,9 @@ export class OpenAiLlmClient implements LlmClient {
       fetch: createBoundedFetch({ totalMs: options.config.request_timeout_ms, maxBytes: options.config.max_response_bytes }),
     });
     this.cache = options.config.cache_enabled ? new ResponseCache(resolve(options.root, options.config.cache_dir)) : null;
-    this.semaphore = new Semaphore(options.config.concurrency);
-    this.limiter = new RateLimiter(options.config.requests_per_minute, options.config.tokens_per_minute);
+    this.limits = agentShare(options.config, options.agents ?? 1);
+    this.semaphore = new Semaphore(this.limits.concurrency);
+    this.limiter = new RateLimiter(this.limits.requests_per_minute, this.limits.tokens_per_minute);
     this.meter = new UsageMeter('openai', this.model, options.config.prices[this.model] ?? null);
   }
 
