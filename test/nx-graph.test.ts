@@ -19,7 +19,8 @@ interface TargetInputs {
 const buildsOf = (...projects: string[]) => ['build', { projects: [...projects].sort(), target: 'build' }];
 const S1_BUILDS = buildsOf('core', 'config', 'observability', 'llm', 'lexicon');
 
-describe('the Nx task graph', () => {
+// Each case asks Nx for a few projects' targets (seconds each on a loaded machine): a longer budget than the default.
+describe('the Nx task graph', { timeout: 180_000 }, () => {
   it('makes level N of S1 wait for level N of S0 and for level N-1 of S3', () => {
     const s1 = nxJson<{ targets: Record<string, { dependsOn?: unknown[]; outputs?: string[] }> }>(['show', 'project', 's1']);
     expect(s1.targets['level-0']!.dependsOn).toEqual([{ projects: ['s0'], target: 'level-0' }, ...S1_BUILDS]);
