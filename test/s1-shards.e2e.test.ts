@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFile, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cloneRepo } from './clone.ts';
 import { buildAll, removeScratchWorkspaces, scratchWorkspace } from './workspace.ts';
 import { findWorkspaceRoot } from '@taxonomy/core';
 import { shardOf } from '@taxonomy/s1-extraction';
@@ -32,9 +33,8 @@ interface Build {
 
 beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'taxonomy-s1-shards-'));
-  clone = join(base, 'clone');
-  execFileSync('git', ['clone', '-q', repo, clone]);
-  await symlink(join(repo, 'node_modules'), join(clone, 'node_modules'));
+  // The clone's tasks load the clone's own compiled packages (test/clone.ts), never the repository's dist/.
+  clone = await cloneRepo(repo, join(base, 'clone'));
   server = await startFakeLlmServer();
 });
 
