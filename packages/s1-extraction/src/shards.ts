@@ -18,7 +18,7 @@ import {
   type PhaseMetrics,
 } from '@taxonomy/core';
 import { createLlmClient } from '@taxonomy/llm';
-import { runPhaseTask, type Quarantine } from '@taxonomy/observability';
+import { runPhaseTask } from '@taxonomy/observability';
 import { RECORD_OUTCOMES, extractRecords, type IdentifiedRecord, type RecordExtraction } from './extract.ts';
 import { shardOf } from './partition.ts';
 import { S1_COUNTERS, assertLevel, loadParentIndex, readRecords, writeLevelOutputs } from './task.ts';
@@ -42,17 +42,15 @@ export interface ShardTaskOptions {
 const overridesOf = (options: ShardTaskOptions) => (options.overrides === undefined ? {} : { overrides: options.overrides });
 
 /** Reads extraction lines; a line that does not parse is a broken upstream artifact, so the task fails naming it. */
-async function readExtractions(dir: string, prefix: string, quarantine: Quarantine, root: string): Promise<{ extractions: RecordExtraction[]; inputs: ArtifactRef[] }> {
+async function readExtractions(dir: string, prefix: string, root: string): Promise<{ extractions: RecordExtraction[]; inputs: ArtifactRef[] }> {
   const extractions: RecordExtraction[] = [];
   const inputs: ArtifactRef[] = [];
   for (const file of await listJsonlFiles(dir, prefix)) {
     let lines = 0;
-    const before = quarantine.size;
-    for await (const { value } of readJsonl(file, { schema: ExtractionLineSchema, onBad: quarantine.addBadLine })) {
+    for await (const { value } of readJsonl(file, { schema: ExtractionLineSchema, onBad: corrupt })) {
       lines += 1;
       extractions.push(value as RecordExtraction);
     }
-    if (quarantine.size > before) throw new TaxonomyError('ARTIFACT_CORRUPT', `${file.slice(root.length + 1)}: ${quarantine.size - before} unreadable line(s); rebuild the shard (nx run … --skip-nx-cache)`);
     inputs.push({ ...(await describeFile(file, root)), records: lines });
   }
   return { extractions, inputs };
@@ -205,14 +203,14 @@ export async function runS1MergeTask(options: ShardTaskOptions): Promise<PhaseMe
       counters.declare(...S1_COUNTERS);
       const inputs: ArtifactRef[] = [];
       for await (const { value } of readJsonl(join(partitionDir, 'quarantine.jsonl'), { schema: QuarantineEntrySchema, onBad: corrupt })) quarantine.add(value);
-      const misfiled = await readExtractions(partitionDir, 'misfiled', quarantine, root);
+      const misfiled = await readExtractions(partitionDir, 'misfiled', root);
       inputs.push(...misfiled.inputs);
       const extractions: RecordExtraction[] = [];
       let identity: LlmIdentity | null = null;
       for (const dir of shardDirs) {
         const metrics = await readMetrics(dir);
         identity ??= metrics.llm;
-        const read = await readExtractions(dir, 'extractions', quarantine, root);
+        const read = await readExtractions(dir, 'extractions', root);
         extractions.push(...read.extractions);
         inputs.push(...read.inputs);
       }
