@@ -3,38 +3,82 @@
 // stay free of repeated per-level targets. Plain Node ESM (Node 20 cannot strip types, and Nx loads
 // plugins before anything is compiled). The CLI expands the same file in task-graph.ts; a test checks
 // that both expansions agree.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const BUILD_GRAPH_FILE = 'packages/taxonomy/src/build-graph.json';
 
-/** Reads the description and expands it to concrete tasks, in the same order as task-graph.ts. */
-export function expandBuildGraph(graph) {
+/**
+ * s1.shards as the build resolves it for the graph: `config/s1.json`, then its `profiles.<TAXONOMY_ENV>`
+ * (default development), then `shards=K` in TAXONOMY_OVERRIDES_S1 (items split on `;` or newlines), the
+ * precedence of packages/config's loadConfig (a test checks both agree). A CLI `-o s1.shards=K` cannot
+ * change the graph: Nx infers the targets before any task runs.
+ */
+export function resolveS1Shards(workspaceRoot, env = process.env) {
+  const file = join(workspaceRoot, 'config', 's1.json');
+  const check = (value, origin) => {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`CONFIG_INVALID: ${origin}: s1.shards must be an integer ≥ 1 (got ${JSON.stringify(value)})`);
+    return value;
+  };
+  let shards = 1;
+  if (existsSync(file)) {
+    const slice = JSON.parse(readFileSync(file, 'utf8'));
+    if (slice.shards !== undefined) shards = check(slice.shards, `${file}: shards`);
+    const profile = slice.profiles?.[env.TAXONOMY_ENV ?? 'development'];
+    if (profile?.shards !== undefined) shards = check(profile.shards, `${file}: profiles.${env.TAXONOMY_ENV ?? 'development'}.shards`);
+  }
+  for (const item of (env.TAXONOMY_OVERRIDES_S1 ?? '').split(/[\n;]/u)) {
+    const eq = item.indexOf('=');
+    if (eq <= 0 || item.slice(0, eq).trim() !== 'shards') continue;
+    const raw = item.slice(eq + 1).trim();
+    shards = check(/^-?\d+(\.\d+)?$/u.test(raw) ? Number(raw) : raw, 'TAXONOMY_OVERRIDES_S1: shards');
+  }
+  return shards;
+}
+
+/**
+ * Reads the description and expands it to concrete tasks, in the same order as task-graph.ts. With
+ * `shards` K > 1 an entry with `sharded` becomes, per level, its partition task, K shard tasks and the
+ * entry's own task running the merge step.
+ */
+export function expandBuildGraph(graph, { shards = 1 } = {}) {
   const levels = graph.levels;
   const perLevel = (t) => t.task.includes('{level}');
-  const dependsOnAt = (deps, level) =>
+  const dependsOnAt = (deps, level, shard) =>
     deps.flatMap((dep) => {
       if (dep.endsWith('level-*')) return levels.map((l) => dep.replace('level-*', `level-${l}`));
       if (dep.includes('{level-1}')) {
         const i = levels.indexOf(level);
         return i <= 0 ? [] : [dep.replace('{level-1}', String(levels[i - 1]))];
       }
-      return [dep.replaceAll('{level}', String(level))];
+      const filled = dep.replaceAll('{level}', String(level)).replaceAll('{shard}', String(shard));
+      if (filled.endsWith('shard-*')) return Array.from({ length: shards }, (_, k) => filled.replace(/shard-\*$/u, `shard-${k}`));
+      return [filled];
     });
-  const at = (t, level) => {
-    const fill = (s) => (level === null ? s : s.replaceAll('{level}', String(level)));
+  const at = (t, level, shard = null, phase = t.phase) => {
+    const fill = (s) => (level === null ? s : s.replaceAll('{level}', String(level))).replaceAll('{shard}', String(shard));
     const [project, target] = fill(t.task).split(':');
     return {
       project,
       target,
-      phase: t.phase,
+      phase,
       level,
       dir: fill(t.dir),
       main: t.main ?? 'main.ts',
-      dependsOn: dependsOnAt(t.dependsOn ?? [], level),
+      dependsOn: dependsOnAt(t.dependsOn ?? [], level, shard),
       inputs: (t.inputs ?? []).map((input) => (typeof input === 'string' ? fill(input) : JSON.parse(fill(JSON.stringify(input))))),
       ...(t.helper === true ? { helper: true } : {}),
+      ...(shard === null ? {} : { shard }),
     };
+  };
+  const expand = (t, level) => {
+    if (t.sharded === undefined || shards === 1) return [at(t, level)];
+    const { partition, shard, merge } = t.sharded;
+    return [
+      at(partition, level, null, t.phase),
+      ...Array.from({ length: shards }, (_, k) => at(shard, level, k, t.phase)),
+      at({ ...t, ...merge }, level),
+    ];
   };
   const out = [];
   for (let i = 0; i < graph.tasks.length; ) {
@@ -45,7 +89,7 @@ export function expandBuildGraph(graph) {
     }
     let end = i;
     while (end < graph.tasks.length && perLevel(graph.tasks[end])) end += 1;
-    for (const level of levels) for (const t of graph.tasks.slice(i, end)) out.push(at(t, level));
+    for (const level of levels) for (const t of graph.tasks.slice(i, end)) out.push(...expand(t, level));
     i = end;
   }
   return out;
@@ -64,7 +108,7 @@ export function buildDependencies(runtimeDeps) {
 /** The Nx target of one expanded task: the compiled entry under plain Node, after the package and its dependencies are built. */
 export function phaseTarget(task, projectRoot, runtimeDeps = []) {
   const main = task.main.replace(/\.ts$/u, '');
-  const args = task.level === null ? '' : ` --level ${task.level}`;
+  const args = `${task.level === null ? '' : ` --level ${task.level}`}${task.shard === undefined ? '' : ` --shard ${task.shard}`}`;
   return {
     executor: 'nx:run-commands',
     options: { command: `node --conditions=taxonomy-dist ${projectRoot}/dist/${main}.js${args}` },
@@ -79,7 +123,7 @@ export function phaseTarget(task, projectRoot, runtimeDeps = []) {
       'build',
       ...buildDependencies(runtimeDeps),
     ],
-    metadata: { description: `${task.phase}${task.level === null ? '' : ` level ${task.level}`}: writes ${task.dir}` },
+    metadata: { description: `${task.phase}${task.level === null ? '' : ` level ${task.level}`}${task.shard === undefined ? '' : ` shard ${task.shard}`}: writes ${task.dir}` },
   };
 }
 
@@ -110,7 +154,7 @@ function readJson(path) {
 export const createNodes = [
   'packages/*/project.json',
   (projectFiles, _options, context) => {
-    const tasks = expandBuildGraph(readJson(join(context.workspaceRoot, BUILD_GRAPH_FILE)));
+    const tasks = expandBuildGraph(readJson(join(context.workspaceRoot, BUILD_GRAPH_FILE)), { shards: resolveS1Shards(context.workspaceRoot) });
     const packages = projectFiles.map((file) => {
       const root = dirname(file);
       const manifest = readJson(join(context.workspaceRoot, root, 'package.json'));

@@ -5,14 +5,14 @@ import { loadConfig } from '@taxonomy/config';
 import { findWorkspaceRoot } from '@taxonomy/core';
 import { runCrawlTask } from '@taxonomy/crawl';
 import { runS0LevelTask, writeS0SourceViews } from '@taxonomy/s0-raw-extraction';
-import { runS1Task } from '@taxonomy/s1-extraction';
+import { runS1MergeTask, runS1PartitionTask, runS1ShardTask, runS1Task } from '@taxonomy/s1-extraction';
 import { runS2Task, writeS2Settings } from '@taxonomy/s2-frequency';
 import { runS3Task } from '@taxonomy/s3-verification';
 import { runPostprocessTask } from '@taxonomy/postprocess';
 import { runPlacementTask } from '@taxonomy/placement';
 import { runCurationTask } from '@taxonomy/curation';
 import { runHierarchyTask } from '@taxonomy/hierarchy';
-import { BUILD_LEVELS, BUILD_TASKS, runFinalizeTask, taskId, type RunFinalizeTaskResult } from '@taxonomy/taxonomy';
+import { BUILD_LEVELS, buildTasksFor, runFinalizeTask, taskId, type RunFinalizeTaskResult } from '@taxonomy/taxonomy';
 
 /**
  * Whole-pipeline runs (tests, the held-out eval) use the same task functions the Nx targets run, in a scratch copy of the
@@ -43,11 +43,25 @@ export const RUNNERS: Record<string, Runner> = {
   'taxonomy:finalize': (at, o) => runFinalizeTask(opts(at, o)),
 };
 
-/** Runs the given tasks (default: all) in the graph's topological order. */
+/** The S1 tasks of s1.shards > 1: the partition and shard tasks, and `s1:level-N` as their merge step. */
+export const SHARDED_RUNNERS: Record<string, Runner> = Object.fromEntries(
+  BUILD_LEVELS.flatMap((level) => [
+    [`s1:level-${level}-partition`, ((at, o) => runS1PartitionTask({ level, ...opts(at, o) })) satisfies Runner],
+    [`s1:level-${level}`, ((at, o) => runS1MergeTask({ level, ...opts(at, o) })) satisfies Runner],
+  ]),
+);
+
+/** Runs the given tasks (default: all) in the graph's topological order, for the s1.shards the config resolves to. */
 export async function runTasks(at: string, only?: ReadonlyArray<string>, overrides: string[] = []): Promise<void> {
-  for (const task of BUILD_TASKS) {
+  for (const task of buildTasksFor(loadConfig(opts(at, overrides)).config.s1.shards)) {
     const id = taskId(task);
-    const runner = RUNNERS[id];
+    const shard = task.shard;
+    const runner =
+      shard !== undefined
+        ? ((at: string, o: string[]) => runS1ShardTask({ level: task.level!, shard, ...opts(at, o) })) satisfies Runner
+        : task.project === 's1' && task.main !== 'main.ts'
+          ? SHARDED_RUNNERS[id]
+          : RUNNERS[id];
     if (runner === undefined) throw new Error(`test/workspace.ts has no runner for ${id}`);
     if (only === undefined || only.includes(id)) await runner(at, overrides);
   }
@@ -55,7 +69,8 @@ export async function runTasks(at: string, only?: ReadonlyArray<string>, overrid
 
 /** The whole build, as `nx run taxonomy:finalize` runs it (no cache); returns finalize's result. */
 export async function buildAll(at: string, overrides: string[] = []): Promise<RunFinalizeTaskResult> {
-  await runTasks(at, BUILD_TASKS.map(taskId).filter((id) => id !== 'taxonomy:finalize'), overrides);
+  const shards = loadConfig(opts(at, overrides)).config.s1.shards;
+  await runTasks(at, buildTasksFor(shards).map(taskId).filter((id) => id !== 'taxonomy:finalize'), overrides);
   return runFinalizeTask(opts(at, overrides));
 }
 

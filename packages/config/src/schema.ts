@@ -131,6 +131,12 @@ export const S1SliceSchema = z
     include_ambiguous_acronyms: z.boolean().default(false),
     parent_similarity_cutoff: Ratio.default(0.86),
     progress_every: z.number().int().min(1).default(500),
+    shards: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe('K: each level\'s S1 runs as K Nx tasks over a partition of the records by institution, then a merge step; 1 = one task per level'),
   })
   .strict()
   .superRefine(notAbove('min_label_length', 'max_label_length'));

@@ -22,6 +22,10 @@ export const ARTIFACT_DIRS = {
   /** What each S0 level reads of the sources, one view per level: what `s0:level-N` hashes. */
   s0Sources: 'artifacts/s0/sources',
   s1: (level: number) => `artifacts/s1/level-${level}`,
+  /** s1.shards > 1: level N's records split by institution, `shard-K/records-*.jsonl` (what `s1:level-N-partition` writes). */
+  s1Partition: (level: number) => `artifacts/s1/shards/level-${level}/partition`,
+  /** s1.shards > 1: one shard's extractions (what `s1:level-N-shard-K` writes, 0-based K). */
+  s1Shard: (level: number, shard: number) => `artifacts/s1/shards/level-${level}/shard-${shard}`,
   s2: (level: number) => `artifacts/s2/level-${level}`,
   /** What each S2 level reads of the `s2` slice, one file per level: what `s2:level-N` hashes. */
   s2Settings: 'artifacts/s2/settings',

@@ -6,6 +6,7 @@ import {
   stableHash,
   writeJsonFile,
   type ArtifactRef,
+  type LlmIdentity,
   type LlmUsage,
   type PhaseMetrics,
   type PhaseTiming,
@@ -45,6 +46,12 @@ export interface PhaseTaskResult {
   /** Data files the phase wrote (quarantine and metrics are added by the runner). */
   outputs: ArtifactRef[];
   llm?: LlmUsage | null;
+  /**
+   * Provider, model and prompts of output made from LLM calls other tasks spent (the S1 merge step of
+   * s1.shards > 1): written to metrics.json as `llm` when `llm` is absent; the calls and tokens stay in
+   * those tasks' own timings, so the run record counts each call once.
+   */
+  llmIdentity?: LlmIdentity | null;
   /** Counters that differ between equal runs (requests vs cache hits, bytes): timing file, never metrics. */
   runCounters?: Record<string, number>;
   /** One line for the console when the task ends. */
@@ -154,7 +161,7 @@ async function runLocked<S extends SliceName>(root: string, options: RunPhaseTas
     counters: counters.toJSON(),
     inputs: result.inputs,
     outputs: [...result.outputs, ...quarantineRefs].map(staged.finalRef),
-    llm: result.llm === undefined || result.llm === null ? null : { provider: result.llm.provider, model: result.llm.model, prompts: result.llm.prompts },
+    llm: result.llm === undefined || result.llm === null ? (result.llmIdentity ?? null) : { provider: result.llm.provider, model: result.llm.model, prompts: result.llm.prompts },
   };
   await writeJsonFile(join(staged.dir, 'metrics.json'), metrics);
   await staged.commit();

@@ -19,3 +19,5 @@ export { extractRecord, extractRecords, RECORD_OUTCOMES, type ExtractRecordsOpti
 export { accountRecords, aggregateCandidates, buildRecordLog, candidateSortKey, type AggregateResult, type RecordAccounting, type RecordLogEntry } from './aggregate.ts';
 export { explainExtraction, type ExplainExtractionOptions } from './explain.ts';
 export { recordIdOf, runS1Task, type RunS1TaskOptions } from './task.ts';
+export { institutionKey, shardOf } from './partition.ts';
+export { ExtractionLineSchema, runS1MergeTask, runS1PartitionTask, runS1ShardTask, type ShardTaskOptions } from './shards.ts';

@@ -16,6 +16,8 @@ import {
 } from '@taxonomy/core';
 import { createLlmClient } from '@taxonomy/llm';
 import { runPhaseTask, type Quarantine } from '@taxonomy/observability';
+import type { Config } from '@taxonomy/config';
+import type { Counters, Logger } from '@taxonomy/observability';
 import { accountRecords, aggregateCandidates, buildRecordLog, candidateSortKey } from './aggregate.ts';
 import { ParentIndex, type ParentConcept } from './anchor.ts';
 import { extractRecords, type IdentifiedRecord, type RecordExtraction } from './extract.ts';
@@ -37,7 +39,7 @@ export function recordIdOf(record: { id?: string | undefined; text: string; prov
   return record.id ?? stableId('r-', [collapseWhitespace(record.text), record.provenance.institution, record.provenance.url ?? '']);
 }
 
-async function readRecords(dir: string, level: number, root: string, quarantine: Quarantine): Promise<{ records: IdentifiedRecord[]; misfiled: RecordExtraction[]; inputs: ArtifactRef[]; withoutId: number }> {
+export async function readRecords(dir: string, level: number, root: string, quarantine: Quarantine): Promise<{ records: IdentifiedRecord[]; misfiled: RecordExtraction[]; inputs: ArtifactRef[]; withoutId: number }> {
   const records: IdentifiedRecord[] = [];
   const misfiled: RecordExtraction[] = [];
   const inputs: ArtifactRef[] = [];
@@ -81,14 +83,75 @@ function rootRelative(path: string, root: string): string {
   return path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
 }
 
+/** The counters of `s1:level-N` (and of its merge step, which writes the same metrics). */
+export const S1_COUNTERS = [
+  'records_in', 'records_labelled', 'records_empty', 'records_quarantined', 'candidates_raw', 'candidates_out',
+  'labels_dropped_length', 'labels_dropped_empty', 'parents_in',
+  'anchors_root', 'anchors_declared', 'anchors_name', 'anchors_lexicon', 'anchors_unresolved',
+] as const;
+
+/** Reads the verified concepts of the level above into the anchoring index (null at level 0). */
+export async function loadParentIndex(
+  level: number,
+  parentsDir: string,
+  ctx: { root: string; quarantine: Quarantine; counters: Counters; log: Logger; config: Readonly<{ s1: Config['s1'] }> },
+): Promise<{ index: ParentIndex | null; inputs: ArtifactRef[] }> {
+  if (level === 0) return { index: null, inputs: [] };
+  const { parents, inputs } = await readParents(parentsDir, level - 1, ctx.root, ctx.quarantine);
+  ctx.counters.set('parents_in', parents.length);
+  if (parents.length === 0) ctx.log.warn({ parentsDir }, `no verified L${level - 1} concepts: every parent will be unresolved`);
+  return { index: new ParentIndex(parents, { parentLevel: level - 1, config: ctx.config.s1 }), inputs };
+}
+
 /**
- * The `s1:level-N` task: reads S0's records of level N (and for N>0 the verified concepts of level
- * N−1), extracts labels through the LLM client, normalizes and anchors them, and writes
- * `candidates-*.jsonl` and `record-log-*.jsonl`.
+ * What `s1:level-N` writes from the level's extractions, whether one task made them or K shards did:
+ * quarantines the failed records, counts, anchors and aggregates the candidates, writes
+ * `candidates-*.jsonl` and `record-log-*.jsonl`. Every output depends only on the set of extractions
+ * (aggregation and the record log sort by record id), so the bytes are the same for every shard count.
+ */
+export async function writeLevelOutputs(
+  ctx: { root: string; outDir: string; quarantine: Quarantine; counters: Counters },
+  level: number,
+  extractions: ReadonlyArray<RecordExtraction>,
+  misfiled: ReadonlyArray<RecordExtraction>,
+  index: ParentIndex | null,
+): Promise<{ outputs: ArtifactRef[]; summary: string }> {
+  const { counters, quarantine, root } = ctx;
+  for (const e of extractions) {
+    if (e.outcome === 'quarantined') quarantine.add({ reason: e.reason ?? 'llm failure', item_id: e.record.id, raw: e.record.text });
+    for (const d of e.dropped) counters.increment(d.reason === 'empty' ? 'labels_dropped_empty' : 'labels_dropped_length');
+  }
+  const all = [...extractions, ...misfiled];
+  const recordLog = buildRecordLog(all);
+  const accounting = accountRecords(all.length, recordLog);
+  for (const [name, value] of Object.entries(accounting)) counters.set(name, value);
+  const { candidates, raw } = aggregateCandidates(extractions, { level, index });
+  counters.set('candidates_raw', raw);
+  counters.set('candidates_out', candidates.length);
+  for (const c of candidates) counters.increment(`anchors_${c.anchor.method}`);
+  const outputs = [
+    ...(await writeJsonl({ dir: ctx.outDir, name: 'candidates', items: candidates, sortKey: candidateSortKey, relativeTo: root })),
+    ...(await writeJsonl({ dir: ctx.outDir, name: 'record-log', items: recordLog, sortKey: (l) => l.record_id, relativeTo: root })),
+  ];
+  return {
+    outputs,
+    summary: `s1:level-${level}: ${accounting.records_in} records (${accounting.records_labelled} labelled, ${accounting.records_empty} empty, ${accounting.records_quarantined} quarantined) → ${candidates.length} candidates`,
+  };
+}
+
+export function assertLevel(level: number): void {
+  if (!Number.isInteger(level) || level < 0 || level > 3) throw new TaxonomyError('USAGE', `level must be 0–3 (got ${level})`);
+}
+
+/**
+ * The `s1:level-N` task (s1.shards = 1): reads S0's records of level N (and for N>0 the verified
+ * concepts of level N−1), extracts labels through the LLM client, normalizes and anchors them, and
+ * writes `candidates-*.jsonl` and `record-log-*.jsonl`. With s1.shards > 1 the same folder is written by
+ * the merge step (`runS1MergeTask`, shards.ts) from the shard tasks' extractions.
  */
 export async function runS1Task(options: RunS1TaskOptions): Promise<PhaseMetrics> {
   const level = options.level;
-  if (!Number.isInteger(level) || level < 0 || level > 3) throw new TaxonomyError('USAGE', `level must be 0–3 (got ${level})`);
+  assertLevel(level);
   const root = options.root ?? findWorkspaceRoot();
   return runPhaseTask({
     task: `s1:level-${level}`,
@@ -105,24 +168,13 @@ export async function runS1Task(options: RunS1TaskOptions): Promise<PhaseMetrics
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
       const { config, counters, quarantine, log } = ctx;
-      counters.declare(
-        'records_in', 'records_labelled', 'records_empty', 'records_quarantined', 'candidates_raw', 'candidates_out',
-        'labels_dropped_length', 'labels_dropped_empty', 'parents_in',
-        'anchors_root', 'anchors_declared', 'anchors_name', 'anchors_lexicon', 'anchors_unresolved',
-      );
+      counters.declare(...S1_COUNTERS);
       const inputDir = resolve(root, options.inputDir ?? join(ARTIFACT_DIRS.s0, `level-${level}`));
       const read = await readRecords(inputDir, level, root, quarantine);
       if (read.withoutId > 0) log.warn({ withoutId: read.withoutId }, 'records without id: ids derived from content and provenance');
-      let index: ParentIndex | null = null;
       const inputs = [...read.inputs];
-      if (level > 0) {
-        const parentsDir = resolve(root, options.parentsDir ?? ARTIFACT_DIRS.s3(level - 1));
-        const { parents, inputs: parentInputs } = await readParents(parentsDir, level - 1, root, quarantine);
-        inputs.push(...parentInputs);
-        counters.set('parents_in', parents.length);
-        if (parents.length === 0) log.warn({ parentsDir }, `no verified L${level - 1} concepts: every parent will be unresolved`);
-        index = new ParentIndex(parents, { parentLevel: level - 1, config: config.s1 });
-      }
+      const parents = await loadParentIndex(level, resolve(root, options.parentsDir ?? ARTIFACT_DIRS.s3(Math.max(0, level - 1))), { ...ctx, root });
+      inputs.push(...parents.inputs);
       const client = await createLlmClient({ config: config.llm, root, log, phase: 'S1' });
       let extractions: RecordExtraction[];
       const progress = ctx.progress('extract', read.records.length);
@@ -132,28 +184,8 @@ export async function runS1Task(options: RunS1TaskOptions): Promise<PhaseMetrics
         progress.done();
         await client.close();
       }
-      for (const e of extractions) {
-        if (e.outcome === 'quarantined') quarantine.add({ reason: e.reason ?? 'llm failure', item_id: e.record.id, raw: e.record.text });
-        for (const d of e.dropped) counters.increment(d.reason === 'empty' ? 'labels_dropped_empty' : 'labels_dropped_length');
-      }
-      const all = [...extractions, ...read.misfiled];
-      const recordLog = buildRecordLog(all);
-      const accounting = accountRecords(read.records.length + read.misfiled.length, recordLog);
-      for (const [name, value] of Object.entries(accounting)) counters.set(name, value);
-      const { candidates, raw } = aggregateCandidates(extractions, { level, index });
-      counters.set('candidates_raw', raw);
-      counters.set('candidates_out', candidates.length);
-      for (const c of candidates) counters.increment(`anchors_${c.anchor.method}`);
-      const outputs = [
-        ...(await writeJsonl({ dir: ctx.outDir, name: 'candidates', items: candidates, sortKey: candidateSortKey, relativeTo: root })),
-        ...(await writeJsonl({ dir: ctx.outDir, name: 'record-log', items: recordLog, sortKey: (l) => l.record_id, relativeTo: root })),
-      ];
-      return {
-        inputs,
-        outputs,
-        llm: client.usage(),
-        summary: `s1:level-${level}: ${accounting.records_in} records (${accounting.records_labelled} labelled, ${accounting.records_empty} empty, ${accounting.records_quarantined} quarantined) → ${candidates.length} candidates`,
-      };
+      const written = await writeLevelOutputs({ ...ctx, root }, level, extractions, read.misfiled, parents.index);
+      return { inputs, outputs: written.outputs, llm: client.usage(), summary: written.summary };
     },
   });
 }

@@ -30,7 +30,7 @@ import {
   type TreeNode,
 } from '@taxonomy/hierarchy';
 import {
-  PHASE_FOLDERS,
+  phaseFoldersFor,
   buildManifest,
   buildRunRecord,
   collectPhases,
@@ -164,6 +164,7 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
   const resolved = loadConfig({ root, ...(options.overrides === undefined ? {} : { overrides: options.overrides }) });
   let state: { rows: FinalConcept[]; report: InvariantReport; reportSources: ReportSources } | null = null;
   const review = resolved.config.taxonomy;
+  const folders = phaseFoldersFor(resolved.config.s1.shards);
 
   const metrics = await runPhaseTask({
     task: 'taxonomy:finalize',
@@ -173,7 +174,7 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
     outDir: outRel,
     root,
     // Every folder the manifest describes is checked against its metrics.json first; manifest.json is written after the task.
-    reads: [...PHASE_FOLDERS.map((p) => p.dir).filter((dir) => dir === ARTIFACT_DIRS.hierarchy || existsSync(join(root, dir)))],
+    reads: [...folders.map((p) => p.dir).filter((dir) => dir === ARTIFACT_DIRS.hierarchy || existsSync(join(root, dir)))],
     alsoWrites: FINALIZE_AFTER_TASK_FILES,
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
@@ -226,10 +227,10 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
   if (state === null) throw new TaxonomyError('ARTIFACT_MISSING', 'finalize produced no concepts');
   const { rows, report, reportSources } = state as { rows: FinalConcept[]; report: InvariantReport; reportSources: ReportSources };
 
-  const { phases, problems } = await collectPhases(root, [...PHASE_FOLDERS, { task: 'taxonomy:finalize', dir: outRel }]);
+  const { phases, problems } = await collectPhases(root, [...folders, { task: 'taxonomy:finalize', dir: outRel }]);
   const upstream = await listArtifacts(
     root,
-    PHASE_FOLDERS.map((p) => p.dir),
+    folders.map((p) => p.dir),
   );
   const config = redactConfig(resolved.config);
   const { prompts, conflicts } = collectPromptVersions(phases);

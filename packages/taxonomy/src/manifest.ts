@@ -17,7 +17,7 @@ import {
   type RunRecord,
   type TimingStatus,
 } from '@taxonomy/core';
-import { BUILD_TASKS, taskId } from './commands/task-graph.ts';
+import { BUILD_TASKS, buildTasksFor, taskId, type GraphTask } from './commands/task-graph.ts';
 
 /** One upstream task with its artifact folder (relative to the workspace root), in build order. */
 export interface PhaseFolder {
@@ -26,10 +26,16 @@ export interface PhaseFolder {
 }
 
 /** Every task whose artifacts the finalize step reads, in the order of the task graph (helpers and finalize itself left out). */
-export const PHASE_FOLDERS: ReadonlyArray<PhaseFolder> = BUILD_TASKS.filter((t) => t.helper !== true && t.project !== 'taxonomy').map((t) => ({
-  task: taskId(t),
-  dir: t.dir,
-}));
+export const PHASE_FOLDERS: ReadonlyArray<PhaseFolder> = phaseFolders(BUILD_TASKS);
+
+/** The phase folders of the graph for a given s1.shards: with K > 1 the S1 partition and shard tasks too (their LLM usage is theirs). */
+export function phaseFoldersFor(shards: number): ReadonlyArray<PhaseFolder> {
+  return shards === 1 ? PHASE_FOLDERS : phaseFolders(buildTasksFor(shards));
+}
+
+function phaseFolders(tasks: ReadonlyArray<GraphTask>): PhaseFolder[] {
+  return tasks.filter((t) => t.helper !== true && t.project !== 'taxonomy').map((t) => ({ task: taskId(t), dir: t.dir }));
+}
 
 /**
  * Whether a task's timing belongs to the metrics in its folder: `fresh` when the timing ends when the

@@ -13,10 +13,11 @@ import {
   type RunManifest,
   type RunRecord,
 } from '@taxonomy/core';
+import { loadConfig } from '@taxonomy/config';
 import { FINALIZE_AFTER_TASK_FILES } from '../finalize.ts';
 import { readRunRecord } from '../manifest.ts';
 import { HELP_OPTION, type CommandDef } from './context.ts';
-import { BUILD_TASKS, taskId } from './task-graph.ts';
+import { buildTasksFor, taskId } from './task-graph.ts';
 
 export interface TaskStatus {
   task: string;
@@ -39,10 +40,19 @@ export function outputKind(path: string): string {
   return name.replace(/(-\d{5})?\.[a-z]+$/u, '');
 }
 
+/** s1.shards of the workspace's config (the graph Nx builds); 1 when the config does not load (status still shows the folders). */
+function configuredShards(root: string): number {
+  try {
+    return loadConfig({ root }).config.s1.shards;
+  } catch {
+    return 1;
+  }
+}
+
 /** Reads the state of every task of the graph from its artifact folder and its timing file. */
-export async function collectStatus(root: string): Promise<TaskStatus[]> {
+export async function collectStatus(root: string, shards = configuredShards(root)): Promise<TaskStatus[]> {
   const out: TaskStatus[] = [];
-  for (const task of BUILD_TASKS.filter((t) => t.helper !== true)) {
+  for (const task of buildTasksFor(shards).filter((t) => t.helper !== true)) {
     const id = taskId(task);
     const folder = existsSync(join(root, task.dir));
     const metricsFile = join(root, task.dir, 'metrics.json');

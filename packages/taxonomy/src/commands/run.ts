@@ -4,7 +4,7 @@ import { ERROR_CODES, TaxonomyError, acquireWorkspaceLock, type ErrorCode } from
 import { readTaskFailures } from '@taxonomy/observability';
 import { CONFIG_OPTIONS, HELP_OPTION, type CommandContext, type CommandDef } from './context.ts';
 import { groupOverridesIntoEnv } from './overrides.ts';
-import { RESUME_PHASES, parseResumePhase, planResume } from './task-graph.ts';
+import { RESUME_PHASES, buildTasksFor, parseResumePhase, planResume } from './task-graph.ts';
 import { optionalString, stringList } from './usage.ts';
 
 /** One `npx nx …` invocation. */
@@ -20,6 +20,8 @@ export interface PlanRunOptions {
   skipCache: boolean;
   /** The caller's environment (existing TAXONOMY_OVERRIDES_* are kept, before the -o values). */
   baseEnv: Readonly<Record<string, string | undefined>>;
+  /** s1.shards as resolved (default 1): with K > 1 a resume from S1 re-executes the partition and shard tasks too. */
+  shards?: number;
 }
 
 /**
@@ -38,7 +40,7 @@ export function planNxRun(options: PlanRunOptions): NxInvocation[] {
   const style = '--output-style=static';
   const skip = options.skipCache ? ['--skip-nx-cache'] : [];
   if (options.resumeFrom === undefined) return [{ args: [...base, 'taxonomy:finalize', style, ...skip], env }];
-  const plan = planResume(parseResumePhase(options.resumeFrom));
+  const plan = planResume(parseResumePhase(options.resumeFrom), buildTasksFor(options.shards ?? 1));
   return [
     ...plan.upstreamFrontier.map((task) => ({ args: [...base, task, style, ...skip], env })),
     ...plan.rerun.map((task) => ({ args: [...base, task, style, '--skip-nx-cache', '--exclude-task-dependencies'], env })),
@@ -96,10 +98,11 @@ export const runCommand: CommandDef = {
     const environment = optionalString(args.values, 'env');
     const overrides = stringList(args.values, 'override');
     // Fail on a typo before Nx starts: the same loader the tasks use, with the same inputs.
-    loadConfig({ root: ctx.root, env: ctx.env, overrides, ...(environment === undefined ? {} : { environment }) });
+    const resolved = loadConfig({ root: ctx.root, env: ctx.env, overrides, ...(environment === undefined ? {} : { environment }) });
     const resumeFrom = optionalString(args.values, 'resume-from');
     const invocations = planNxRun({
       overrides,
+      shards: resolved.config.s1.shards,
       skipCache: args.values['skip-cache'] === true,
       baseEnv: ctx.env,
       ...(environment === undefined ? {} : { environment }),

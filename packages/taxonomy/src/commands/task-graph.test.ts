@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { findWorkspaceRoot } from '@taxonomy/core';
-import { BUILD_TASKS, BuildGraphSchema, RESUME_PHASES, expandBuildGraph, parseResumePhase, planResume, taskId } from './task-graph.ts';
+import { BUILD_TASKS, BuildGraphSchema, RESUME_PHASES, buildTasksFor, expandBuildGraph, parseResumePhase, planResume, taskId } from './task-graph.ts';
 
 const L = [0, 1, 2, 3];
 
@@ -50,8 +50,10 @@ describe('planResume', () => {
 });
 
 describe('BUILD_TASKS', () => {
-  it('agrees with the targets the Nx plugin infers from the same description', async () => {
+  it.each([1, 4])('agrees with the targets the Nx plugin infers from the same description (s1.shards = %i)', async (shards) => {
     const root = findWorkspaceRoot();
+    vi.stubEnv('TAXONOMY_OVERRIDES_S1', `shards=${shards}`);
+    const tasks = buildTasksFor(shards);
     const pluginFile: string = join(root, 'tools/nx/taxonomy-plugin.mjs');
     const plugin = (await import(pluginFile)) as { createNodes: [string, (files: string[], options: unknown, context: { workspaceRoot: string }) => Array<[string, { projects: Record<string, { targets: Record<string, NxTarget> }> }]>] };
     const files = readdirSync(join(root, 'packages')).map((d) => `packages/${d}/project.json`);
@@ -63,8 +65,9 @@ describe('BUILD_TASKS', () => {
       for (const [target, config] of Object.entries(Object.values(result.projects)[0]!.targets)) inferred.set(`${name}:${target}`, config);
     }
     const phaseTargets = [...inferred.keys()].filter((id) => !id.endsWith(':build'));
-    expect(phaseTargets.sort()).toEqual(BUILD_TASKS.map(taskId).sort());
-    for (const task of BUILD_TASKS) {
+    vi.unstubAllEnvs();
+    expect(phaseTargets.sort()).toEqual(tasks.map(taskId).sort());
+    for (const task of tasks) {
       const target = inferred.get(taskId(task))!;
       const deps = (target.dependsOn ?? []).flatMap((d) => (typeof d === 'string' || d.target === 'build' ? [] : (d.projects ?? [task.project]).map((p) => `${p}:${d.target}`)));
       // The compiled entry of the package and of every workspace package its package.json depends on is built first.
@@ -76,10 +79,11 @@ describe('BUILD_TASKS', () => {
       expect(target.outputs, taskId(task)).toEqual([`{workspaceRoot}/${task.dir}`]);
       expect(target.inputs, taskId(task)).toEqual(['code', '^code', ...task.inputs]);
       expect(target.options.command, taskId(task)).toContain(`/${task.main.replace(/\.ts$/u, '')}.`);
-      if (task.level !== null) expect(target.options.command, taskId(task)).toMatch(new RegExp(` --level ${task.level}$`, 'u'));
+      if (task.level !== null) expect(target.options.command, taskId(task)).toMatch(new RegExp(` --level ${task.level}${task.shard === undefined ? '' : ` --shard ${task.shard}`}$`, 'u'));
     }
-    // crawl, s0:sources, s2:settings, S0/S1/S2/S3 per level, postprocess, placement, curation, hierarchy, finalize.
-    expect(BUILD_TASKS).toHaveLength(3 + 4 * L.length + 5);
+    // crawl, s0:sources, s2:settings, S0/S1/S2/S3 per level, postprocess, placement, curation, hierarchy, finalize;
+    // with K shards, a partition task and K shard tasks more per level.
+    expect(tasks).toHaveLength(3 + 4 * L.length + 5 + (shards === 1 ? 0 : (1 + shards) * L.length));
   });
 
   it.each([
@@ -93,6 +97,37 @@ describe('BUILD_TASKS', () => {
     expect(tasks.find((t) => taskId(t) === 's1:level-1')!.dependsOn).toEqual(s1);
     expect(tasks.find((t) => taskId(t) === 'postprocess:run')!.dependsOn).toEqual(postprocess);
     expect(tasks.find((t) => taskId(t) === 's1:level-0')!.dependsOn).toEqual(['s0:level-0']);
+  });
+});
+
+describe('s1.shards in the task graph', () => {
+  it('K = 1 is the unsharded graph: one s1:level-N per level, no partition or shard task', () => {
+    expect(buildTasksFor(1)).toBe(BUILD_TASKS);
+    const graph = BuildGraphSchema.parse(JSON.parse(readFileSync(join(findWorkspaceRoot(), 'packages/taxonomy/src/build-graph.json'), 'utf8')));
+    expect(expandBuildGraph(graph, { shards: 1 })).toEqual(BUILD_TASKS);
+    expect(BUILD_TASKS.filter((t) => t.project === 's1').map(taskId)).toEqual(L.map((l) => `s1:level-${l}`));
+  });
+
+  it.each(L)('K = 4, level %i: a partition after S0, four shard tasks after it, and s1:level-N merging them before S2', (level) => {
+    const tasks = buildTasksFor(4);
+    const byId = new Map(tasks.map((t) => [taskId(t), t]));
+    const shards = [0, 1, 2, 3].map((k) => `s1:level-${level}-shard-${k}`);
+    expect(byId.get(`s1:level-${level}-partition`)).toMatchObject({ dependsOn: [`s0:level-${level}`], dir: `artifacts/s1/shards/level-${level}/partition`, main: 'partition-main.ts', phase: 'S1' });
+    for (const [k, id] of shards.entries()) {
+      expect(byId.get(id)).toMatchObject({ dependsOn: [`s1:level-${level}-partition`], dir: `artifacts/s1/shards/level-${level}/shard-${k}`, main: 'shard-main.ts', shard: k, level });
+      // A shard hashes only its own partition's records: another institution's records cannot change its hash.
+      expect(byId.get(id)!.inputs).toContainEqual({ dependentTasksOutputFiles: `**/partition/shard-${k}/records-*.jsonl` });
+      expect(JSON.stringify(byId.get(id)!.inputs)).not.toMatch(/"\*\*\/records-\*\.jsonl"|transitive/u);
+    }
+    expect(byId.get(`s1:level-${level}`)).toMatchObject({
+      dependsOn: [`s1:level-${level}-partition`, ...shards, ...(level === 0 ? [] : [`s3:level-${level - 1}`])],
+      dir: `artifacts/s1/level-${level}`,
+      main: 'merge-main.ts',
+    });
+    expect(byId.get(`s2:level-${level}`)!.dependsOn).toEqual([`s1:level-${level}`, 's2:settings']);
+    const order = tasks.map(taskId);
+    for (const id of shards) expect(order.indexOf(id)).toBeGreaterThan(order.indexOf(`s1:level-${level}-partition`));
+    for (const id of shards) expect(order.indexOf(id)).toBeLessThan(order.indexOf(`s1:level-${level}`));
   });
 });
 

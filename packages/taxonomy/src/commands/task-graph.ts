@@ -8,15 +8,28 @@ export type ResumePhase = (typeof RESUME_PHASES)[number];
 /** An Nx input as the project configuration writes it: a named input, a file pattern, or an object (env, runtime, dependentTasksOutputFiles). */
 const NxInputSchema = z.union([z.string().min(1), z.record(z.string(), z.union([z.string(), z.boolean()]))]);
 
-/** One entry of `build-graph.json`: a task, or one task per level when its id holds `{level}`. */
-export const BuildGraphEntrySchema = z.strictObject({
+const TaskEntryShape = {
   task: z.string().regex(/^[a-z0-9-]+:[a-z0-9{}-]+$/u).describe('project:target; `{level}` makes it one task per level'),
   phase: z.enum(RESUME_PHASES).describe('the phase `--resume-from` names'),
   dir: z.string().regex(/^artifacts\//u).describe('the artifact folder: the target\'s only output'),
   main: z.string().regex(/^[a-z-]+\.ts$/u).optional().describe('entry file under the package\'s src/ (default main.ts)'),
   helper: z.literal(true).optional().describe('writes no phase metrics (s2:settings)'),
-  dependsOn: z.array(z.string()).optional().describe('task ids; `{level}`, `{level-1}` (the level above) and `level-*` (every level)'),
+  dependsOn: z.array(z.string()).optional().describe('task ids; `{level}`, `{level-1}` (the level above), `level-*` (every level), `{shard}` and `shard-*` (every shard)'),
   inputs: z.array(NxInputSchema).optional().describe('what the task hashes besides its code and its dependencies\' code'),
+};
+const ShardedPartSchema = z.strictObject({ task: TaskEntryShape.task, dir: TaskEntryShape.dir, main: TaskEntryShape.main, dependsOn: TaskEntryShape.dependsOn, inputs: TaskEntryShape.inputs });
+
+/** One entry of `build-graph.json`: a task, or one task per level when its id holds `{level}`. */
+export const BuildGraphEntrySchema = z.strictObject({
+  ...TaskEntryShape,
+  sharded: z
+    .strictObject({
+      partition: ShardedPartSchema.describe('splits the level\'s input by institution, one folder per shard'),
+      shard: ShardedPartSchema.describe('one task per shard, `{shard}` = 0 … K−1'),
+      merge: z.strictObject({ main: TaskEntryShape.main, dependsOn: TaskEntryShape.dependsOn, inputs: TaskEntryShape.inputs }).describe('what the entry\'s own task becomes'),
+    })
+    .optional()
+    .describe('with s1.shards = K > 1: a partition task, K shard tasks, and this task as their merge step'),
 });
 
 export const BuildGraphSchema = z.strictObject({
@@ -41,6 +54,13 @@ export interface GraphTask {
   inputs: Array<z.infer<typeof NxInputSchema>>;
   /** A helper task that writes no phase metrics (`s2:settings`): part of the graph, not of `manage status`. */
   helper?: true;
+  /** The shard (0-based) of an S1 shard task (s1.shards > 1). */
+  shard?: number;
+}
+
+export interface ExpandOptions {
+  /** s1.shards (default 1: today's one S1 task per level). */
+  shards?: number;
 }
 
 export function taskId(task: Pick<GraphTask, 'project' | 'target'>): string {
@@ -52,44 +72,59 @@ export function taskId(task: Pick<GraphTask, 'project' | 'target'>): string {
  * level by level (level N's S1 waits for level N−1's S3). tools/nx/taxonomy-plugin.mjs does the same
  * for Nx; task-graph.test.ts checks that both agree.
  */
-export function expandBuildGraph(graph: BuildGraph): GraphTask[] {
+export function expandBuildGraph(graph: BuildGraph, options: ExpandOptions = {}): GraphTask[] {
   const { levels } = graph;
-  const perLevel = (e: BuildGraph['tasks'][number]) => e.task.includes('{level}');
-  const dependsOnAt = (deps: ReadonlyArray<string>, level: number | null): string[] =>
+  const shards = options.shards ?? 1;
+  type Entry = BuildGraph['tasks'][number];
+  type Part = z.infer<typeof ShardedPartSchema>;
+  const perLevel = (e: Entry) => e.task.includes('{level}');
+  const dependsOnAt = (deps: ReadonlyArray<string>, level: number | null, shard: number | null): string[] =>
     deps.flatMap((dep) => {
       if (dep.endsWith('level-*')) return levels.map((l) => dep.replace('level-*', `level-${l}`));
       if (dep.includes('{level-1}')) {
         const i = level === null ? -1 : levels.indexOf(level);
         return i <= 0 ? [] : [dep.replace('{level-1}', String(levels[i - 1]))];
       }
-      return [level === null ? dep : dep.replaceAll('{level}', String(level))];
+      const filled = (level === null ? dep : dep.replaceAll('{level}', String(level))).replaceAll('{shard}', String(shard));
+      if (filled.endsWith('shard-*')) return Array.from({ length: shards }, (_, k) => filled.replace(/shard-\*$/u, `shard-${k}`));
+      return [filled];
     });
-  const at = (e: BuildGraph['tasks'][number], level: number | null): GraphTask => {
-    const fill = (s: string) => (level === null ? s : s.replaceAll('{level}', String(level)));
+  const at = (e: Part & { helper?: true | undefined }, phase: ResumePhase, level: number | null, shard: number | null = null): GraphTask => {
+    const fill = (s: string) => (level === null ? s : s.replaceAll('{level}', String(level))).replaceAll('{shard}', String(shard));
     const [project = '', target = ''] = fill(e.task).split(':');
     return {
       project,
       target,
-      phase: e.phase,
+      phase,
       level,
       dir: fill(e.dir),
       main: e.main ?? 'main.ts',
-      dependsOn: dependsOnAt(e.dependsOn ?? [], level),
+      dependsOn: dependsOnAt(e.dependsOn ?? [], level, shard),
       inputs: (e.inputs ?? []).map((input) => (typeof input === 'string' ? fill(input) : (JSON.parse(fill(JSON.stringify(input))) as typeof input))),
       ...(e.helper === true ? { helper: true as const } : {}),
+      ...(shard === null ? {} : { shard }),
     };
+  };
+  const expand = (e: Entry, level: number): GraphTask[] => {
+    if (e.sharded === undefined || shards === 1) return [at(e, e.phase, level)];
+    const { partition, shard, merge } = e.sharded;
+    return [
+      at(partition, e.phase, level),
+      ...Array.from({ length: shards }, (_, k) => at(shard, e.phase, level, k)),
+      at({ ...e, ...merge }, e.phase, level),
+    ];
   };
   const out: GraphTask[] = [];
   for (let i = 0; i < graph.tasks.length; ) {
     const entry = graph.tasks[i]!;
     if (!perLevel(entry)) {
-      out.push(at(entry, null));
+      out.push(at(entry, entry.phase, null));
       i += 1;
       continue;
     }
     let end = i;
     while (end < graph.tasks.length && perLevel(graph.tasks[end]!)) end += 1;
-    for (const level of levels) for (const e of graph.tasks.slice(i, end)) out.push(at(e, level));
+    for (const level of levels) for (const e of graph.tasks.slice(i, end)) out.push(...expand(e, level));
     i = end;
   }
   return out;
@@ -100,6 +135,11 @@ export const BUILD_LEVELS: ReadonlyArray<number> = BuildGraphSchema.parse(buildG
 
 /** The task graph of the build, from `build-graph.json` (what the Nx plugin infers the targets from), in topological order. */
 export const BUILD_TASKS: ReadonlyArray<GraphTask> = expandBuildGraph(BuildGraphSchema.parse(buildGraph));
+
+/** The task graph for a given s1.shards (the Nx plugin infers the same from config/s1.json and TAXONOMY_OVERRIDES_S1). */
+export function buildTasksFor(shards: number): ReadonlyArray<GraphTask> {
+  return shards === 1 ? BUILD_TASKS : expandBuildGraph(BuildGraphSchema.parse(buildGraph), { shards });
+}
 
 /** Accepts `S2`, `s2`, `postprocess`, `Finalize`, …; anything else is a USAGE error with a suggestion. */
 export function parseResumePhase(raw: string): ResumePhase {

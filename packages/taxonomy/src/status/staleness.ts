@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ARTIFACT_DIRS, PhaseMetricsSchema, RunManifestSchema, sha256Hex, stableHash, stableStringify, type PhaseMetrics } from '@taxonomy/core';
 import { loadConfig, redactConfig, type Config, type LoadConfigOptions, type SliceName } from '@taxonomy/config';
 import { CURATION_FILE } from '@taxonomy/curation';
-import { BUILD_LEVELS, BUILD_TASKS, taskId, type GraphTask } from '../commands/task-graph.ts';
+import { BUILD_LEVELS, buildTasksFor, taskId, type GraphTask } from '../commands/task-graph.ts';
 import { loadS0, loadS2 } from '../commands/phase-modules.ts';
 import { flattenSettings } from '../history/diff.ts';
 
@@ -78,7 +78,7 @@ export async function collectStaleness(root: string, options: CollectStalenessOp
   const config = resolved.config;
   const manifest = RunManifestSchema.safeParse(await readJson(join(root, ARTIFACT_DIRS.taxonomy, 'manifest.json')));
   const lastConfig = manifest.success ? manifest.data.config : null;
-  const tasks = options.tasks ?? BUILD_TASKS;
+  const tasks = options.tasks ?? buildTasksFor(config.s1.shards);
   const state = new Map<string, TaskStaleness>();
   const s2 = await loadS2();
   /** S2 level N: its settings view now vs the one on disk (what s2:level-N was built with). */

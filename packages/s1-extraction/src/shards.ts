@@ -1,0 +1,223 @@
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import {
+  ARTIFACT_DIRS,
+  PhaseMetricsSchema,
+  QuarantineEntrySchema,
+  SourceRecordSchema,
+  TaxonomyError,
+  describeFile,
+  findWorkspaceRoot,
+  listJsonlFiles,
+  readJsonFile,
+  readJsonl,
+  writeJsonl,
+  type ArtifactRef,
+  type BadLine,
+  type LlmIdentity,
+  type PhaseMetrics,
+} from '@taxonomy/core';
+import { createLlmClient } from '@taxonomy/llm';
+import { runPhaseTask } from '@taxonomy/observability';
+import { RECORD_OUTCOMES, extractRecords, type IdentifiedRecord, type RecordExtraction } from './extract.ts';
+import { shardOf } from './partition.ts';
+import { S1_COUNTERS, assertLevel, loadParentIndex, readRecords, writeLevelOutputs } from './task.ts';
+
+/** One line of a shard's `extractions-*.jsonl` (and of the partition's `misfiled-*.jsonl`): a record and what extraction made of it. */
+export const ExtractionLineSchema = z.object({
+  record: SourceRecordSchema.extend({ id: z.string().min(1) }),
+  outcome: z.enum(RECORD_OUTCOMES),
+  reason: z.string().nullable(),
+  labels: z.array(z.object({ label: z.string(), normalized: z.string(), aliases: z.array(z.string()), parents: z.array(z.string()) }).strict()),
+  dropped: z.array(z.object({ label: z.string(), reason: z.enum(['empty', 'too_short', 'too_long']), detail: z.string() }).strict()),
+  raw: z.number().int().min(0),
+});
+
+export interface ShardTaskOptions {
+  level: number;
+  root?: string;
+  overrides?: string[];
+}
+
+const overridesOf = (options: ShardTaskOptions) => (options.overrides === undefined ? {} : { overrides: options.overrides });
+
+/** Reads extraction lines; a line that does not parse is a broken upstream artifact, so the task fails naming it. */
+async function readExtractions(dir: string, prefix: string, root: string): Promise<{ extractions: RecordExtraction[]; inputs: ArtifactRef[] }> {
+  const extractions: RecordExtraction[] = [];
+  const inputs: ArtifactRef[] = [];
+  for (const file of await listJsonlFiles(dir, prefix)) {
+    let lines = 0;
+    for await (const { value } of readJsonl(file, { schema: ExtractionLineSchema, onBad: corrupt })) {
+      lines += 1;
+      extractions.push(value as RecordExtraction);
+    }
+    inputs.push({ ...(await describeFile(file, root)), records: lines });
+  }
+  return { extractions, inputs };
+}
+
+function corrupt(bad: BadLine): never {
+  throw new TaxonomyError('ARTIFACT_CORRUPT', `${bad.file}:${bad.line}: ${bad.reason}; rebuild it (nx run … --skip-nx-cache)`);
+}
+
+async function readMetrics(dir: string): Promise<PhaseMetrics> {
+  return readJsonFile(join(dir, 'metrics.json'), PhaseMetricsSchema);
+}
+
+/**
+ * `s1:level-N-partition` (s1.shards = K > 1): reads S0's records of level N once and writes them to
+ * `shard-0 … shard-(K−1)/records-*.jsonl` by institution (`shardOf`), in S0's order, so a shard's file
+ * changes only when one of its institutions' records does: what each shard task hashes. Bad lines and
+ * records of another level are quarantined here with S0's file and line (the merge step carries them
+ * into the level's quarantine) and the misfiled ones go to `misfiled-*.jsonl` for the record log.
+ */
+export async function runS1PartitionTask(options: ShardTaskOptions): Promise<PhaseMetrics> {
+  const { level } = options;
+  assertLevel(level);
+  const root = options.root ?? findWorkspaceRoot();
+  const inputDir = resolve(root, ARTIFACT_DIRS.s0Level(level));
+  return runPhaseTask({
+    task: `s1:level-${level}-partition`,
+    phase: 'S1',
+    level,
+    slices: ['s1'],
+    outDir: ARTIFACT_DIRS.s1Partition(level),
+    root,
+    reads: [inputDir],
+    ...overridesOf(options),
+    run: async (ctx) => {
+      const shards = ctx.config.s1.shards;
+      const read = await readRecords(inputDir, level, root, ctx.quarantine);
+      if (read.withoutId > 0) ctx.log.warn({ withoutId: read.withoutId }, 'records without id: ids derived from content and provenance');
+      const parts: IdentifiedRecord[][] = Array.from({ length: shards }, () => []);
+      const institutions: Array<Set<string>> = Array.from({ length: shards }, () => new Set());
+      for (const record of read.records) {
+        const k = shardOf(record.provenance.institution, shards);
+        parts[k]!.push(record);
+        institutions[k]!.add(record.provenance.institution.trim());
+      }
+      ctx.counters.set('shards', shards);
+      ctx.counters.set('records_in', read.records.length + read.misfiled.length);
+      ctx.counters.set('records_misfiled', read.misfiled.length);
+      const outputs: ArtifactRef[] = [];
+      for (const [k, records] of parts.entries()) {
+        ctx.counters.set(`shard_${k}_records`, records.length);
+        ctx.counters.set(`shard_${k}_institutions`, institutions[k]!.size);
+        // Input order kept (constant sort key): the shard reads its records as S0 wrote them.
+        outputs.push(...(await writeJsonl({ dir: join(ctx.outDir, `shard-${k}`), name: 'records', items: records, sortKey: () => '', relativeTo: root })));
+      }
+      outputs.push(...(await writeJsonl({ dir: ctx.outDir, name: 'misfiled', items: read.misfiled, sortKey: () => '', relativeTo: root })));
+      const sizes = parts.map((p) => p.length).join('/');
+      return { inputs: read.inputs, outputs, summary: `s1:level-${level}-partition: ${read.records.length} records → ${shards} shards (${sizes} records)` };
+    },
+  });
+}
+
+/**
+ * `s1:level-N-shard-K`: the model work of one shard. Extracts and normalizes its partition's records
+ * through the LLM client (response cache, limits and accounting as in the unsharded task, counted in this
+ * task's own timing) and writes every record's extraction to `extractions-*.jsonl`. Anchoring and
+ * aggregation wait for the merge step, which needs the whole level.
+ */
+export async function runS1ShardTask(options: ShardTaskOptions & { shard: number }): Promise<PhaseMetrics> {
+  const { level, shard } = options;
+  assertLevel(level);
+  const root = options.root ?? findWorkspaceRoot();
+  const inputDir = resolve(root, ARTIFACT_DIRS.s1Partition(level), `shard-${shard}`);
+  return runPhaseTask({
+    task: `s1:level-${level}-shard-${shard}`,
+    phase: 'S1',
+    level,
+    slices: ['s1', 'llm'],
+    outDir: ARTIFACT_DIRS.s1Shard(level, shard),
+    root,
+    reads: [inputDir],
+    ...overridesOf(options),
+    run: async (ctx) => {
+      const { config, counters, log, quarantine } = ctx;
+      if (!Number.isInteger(shard) || shard < 0 || shard >= config.s1.shards) {
+        throw new TaxonomyError('USAGE', `--shard must be 0–${config.s1.shards - 1} with s1.shards = ${config.s1.shards} (got ${shard})`);
+      }
+      counters.declare('records_in', 'records_labelled', 'records_empty', 'records_quarantined', 'labels_dropped_length', 'labels_dropped_empty');
+      const read = await readRecords(inputDir, level, root, quarantine);
+      const client = await createLlmClient({ config: config.llm, root, log, phase: 'S1' });
+      let extractions: RecordExtraction[];
+      const progress = ctx.progress('extract', read.records.length);
+      try {
+        extractions = await extractRecords(read.records, { level, client, config: config.s1, onProgress: (n) => progress.tick(n) });
+      } finally {
+        progress.done();
+        await client.close();
+      }
+      counters.set('records_in', extractions.length);
+      for (const e of extractions) {
+        counters.increment(`records_${e.outcome}`);
+        if (e.outcome === 'quarantined') quarantine.add({ reason: e.reason ?? 'llm failure', item_id: e.record.id, raw: e.record.text });
+        for (const d of e.dropped) counters.increment(d.reason === 'empty' ? 'labels_dropped_empty' : 'labels_dropped_length');
+      }
+      const outputs = await writeJsonl({ dir: ctx.outDir, name: 'extractions', items: extractions, sortKey: (e) => e.record.id, relativeTo: root });
+      const usage = client.usage();
+      return {
+        inputs: read.inputs,
+        outputs,
+        llm: usage,
+        summary: `s1:level-${level}-shard-${shard}: ${extractions.length} records, ${usage?.calls ?? 0} model calls (${usage?.cache_hits ?? 0} cache hits), ${usage?.tokens_in ?? 0}+${usage?.tokens_out ?? 0} tokens`,
+      };
+    },
+  });
+}
+
+/**
+ * `s1:level-N` with s1.shards = K > 1: the merge step. Reads the K shards' extractions, the partition's
+ * misfiled records and quarantine, and the level above's concepts, then anchors, aggregates and writes
+ * exactly what the unsharded task writes (`writeLevelOutputs`): the same candidates, record log and
+ * quarantine bytes for every K. It makes no model call: its metrics name the shards' provider, model and
+ * prompts, the calls and tokens are each shard's (run record `llm.by_task`).
+ */
+export async function runS1MergeTask(options: ShardTaskOptions): Promise<PhaseMetrics> {
+  const { level } = options;
+  assertLevel(level);
+  const root = options.root ?? findWorkspaceRoot();
+  const partitionDir = resolve(root, ARTIFACT_DIRS.s1Partition(level));
+  const parentsDir = resolve(root, ARTIFACT_DIRS.s3(Math.max(0, level - 1)));
+  const preview = await readMetrics(partitionDir).catch(() => null);
+  const shards = preview?.counters['shards'] ?? 0;
+  const shardDirs = Array.from({ length: shards }, (_, k) => resolve(root, ARTIFACT_DIRS.s1Shard(level, k)));
+  return runPhaseTask({
+    task: `s1:level-${level}`,
+    phase: 'S1',
+    level,
+    slices: ['s1', 'llm'],
+    outDir: ARTIFACT_DIRS.s1(level),
+    root,
+    reads: [partitionDir, ...shardDirs, ...(level > 0 ? [parentsDir] : [])],
+    ...overridesOf(options),
+    run: async (ctx) => {
+      const { config, counters, quarantine } = ctx;
+      if (shards !== config.s1.shards) {
+        throw new TaxonomyError(
+          'INVARIANT_VIOLATED',
+          `${ARTIFACT_DIRS.s1Partition(level)} holds ${shards} shard(s) but s1.shards = ${config.s1.shards}: run nx run s1:level-${level} so the partition and shards are rebuilt`,
+        );
+      }
+      counters.declare(...S1_COUNTERS);
+      const inputs: ArtifactRef[] = [];
+      for await (const { value } of readJsonl(join(partitionDir, 'quarantine.jsonl'), { schema: QuarantineEntrySchema, onBad: corrupt })) quarantine.add(value);
+      const misfiled = await readExtractions(partitionDir, 'misfiled', root);
+      inputs.push(...misfiled.inputs);
+      const extractions: RecordExtraction[] = [];
+      let identity: LlmIdentity | null = null;
+      for (const dir of shardDirs) {
+        const metrics = await readMetrics(dir);
+        identity ??= metrics.llm;
+        const read = await readExtractions(dir, 'extractions', root);
+        extractions.push(...read.extractions);
+        inputs.push(...read.inputs);
+      }
+      const parents = await loadParentIndex(level, parentsDir, { ...ctx, root });
+      inputs.push(...parents.inputs);
+      const written = await writeLevelOutputs({ ...ctx, root }, level, extractions, misfiled.extractions, parents.index);
+      return { inputs, outputs: written.outputs, llmIdentity: identity, summary: `${written.summary} (merged from ${shards} shards)` };
+    },
+  });
+}

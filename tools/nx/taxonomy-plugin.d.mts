@@ -1,0 +1,7 @@
+/** Types of the build's Nx plugin (taxonomy-plugin.mjs), for the tests that call it directly. */
+export declare const BUILD_GRAPH_FILE: string;
+/** s1.shards as the graph resolves it: config/s1.json, its profile of TAXONOMY_ENV, TAXONOMY_OVERRIDES_S1. */
+export declare function resolveS1Shards(workspaceRoot: string, env?: Readonly<Record<string, string | undefined>>): number;
+export declare function expandBuildGraph(graph: unknown, options?: { shards?: number }): Array<Record<string, unknown>>;
+export declare const createNodes: [string, (files: string[], options: unknown, context: { workspaceRoot: string }) => Array<[string, { projects: Record<string, { targets: Record<string, unknown> }> }]>];
+export declare const createNodesV2: typeof createNodes;
