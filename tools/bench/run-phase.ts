@@ -1,5 +1,5 @@
 // Runs one phase task in its own process so the bench can read this phase's own peak RSS.
-// Usage: node --import tsx tools/bench/run-phase.ts <task> <phase> <level|-> <root>; prints one JSON line.
+// Usage: node --import tsx tools/bench/run-phase.ts <task> <phase> <level|-> <root> [shard]; prints one JSON line.
 import { TaxonomyError } from '@taxonomy/core';
 import { runMain } from '@taxonomy/observability';
 
@@ -21,10 +21,24 @@ const PHASE_EXPORTS: Record<string, [string, string]> = {
   finalize: ['@taxonomy/taxonomy', 'runFinalizeTask'],
 };
 
+/** The s1.shards the workspace's config resolves to. */
+async function shardsOf(root: string): Promise<number> {
+  const { loadConfig } = await import('@taxonomy/config');
+  return loadConfig({ root }).config.s1.shards;
+}
+
 await runMain(async () => {
-  const [task = '', phase = '', levelArg = '-', root = ''] = process.argv.slice(2);
-  const target = TASK_EXPORTS[task] ?? PHASE_EXPORTS[phase];
-  if (target === undefined || root === '') throw new TaxonomyError('USAGE', 'usage: run-phase.ts <task> <phase> <level|-> <root>');
+  const [task = '', phase = '', levelArg = '-', root = '', shardArg] = process.argv.slice(2);
+  // Sharded S1 (s1.shards > 1): s1:level-N-partition, s1:level-N-shard-K and the merge step s1:level-N.
+  const sharded = /^s1:level-\d+-partition$/u.test(task)
+    ? 'runS1PartitionTask'
+    : shardArg !== undefined
+      ? 'runS1ShardTask'
+      : task.startsWith('s1:') && (await shardsOf(root)) > 1
+        ? 'runS1MergeTask'
+        : null;
+  const target: [string, string] | undefined = sharded !== null ? ['@taxonomy/s1-extraction', sharded] : (TASK_EXPORTS[task] ?? PHASE_EXPORTS[phase]);
+  if (target === undefined || root === '') throw new TaxonomyError('USAGE', 'usage: run-phase.ts <task> <phase> <level|-> <root> [shard]');
   if (task === 's2:settings') {
     // Its function takes the resolved slice; S2's own tasks resolve the same view themselves.
     const [{ loadConfig }, { writeS2Settings }] = await Promise.all([import('@taxonomy/config'), import('@taxonomy/s2-frequency')]);
@@ -46,7 +60,7 @@ await runMain(async () => {
   const rssBefore = process.resourceUsage().maxRSS;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  await (fn as TaskFn)({ root, ...(levelArg === '-' ? {} : { level: Number(levelArg) }) });
+  await (fn as TaskFn)({ root, ...(levelArg === '-' ? {} : { level: Number(levelArg) }), ...(shardArg === undefined ? {} : { shard: Number(shardArg) }) });
   const ms = performance.now() - t0;
   // CPU time next to wall time: on a shared machine the wall clock mostly measures the neighbours.
   const cpu = process.cpuUsage(cpu0);

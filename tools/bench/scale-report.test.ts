@@ -90,10 +90,15 @@ describe('scale options', () => {
     expect(() => parseInstitutionSizes(text)).toThrow(TaxonomyError);
   });
 
-  it('shards: 1 is today’s graph; more is refused until the graph has sharded S1', () => {
+  it('shards: 1 is the plain graph; K > 1 runs the partition, K shard tasks and the merge of each level', () => {
     expect(scaleTasks(1).map((t) => t.task)).toEqual(expect.arrayContaining(['s0:sources', 's0:level-0', 's1:level-3', 'placement:run', 'taxonomy:finalize']));
     // The build graph without the crawl: s0:sources, s2:settings, 4 × (s0, s1, s2, s3), 5 tasks after the levels.
     expect(scaleTasks(1)).toHaveLength(23);
-    expect(() => scaleTasks(4)).toThrow(/no sharded S1 yet/u);
+    const four = scaleTasks(4).map((t) => t.task);
+    expect(four).toEqual(expect.arrayContaining(['s1:level-2-partition', 's1:level-2-shard-0', 's1:level-2-shard-3', 's1:level-2']));
+    expect(four).toHaveLength(23 + 4 * 5);
+    expect(four.indexOf('s1:level-2')).toBeGreaterThan(four.indexOf('s1:level-2-shard-3'));
+    expect(scaleTasks(4).find((t) => t.task === 's1:level-1-shard-2')!.shard).toBe(2);
+    expect(() => scaleTasks(0)).toThrow(TaxonomyError);
   });
 });

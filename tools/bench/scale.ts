@@ -9,7 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { PhaseMetricsSchema, TaxonomyError } from '@taxonomy/core';
-import { BUILD_TASKS, taskId } from '@taxonomy/taxonomy';
+import { buildTasksFor, taskId } from '@taxonomy/taxonomy';
 import { readSeedStrings } from './corpus.ts';
 import { generateScaleCorpus } from './scale-corpus.ts';
 import { formatScaleReport, type ScaleResults, type ScaleRun, type ScaleTask } from './scale-report.ts';
@@ -19,17 +19,21 @@ export interface ScaleTaskSpec {
   phase: string;
   level: number | null;
   dir: string;
+  /** The partition a shard task of S1 works on (s1.shards > 1). */
+  shard?: number;
 }
 
 /**
- * The tasks of one build, in graph order. The hook for sharded S1 (issue 16, item 3): with `shards` > 1,
- * level N's S1 becomes `s1:level-N-shard-i` tasks plus a merge; this list (and run-phase.ts, which then
- * needs the shard option) is where they go. Until the graph has them only 1 is accepted.
+ * The tasks of one build, in graph order. With `shards` > 1 (s1.shards) level N's S1 is its partition task,
+ * the `s1:level-N-shard-k` tasks (run-phase.ts takes the shard as its fifth argument) and the merge step.
  */
 export function scaleTasks(shards: number): ScaleTaskSpec[] {
-  if (shards !== 1) throw new TaxonomyError('USAGE', `--shards ${shards}: the build graph has no sharded S1 yet (s1.shards); only --shards 1 runs`);
-  // Every task of the build graph in its order (packages/taxonomy/src/build-graph.json); the crawl has nothing to fetch.
-  return BUILD_TASKS.filter((t) => t.phase !== 'crawl').map((t) => ({ task: taskId(t), phase: t.phase, level: t.level, dir: t.dir }));
+  if (!Number.isInteger(shards) || shards < 1) throw new TaxonomyError('USAGE', `--shards must be an integer ≥ 1 (got ${shards})`);
+  // Every task of the build graph for s1.shards = K, in its order (packages/taxonomy/src/build-graph.json): with K > 1
+  // level N's S1 is a partition task, K shard tasks and the merge step s1:level-N. The crawl has nothing to fetch.
+  return buildTasksFor(shards)
+    .filter((t) => t.phase !== 'crawl')
+    .map((t) => ({ task: taskId(t), phase: t.phase, level: t.level, dir: t.dir, ...(t.shard === undefined ? {} : { shard: t.shard }) }));
 }
 
 /** Parses `--institutions`: one size N runs N/10 and N (two points for a growth exponent); a list runs those sizes. */
@@ -53,7 +57,7 @@ interface ChildReport {
 
 function runTaskChild(repo: string, spec: ScaleTaskSpec, root: string): Promise<ChildReport | { error: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'tools/bench/run-phase.ts'), spec.task, spec.phase, spec.level === null ? '-' : String(spec.level), root], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'tools/bench/run-phase.ts'), spec.task, spec.phase, spec.level === null ? '-' : String(spec.level), root, ...(spec.shard === undefined ? [] : [String(spec.shard)])], {
       cwd: repo,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -122,6 +126,7 @@ export async function runScaleSize(repo: string, institutions: number, options: 
   };
   await patch('global', { log_level: 'warn' });
   await patch('llm', { provider: 'offline', cache_enabled: false });
+  await patch('s1', { shards: options.shards });
   const corpus = generateScaleCorpus(readSeedStrings(repo), institutions, options.seed);
   await mkdir(join(root, 'corpus', 'bench'), { recursive: true });
   let corpusBytes = 0;
