@@ -2,7 +2,7 @@
 // dedup bench and the LLM throughput bench; results also in artifacts/bench/results.json.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ import { PhaseMetricsSchema, TaxonomyError, findWorkspaceRoot, type PhaseMetrics
 import { runMain } from '@taxonomy/observability';
 import { BUILD_TASKS, taskId } from '@taxonomy/taxonomy';
 import { baselineJsonlPass } from './baseline.ts';
-import { generateBenchCorpus, readSeedStrings } from './corpus.ts';
+import { generateBenchCorpus, patchedConfig, readSeedStrings } from './corpus.ts';
 import { benchOnePage } from './one-page.ts';
 import { formatBenchReport, type BenchResults, type PhaseResult } from './report.ts';
 import { runScaleBench } from './scale.ts';
@@ -68,14 +68,10 @@ async function readMetrics(root: string, dir: string): Promise<PhaseMetrics | nu
 async function prepareWorkspace(repo: string, records: number, seed: number): Promise<{ root: string; items: number[] }> {
   const root = await mkdtemp(join(tmpdir(), 'taxonomy-bench-'));
   await writeFile(join(root, 'nx.json'), '{}\n');
-  await cp(join(repo, 'config'), join(root, 'config'), { recursive: true });
-  const patch = async (slice: string, values: Record<string, unknown>) => {
-    const file = join(root, 'config', `${slice}.json`);
-    const current = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>) : {};
-    await writeFile(file, `${JSON.stringify({ ...current, ...values }, null, 2)}\n`);
-  };
-  await patch('global', { log_level: 'warn' });
-  await patch('llm', { provider: 'offline', cache_enabled: false });
+  await patchedConfig(repo, root, {
+    global: { log_level: 'warn' },
+    llm: { provider: 'offline', cache_enabled: false },
+  });
   const corpus = generateBenchCorpus(readSeedStrings(repo), records, seed);
   await mkdir(join(root, 'corpus', 'bench'), { recursive: true });
   for (const [name, body] of Object.entries(corpus.files)) await writeFile(join(root, 'corpus', 'bench', name), body);

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -162,6 +163,12 @@ export function generateBenchCorpus(seedStrings: SeedStrings, records: number, s
   const l2 = pages(2, counts[2], seedStrings.areas, institutionName, AREA_PREFIXES);
   const l3 = pages(3, counts[3], seedStrings.topics, () => `${pick(seedStrings.venues)}`, ['Workshop on ', 'Track: ', 'Symposium on ']);
 
+  return levelFiles([l0, l1, l2, l3], counts);
+}
+
+/** The four generated level files (lines per level) and their sources-manifest entries; `counts` = items per level. */
+export function levelFiles(lines: readonly [string[], string[], string[], string[]], counts: [number, number, number, number]): BenchCorpus {
+  const [l0, l1, l2, l3] = lines;
   return {
     files: {
       'level-0-units.jsonl': `${l0.join('\n')}\n`,
@@ -177,6 +184,16 @@ export function generateBenchCorpus(seedStrings: SeedStrings, records: number, s
     ],
     itemsPerLevel: counts,
   };
+}
+
+/** Copies config/ into a scratch workspace `root` and merges `values` into each named slice file. */
+export async function patchedConfig(repo: string, root: string, slices: Record<string, Record<string, unknown>>): Promise<void> {
+  await cp(join(repo, 'config'), join(root, 'config'), { recursive: true });
+  for (const [slice, values] of Object.entries(slices)) {
+    const file = join(root, 'config', `${slice}.json`);
+    const current = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>) : {};
+    await writeFile(file, `${JSON.stringify({ ...current, ...values }, null, 2)}\n`);
+  }
 }
 
 function stripPrefix(text: string, prefixes: ReadonlyArray<string>): string {

@@ -1,4 +1,4 @@
-import { createRandom, type BenchCorpus, type SeedStrings } from './corpus.ts';
+import { createRandom, levelFiles, type BenchCorpus, type SeedStrings } from './corpus.ts';
 
 /**
  * A corpus of N generated institutions for the scale simulation (`npm run bench -- --institutions N`).
@@ -159,19 +159,7 @@ export function generateScaleCorpus(seedStrings: SeedStrings, institutions: numb
   });
   const counts: [number, number, number, number] = [l0.length, l1.length, areaItems, topicItems];
   return {
-    files: {
-      'level-0-units.jsonl': `${l0.join('\n')}\n`,
-      'level-1-departments.txt': `${l1.join('\n')}\n`,
-      'level-2-research-areas.jsonl': `${l2.join('\n')}\n`,
-      'level-3-topics.jsonl': `${l3.join('\n')}\n`,
-    },
-    sources: [
-      { path: 'level-0-units.jsonl', level: 0, format: 'source-records', items: counts[0] },
-      { path: 'level-1-departments.txt', level: 1, format: 'institution-list', items: counts[1] },
-      { path: 'level-2-research-areas.jsonl', level: 2, format: 'page-snapshots', items: counts[2] },
-      { path: 'level-3-topics.jsonl', level: 3, format: 'page-snapshots', items: counts[3] },
-    ],
-    itemsPerLevel: counts,
+    ...levelFiles([l0, l1, l2, l3], counts),
     institutions: names,
     venues,
   };

@@ -4,13 +4,13 @@
 // then how each grows with the number of institutions and which task gives out first (scale-report.ts).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { PhaseMetricsSchema, TaxonomyError } from '@taxonomy/core';
 import { buildTasksFor, taskId } from '@taxonomy/taxonomy';
-import { readSeedStrings } from './corpus.ts';
+import { patchedConfig, readSeedStrings } from './corpus.ts';
 import { generateScaleCorpus } from './scale-corpus.ts';
 import { formatScaleReport, type ScaleResults, type ScaleRun, type ScaleTask } from './scale-report.ts';
 
@@ -118,15 +118,11 @@ export async function runScaleSize(repo: string, institutions: number, options: 
   const specs = scaleTasks(options.shards);
   const root = await mkdtemp(join(tmpdir(), `taxonomy-scale-${institutions}-`));
   await writeFile(join(root, 'nx.json'), '{}\n');
-  await cp(join(repo, 'config'), join(root, 'config'), { recursive: true });
-  const patch = async (slice: string, values: Record<string, unknown>) => {
-    const file = join(root, 'config', `${slice}.json`);
-    const current = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>) : {};
-    await writeFile(file, `${JSON.stringify({ ...current, ...values }, null, 2)}\n`);
-  };
-  await patch('global', { log_level: 'warn' });
-  await patch('llm', { provider: 'offline', cache_enabled: false });
-  await patch('s1', { shards: options.shards });
+  await patchedConfig(repo, root, {
+    global: { log_level: 'warn' },
+    llm: { provider: 'offline', cache_enabled: false },
+    s1: { shards: options.shards },
+  });
   const corpus = generateScaleCorpus(readSeedStrings(repo), institutions, options.seed);
   await mkdir(join(root, 'corpus', 'bench'), { recursive: true });
   let corpusBytes = 0;

@@ -17,11 +17,10 @@ import {
   type LlmIdentity,
   type PhaseMetrics,
 } from '@taxonomy/core';
-import { createLlmClient } from '@taxonomy/llm';
 import { runPhaseTask } from '@taxonomy/observability';
-import { RECORD_OUTCOMES, extractRecords, type IdentifiedRecord, type RecordExtraction } from './extract.ts';
+import { RECORD_OUTCOMES, type IdentifiedRecord, type RecordExtraction } from './extract.ts';
 import { shardOf } from './partition.ts';
-import { S1_COUNTERS, assertLevel, loadParentIndex, readRecords, writeLevelOutputs } from './task.ts';
+import { S1_COUNTERS, assertLevel, extractWithModel, loadParentIndex, readRecords, writeLevelOutputs } from './task.ts';
 
 /** One line of a shard's `extractions-*.jsonl` (and of the partition's `misfiled-*.jsonl`): a record and what extraction made of it. */
 export const ExtractionLineSchema = z.object({
@@ -140,15 +139,7 @@ export async function runS1ShardTask(options: ShardTaskOptions & { shard: number
       }
       counters.declare('records_in', 'records_labelled', 'records_empty', 'records_quarantined', 'labels_dropped_length', 'labels_dropped_empty');
       const read = await readRecords(inputDir, level, root, quarantine);
-      const client = await createLlmClient({ config: config.llm, root, log, phase: 'S1' });
-      let extractions: RecordExtraction[];
-      const progress = ctx.progress('extract', read.records.length);
-      try {
-        extractions = await extractRecords(read.records, { level, client, config: config.s1, onProgress: (n) => progress.tick(n) });
-      } finally {
-        progress.done();
-        await client.close();
-      }
+      const { extractions, usage } = await extractWithModel(read.records, level, config, { root, log, progress: ctx.progress });
       counters.set('records_in', extractions.length);
       for (const e of extractions) {
         counters.increment(`records_${e.outcome}`);
@@ -156,7 +147,6 @@ export async function runS1ShardTask(options: ShardTaskOptions & { shard: number
         for (const d of e.dropped) counters.increment(d.reason === 'empty' ? 'labels_dropped_empty' : 'labels_dropped_length');
       }
       const outputs = await writeJsonl({ dir: ctx.outDir, name: 'extractions', items: extractions, sortKey: (e) => e.record.id, relativeTo: root });
-      const usage = client.usage();
       return {
         inputs: read.inputs,
         outputs,

@@ -143,6 +143,28 @@ export function assertLevel(level: number): void {
   if (!Number.isInteger(level) || level < 0 || level > 3) throw new TaxonomyError('USAGE', `level must be 0–3 (got ${level})`);
 }
 
+type LlmClientOf = Awaited<ReturnType<typeof createLlmClient>>;
+
+/** Extracts labels from every record through the configured model client (opened and closed here), with progress. */
+export async function extractWithModel(
+  records: readonly IdentifiedRecord[],
+  level: number,
+  config: Readonly<Pick<Config, 'llm' | 's1'>>,
+  ctx: { root: string; log: Logger; progress: (label: string, total: number) => { tick(n?: number): void; done(): void } },
+): Promise<{ extractions: RecordExtraction[]; usage: ReturnType<LlmClientOf['usage']> }> {
+  const client = await createLlmClient({ config: config.llm, root: ctx.root, log: ctx.log, phase: 'S1' });
+  const progress = ctx.progress('extract', records.length);
+  let extractions: RecordExtraction[];
+  try {
+    extractions = await extractRecords(records, { level, client, config: config.s1, onProgress: (n) => progress.tick(n) });
+  } finally {
+    progress.done();
+    await client.close();
+  }
+  // Read after close, as the task did: the client's accounting is final once it is closed.
+  return { extractions, usage: client.usage() };
+}
+
 /**
  * The `s1:level-N` task (s1.shards = 1): reads S0's records of level N (and for N>0 the verified
  * concepts of level N−1), extracts labels through the LLM client, normalizes and anchors them, and
@@ -175,17 +197,9 @@ export async function runS1Task(options: RunS1TaskOptions): Promise<PhaseMetrics
       const inputs = [...read.inputs];
       const parents = await loadParentIndex(level, resolve(root, options.parentsDir ?? ARTIFACT_DIRS.s3(Math.max(0, level - 1))), { ...ctx, root });
       inputs.push(...parents.inputs);
-      const client = await createLlmClient({ config: config.llm, root, log, phase: 'S1' });
-      let extractions: RecordExtraction[];
-      const progress = ctx.progress('extract', read.records.length);
-      try {
-        extractions = await extractRecords(read.records, { level, client, config: config.s1, onProgress: (n) => progress.tick(n) });
-      } finally {
-        progress.done();
-        await client.close();
-      }
+      const { extractions, usage } = await extractWithModel(read.records, level, config, { root, log, progress: ctx.progress });
       const written = await writeLevelOutputs({ ...ctx, root }, level, extractions, read.misfiled, parents.index);
-      return { inputs, outputs: written.outputs, llm: client.usage(), summary: written.summary };
+      return { inputs, outputs: written.outputs, llm: usage, summary: written.summary };
     },
   });
 }
