@@ -105,13 +105,34 @@ export function buildDependencies(runtimeDeps) {
   return runtimeDeps.length === 0 ? [] : [{ projects: [...runtimeDeps].sort(), target: 'build' }];
 }
 
-/** The Nx target of one expanded task: the compiled entry under plain Node, after the package and its dependencies are built. */
-export function phaseTarget(task, projectRoot, runtimeDeps = []) {
+/** The variable through which a model task's target records whether OPENAI_API_KEY is set (never its value). */
+export const KEY_STATE_VAR = 'TAXONOMY_OPENAI_API_KEY_STATE';
+
+/**
+ * `set` or `unset`: all a task hash may know of OPENAI_API_KEY. The key decides nothing but `provider: "auto"`
+ * (an endpoint or a key selects the OpenAI-compatible provider); hashing its value would give every agent
+ * with a key of their own other hashes, so nobody could reuse a shared remote cache entry.
+ */
+export function apiKeyState(env = process.env) {
+  const key = env.OPENAI_API_KEY;
+  return key !== undefined && key.trim() !== '' ? 'set' : 'unset';
+}
+
+/**
+ * The Nx target of one expanded task: the compiled entry under plain Node, after the package and its
+ * dependencies are built. A task that may call a model (its inputs hold `llmConfig`) carries the key's state
+ * in its options (`env`), which Nx hashes with the project configuration: a key set or unset re-runs it, at
+ * no cost per run (a `runtime` input spawned a process per task and hash, 2.4 of the 6.1 s of a cached
+ * rerun). The task checks the variable against its own environment (packages/config), so a project graph
+ * inferred under another environment can never run with a wrong hash.
+ */
+export function phaseTarget(task, projectRoot, runtimeDeps = [], env = process.env) {
   const main = task.main.replace(/\.ts$/u, '');
   const args = `${task.level === null ? '' : ` --level ${task.level}`}${task.shard === undefined ? '' : ` --shard ${task.shard}`}`;
+  const command = `node --conditions=taxonomy-dist ${projectRoot}/dist/${main}.js${args}`;
   return {
     executor: 'nx:run-commands',
-    options: { command: `node --conditions=taxonomy-dist ${projectRoot}/dist/${main}.js${args}` },
+    options: task.inputs.includes('llmConfig') ? { command, env: { [KEY_STATE_VAR]: apiKeyState(env) } } : { command },
     cache: true,
     inputs: ['code', '^code', ...task.inputs],
     outputs: [`{workspaceRoot}/${task.dir}`],

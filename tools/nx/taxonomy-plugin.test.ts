@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@taxonomy/config';
-import { resolveS1Shards } from './taxonomy-plugin.mjs';
+import { BUILD_GRAPH_FILE, KEY_STATE_VAR, apiKeyState, expandBuildGraph, phaseTarget, resolveS1Shards } from './taxonomy-plugin.mjs';
+import { readFileSync } from 'node:fs';
 
 async function workspace(s1: unknown): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'taxonomy-plugin-'));
@@ -42,5 +43,40 @@ describe('resolveS1Shards (the graph) agrees with loadConfig (the tasks)', () =>
     const root = await workspace(s1);
     expect(() => resolveS1Shards(root, env)).toThrow(new RegExp(`CONFIG_INVALID: .*${where}.*s1\\.shards must be an integer ≥ 1`, 'u'));
     expect(() => loadConfig({ root, env })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('s1.shards') }));
+  });
+});
+
+/**
+ * Whether OPENAI_API_KEY is set is part of every model task's hash, never its value. Before, a runtime input
+ * (`node tools/nx/hash-llm-env.mjs`) gave it, spawned for each model task on every `nx run` (2.4 s of a 6.1 s
+ * cached rerun); now the inferred target carries it in `options.env`, which Nx hashes with the project.
+ */
+describe('the API key state in model task targets', () => {
+  const tasks = expandBuildGraph(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', BUILD_GRAPH_FILE), 'utf8')), { shards: 2 }) as Array<{ project: string; target: string; inputs: unknown[] }>;
+  const models = tasks.filter((t) => t.inputs.includes('llmConfig')).map((t) => `${t.project}:${t.target}`);
+
+  it('is recorded for exactly the tasks that hash llmConfig', () => {
+    expect(models).toEqual(expect.arrayContaining(['s1:level-0', 's1:level-1-shard-1', 's3:level-3', 'postprocess:run', 'taxonomy:finalize']));
+    for (const task of tasks) {
+      const target = phaseTarget(task, `packages/${task.project}`, [], { OPENAI_API_KEY: 'sk-secret-0001' }) as { options: { env?: Record<string, string> } };
+      if (models.includes(`${task.project}:${task.target}`)) expect(target.options.env).toEqual({ [KEY_STATE_VAR]: 'set' });
+      else expect(target.options.env).toBeUndefined();
+      expect(JSON.stringify(target)).not.toContain('sk-secret');
+    }
+  });
+
+  it.each([
+    [{ OPENAI_API_KEY: 'sk-a' }, 'set'],
+    [{ OPENAI_API_KEY: 'sk-b' }, 'set'],
+    [{ OPENAI_API_KEY: '' }, 'unset'],
+    [{}, 'unset'],
+  ])('%j → %s (two keys give the same target)', (env, state) => {
+    expect(apiKeyState(env)).toBe(state);
+  });
+
+  it('agrees with what the task checks (packages/config)', async () => {
+    const root = await workspace(undefined);
+    expect(() => loadConfig({ root, env: { OPENAI_API_KEY: 'sk-a', [KEY_STATE_VAR]: apiKeyState({ OPENAI_API_KEY: 'sk-a' }) } })).not.toThrow();
+    expect(() => loadConfig({ root, env: { [KEY_STATE_VAR]: apiKeyState({ OPENAI_API_KEY: 'sk-a' }) } })).toThrow(/OPENAI_API_KEY set/u);
   });
 });

@@ -99,6 +99,27 @@ describe('errors name the key, the expected type and the nearest valid key', () 
   });
 });
 
+describe('the API key state a model task was hashed with', () => {
+  // Before, a runtime input spawned `node tools/nx/hash-llm-env.mjs` for every model task on every `nx run`
+  // (2.4 of the 6.1 s of a cached sample rerun); now the plugin records the state in the target and the task checks it.
+  it.each([
+    ['set', { OPENAI_API_KEY: 'sk-live-0001' }],
+    ['unset', {}],
+    ['unset', { OPENAI_API_KEY: '  ' }],
+  ])('accepts %s when the environment agrees (%j)', async (state, env) => {
+    const root = await workspace({});
+    expect(() => loadConfig({ root, env: { ...env, TAXONOMY_OPENAI_API_KEY_STATE: state } })).not.toThrow();
+  });
+
+  it.each([
+    ['unset', { OPENAI_API_KEY: 'sk-live-0001' }, 'runs with it set'],
+    ['set', {}, 'runs with it unset'],
+  ])('refuses a task hashed with the key %s that runs otherwise', async (state, env, says) => {
+    const root = await workspace({});
+    expect(() => loadConfig({ root, env: { ...env, TAXONOMY_OPENAI_API_KEY_STATE: state } })).toThrow(says);
+  });
+});
+
 describe('slice hashes', () => {
   it('change only for the slice that changed', async () => {
     const root = await workspace({});

@@ -43,7 +43,27 @@ export const ENV_VARS = {
   openaiApiKey: 'OPENAI_API_KEY',
   openaiModel: 'OPENAI_MODEL',
   openaiOrg: 'OPENAI_ORG_ID',
+  /** Set by the Nx plugin on every model task: OPENAI_API_KEY's state (`set`/`unset`) that the task hash holds. */
+  apiKeyState: 'TAXONOMY_OPENAI_API_KEY_STATE',
 } as const;
+
+/**
+ * A model task's hash knows only whether OPENAI_API_KEY was set when Nx inferred the targets
+ * (tools/nx/taxonomy-plugin.mjs puts it in TAXONOMY_OPENAI_API_KEY_STATE). A task whose own environment says
+ * otherwise (a daemon or a wrapper that inferred the graph under another environment) would write output
+ * under a hash that does not describe it, so it refuses to run.
+ */
+export function checkApiKeyState(env: Readonly<Record<string, string | undefined>>): void {
+  const recorded = env[ENV_VARS.apiKeyState];
+  if (recorded === undefined) return;
+  const key = env[ENV_VARS.openaiApiKey];
+  const actual = key !== undefined && key.trim() !== '' ? 'set' : 'unset';
+  if (recorded !== actual) {
+    throw configError([
+      `${ENV_VARS.apiKeyState}=${recorded}: the Nx task hash was computed with OPENAI_API_KEY ${recorded}, but this task runs with it ${actual}; rerun nx without the daemon (NX_DAEMON=false) from the shell that holds the key`,
+    ]);
+  }
+}
 
 /**
  * Resolves the configuration: defaults < `config/<slice>.json` < its `profiles.<env>` < environment
@@ -52,6 +72,7 @@ export const ENV_VARS = {
  */
 export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env;
+  checkApiKeyState(env);
   const root = options.root ?? findWorkspaceRoot();
   const environment = resolveEnvironment(options.environment ?? env[ENV_VARS.environment] ?? 'development');
   const merged: JsonObject = {};

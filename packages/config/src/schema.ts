@@ -16,10 +16,34 @@ const PerLevel = <T extends z.ZodType>(item: T, defaults: [z.input<T>, z.input<T
 
 const Ratio = z.number().min(0).max(1);
 
+/**
+ * The built-in patterns. A test screens each of them for catastrophic backtracking once; a load only checks
+ * that they compile, so a task with default settings never loads the screen (scslre: ~50 ms of start-up).
+ */
+export const DEFAULT_PATTERNS = {
+  header: { flags: 'u', patterns: ['^#{1,6}\\s+\\S.*$', '^[A-Z][A-Z0-9&,\\- ]{2,60}:?$'] },
+  boilerplate: {
+    flags: 'iu',
+    patterns: [
+      '©\\s*\\d{4}',
+      'all rights reserved',
+      'privacy policy',
+      'terms of use',
+      'contact us',
+      'home \\| about \\| contact',
+      'skip to (main )?content',
+      'we invite submissions',
+      'topics (of interest )?include',
+      'but (are )?not limited to',
+    ],
+  },
+  forbidden: { flags: 'iu', patterns: ['\\b(neurips|icml|cvpr|acl|emnlp|kdd|siggraph)\\b(\\s*\\d{2,4})?$'] },
+} as const;
+
 /** A pattern the phase compiles with `flags`: checked to compile and screened for catastrophic backtracking. */
-const Pattern = (flags: string) =>
+const Pattern = ({ flags, patterns }: { flags: string; patterns: readonly string[] }) =>
   z.string().superRefine((pattern, ctx) => {
-    const problem = regexProblem(pattern, flags);
+    const problem = regexProblem(pattern, flags, patterns.includes(pattern));
     if (problem !== null) ctx.addIssue({ code: 'custom', message: problem, input: pattern });
   });
 
@@ -70,25 +94,12 @@ export const S0SliceSchema = z
         segment_on_lists: z.boolean().default(true),
         segment_on_tables: z.boolean().default(true),
         detect_sections: z.boolean().default(true),
-        header_patterns: z.array(Pattern('u')).default(['^#{1,6}\\s+\\S.*$', '^[A-Z][A-Z0-9&,\\- ]{2,60}:?$']),
+        header_patterns: z.array(Pattern(DEFAULT_PATTERNS.header)).default([...DEFAULT_PATTERNS.header.patterns]),
         header_max_words: z.number().int().min(1).default(12),
       })
       .strict()
       .prefault({}),
-    boilerplate_patterns: z
-      .array(Pattern('iu'))
-      .default([
-        '©\\s*\\d{4}',
-        'all rights reserved',
-        'privacy policy',
-        'terms of use',
-        'contact us',
-        'home \\| about \\| contact',
-        'skip to (main )?content',
-        'we invite submissions',
-        'topics (of interest )?include',
-        'but (are )?not limited to',
-      ]),
+    boilerplate_patterns: z.array(Pattern(DEFAULT_PATTERNS.boilerplate)).default([...DEFAULT_PATTERNS.boilerplate.patterns]),
     min_chars: z.number().int().min(1).default(3),
     max_chars: z.number().int().min(1).default(2000),
     max_source_bytes: z
@@ -239,7 +250,7 @@ export const PostprocessSliceSchema = z
     max_iterations: z.number().int().min(1).default(5),
     validation: z
       .object({
-        forbidden_patterns: z.array(Pattern('iu')).default(['\\b(neurips|icml|cvpr|acl|emnlp|kdd|siggraph)\\b(\\s*\\d{2,4})?$']),
+        forbidden_patterns: z.array(Pattern(DEFAULT_PATTERNS.forbidden)).default([...DEFAULT_PATTERNS.forbidden.patterns]),
         venue_detection_hard: z.boolean().default(true),
         required_vocabularies: z.record(z.string(), z.array(z.string())).default({}),
         evidence_enabled: z.boolean().default(true),

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@taxonomy/core';
-import { loadConfig, redactConfig } from './load.ts';
+import { defaultConfig, loadConfig, redactConfig } from './load.ts';
+import { regexProblem } from './regex-safety.ts';
+import { DEFAULT_PATTERNS } from './schema.ts';
 import { checkConfigPaths } from './path-checks.ts';
 
 /**
@@ -79,5 +81,30 @@ describe('config validation catches what the build would trip on', () => {
     expect(config.llm.base_url).toBe('http://user:SECRET@127.0.0.1:19101/v1');
     expect(JSON.stringify(redactConfig(config))).not.toContain('SECRET');
     expect((redactConfig(config)['llm'] as { base_url: string }).base_url).toBe('http://[redacted]@127.0.0.1:19101/v1');
+  });
+});
+
+/**
+ * A load only compiles the built-in patterns (so a default task never loads the backtracking screen); this
+ * runs the screen on each of them, and checks that an edited default is screened again.
+ */
+describe('built-in patterns', () => {
+  const all = Object.values(DEFAULT_PATTERNS).flatMap(({ flags, patterns }) => patterns.map((pattern) => [pattern, flags] as const));
+
+  it.each(all)('%s (flags %s) passes the full screen', (pattern, flags) => {
+    expect(regexProblem(pattern, flags)).toBeNull();
+  });
+
+  it('are what the schema defaults to', () => {
+    const config = defaultConfig();
+    expect(config.s0.segmentation.header_patterns).toEqual(DEFAULT_PATTERNS.header.patterns);
+    expect(config.s0.boilerplate_patterns).toEqual(DEFAULT_PATTERNS.boilerplate.patterns);
+    expect(config.postprocess.validation.forbidden_patterns).toEqual(DEFAULT_PATTERNS.forbidden.patterns);
+  });
+
+  it('lose the exemption once changed: a nested repetition next to the defaults is refused', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'patterns-'));
+    await writeFile(join(root, 'nx.json'), '{}\n');
+    expect(() => loadConfig({ root, env: {}, overrides: [`s0.boilerplate_patterns=${JSON.stringify([...DEFAULT_PATTERNS.boilerplate.patterns, '^(a+)+$'])}`] })).toThrow(/backtracks catastrophically/u);
   });
 });

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
+// zod/mini (the same zod, tree-shakable): the Nx lock hook bundles this file and loads it on every `nx run`.
+import * as z from 'zod/mini';
 import { TaxonomyError } from './errors.ts';
 import { isProcessAlive, readProcess } from './processes.ts';
 
@@ -17,9 +18,9 @@ import { isProcessAlive, readProcess } from './processes.ts';
 export const WORKSPACE_LOCK_FILE = 'artifacts/.runs/build.lock';
 
 export const LockHolderSchema = z.object({
-  token: z.string().min(1),
-  pid: z.number().int().min(1),
-  start_time: z.string().nullable(),
+  token: z.string().check(z.minLength(1)),
+  pid: z.int().check(z.minimum(1)),
+  start_time: z.nullable(z.string()),
   host: z.string(),
   command: z.string(),
   acquired_at: z.string(),
