@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
 import { normalizeLabel } from '@taxonomy/core';
+import { readLexiconSnapshot } from './lexicon-snapshot.ts';
 
 /** One CIP 2020 entry: a family (2 digits), a series (4 digits) or a program (6 digits). */
 export interface CipEntry {
@@ -22,7 +23,7 @@ export interface CipIndex {
   readonly byTitle: ReadonlyMap<string, readonly CipEntry[]>;
 }
 
-const CSV_PATH = fileURLToPath(new URL('../data/cip/CIPCode2020.csv', import.meta.url));
+export const CSV_PATH = fileURLToPath(new URL('../data/cip/CIPCode2020.csv', import.meta.url));
 
 /** Removes the spreadsheet `="…"` wrapping some CIP exports put around codes. */
 function unwrapCell(value: string): string {
@@ -42,9 +43,17 @@ export function cleanCipTitle(title: string): string {
 
 let cached: CipIndex | null = null;
 
-/** Parses the CIP 2020 CSV once per process and caches the index. */
+/** The CIP index once per process: from the lexicon snapshot when it is current, else parsed from the CSV. */
 export function loadCip(): CipIndex {
   if (cached) return cached;
+  cached = readLexiconSnapshot()?.cip ?? buildCipIndex();
+  return cached;
+}
+
+/** Parses the CIP 2020 CSV into the index (what the snapshot stores; `loadCip` prefers the snapshot). */
+export function buildCipIndex(): CipIndex {
+  // Loaded only when the snapshot is stale or missing.
+  const { parse } = createRequire(import.meta.url)('csv-parse/sync') as typeof import('csv-parse/sync');
   const rows = parse(readFileSync(CSV_PATH, 'utf8'), { columns: true, skip_empty_lines: true, bom: true }) as Array<
     Record<string, string>
   >;
@@ -72,6 +81,5 @@ export function loadCip(): CipIndex {
       byTitle.set(key, list);
     }
   }
-  cached = { entries, families, byTitle };
-  return cached;
+  return { entries, families, byTitle };
 }

@@ -1,6 +1,7 @@
 import { tokenize } from '@taxonomy/core';
 import { normalize } from './normalize.ts';
-import { cleanCipTitle, loadCip, type CipEntry } from './cip.ts';
+import { cleanCipTitle, loadCip, type CipEntry, type CipIndex } from './cip.ts';
+import { readLexiconSnapshot } from './lexicon-snapshot.ts';
 import { CURATED_FIELDS } from './tables.ts';
 
 /** Adjective-like endings: such a word modifies a head ("electrical", "molecular") rather than naming a field. */
@@ -75,10 +76,15 @@ function addPart(known: Set<string>, part: string): void {
   known.add(fieldKey(norm));
 }
 
-/** Builds the field lexicon from CIP 2020 and the curated tables, once per process. */
+/** The field lexicon once per process: from the lexicon snapshot when it is current, else built. */
 export function loadFieldLexicon(): FieldLexicon {
   if (cached) return cached;
-  const cip = loadCip();
+  cached = readLexiconSnapshot()?.lexicon ?? buildFieldLexicon(loadCip());
+  return cached;
+}
+
+/** Builds the field lexicon from CIP 2020 and the curated tables (what the snapshot stores). */
+export function buildFieldLexicon(cip: CipIndex): FieldLexicon {
   const known = new Set<string>();
   const vocabulary = new Set<string>();
   const wideVocabulary = new Set<string>();
@@ -135,8 +141,7 @@ export function loadFieldLexicon(): FieldLexicon {
   }
   for (const tok of [...vocabulary]) vocabulary.add(stemToken(tok));
   for (const tok of vocabulary) wideVocabulary.add(stemToken(tok));
-  cached = { known, vocabulary, wideVocabulary, titles: [...titles].sort(), tokenFamilies, entriesByKey };
-  return cached;
+  return { known, vocabulary, wideVocabulary, titles: [...titles].sort(), tokenFamilies, entriesByKey };
 }
 
 /** True when the label names a field the lexicon knows (CIP title or part of one, or curated). */

@@ -75,6 +75,14 @@ export class InstitutionResolver {
   readonly #mappings: Map<string, string>;
   readonly #display = new Map<string, string>();
   readonly #known = new Set<string>();
+  /** Known multi-word keys by their initials ("mit" → the keys whose initials are "mit"), kept as #known grows. */
+  readonly #byInitials = new Map<string, string[]>();
+  /** The part of a name's key that depends on the name alone (campus policy, folding, typo fixes, mappings), by raw name. */
+  readonly #baseKeys = new Map<string, string | null>();
+  /** Typo-corrected form of each token seen. */
+  readonly #tokens = new Map<string, string>();
+  /** The key each raw name was last observed under: observing it again under the same key changes nothing. */
+  readonly #observed = new Map<string, string>();
 
   constructor(policy: InstitutionPolicy, names: Iterable<string> = []) {
     this.#policy = policy;
@@ -90,8 +98,17 @@ export class InstitutionResolver {
   /** Registers a spelling so the best-cased display and the initials table know it. */
   observe(name: string): void {
     const key = this.#canonicalKey(name);
-    if (key === null) return;
-    this.#known.add(key);
+    if (key === null || this.#observed.get(name) === key) return;
+    this.#observed.set(name, key);
+    if (!this.#known.has(key)) {
+      this.#known.add(key);
+      if (key.includes(' ')) {
+        const initials = initialsOf(key);
+        const list = this.#byInitials.get(initials);
+        if (list === undefined) this.#byInitials.set(initials, [key]);
+        else list.push(key);
+      }
+    }
     this.#offerDisplay(key, this.#applyCampusPolicy(collapseWhitespace(name)));
   }
 
@@ -103,19 +120,35 @@ export class InstitutionResolver {
   }
 
   #canonicalKey(name: string): string | null {
-    let key = institutionKey(this.#applyCampusPolicy(name));
-    if (key === '' || key === 'unknown' || key === 'n a' || key === 'none') return null;
-    key = key
-      .split(' ')
-      .map((token) => this.#correctToken(token))
-      .join(' ');
-    const mapped = this.#mappings.get(key);
-    if (mapped !== undefined) return mapped;
+    const key = this.#baseKey(name);
+    if (key === null || key === undefined) return null;
+    if (this.#mappings.has(key)) return this.#mappings.get(key)!;
     if (!key.includes(' ') && key.length >= 2 && key.length <= 6) {
-      const matches = [...this.#known].filter((k) => k.includes(' ') && initialsOf(k) === key);
-      if (matches.length === 1) return matches[0]!;
+      const matches = this.#byInitials.get(key);
+      if (matches !== undefined && matches.length === 1) return matches[0]!;
     }
     return key;
+  }
+
+  /** The key before initials are matched: null for a placeholder name. Memoized, as every record repeats its institution. */
+  #baseKey(name: string): string | null {
+    const cached = this.#baseKeys.get(name);
+    if (cached !== undefined || this.#baseKeys.has(name)) return cached ?? null;
+    let key: string | null = institutionKey(this.#applyCampusPolicy(name));
+    if (key === '' || key === 'unknown' || key === 'n a' || key === 'none') key = null;
+    else
+      key = key
+        .split(' ')
+        .map((token) => this.#correctTokenCached(token))
+        .join(' ');
+    this.#baseKeys.set(name, key);
+    return key;
+  }
+
+  #correctTokenCached(token: string): string {
+    let fixed = this.#tokens.get(token);
+    if (fixed === undefined) this.#tokens.set(token, (fixed = this.#correctToken(token)));
+    return fixed;
   }
 
   #correctToken(token: string): string {
