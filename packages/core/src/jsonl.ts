@@ -174,20 +174,27 @@ export interface WriteJsonlOptions<T> {
  */
 export async function writeJsonl<T>(options: WriteJsonlOptions<T>): Promise<ArtifactRef[]> {
   const shardSize = options.shardSize ?? 50_000;
-  const keyed = options.items.map((item, index) => ({ item, index, key: options.sortKey(item) }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
+  const items = options.items;
+  // Positions sorted by key, ties by position: no wrapper object per item (100k records are kept alive anyway).
+  const keys = items.map((item) => options.sortKey(item));
+  const order = Array.from({ length: items.length }, (_, i) => i);
+  order.sort((a, b) => {
+    const x = keys[a]!;
+    const y = keys[b]!;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  });
   await mkdir(options.dir, { recursive: true });
   const refs: ArtifactRef[] = [];
-  const shards: Array<typeof keyed> = [];
-  if (shardSize <= 0) shards.push(keyed);
-  else for (let i = 0; i < keyed.length || (i === 0 && shards.length === 0); i += shardSize) shards.push(keyed.slice(i, i + shardSize));
+  const shards: Array<[number, number]> = [];
+  if (shardSize <= 0) shards.push([0, order.length]);
+  else for (let i = 0; i < order.length || (i === 0 && shards.length === 0); i += shardSize) shards.push([i, Math.min(order.length, i + shardSize)]);
   const written = new Set<string>();
-  for (const [i, shard] of shards.entries()) {
+  for (const [i, [from, to]] of shards.entries()) {
     const fileName = shardSize <= 0 ? `${options.name}.jsonl` : `${options.name}-${String(i + 1).padStart(5, '0')}.jsonl`;
     const path = join(options.dir, fileName);
-    const sha256 = await writeLinesAtomic(path, shard.length, (k) => canonicalJson(shard[k]!.item));
+    const sha256 = await writeLinesAtomic(path, to - from, (k) => canonicalJson(items[order[from + k]!]));
     written.add(fileName);
-    refs.push({ path: relativePath(path, options.relativeTo), sha256, records: shard.length });
+    refs.push({ path: relativePath(path, options.relativeTo), sha256, records: to - from });
   }
   const shardPattern = new RegExp(`^${escapeRegExp(options.name)}(-\\d{5})?\\.jsonl$`, 'u');
   for (const name of await readdir(options.dir)) {
