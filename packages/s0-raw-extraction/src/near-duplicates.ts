@@ -213,33 +213,10 @@ function intersectionSize(v: Int32Array, aFrom: number, aTo: number, bFrom: numb
 }
 
 /**
- * Greedy near-duplicate filter over shingle sets, in order: returns the indexes kept. Same result as
- * comparing each set with every earlier kept one. Shingles become integer ranks (rarest first) once, so
- * each set is a small sorted run of integers; the similarity is the same ratio of the same integers as `jaccard`.
+ * Greedy near-duplicate filter over shingle sets (`wordShingleSets`), in order: returns the indexes kept. Same
+ * result as comparing each set with every earlier kept one. Shingles become integer ranks (rarest first) once,
+ * so each set is a small sorted run of integers; the similarity is the same ratio of the same integers as `jaccard`.
  */
-export function keepDistinctSets(sets: ReadonlyArray<ReadonlySet<string>>, threshold: number): number[] {
-  const ids = new Map<string, number>();
-  const offsets = new Int32Array(sets.length + 1);
-  let total = 0;
-  for (const set of sets) total += set.size;
-  const values = new Int32Array(total);
-  let k = 0;
-  for (const [i, set] of sets.entries()) {
-    for (const s of set) {
-      let id = ids.get(s);
-      if (id === undefined) {
-        id = ids.size;
-        ids.set(s, id);
-      }
-      values[k++] = id;
-    }
-    sortRange(values, offsets[i]!, k);
-    offsets[i + 1] = k;
-  }
-  return keepDistinctFlat({ values, offsets, idCount: ids.size }, threshold);
-}
-
-/** `keepDistinctSets` over flat integer sets (`wordShingleSets`). */
 export function keepDistinctFlat(sets: FlatSets, threshold: number): number[] {
   const n = sets.offsets.length - 1;
   if (n <= 0) return [];
