@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceRecordSchema } from './entities.ts';
-import { readJsonl, readJsonlAll, writeJsonl, type BadLine } from './jsonl.ts';
+import { stableStringify } from './hashing.ts';
+import { canonicalJson, readJsonl, readJsonlAll, writeJsonl, type BadLine } from './jsonl.ts';
 
 const GOOD = {
   text: 'UNIVERSITY OF PENNSYLVANIA - the Wharton School',
@@ -93,5 +94,23 @@ describe('writeJsonl', () => {
     await writeJsonl({ dir, name: 'records', items: records, sortKey: (r) => r.text, shardSize: 1 });
     const back = await readJsonlAll(dir, { schema: SourceRecordSchema, onBad: () => undefined });
     expect(back.map((r) => r.text)).toEqual(['CORNELL UNIVERSITY - College of Engineering', GOOD.text]);
+  });
+});
+
+describe('canonicalJson', () => {
+  const sortedRecord = JSON.parse(
+    '{"id":"r-1","level":2,"meta":{"charset":"utf-8","hints":{"kind":"research_areas","line":"1"},"language":"en"},"parent_anchor":null,"provenance":{"fetched_at":null,"institution":"Duke University","section":"Research Areas","url":"https://example.edu/research"},"text":"Machine Learning"}',
+  ) as unknown;
+  it.each([
+    ['a record whose keys are sorted', sortedRecord],
+    ['the same record with keys out of order', { text: 'Machine Learning', id: 'r-1', meta: { hints: { line: '1', kind: 'research_areas' }, language: 'en', charset: 'utf-8' } }],
+    ['integer-like keys', { b: 1, 10: 'x', 2: 'y', a: [{ z: 1, y: 2 }] }],
+    ['undefined values and holes', { a: undefined, b: [undefined, 1], c: null }],
+    ['a Date and a function', { when: new Date(0), f: () => 1, g: 'Café — 機械学習' }],
+    ['an own __proto__ key', JSON.parse('{"__proto__":{"b":1,"a":2},"x":1}') as unknown],
+    ['a null-prototype object', Object.assign(Object.create(null) as object, { b: 1, a: 2 })],
+    ['a string', 'Research Areas'],
+  ])('%s gives the bytes of stableStringify', (_name, value) => {
+    expect(canonicalJson(value)).toBe(stableStringify(value));
   });
 });

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { TaxonomyError } from './errors.ts';
@@ -173,28 +174,109 @@ export interface WriteJsonlOptions<T> {
  */
 export async function writeJsonl<T>(options: WriteJsonlOptions<T>): Promise<ArtifactRef[]> {
   const shardSize = options.shardSize ?? 50_000;
-  const keyed = options.items.map((item, index) => ({ item, index, key: options.sortKey(item) }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
+  const items = options.items;
+  // Positions sorted by key, ties by position: no wrapper object per item (100k records are kept alive anyway).
+  const keys = items.map((item) => options.sortKey(item));
+  const order = Array.from({ length: items.length }, (_, i) => i);
+  order.sort((a, b) => {
+    const x = keys[a]!;
+    const y = keys[b]!;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  });
   await mkdir(options.dir, { recursive: true });
   const refs: ArtifactRef[] = [];
-  const shards: Array<typeof keyed> = [];
-  if (shardSize <= 0) shards.push(keyed);
-  else for (let i = 0; i < keyed.length || (i === 0 && shards.length === 0); i += shardSize) shards.push(keyed.slice(i, i + shardSize));
+  const shards: Array<[number, number]> = [];
+  if (shardSize <= 0) shards.push([0, order.length]);
+  else for (let i = 0; i < order.length || (i === 0 && shards.length === 0); i += shardSize) shards.push([i, Math.min(order.length, i + shardSize)]);
   const written = new Set<string>();
-  for (const [i, shard] of shards.entries()) {
+  for (const [i, [from, to]] of shards.entries()) {
     const fileName = shardSize <= 0 ? `${options.name}.jsonl` : `${options.name}-${String(i + 1).padStart(5, '0')}.jsonl`;
-    // Encoded once: the same bytes are written and hashed (a 100k-record shard is tens of MB).
-    const body = Buffer.from(shard.map((k) => stableStringify(k.item)).join('\n') + (shard.length > 0 ? '\n' : ''));
     const path = join(options.dir, fileName);
-    await writeFileAtomic(path, body);
+    const sha256 = await writeLinesAtomic(path, to - from, (k) => canonicalJson(items[order[from + k]!]));
     written.add(fileName);
-    refs.push({ path: relativePath(path, options.relativeTo), sha256: sha256Hex(body), records: shard.length });
+    refs.push({ path: relativePath(path, options.relativeTo), sha256, records: to - from });
   }
   const shardPattern = new RegExp(`^${escapeRegExp(options.name)}(-\\d{5})?\\.jsonl$`, 'u');
   for (const name of await readdir(options.dir)) {
     if (shardPattern.test(name) && !written.has(name)) await rm(join(options.dir, name));
   }
   return refs;
+}
+
+/**
+ * The canonical JSON of a value, equal to `stableStringify(value)`: when every object in it is a plain object
+ * whose keys already come in sorted order (and holds no function), `JSON.stringify` gives those bytes
+ * without the sorted deep copy; anything else takes the copy. A check walks the value without allocating.
+ */
+export function canonicalJson(value: unknown): string {
+  return keysSortedDeep(value) ? JSON.stringify(value) : stableStringify(value);
+}
+
+function keysSortedDeep(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return typeof value !== 'function';
+  if (Array.isArray(value)) {
+    for (const v of value) if (!keysSortedDeep(v)) return false;
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  let previous: string | null = null;
+  // for…in on a plain object visits its own enumerable string keys in the order JSON.stringify writes them
+  // (integer-like keys first, ascending): any order `sort()` would change fails the check.
+  for (const key in value) {
+    if (previous !== null && !(previous < key)) return false;
+    previous = key;
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v === 'function' || (typeof v === 'object' && v !== null && !keysSortedDeep(v))) return false;
+  }
+  return true;
+}
+
+const WRITE_CHUNK_BYTES = 1 << 20;
+
+/**
+ * Writes `count` lines (each followed by `\n`) to a temporary sibling, encoding them straight into one
+ * reusable 1 MiB buffer that is hashed and written as it fills, then renames it over `path`; returns the
+ * SHA-256 of the bytes written. Joining a 50k-line shard into one string and encoding that cost more than
+ * serialising it. A failed write removes the temporary file.
+ */
+async function writeLinesAtomic(path: string, count: number, line: (index: number) => string | undefined): Promise<string> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const hash = createHash('sha256');
+  const handle = await open(tmp, 'w');
+  try {
+    const buffer = Buffer.allocUnsafe(WRITE_CHUNK_BYTES);
+    let used = 0;
+    const flush = async (bytes: Buffer): Promise<void> => {
+      hash.update(bytes);
+      let offset = 0;
+      while (offset < bytes.length) offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
+    };
+    for (let k = 0; k < count; k += 1) {
+      // JSON.stringify of undefined (or a function) is undefined, which the joined lines wrote as an empty line.
+      const text = line(k) ?? '';
+      // A UTF-16 unit never takes more than 3 UTF-8 bytes.
+      if (used + text.length * 3 + 1 > buffer.length) {
+        if (used > 0) await flush(buffer.subarray(0, used));
+        used = 0;
+        if (text.length * 3 + 1 > buffer.length) {
+          await flush(Buffer.from(`${text}\n`));
+          continue;
+        }
+      }
+      used += buffer.write(text, used);
+      buffer[used++] = 0x0a;
+    }
+    if (used > 0) await flush(buffer.subarray(0, used));
+    await handle.close();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await rename(tmp, path);
+  return hash.digest('hex');
 }
 
 /** Writes a JSON document (keys sorted, 2-space indent, trailing newline) atomically. */

@@ -1,5 +1,5 @@
 import type { Config } from '@taxonomy/config';
-import { keepDistinctSets } from './near-duplicates.ts';
+import { keepDistinctFlat, wordShingleSets } from './near-duplicates.ts';
 
 export type S0Settings = Config['s0'];
 
@@ -68,14 +68,19 @@ export function parseConfidence(value: unknown): number | null {
 const ASCII = /^[\x00-\x7f]*$/u;
 const SURROGATE = /[\uD800-\uDFFF]/;
 
-/** Word shingles of a text: lower-cased, non-word characters to spaces; a text of ≤ size words is one shingle. */
-export function wordShingles(text: string, size: number): Set<string> {
+/** The words shingles are made of: lower-cased, non-word characters to spaces, split on spaces. */
+export function shingleWords(text: string): string[] {
   const lower = text.toLowerCase();
   // ASCII text (most of it) takes a plain class: for ASCII, \p{L}/\p{N} after lower-casing are exactly a-z/0-9.
-  const words = (ASCII.test(lower) ? lower.replace(/[^a-z0-9]+/gu, ' ') : lower.replace(/[^\p{L}\p{N}]+/gu, ' '))
+  return (ASCII.test(lower) ? lower.replace(/[^a-z0-9]+/gu, ' ') : lower.replace(/[^\p{L}\p{N}]+/gu, ' '))
     .trim()
     .split(' ')
     .filter((w) => w.length > 0);
+}
+
+/** Word shingles of a text: lower-cased, non-word characters to spaces; a text of ≤ size words is one shingle. */
+export function wordShingles(text: string, size: number): Set<string> {
+  const words = shingleWords(text);
   const out = new Set<string>();
   if (words.length === 0) return out;
   if (words.length <= size) {
@@ -94,8 +99,6 @@ export { jaccard } from './near-duplicates.ts';
  * (prefix filtering, `near-duplicates.ts`), so 100k items of one page take seconds, not minutes.
  */
 export function dedupeNearDuplicates(texts: ReadonlyArray<string>, threshold: number, shingleSize: number): number[] {
-  return keepDistinctSets(
-    texts.map((text) => wordShingles(text, shingleSize)),
-    threshold,
-  );
+  // The shingles of `wordShingles`, interned as integers (no shingle string per text is kept).
+  return keepDistinctFlat(wordShingleSets(texts, shingleSize, shingleWords), threshold);
 }

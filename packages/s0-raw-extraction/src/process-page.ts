@@ -90,7 +90,8 @@ export function processPage(page: PageInput, ctx: PageContext): ExtractedRecord[
     if (page.title !== null && page.title.trim() !== '') hints['page_title'] = page.title.trim();
     const record: SourceRecord = {
       text: block.text,
-      provenance: { institution: page.institution, url: page.url, section: block.section, fetched_at: page.fetched_at },
+      // Keys in sorted order: S0 keeps this object as it is in the record it writes (see canonicalRecord).
+      provenance: { fetched_at: page.fetched_at, institution: page.institution, section: block.section, url: page.url },
       meta: { language: normalizeLanguage(page.language), charset: 'utf-8', hints },
       parent_anchor: null,
     };

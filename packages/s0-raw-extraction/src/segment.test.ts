@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findWorkspaceRoot, normalizeLabel, tokenize } from '@taxonomy/core';
 import { defaultConfig } from '@taxonomy/config';
 import { compileBoilerplate, compileHeaderPatterns } from './filters.ts';
-import { segmentText, trimCutText, type Block } from './segment.ts';
+import { labelTokens, segmentText, trimCutText, type Block } from './segment.ts';
 
 const s0 = defaultConfig().s0;
 const options = (title: string | null = null, segmentation = s0.segmentation) => ({
@@ -175,5 +178,29 @@ describe('trimCutText', () => {
     ['Reinforcement learning', 'Reinforcement learning'],
   ])('%s → %s', (text, expected) => {
     expect(trimCutText(text)).toBe(expected);
+  });
+});
+
+describe('labelTokens', () => {
+  const REPO = findWorkspaceRoot(import.meta.dirname);
+  const lines = readFileSync(join(REPO, 'corpus/pages/pages.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .flatMap((l) => (JSON.parse(l) as { text: string }).text.split('\n'));
+
+  it('gives the tokens of normalizeLabel on every line of the sample pages', () => {
+    expect(lines.length).toBeGreaterThan(500);
+    for (const line of lines) expect(labelTokens(line)).toEqual(tokenize(normalizeLabel(line)));
+  });
+
+  it.each([
+    ['Research & Development (R+D) — 2025', ['research', '&', 'development', 'r+d', '2025']],
+    ['  and   more… ', ['and', 'more']],
+    ['Café-Économie', ['cafe', 'economie']],
+    ['\u001cAI\tML', ['ai', 'ml']],
+    ['', []],
+  ])('%j', (text, expected) => {
+    expect(labelTokens(text)).toEqual(expected);
+    expect(labelTokens(text)).toEqual(tokenize(normalizeLabel(text)));
   });
 });

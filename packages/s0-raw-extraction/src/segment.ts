@@ -133,7 +133,8 @@ export function segmentText(text: string, options: SegmentOptions): { blocks: Bl
   const rawLines = text.replace(/^\uFEFF/u, '').split(/\r?\n|\r/u);
   let lastItemLine = -1;
   for (const [lineNo, raw] of rawLines.entries()) {
-    let line = raw.replace(BRACKET_COMPLETION, '$1$2').replace(/[^\S\t]+/gu, ' ').trim();
+    // No `[` means nothing to complete: skips a Unicode-class regex pass over every line.
+    let line = (raw.includes('[') ? raw.replace(BRACKET_COMPLETION, '$1$2') : raw).replace(/[^\S\t]+/gu, ' ').trim();
     if (line.length === 0) {
       flush();
       listContext = false;
@@ -278,7 +279,7 @@ function headingText(
   if (isFirst && titleNorm !== '') {
     // The page's first line restating its title ("Explore Systems research areas at Duke Computer Science."
     // under the title "Systems research areas (Duke Computer Science)") is the page heading.
-    const tokens = tokenize(normalizeLabel(line));
+    const tokens = labelTokens(line);
     const titleTokens = new Set(tokenize(titleNorm));
     const shared = tokens.filter((t) => titleTokens.has(t)).length;
     if (tokens.length > 0 && tokens.length <= 2 * maxWords && (shared === tokens.length || (tokens.length >= 4 && shared / tokens.length >= 0.75))) {
@@ -289,15 +290,28 @@ function headingText(
   return null;
 }
 
+const ASCII_ONLY = /^[\x00-\x7f]*$/u;
+const ASCII_TOKEN = /[a-z0-9&+]+/gu;
+
+/**
+ * `tokenize(normalizeLabel(text))` in one pass for ASCII text (every line of a page goes through it twice):
+ * for ASCII, normalizeLabel keeps exactly the runs of [a-z0-9&+] after lower-casing and turns the rest into
+ * single spaces, so its tokens are those runs.
+ */
+export function labelTokens(text: string): string[] {
+  if (!ASCII_ONLY.test(text)) return tokenize(normalizeLabel(text));
+  return text.toLowerCase().match(ASCII_TOKEN) ?? [];
+}
+
 /** True for a heading made only of page-furniture words ("Research Areas", "ICML 2025 Call For Papers"). */
 export function isFurnitureHeading(text: string): boolean {
   // Venue acronyms and years around furniture words are furniture too.
-  const tokens = tokenize(normalizeLabel(text.replace(/\b(?:\p{Lu}{2,}|\d{2,4})\b/gu, ' ')));
+  const tokens = labelTokens(text.replace(/\b(?:\p{Lu}{2,}|\d{2,4})\b/gu, ' '));
   return tokens.length > 0 && tokens.length <= 6 && tokens.every((t) => FURNITURE_WORDS.has(t));
 }
 
 function isFiller(line: string): boolean {
-  const tokens = tokenize(normalizeLabel(line));
+  const tokens = labelTokens(line);
   return tokens.length > 0 && tokens.length <= 3 && tokens.every((t) => FILLER_WORDS.has(t));
 }
 

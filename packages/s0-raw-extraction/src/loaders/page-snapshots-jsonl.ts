@@ -85,8 +85,12 @@ export function extractPages(file: PageFile, ctx: LoaderContext): LoaderResult {
         },
         ctx.page,
       );
-      for (const r of out) r.record.meta.hints['line'] = String(line);
-      records.push(...out);
+      const lineHint = String(line);
+      // One push per record: spreading 100k records of one page into push() nears the argument limit.
+      for (const r of out) {
+        r.record.meta.hints['line'] = lineHint;
+        records.push(r);
+      }
     } catch (err) {
       ctx.counters.increment('pages_failed');
       ctx.quarantine.add({
