@@ -250,21 +250,26 @@ export class EvidenceIndex {
       if (!inAll) continue;
       const cip = this.#sourceOf.get(d) === SOURCE_CIP;
       if (cip && !options.includeAuthoritative) continue;
-      const found = this.#snippetsOf(d, phrase, options.snippetChars);
-      if (found.length === 0) continue;
+      const windows = this.#windowsOf(d, phrase, options.snippetChars);
+      if (windows.length === 0) continue;
       documents += 1;
+      total += windows.length / 2;
       const recordId = this.#recordIds[d]!;
       const urlId = this.#urlOf.get(d);
       const url = this.#urls.values[urlId]!;
       const institution = this.#institutions.values[this.#institutionOf.get(d)]!;
       const source: Snippet['source'] = cip ? 'cip' : 'record';
       const authority = cip ? 1 : this.#authorityOfUrl(urlId);
-      for (const text of found) {
-        const exact = text.toLowerCase().includes(lowerLabel) ? 1 : 0.9;
-        const independent = recordId !== null && !options.ownRecordIds.has(recordId) ? 0.2 : 0;
-        const score = Math.min(1.5, exact + 0.3 * authority + independent);
-        const snippet: Snippet = { text, url, institution, record_id: recordId, source, score: Math.round(score * 10_000) / 10_000 };
-        total += 1;
+      const independent = recordId !== null && !options.ownRecordIds.has(recordId) ? 0.2 : 0;
+      // The best score a snippet of this document can have (an exact mention): when even that sorts after
+      // the worst kept snippet on score, url and record id, no snippet of it is kept and none is cut out.
+      const best = snippetScore(1, authority, independent);
+      if (snippets.length === limit && cannotEnter(snippets[limit - 1]!, best, url, recordId)) continue;
+      const text = this.#texts[d]!;
+      for (let w = 0; w < windows.length; w += 2) {
+        const snippetText = collapseWhitespace(text.slice(windows[w]!, windows[w + 1]!));
+        const exact = snippetText.toLowerCase().includes(lowerLabel) ? 1 : 0.9;
+        const snippet: Snippet = { text: snippetText, url, institution, record_id: recordId, source, score: snippetScore(exact, authority, independent) };
         if (limit === Infinity) snippets.push(snippet);
         else keepBest(snippets, snippet, limit);
       }
@@ -335,10 +340,23 @@ export class EvidenceIndex {
     this.#postingDocs = docs;
   }
 
+  /** Snippets of document `d` around each non-overlapping mention of `phrase` (whitespace collapsed). */
   #snippetsOf(d: number, phrase: ReadonlyArray<number>, snippetChars: number): string[] {
-    const out: string[] = [];
-    const half = Math.floor(snippetChars / 2);
     const text = this.#texts[d]!;
+    const windows = this.#windowsOf(d, phrase, snippetChars);
+    const out: string[] = [];
+    for (let w = 0; w < windows.length; w += 2) out.push(collapseWhitespace(text.slice(windows[w]!, windows[w + 1]!)));
+    return out;
+  }
+
+  /**
+   * Character windows [from, to) — flat pairs — of the snippets of document `d`: one per mention of
+   * `phrase`, `snippetChars / 2` either side, a mention inside the previous window skipped.
+   */
+  #windowsOf(d: number, phrase: ReadonlyArray<number>, snippetChars: number): number[] {
+    const out: number[] = [];
+    const half = Math.floor(snippetChars / 2);
+    const length = this.#texts[d]!.length;
     const from0 = this.#tokenStart.get(d);
     const to0 = this.#tokenStart.get(d + 1);
     let coveredUntil = -1;
@@ -355,12 +373,27 @@ export class EvidenceIndex {
       const end = this.#ends.get(k + phrase.length - 1);
       if (start < coveredUntil) continue;
       const from = Math.max(0, start - half);
-      const to = Math.min(text.length, end + half);
+      const to = Math.min(length, end + half);
       coveredUntil = to;
-      out.push(collapseWhitespace(text.slice(from, to)));
+      out.push(from, to);
     }
     return out;
   }
+}
+
+/** A snippet's score: match 1.0 / 0.9, + 0.3 · authority, + 0.2 when independent; capped at 1.5, 4 decimals. */
+function snippetScore(exact: number, authority: number, independent: number): number {
+  return Math.round(Math.min(1.5, exact + 0.3 * authority + independent) * 10_000) / 10_000;
+}
+
+/**
+ * True when a snippet scoring at most `score` with this url and record id sorts after `worst` whatever its
+ * text (compareSnippets: score, then url, then record id, then text), so keepBest would not keep it.
+ */
+function cannotEnter(worst: Snippet, score: number, url: string | null, recordId: string | null): boolean {
+  if (worst.score !== score) return worst.score > score;
+  const byUrl = cmp(worst.url ?? '', url ?? '');
+  return byUrl !== 0 ? byUrl < 0 : cmp(worst.record_id ?? '', recordId ?? '') < 0;
 }
 
 /**
