@@ -38,27 +38,33 @@ export async function runPostprocessTask(options: RunPostprocessTaskOptions = {}
     run: async (ctx) => {
       const { config, counters, quarantine, log } = ctx;
       counters.declare('concepts_in', 'validated_passed', 'validated_failed', 'validated_unknown', 'merged', 'split', 'deferred', 'iterations', 'concepts_out');
-      const loaded = await readConcepts(await s3ConceptFiles(artifactsDir), quarantine.addBadLine, root);
-      const lexicon = loadLexiconView();
-      const evidence = await loadEvidence(artifactsDir, lexicon.titles, quarantine.addBadLine, root);
-      counters.set('evidence_records', evidence.records);
-      if (evidence.records === 0) log.warn({ artifactsDir }, 'no S0 records found: record evidence is unknown for every level');
-      const client = await createLlmClient({ config: config.llm, root, log, phase: 'postprocess' });
-      let result: PostprocessResult;
-      try {
-        result = await postprocessConcepts(loaded.concepts, {
-          config: config.postprocess,
-          index: evidence.index,
-          client,
-          families: lexicon.families,
-          knownWords: lexicon.knownWords,
-          log,
-        });
-      } finally {
-        await client.close();
-      }
+      // Loading and the loop live in their own function: the evidence index and the S3 concepts as read are
+      // garbage by the time the outputs are serialised (at a million records they are most of the heap).
+      const { result, inputs, llm } = await (async () => {
+        const loaded = await readConcepts(await s3ConceptFiles(artifactsDir), quarantine.addBadLine, root);
+        const lexicon = loadLexiconView();
+        const evidence = await loadEvidence(artifactsDir, lexicon.titles, quarantine.addBadLine, root);
+        counters.set('evidence_records', evidence.records);
+        if (evidence.records === 0) log.warn({ artifactsDir }, 'no S0 records found: record evidence is unknown for every level');
+        // One copy of each record id: the concepts' ids become the index's strings.
+        for (const c of loaded.concepts) evidence.index.shareRecordIds(c.record_ids);
+        const client = await createLlmClient({ config: config.llm, root, log, phase: 'postprocess' });
+        let out: PostprocessResult;
+        try {
+          out = await postprocessConcepts(loaded.concepts, {
+            config: config.postprocess,
+            index: evidence.index,
+            client,
+            families: lexicon.families,
+            knownWords: lexicon.knownWords,
+            log,
+          });
+        } finally {
+          await client.close();
+        }
+        return { result: out, inputs: [...loaded.inputs, ...evidence.inputs], llm: client.usage() };
+      })();
       for (const [name, value] of Object.entries(result.counters)) counters.set(name, value);
-      counters.set('concepts_in', loaded.concepts.length);
       const outputs = [
         ...(await writeJsonl({ dir: ctx.outDir, name: 'concepts', items: result.concepts, sortKey: (c) => c.id, relativeTo: root })),
         ...(await writeJsonl({
@@ -76,9 +82,9 @@ export async function runPostprocessTask(options: RunPostprocessTaskOptions = {}
         await writeJsonFile(join(ctx.outDir, 'iterations.json'), { converged: result.converged, max_iterations: config.postprocess.max_iterations, iterations: result.iterations }, root),
       ];
       return {
-        inputs: [...loaded.inputs, ...evidence.inputs],
+        inputs,
         outputs,
-        llm: client.usage(),
+        llm,
         summary: `postprocess: ${result.counters['concepts_in']} → ${result.counters['concepts_out']} concepts in ${result.iterations.length} iteration(s); merged ${result.counters['merged']}, split ${result.counters['split']}, deferred ${result.counters['deferred']}`,
       };
     },
