@@ -61,6 +61,29 @@ describe('EvidenceIndex', () => {
     expect(index.contextsFor(['r-club'], 'neuroscience', 40)).toEqual([]);
   });
 
+  // Many mentions with tied scores: the kept best must be the first of the full sorted list, whatever the
+  // order the documents were added in (a document that cannot enter the top is skipped without cutting text).
+  const crowd = new EvidenceIndex([
+    record('Department of Electrical Engineering', { record_id: 'r-a', url: 'file:data/units.xlsx' }),
+    record('Electrical engineering and computer science', { record_id: 'r-c', url: 'https://www.eecs.mit.edu/' }),
+    record('electrical engineering', { record_id: 'r-b', url: 'https://www.eecs.mit.edu/' }),
+    record('School of Electrical Engineering; electrical engineering research', { record_id: 'r-d', url: 'file:data/units.xlsx' }),
+    record('Electrical Engineering', { record_id: 'r-e', url: 'https://ece.example.org/' }),
+    { text: 'Electrical Engineering', url: null, institution: null, level: null, record_id: null, source: 'cip' },
+  ]);
+  it.each([
+    ['electrical engineering', 1, ['r-b']],
+    ['electrical engineering', 2, []],
+    ['electrical engineering', 3, ['r-c']],
+    ['Electrical Engineering', 4, ['r-a', 'r-d']],
+  ])('keeps for %s at limit %i the first snippets of the full sort (own records %j)', (label, limit, own) => {
+    const search = { snippetChars: 30, includeAuthoritative: true, ownRecordIds: new Set(own) };
+    const full = crowd.search(label, search);
+    const kept = crowd.search(label, { ...search, limit });
+    expect(kept.snippets).toEqual(full.snippets.slice(0, limit));
+    expect([kept.total, kept.documents]).toEqual([full.total, full.documents]);
+  });
+
   it.each([
     [1, true],
     [2, true],

@@ -12,7 +12,7 @@ import {
   type BadLine,
   type Concept,
 } from '@taxonomy/core';
-import { EvidenceIndex, type EvidenceDocument } from './evidence-index.ts';
+import { EvidenceIndex } from './evidence-index.ts';
 
 export interface LoadedConcepts {
   concepts: Concept[];
@@ -64,13 +64,15 @@ export interface LoadedEvidence {
  * authoritative titles. Without S0 output the index holds only the titles (records votes unknown).
  */
 export async function loadEvidence(artifactsDir: string, titles: ReadonlyArray<string>, onBad: (bad: BadLine) => void, relativeTo?: string): Promise<LoadedEvidence> {
-  const docs: EvidenceDocument[] = [];
+  // Records go into the index as they are read: it keeps a compact form of each, never the parsed records.
+  const index = new EvidenceIndex();
   const inputs: ArtifactRef[] = [];
+  let records = 0;
   const files = (await fg('s0/level-*/records-*.jsonl', { cwd: artifactsDir, absolute: true, onlyFiles: true })).sort();
   for (const file of files) {
     const levelMatch = /level-(\d)/u.exec(file);
     for await (const { value } of readJsonl(file, { schema: SourceRecordSchema, onBad })) {
-      docs.push({
+      index.add({
         text: value.text,
         url: value.provenance.url,
         institution: value.provenance.institution,
@@ -78,10 +80,10 @@ export async function loadEvidence(artifactsDir: string, titles: ReadonlyArray<s
         record_id: value.id ?? null,
         source: 'record',
       });
+      records += 1;
     }
     inputs.push(await describeFile(file, relativeTo));
   }
-  const records = docs.length;
-  for (const title of titles) docs.push({ text: title, url: null, institution: null, level: null, record_id: null, source: 'cip' });
-  return { index: new EvidenceIndex(docs), inputs, records };
+  for (const title of titles) index.add({ text: title, url: null, institution: null, level: null, record_id: null, source: 'cip' });
+  return { index, inputs, records };
 }
