@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ARTIFACT_DIRS, findWorkspaceRoot, writeJsonFile, type PhaseMetrics } from '@taxonomy/core';
+import { ARTIFACT_DIRS, findWorkspaceRoot, writeJsonFile, writeJsonl, type PhaseMetrics } from '@taxonomy/core';
 import { createLlmClient } from '@taxonomy/llm';
 import { runPhaseTask } from '@taxonomy/observability';
 import { loadEvidence, readConcepts, s3ConceptFiles } from './inputs.ts';
 import { loadLexiconView } from './lexicon-adapter.ts';
 import { postprocessConcepts, type PostprocessResult } from './pipeline.ts';
-import { writeJsonlStreamed } from './write-jsonl-streamed.ts';
 
 export interface RunPostprocessTaskOptions {
   root?: string;
@@ -67,18 +66,18 @@ export async function runPostprocessTask(options: RunPostprocessTaskOptions = {}
       })();
       for (const [name, value] of Object.entries(result.counters)) counters.set(name, value);
       const outputs = [
-        ...(await writeJsonlStreamed({ dir: ctx.outDir, name: 'concepts', items: result.concepts, sortKey: (c) => c.id, relativeTo: root })),
-        ...(await writeJsonlStreamed({
+        ...(await writeJsonl({ dir: ctx.outDir, name: 'concepts', items: result.concepts, sortKey: (c) => c.id, relativeTo: root })),
+        ...(await writeJsonl({
           dir: ctx.outDir,
           name: 'findings',
           items: result.findings,
           sortKey: (f) => f.concept_id,
           relativeTo: root,
         })),
-        ...(await writeJsonlStreamed({ dir: ctx.outDir, name: 'merge-ops', items: result.mergeOps, sortKey: seqKey, shardSize: 0, relativeTo: root })),
-        ...(await writeJsonlStreamed({ dir: ctx.outDir, name: 'split-ops', items: result.splitOps, sortKey: seqKey, shardSize: 0, relativeTo: root })),
+        ...(await writeJsonl({ dir: ctx.outDir, name: 'merge-ops', items: result.mergeOps, sortKey: seqKey, shardSize: 0, relativeTo: root })),
+        ...(await writeJsonl({ dir: ctx.outDir, name: 'split-ops', items: result.splitOps, sortKey: seqKey, shardSize: 0, relativeTo: root })),
         ...(result.dropped.length > 0
-          ? await writeJsonlStreamed({ dir: ctx.outDir, name: 'dropped', items: result.dropped, sortKey: (c) => c.id, shardSize: 0, relativeTo: root })
+          ? await writeJsonl({ dir: ctx.outDir, name: 'dropped', items: result.dropped, sortKey: (c) => c.id, shardSize: 0, relativeTo: root })
           : []),
         await writeJsonFile(join(ctx.outDir, 'iterations.json'), { converged: result.converged, max_iterations: config.postprocess.max_iterations, iterations: result.iterations }, root),
       ];
