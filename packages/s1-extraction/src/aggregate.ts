@@ -83,10 +83,12 @@ export class CandidateAggregator {
     const institution = e.record.provenance.institution.trim();
     const section = usableSection(e.record.provenance.section);
     const source = sourcePolicyOf(e.record.meta.hints);
-    for (const [li, label] of e.labels.entries()) {
+    const ownAnchor = e.record.parent_anchor === null ? [] : [e.record.parent_anchor];
+    for (let li = 0; li < e.labels.length; li += 1) {
+      const label = e.labels[li]!;
       this.#raw += 1;
       const at: Order = { id: e.record.id, seq, label: li };
-      const declared = [...new Set([...(e.record.parent_anchor === null ? [] : [e.record.parent_anchor]), ...label.parents])];
+      const declared = label.parents.length === 0 ? ownAnchor : [...new Set([...ownAnchor, ...label.parents])];
       const decision = anchorCandidate({ level: this.options.level, normalized: label.normalized, institution, declared, section }, this.options.index);
       const key = candidateSortKey({ normalized: label.normalized, parent: decision.parent });
       let bucket = this.#buckets.get(key);

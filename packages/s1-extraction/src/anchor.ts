@@ -77,6 +77,7 @@ export function sameInstitution(a: string | null, list: ReadonlyArray<string>): 
 
 /** Among concepts sharing one key: the one the record's institution supports, then the widest, then the smallest id. */
 function pickConcept(list: ReadonlyArray<ParentConcept>, institution: string | null): ParentConcept {
+  if (list.length === 1) return list[0]!;
   return [...list].sort((x, y) => {
     const sx = sameInstitution(institution, x.institutions) ? 1 : 0;
     const sy = sameInstitution(institution, y.institutions) ? 1 : 0;
