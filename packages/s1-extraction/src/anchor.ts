@@ -87,6 +87,9 @@ function pickConcept(list: ReadonlyArray<ParentConcept>, institution: string | n
   })[0]!;
 }
 
+/** Entries a per-(text, institution) cache holds before it starts over: its answers are pure, so only speed depends on it. */
+const CACHE_LIMIT = 50_000;
+
 /**
  * Index of the verified concepts of level N−1 (and only that level): labels and aliases by key in a
  * Map for exact lookups, a trigram index for fuzzy ones, and caches per (anchor, institution).
@@ -162,6 +165,8 @@ export class ParentIndex {
       }
       if (best !== null) found = { concept: pickConcept(this.#byKey.get(best.key)!, institution, this.#supportsFn), how: 'fuzzy', key: best.key, score: best.score };
     }
+    // Bounded: the keys are (anchor, institution) pairs, which grow with the records.
+    if (this.#anchorCache.size >= CACHE_LIMIT) this.#anchorCache.clear();
     this.#anchorCache.set(cacheKey, found);
     return found;
   }
@@ -178,6 +183,7 @@ export class ParentIndex {
     let hit = this.#lexiconCache.get(cacheKey);
     if (hit === undefined) {
       hit = inferParent({ label: normalized, level: level as Level, institution, candidates: this.concepts });
+      if (this.#lexiconCache.size >= CACHE_LIMIT) this.#lexiconCache.clear();
       this.#lexiconCache.set(cacheKey, hit);
     }
     if (hit === null) return null;

@@ -88,7 +88,7 @@ export async function runS1PartitionTask(options: ShardTaskOptions): Promise<Pha
       const shards = ctx.config.s1.shards;
       // Input order kept (constant sort key): the shard reads its records as S0 wrote them. Streamed: each
       // shard's writer holds at most its share of one run of lines.
-      const runChars = Math.max(1024 * 1024, Math.floor((64 * 1024 * 1024) / shards));
+      const runChars = Math.max(1024 * 1024, Math.floor((16 * 1024 * 1024) / shards));
       const writers = Array.from({ length: shards }, (_, k) => new SortedJsonlWriter<IdentifiedRecord>({ dir: join(ctx.outDir, `shard-${k}`), name: 'records', relativeTo: root, runChars }, () => ''));
       const misfiledWriter = new SortedJsonlWriter<RecordExtraction>({ dir: ctx.outDir, name: 'misfiled', relativeTo: root, runChars }, () => '');
       const institutions: Array<Set<string>> = Array.from({ length: shards }, () => new Set());

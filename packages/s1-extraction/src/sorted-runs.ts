@@ -23,7 +23,7 @@ export interface SortedJsonlWriterOptions {
   name: string;
   /** Lines per output shard (default 50,000, as `writeJsonl`). */
   shardSize?: number;
-  /** Characters of serialized lines held before a sorted run goes to disk (default 64 Mi). */
+  /** Characters of serialized lines held before a sorted run goes to disk (default 16 Mi). */
   runChars?: number;
   /** Paths in the returned refs are made relative to this folder. */
   relativeTo?: string;
@@ -48,7 +48,7 @@ export class SortedJsonlWriter<T> {
     options: SortedJsonlWriterOptions,
     private readonly sortKey: (item: T) => string,
   ) {
-    this.#options = { shardSize: 50_000, runChars: 64 * 1024 * 1024, ...options, relativeTo: options.relativeTo };
+    this.#options = { shardSize: 50_000, runChars: 16 * 1024 * 1024, ...options, relativeTo: options.relativeTo };
   }
 
   /** Lines added so far. */
