@@ -148,6 +148,10 @@ interface PreparedCandidates {
   byCandidate: ReadonlyMap<ParentCandidate, PreparedCandidate>;
   /** `level\0label` → the related candidates, in candidate order (bounded). */
   related: Map<string, Related[]>;
+  /** `level\0label` → the related candidates with their breadth bonus (bounded). */
+  scored: Map<string, Scored[]>;
+  /** label → recorded `familyParent` runs: the same-institution answers it asked for and its result (bounded). */
+  familyRuns: Map<string, Array<{ asked: PreparedCandidate[]; answers: boolean[]; result: { id: string; reason: string } | null }>>;
 }
 
 /**
@@ -178,7 +182,7 @@ function prepareCandidates(candidates: ReadonlyArray<ParentCandidate>): Prepared
       for (const f of p.families) add(byFamily, f.code, at);
       if (namesResearchArea(p.cand.label)) areas.push(at);
     });
-    prepared = { list, byToken, byFamily, areas, widest, byCandidate: new Map(list.map((p) => [p.cand, p])), related: new Map() };
+    prepared = { list, byToken, byFamily, areas, widest, byCandidate: new Map(list.map((p) => [p.cand, p])), related: new Map(), scored: new Map(), familyRuns: new Map() };
     preparedLists.set(candidates, prepared);
   }
   return prepared;
@@ -252,40 +256,95 @@ export function inferParent(input: {
   const prepared = prepareCandidates(input.candidates);
   const institution = input.institution ? institutionKey(input.institution) : null;
   const sameInstitution = (p: PreparedCandidate) => institution !== null && p.institutionKeys.has(institution);
-  let best: { id: string; score: number; reason: string; label: string } | null = null;
-  for (const r of relatedCandidates(input.label, input.level, prepared)) {
-    const p = prepared.list[r.at]!;
-    const reasons = [...r.reasons];
-    // Among parents of the same family, the one more institutions have is the broader field.
-    let score = r.score + 0.1 * (p.cand.institutions.length / prepared.widest);
-    if (sameInstitution(p)) {
-      score += 0.05;
-      reasons.push('same institution');
-    }
+  const scored = scoredCandidates(input.label, input.level, prepared);
+  let best: Scored | null = null;
+  let bestScore = 0;
+  let bestSame = false;
+  for (const r of scored) {
+    // Among parents of the same family, the one more institutions have is the broader field (in r.base).
+    const same = sameInstitution(r.p);
+    const score = same ? r.base + 0.05 : r.base;
     if (
       !best ||
-      score > best.score + 1e-9 ||
-      (Math.abs(score - best.score) <= 1e-9 && (p.cand.label.length < best.label.length || (p.cand.label.length === best.label.length && p.cand.id < best.id)))
+      score > bestScore + 1e-9 ||
+      (Math.abs(score - bestScore) <= 1e-9 && (r.p.cand.label.length < best.p.cand.label.length || (r.p.cand.label.length === best.p.cand.label.length && r.p.cand.id < best.p.cand.id)))
     ) {
-      best = { id: p.cand.id, score, reason: reasons.join('; '), label: p.cand.label };
+      best = r;
+      bestScore = score;
+      bestSame = same;
     }
   }
-  if (!best || best.score < (input.level >= 2 ? 0.35 : 0.3)) {
+  if (!best || bestScore < (input.level >= 2 ? 0.35 : 0.3)) {
     // A department whose words name no candidate: go by its CIP family (series title, family title,
     // the family's most widely supported field, then the family's umbrella faculty).
     if (input.level !== 1) return null;
-    const { byCandidate } = prepared;
-    return familyParent(
-      input.label,
-      input.candidates,
-      (c) => {
-        const top = byCandidate.get(c)?.families[0];
-        return top && top.score >= 0.9 ? top.code : null;
-      },
-      (c) => sameInstitution(byCandidate.get(c)!),
-    );
+    return familyParentFor(input.label, input.candidates, prepared, sameInstitution);
   }
-  return { id: best.id, reason: `${best.reason} (score ${best.score.toFixed(2)})`, score: best.score };
+  const reasons = bestSame ? [...best.reasons, 'same institution'] : best.reasons;
+  return { id: best.p.cand.id, reason: `${reasons.join('; ')} (score ${bestScore.toFixed(2)})`, score: bestScore };
+}
+
+/** A related candidate with its institution-independent score: the relation's plus the breadth bonus. */
+interface Scored {
+  p: PreparedCandidate;
+  base: number;
+  reasons: ReadonlyArray<string>;
+}
+
+/** `relatedCandidates` with each one's breadth bonus added, per label (the part of `inferParent` no institution changes). */
+function scoredCandidates(label: string, level: Level, prepared: PreparedCandidates): Scored[] {
+  const cacheKey = `${level}\u0000${label}`;
+  let hit = prepared.scored.get(cacheKey);
+  if (hit === undefined) {
+    hit = relatedCandidates(label, level, prepared).map((r) => {
+      const p = prepared.list[r.at]!;
+      return { p, base: r.score + 0.1 * (p.cand.institutions.length / prepared.widest), reasons: r.reasons };
+    });
+    if (prepared.scored.size >= 100_000) prepared.scored.clear();
+    prepared.scored.set(cacheKey, hit);
+  }
+  return hit;
+}
+
+/**
+ * `familyParent` for one label and institution, memoized per label on the answers it got: the result
+ * depends on the institution only through `sameInst` questions, so a recorded run whose questions the
+ * new institution answers alike gives the same result without running again.
+ */
+function familyParentFor(
+  label: string,
+  candidates: ReadonlyArray<ParentCandidate>,
+  prepared: PreparedCandidates,
+  sameInstitution: (p: PreparedCandidate) => boolean,
+): { id: string; reason: string } | null {
+  const runs = prepared.familyRuns.get(label) ?? [];
+  for (const run of runs) {
+    if (run.asked.every((p, i) => sameInstitution(p) === run.answers[i])) return run.result === null ? null : { ...run.result };
+  }
+  const asked: PreparedCandidate[] = [];
+  const answers: boolean[] = [];
+  const { byCandidate } = prepared;
+  const result = familyParent(
+    label,
+    candidates,
+    (c) => {
+      const top = byCandidate.get(c)?.families[0];
+      return top && top.score >= 0.9 ? top.code : null;
+    },
+    (c) => {
+      const p = byCandidate.get(c)!;
+      const answer = sameInstitution(p);
+      asked.push(p);
+      answers.push(answer);
+      return answer;
+    },
+  );
+  if (runs.length < 64) {
+    runs.push({ asked, answers, result: result === null ? null : { ...result } });
+    if (prepared.familyRuns.size >= 100_000) prepared.familyRuns.clear();
+    prepared.familyRuns.set(label, runs);
+  }
+  return result;
 }
 
 function mentions(text: string, phrase: string): boolean {

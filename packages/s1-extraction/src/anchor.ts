@@ -76,15 +76,19 @@ export function sameInstitution(a: string | null, list: ReadonlyArray<string>): 
 }
 
 /** Among concepts sharing one key: the one the record's institution supports, then the widest, then the smallest id. */
-function pickConcept(list: ReadonlyArray<ParentConcept>, institution: string | null): ParentConcept {
+function pickConcept(list: ReadonlyArray<ParentConcept>, institution: string | null, supports: (institution: string | null, concept: ParentConcept) => boolean = (i, c) => sameInstitution(i, c.institutions)): ParentConcept {
+  if (list.length === 1) return list[0]!;
   return [...list].sort((x, y) => {
-    const sx = sameInstitution(institution, x.institutions) ? 1 : 0;
-    const sy = sameInstitution(institution, y.institutions) ? 1 : 0;
+    const sx = supports(institution, x) ? 1 : 0;
+    const sy = supports(institution, y) ? 1 : 0;
     if (sx !== sy) return sy - sx;
     if (x.institutions.length !== y.institutions.length) return y.institutions.length - x.institutions.length;
     return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
   })[0]!;
 }
+
+/** Entries a per-(text, institution) cache holds before it starts over: its answers are pure, so only speed depends on it. */
+const CACHE_LIMIT = 50_000;
 
 /**
  * Index of the verified concepts of level N−1 (and only that level): labels and aliases by key in a
@@ -100,6 +104,22 @@ export class ParentIndex {
   readonly #anchorCache = new Map<string, AnchorMatch | null>();
   readonly #lexiconCache = new Map<string, { id: string; reason: string } | null>();
   readonly #byId = new Map<string, ParentConcept>();
+  /** `sameInstitution` answers per institution and concept: a key naming several concepts is met by many records. */
+  readonly #supports = new Map<string, Map<ParentConcept, boolean>>();
+  readonly #supportsFn = (institution: string | null, concept: ParentConcept): boolean => {
+    if (institution === null) return false;
+    let byConcept = this.#supports.get(institution);
+    if (byConcept === undefined) {
+      byConcept = new Map();
+      this.#supports.set(institution, byConcept);
+    }
+    let answer = byConcept.get(concept);
+    if (answer === undefined) {
+      answer = sameInstitution(institution, concept.institutions);
+      byConcept.set(concept, answer);
+    }
+    return answer;
+  };
 
   constructor(concepts: ReadonlyArray<ParentConcept>, options: { parentLevel: number; config: Config['s1'] }) {
     this.parentLevel = options.parentLevel;
@@ -133,7 +153,7 @@ export class ParentIndex {
     for (const key of keys) {
       const list = this.#byKey.get(key);
       if (list !== undefined) {
-        found = { concept: pickConcept(list, institution), how: 'exact', key, score: 1 };
+        found = { concept: pickConcept(list, institution, this.#supportsFn), how: 'exact', key, score: 1 };
         break;
       }
     }
@@ -143,8 +163,10 @@ export class ParentIndex {
         const m = this.#fuzzy.best(key, this.#cutoff);
         if (m !== null && (best === null || m.score > best.score)) best = m;
       }
-      if (best !== null) found = { concept: pickConcept(this.#byKey.get(best.key)!, institution), how: 'fuzzy', key: best.key, score: best.score };
+      if (best !== null) found = { concept: pickConcept(this.#byKey.get(best.key)!, institution, this.#supportsFn), how: 'fuzzy', key: best.key, score: best.score };
     }
+    // Bounded: the keys are (anchor, institution) pairs, which grow with the records.
+    if (this.#anchorCache.size >= CACHE_LIMIT) this.#anchorCache.clear();
     this.#anchorCache.set(cacheKey, found);
     return found;
   }
@@ -152,7 +174,7 @@ export class ParentIndex {
   /** The candidate's own label as a key of a parent concept (exact only): an L1 "physics" under the L0 field "physics". */
   byOwnName(normalized: string, institution: string | null): ParentConcept | null {
     const list = this.#byKey.get(normalized);
-    return list === undefined ? null : pickConcept(list, institution);
+    return list === undefined ? null : pickConcept(list, institution, this.#supportsFn);
   }
 
   /** The lexicon's best parent by head word and field family, same institution preferred; cached per (label, institution). */
@@ -161,6 +183,7 @@ export class ParentIndex {
     let hit = this.#lexiconCache.get(cacheKey);
     if (hit === undefined) {
       hit = inferParent({ label: normalized, level: level as Level, institution, candidates: this.concepts });
+      if (this.#lexiconCache.size >= CACHE_LIMIT) this.#lexiconCache.clear();
       this.#lexiconCache.set(cacheKey, hit);
     }
     if (hit === null) return null;

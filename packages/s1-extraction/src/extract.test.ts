@@ -4,7 +4,7 @@ import { TaxonomyError, conceptId, type SourceRecord } from '@taxonomy/core';
 import { defaultConfig } from '@taxonomy/config';
 import { createLlmClient, type LlmCallResult, type LlmClient, type PromptKey, type PromptOutput, type PromptVariables } from '@taxonomy/llm';
 import { createLogger } from '@taxonomy/observability';
-import { accountRecords, aggregateCandidates, buildRecordLog } from './aggregate.ts';
+import { CandidateAggregator, accountRecords, aggregateCandidates, buildRecordLog } from './aggregate.ts';
 import { ParentIndex } from './anchor.ts';
 import { explainExtraction } from './explain.ts';
 import { extractRecords, type IdentifiedRecord } from './extract.ts';
@@ -201,6 +201,32 @@ describe('aggregateCandidates', () => {
       ['applied physics', engineering.id, ['r-1']],
       ['applied physics', physics.id, ['r-2']],
     ]);
+  });
+});
+
+describe('CandidateAggregator', () => {
+  it('gives the candidates of record-id order whatever order the extractions come in', async () => {
+    const client = await offlineClient();
+    const physics = { id: conceptId(0, 'physics', null), label: 'physics', aliases: [], institutions: ['yale university'] };
+    const engineering = { id: conceptId(0, 'engineering', null), label: 'engineering', aliases: ['College of Engineering'], institutions: ['cornell university'] };
+    const index = new ParentIndex([physics, engineering], { parentLevel: 0, config });
+    const hints = (id: string) => ({ meta: { language: 'en', charset: 'utf-8', hints: { source_id: id } }, level: 1 });
+    // One label in several spellings, parents reached by different methods, two sources.
+    const records = [
+      record('r-3', 'Applied Physics', 'yale university', { ...hints('departments'), parent_anchor: 'Physics' }),
+      record('r-1', 'applied physics', 'yale university', hints('units')),
+      record('r-2', 'Department of Applied Physics', 'cornell university', { ...hints('departments'), parent_anchor: 'College of Engineering' }),
+      record('r-4', 'APPLIED PHYSICS', 'stanford university', hints('units')),
+      record('r-0', 'physics, department of', 'yale university', hints('departments')),
+    ];
+    const extractions = await extractRecords(records, { level: 1, client, config });
+    const expected = aggregateCandidates([...extractions].sort((a, b) => (a.record.id < b.record.id ? -1 : 1)), { level: 1, index });
+    for (const order of [[0, 1, 2, 3, 4], [4, 3, 2, 1, 0], [2, 0, 4, 1, 3]]) {
+      const aggregator = new CandidateAggregator({ level: 1, index });
+      for (const i of order) aggregator.add(extractions[i]!);
+      expect(aggregator.finish()).toEqual(expected);
+    }
+    expect(expected.candidates.map((c) => [c.normalized, c.label, c.record_ids])).toContainEqual(['applied physics', 'applied physics', ['r-1', 'r-3', 'r-4']]);
   });
 });
 

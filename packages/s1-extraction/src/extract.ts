@@ -63,7 +63,8 @@ export async function extractRecord(record: IdentifiedRecord, options: Omit<Extr
   const kept: NormalizedCandidate[] = [];
   const dropped: RecordExtraction['dropped'] = [];
   for (const raw of result.value.candidates) {
-    const n = normalizeCandidate(raw, { level: options.level, institution, config: options.config });
+    // The steps are for `explain`: the task keeps only the result.
+    const n = normalizeCandidate(raw, { level: options.level, institution, config: options.config, trace: false });
     if (n.ok) kept.push(n.value);
     else dropped.push({ label: raw.label, reason: n.reason, detail: n.detail });
   }

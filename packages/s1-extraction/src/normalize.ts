@@ -33,6 +33,8 @@ export interface NormalizeContext {
   /** Institution of the record (raw name as seen); its name is stripped from labels and never becomes an alias. */
   institution: string | null;
   config: Config['s1'];
+  /** False: the steps are not written down (a task keeps only the result; `explain` shows them). Default true. */
+  trace?: boolean;
 }
 
 /** Words that are never acronyms of a field even when written in capitals. */
@@ -196,6 +198,7 @@ export interface CanonicalForm {
  * prefixes anchored at the start only, then core `normalizeLabel` (diacritics folded, any script kept).
  */
 export function canonicalForm(text: string, ctx: NormalizeContext): CanonicalForm {
+  const traced = ctx.trace !== false;
   const steps: NormalizationStep[] = [];
   const forms: string[] = [];
   const acronyms: string[] = [];
@@ -204,7 +207,7 @@ export function canonicalForm(text: string, ctx: NormalizeContext): CanonicalFor
   const record = (step: string, next: string) => {
     if (next === t || next.length === 0) return;
     forms.push(t);
-    steps.push({ step, detail: `"${t}" → "${next}"` });
+    if (traced) steps.push({ step, detail: `"${t}" → "${next}"` });
     t = next;
   };
   record('institution prefix', stripInstitutionPrefix(t, ctx.institution).trim());
@@ -248,14 +251,14 @@ export function canonicalForm(text: string, ctx: NormalizeContext): CanonicalFor
     }
   }
   let canonical = canonicalSoFar;
-  if (canonical !== t) steps.push({ step: 'normalize', detail: `"${t}" → "${canonical}"` });
+  if (traced && canonical !== t) steps.push({ step: 'normalize', detail: `"${t}" → "${canonical}"` });
   const expansion = ACRONYM_EXPANSIONS.get(canonical);
   if (
     expansion !== undefined &&
     ctx.level <= 1 &&
     (!AMBIGUOUS_ACRONYMS.has(canonical) || ctx.config.include_ambiguous_acronyms)
   ) {
-    steps.push({ step: 'acronym expansion', detail: `"${canonical}" → "${expansion}"` });
+    if (traced) steps.push({ step: 'acronym expansion', detail: `"${canonical}" → "${expansion}"` });
     if (!acronyms.includes(canonical.toUpperCase())) acronyms.push(canonical.toUpperCase());
     canonical = expansion;
   }
@@ -290,23 +293,25 @@ export function supportForModelForm(modelForm: string, labelForm: string): strin
  * institution's name), length bounds from config. Pure and deterministic.
  */
 export function normalizeCandidate(raw: RawCandidate, ctx: NormalizeContext): NormalizeResult {
+  const traced = ctx.trace !== false;
   const steps: NormalizationStep[] = [];
   const label = collapseWhitespace(raw.label);
   const modelText = collapseWhitespace(raw.normalized);
   const fromLabel = canonicalForm(label, ctx);
-  const fromModel = canonicalForm(modelText, ctx);
-  steps.push(...fromLabel.steps.map((s) => ({ step: `label: ${s.step}`, detail: s.detail })));
-  if (modelText !== label) steps.push(...fromModel.steps.map((s) => ({ step: `model normalized: ${s.step}`, detail: s.detail })));
+  // The same text gives the same form (canonicalForm is pure): most models echo the label as its normalized form.
+  const fromModel = modelText === label ? fromLabel : canonicalForm(modelText, ctx);
+  if (traced) steps.push(...fromLabel.steps.map((s) => ({ step: `label: ${s.step}`, detail: s.detail })));
+  if (traced && modelText !== label) steps.push(...fromModel.steps.map((s) => ({ step: `model normalized: ${s.step}`, detail: s.detail })));
   let canonical = fromLabel.canonical;
   if (fromModel.canonical.length > 0 && fromModel.canonical !== fromLabel.canonical) {
     const why = supportForModelForm(fromModel.canonical, fromLabel.canonical);
     if (why !== null) {
       canonical = fromModel.canonical;
-      steps.push({ step: 'choose form', detail: `model form "${fromModel.canonical}" kept: ${why}` });
+      if (traced) steps.push({ step: 'choose form', detail: `model form "${fromModel.canonical}" kept: ${why}` });
     } else {
-      steps.push({ step: 'choose form', detail: `model form "${fromModel.canonical}" rejected: the label "${label}" does not support it; using "${fromLabel.canonical}"` });
+      if (traced) steps.push({ step: 'choose form', detail: `model form "${fromModel.canonical}" rejected: the label "${label}" does not support it; using "${fromLabel.canonical}"` });
     }
-  } else steps.push({ step: 'choose form', detail: `"${canonical}"` });
+  } else if (traced) steps.push({ step: 'choose form', detail: `"${canonical}"` });
   if (canonical.length === 0) return { ok: false, reason: 'empty', detail: `nothing left of "${label}"`, steps };
   const length = [...canonical].length;
   if (length < ctx.config.min_label_length) {
@@ -334,6 +339,6 @@ export function normalizeCandidate(raw: RawCandidate, ctx: NormalizeContext): No
     seenLower.add(alias.toLowerCase());
   }
   const parents = [...new Set(raw.parents.map(collapseWhitespace).filter((p) => p.length > 0))];
-  if (aliasSet.size > 0) steps.push({ step: 'aliases', detail: [...aliasSet].sort().join(' | ') });
+  if (traced && aliasSet.size > 0) steps.push({ step: 'aliases', detail: [...aliasSet].sort().join(' | ') });
   return { ok: true, value: { label: fromLabel.surface.length > 0 ? fromLabel.surface : canonical, normalized: canonical, aliases: [...aliasSet].sort(), parents }, steps };
 }

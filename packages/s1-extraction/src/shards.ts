@@ -20,7 +20,8 @@ import {
 import { runPhaseTask } from '@taxonomy/observability';
 import { RECORD_OUTCOMES, type IdentifiedRecord, type RecordExtraction } from './extract.ts';
 import { shardOf } from './partition.ts';
-import { S1_COUNTERS, assertLevel, extractWithModel, loadParentIndex, readRecords, writeLevelOutputs } from './task.ts';
+import { SortedJsonlWriter } from './sorted-runs.ts';
+import { LevelOutputs, S1_COUNTERS, assertLevel, extractFolder, loadParentIndex, streamRecords } from './task.ts';
 
 /** One line of a shard's `extractions-*.jsonl` (and of the partition's `misfiled-*.jsonl`): a record and what extraction made of it. */
 export const ExtractionLineSchema = z.object({
@@ -40,19 +41,18 @@ export interface ShardTaskOptions {
 
 const overridesOf = (options: ShardTaskOptions) => (options.overrides === undefined ? {} : { overrides: options.overrides });
 
-/** Reads extraction lines; a line that does not parse is a broken upstream artifact, so the task fails naming it. */
-async function readExtractions(dir: string, prefix: string, root: string): Promise<{ extractions: RecordExtraction[]; inputs: ArtifactRef[] }> {
-  const extractions: RecordExtraction[] = [];
+/** Streams extraction lines to `visit`; a line that does not parse is a broken upstream artifact, so the task fails naming it. */
+async function streamExtractions(dir: string, prefix: string, root: string, visit: (e: RecordExtraction) => Promise<void>): Promise<ArtifactRef[]> {
   const inputs: ArtifactRef[] = [];
   for (const file of await listJsonlFiles(dir, prefix)) {
     let lines = 0;
     for await (const { value } of readJsonl(file, { schema: ExtractionLineSchema, onBad: corrupt })) {
       lines += 1;
-      extractions.push(value as RecordExtraction);
+      await visit(value as RecordExtraction);
     }
     inputs.push({ ...(await describeFile(file, root)), records: lines });
   }
-  return { extractions, inputs };
+  return inputs;
 }
 
 function corrupt(bad: BadLine): never {
@@ -86,28 +86,35 @@ export async function runS1PartitionTask(options: ShardTaskOptions): Promise<Pha
     ...overridesOf(options),
     run: async (ctx) => {
       const shards = ctx.config.s1.shards;
-      const read = await readRecords(inputDir, level, root, ctx.quarantine);
-      if (read.withoutId > 0) ctx.log.warn({ withoutId: read.withoutId }, 'records without id: ids derived from content and provenance');
-      const parts: IdentifiedRecord[][] = Array.from({ length: shards }, () => []);
+      // Input order kept (constant sort key): the shard reads its records as S0 wrote them. Streamed: each
+      // shard's writer holds at most its share of one run of lines.
+      const runChars = Math.max(1024 * 1024, Math.floor((16 * 1024 * 1024) / shards));
+      const writers = Array.from({ length: shards }, (_, k) => new SortedJsonlWriter<IdentifiedRecord>({ dir: join(ctx.outDir, `shard-${k}`), name: 'records', relativeTo: root, runChars }, () => ''));
+      const misfiledWriter = new SortedJsonlWriter<RecordExtraction>({ dir: ctx.outDir, name: 'misfiled', relativeTo: root, runChars }, () => '');
       const institutions: Array<Set<string>> = Array.from({ length: shards }, () => new Set());
-      for (const record of read.records) {
-        const k = shardOf(record.provenance.institution, shards);
-        parts[k]!.push(record);
-        institutions[k]!.add(record.provenance.institution.trim());
-      }
+      const read = await streamRecords(inputDir, level, root, ctx.quarantine, {
+        record: async (record) => {
+          const k = shardOf(record.provenance.institution, shards);
+          institutions[k]!.add(record.provenance.institution.trim());
+          await writers[k]!.add(record);
+        },
+        misfiled: (e) => misfiledWriter.add(e),
+      });
+      if (read.withoutId > 0) ctx.log.warn({ withoutId: read.withoutId }, 'records without id: ids derived from content and provenance');
+      const parts = writers.map((w) => ({ length: w.size }));
+      const records = parts.reduce((n, p) => n + p.length, 0);
       ctx.counters.set('shards', shards);
-      ctx.counters.set('records_in', read.records.length + read.misfiled.length);
-      ctx.counters.set('records_misfiled', read.misfiled.length);
+      ctx.counters.set('records_in', records + misfiledWriter.size);
+      ctx.counters.set('records_misfiled', misfiledWriter.size);
       const outputs: ArtifactRef[] = [];
-      for (const [k, records] of parts.entries()) {
-        ctx.counters.set(`shard_${k}_records`, records.length);
+      for (const [k, writer] of writers.entries()) {
+        ctx.counters.set(`shard_${k}_records`, writer.size);
         ctx.counters.set(`shard_${k}_institutions`, institutions[k]!.size);
-        // Input order kept (constant sort key): the shard reads its records as S0 wrote them.
-        outputs.push(...(await writeJsonl({ dir: join(ctx.outDir, `shard-${k}`), name: 'records', items: records, sortKey: () => '', relativeTo: root })));
+        outputs.push(...(await writer.finish()));
       }
-      outputs.push(...(await writeJsonl({ dir: ctx.outDir, name: 'misfiled', items: read.misfiled, sortKey: () => '', relativeTo: root })));
+      outputs.push(...(await misfiledWriter.finish()));
       const sizes = parts.map((p) => p.length).join('/');
-      return { inputs: read.inputs, outputs, summary: `s1:level-${level}-partition: ${read.records.length} records → ${shards} shards (${sizes} records)` };
+      return { inputs: read.inputs, outputs, summary: `s1:level-${level}-partition: ${records} records → ${shards} shards (${sizes} records)` };
     },
   });
 }
@@ -138,20 +145,26 @@ export async function runS1ShardTask(options: ShardTaskOptions & { shard: number
         throw new TaxonomyError('USAGE', `--shard must be 0–${config.s1.shards - 1} with s1.shards = ${config.s1.shards} (got ${shard})`);
       }
       counters.declare('records_in', 'records_labelled', 'records_empty', 'records_quarantined', 'labels_dropped_length', 'labels_dropped_empty');
-      const read = await readRecords(inputDir, level, root, quarantine);
-      const { extractions, usage } = await extractWithModel(read.records, level, config, { root, log, progress: ctx.progress });
-      counters.set('records_in', extractions.length);
-      for (const e of extractions) {
-        counters.increment(`records_${e.outcome}`);
-        if (e.outcome === 'quarantined') quarantine.add({ reason: e.reason ?? 'llm failure', item_id: e.record.id, raw: e.record.text });
-        for (const d of e.dropped) counters.increment(d.reason === 'empty' ? 'labels_dropped_empty' : 'labels_dropped_length');
-      }
-      const outputs = await writeJsonl({ dir: ctx.outDir, name: 'extractions', items: extractions, sortKey: (e) => e.record.id, relativeTo: root });
+      // Streamed: each window's extractions go to sorted runs by record id, never all in memory.
+      const writer = new SortedJsonlWriter<RecordExtraction>({ dir: ctx.outDir, name: 'extractions', relativeTo: root }, (e) => e.record.id);
+      const read = await extractFolder(inputDir, level, config, { root, log, quarantine, progress: ctx.progress }, {
+        onExtraction: async (e) => {
+          counters.increment(`records_${e.outcome}`);
+          if (e.outcome === 'quarantined') quarantine.add({ reason: e.reason ?? 'llm failure', item_id: e.record.id, raw: e.record.text });
+          for (const d of e.dropped) counters.increment(d.reason === 'empty' ? 'labels_dropped_empty' : 'labels_dropped_length');
+          await writer.add(e);
+        },
+        // The partition files each record under its own level: none is misfiled here.
+        onMisfiled: () => undefined,
+      });
+      const usage = read.usage;
+      counters.set('records_in', writer.size);
+      const outputs = await writer.finish();
       return {
         inputs: read.inputs,
         outputs,
         llm: usage,
-        summary: `s1:level-${level}-shard-${shard}: ${extractions.length} records, ${usage?.calls ?? 0} model calls (${usage?.cache_hits ?? 0} cache hits), ${usage?.tokens_in ?? 0}+${usage?.tokens_out ?? 0} tokens`,
+        summary: `s1:level-${level}-shard-${shard}: ${writer.size} records, ${usage?.calls ?? 0} model calls (${usage?.cache_hits ?? 0} cache hits), ${usage?.tokens_in ?? 0}+${usage?.tokens_out ?? 0} tokens`,
       };
     },
   });
@@ -191,22 +204,20 @@ export async function runS1MergeTask(options: ShardTaskOptions): Promise<PhaseMe
         );
       }
       counters.declare(...S1_COUNTERS);
-      const inputs: ArtifactRef[] = [];
       for await (const { value } of readJsonl(join(partitionDir, 'quarantine.jsonl'), { schema: QuarantineEntrySchema, onBad: corrupt })) quarantine.add(value);
-      const misfiled = await readExtractions(partitionDir, 'misfiled', root);
-      inputs.push(...misfiled.inputs);
-      const extractions: RecordExtraction[] = [];
+      const parents = await loadParentIndex(level, parentsDir, { ...ctx, root });
+      // Streamed: every shard's extractions go straight to the level's outputs, as the unsharded task's do.
+      const sink = new LevelOutputs({ ...ctx, root }, level, parents.index);
+      // Misfiled records sort after the extracted ones on equal ids whatever the order they come in (LevelOutputs).
+      const inputs: ArtifactRef[] = [...(await streamExtractions(partitionDir, 'misfiled', root, (e) => sink.addMisfiled(e)))];
       let identity: LlmIdentity | null = null;
       for (const dir of shardDirs) {
         const metrics = await readMetrics(dir);
         identity ??= metrics.llm;
-        const read = await readExtractions(dir, 'extractions', root);
-        extractions.push(...read.extractions);
-        inputs.push(...read.inputs);
+        inputs.push(...(await streamExtractions(dir, 'extractions', root, (e) => sink.add(e))));
       }
-      const parents = await loadParentIndex(level, parentsDir, { ...ctx, root });
       inputs.push(...parents.inputs);
-      const written = await writeLevelOutputs({ ...ctx, root }, level, extractions, misfiled.extractions, parents.index);
+      const written = await sink.finish();
       return { inputs, outputs: written.outputs, llmIdentity: identity, summary: `${written.summary} (merged from ${shards} shards)` };
     },
   });

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   ARTIFACT_DIRS,
@@ -15,10 +16,11 @@ import {
   type PhaseMetrics,
 } from '@taxonomy/core';
 import { createLlmClient } from '@taxonomy/llm';
-import { runPhaseTask, type Quarantine } from '@taxonomy/observability';
+import { isInteractive, runPhaseTask, type Quarantine } from '@taxonomy/observability';
 import type { Config } from '@taxonomy/config';
 import type { Counters, Logger } from '@taxonomy/observability';
-import { accountRecords, aggregateCandidates, buildRecordLog, candidateSortKey } from './aggregate.ts';
+import { CandidateAggregator, accountRecords, candidateSortKey, recordLogEntry, type RecordLogEntry } from './aggregate.ts';
+import { SortedJsonlWriter } from './sorted-runs.ts';
 import { ParentIndex, type ParentConcept } from './anchor.ts';
 import { extractRecords, type IdentifiedRecord, type RecordExtraction } from './extract.ts';
 
@@ -39,9 +41,24 @@ export function recordIdOf(record: { id?: string | undefined; text: string; prov
   return record.id ?? stableId('r-', [collapseWhitespace(record.text), record.provenance.institution, record.provenance.url ?? '']);
 }
 
-export async function readRecords(dir: string, level: number, root: string, quarantine: Quarantine): Promise<{ records: IdentifiedRecord[]; misfiled: RecordExtraction[]; inputs: ArtifactRef[]; withoutId: number }> {
-  const records: IdentifiedRecord[] = [];
-  const misfiled: RecordExtraction[] = [];
+/** What reading S0's records of one level found besides the records: the files read and the records without id. */
+export interface RecordsRead {
+  inputs: ArtifactRef[];
+  withoutId: number;
+}
+
+/**
+ * Streams the `records-*.jsonl` of a folder one record at a time: `record` gets each record of the level
+ * (id settled), `misfiled` the extraction of each record of another level (quarantined here with file and
+ * line). Holds one line at a time; the callbacks are awaited, so a consumer bounds what it buffers.
+ */
+export async function streamRecords(
+  dir: string,
+  level: number,
+  root: string,
+  quarantine: Quarantine,
+  visit: { record: (record: IdentifiedRecord) => Promise<void> | void; misfiled: (extraction: RecordExtraction) => Promise<void> | void },
+): Promise<RecordsRead> {
   const inputs: ArtifactRef[] = [];
   let withoutId = 0;
   for (const file of await listJsonlFiles(dir, 'records')) {
@@ -53,12 +70,32 @@ export async function readRecords(dir: string, level: number, root: string, quar
       if (value.level !== undefined && value.level !== level) {
         const reason = `record of level ${value.level} in the level-${level} input`;
         quarantine.add({ reason, file: rootRelative(file, root), line, item_id: record.id, raw: value.text });
-        misfiled.push({ record, outcome: 'quarantined', reason, labels: [], dropped: [], raw: 0 });
-      } else records.push(record);
+        await visit.misfiled({ record, outcome: 'quarantined', reason, labels: [], dropped: [], raw: 0 });
+      } else await visit.record(record);
     }
     inputs.push({ ...(await describeFile(file, root)), records: lines });
   }
-  return { records, misfiled, inputs, withoutId };
+  return { inputs, withoutId };
+}
+
+/** Every record of a folder in memory (`streamRecords` collected). */
+export async function readRecords(dir: string, level: number, root: string, quarantine: Quarantine): Promise<RecordsRead & { records: IdentifiedRecord[]; misfiled: RecordExtraction[] }> {
+  const records: IdentifiedRecord[] = [];
+  const misfiled: RecordExtraction[] = [];
+  const read = await streamRecords(dir, level, root, quarantine, { record: (r) => void records.push(r), misfiled: (e) => void misfiled.push(e) });
+  return { ...read, records, misfiled };
+}
+
+/** Lines of a folder's `records-*.jsonl`, counted on bytes (for a progress total in a terminal only). */
+export async function countRecordLines(dir: string): Promise<number> {
+  let lines = 0;
+  for (const file of await listJsonlFiles(dir, 'records')) {
+    for await (const chunk of createReadStream(file)) {
+      const bytes = chunk as Buffer;
+      for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines += 1;
+    }
+  }
+  return lines;
 }
 
 async function readParents(dir: string, parentLevel: number, root: string, quarantine: Quarantine): Promise<{ parents: ParentConcept[]; inputs: ArtifactRef[] }> {
@@ -103,12 +140,72 @@ export async function loadParentIndex(
   return { index: new ParentIndex(parents, { parentLevel: level - 1, config: ctx.config.s1 }), inputs };
 }
 
+/** Tie order of the misfiled records in the record log: after every extracted record, as they always were. */
+const MISFILED_ORDER = 2 ** 40;
+
 /**
- * What `s1:level-N` writes from the level's extractions, whether one task made them or K shards did:
- * quarantines the failed records, counts, anchors and aggregates the candidates, writes
- * `candidates-*.jsonl` and `record-log-*.jsonl`. Every output depends only on the set of extractions
- * (aggregation and the record log sort by record id), so the bytes are the same for every shard count.
+ * What `s1:level-N` writes from the level's extractions, whether one task made them or K shards did,
+ * fed one extraction at a time as they are made or read: quarantines the failed records, counts, anchors
+ * and aggregates the candidates (`CandidateAggregator`), and writes `candidates-*.jsonl` and
+ * `record-log-*.jsonl` — the record log through sorted runs on disk (`SortedJsonlWriter`), so neither the
+ * records nor their extractions are held. Every output depends only on the set of extractions
+ * (aggregation and the record log order by record id), so the bytes are the same for every shard count.
  */
+export class LevelOutputs {
+  readonly #aggregator: CandidateAggregator;
+  readonly #recordLog: SortedJsonlWriter<RecordLogEntry>;
+  readonly #outcomes = { labelled: 0, empty: 0, quarantined: 0 };
+  #extracted = 0;
+  #misfiled = 0;
+
+  constructor(
+    private readonly ctx: { root: string; outDir: string; quarantine: Quarantine; counters: Counters },
+    private readonly level: number,
+    index: ParentIndex | null,
+  ) {
+    this.#aggregator = new CandidateAggregator({ level, index });
+    this.#recordLog = new SortedJsonlWriter({ dir: ctx.outDir, name: 'record-log', relativeTo: ctx.root }, (l) => l.record_id);
+  }
+
+  /** One record's extraction (the misfiled records' ones go to `addMisfiled`). */
+  async add(e: RecordExtraction): Promise<void> {
+    const { counters, quarantine } = this.ctx;
+    if (e.outcome === 'quarantined') quarantine.add({ reason: e.reason ?? 'llm failure', item_id: e.record.id, raw: e.record.text });
+    for (const d of e.dropped) counters.increment(d.reason === 'empty' ? 'labels_dropped_empty' : 'labels_dropped_length');
+    this.#outcomes[e.outcome] += 1;
+    this.#aggregator.add(e, this.#extracted);
+    await this.#recordLog.add(recordLogEntry(e), this.#extracted);
+    this.#extracted += 1;
+  }
+
+  /** A record of another level, quarantined where it was read: in the record log, never aggregated. */
+  async addMisfiled(e: RecordExtraction): Promise<void> {
+    this.#outcomes[e.outcome] += 1;
+    await this.#recordLog.add(recordLogEntry(e), MISFILED_ORDER + this.#misfiled);
+    this.#misfiled += 1;
+  }
+
+  async finish(): Promise<{ outputs: ArtifactRef[]; summary: string }> {
+    const { counters, root } = this.ctx;
+    const recordsIn = this.#extracted + this.#misfiled;
+    const accounting = accountRecords(recordsIn, this.#outcomes);
+    for (const [name, value] of Object.entries(accounting)) counters.set(name, value);
+    const { candidates, raw } = this.#aggregator.finish();
+    counters.set('candidates_raw', raw);
+    counters.set('candidates_out', candidates.length);
+    for (const c of candidates) counters.increment(`anchors_${c.anchor.method}`);
+    const outputs = [
+      ...(await writeJsonl({ dir: this.ctx.outDir, name: 'candidates', items: candidates, sortKey: candidateSortKey, relativeTo: root })),
+      ...(await this.#recordLog.finish()),
+    ];
+    return {
+      outputs,
+      summary: `s1:level-${this.level}: ${accounting.records_in} records (${accounting.records_labelled} labelled, ${accounting.records_empty} empty, ${accounting.records_quarantined} quarantined) → ${candidates.length} candidates`,
+    };
+  }
+}
+
+/** `LevelOutputs` over extractions held in memory (the tests' and small callers' form). */
 export async function writeLevelOutputs(
   ctx: { root: string; outDir: string; quarantine: Quarantine; counters: Counters },
   level: number,
@@ -116,27 +213,10 @@ export async function writeLevelOutputs(
   misfiled: ReadonlyArray<RecordExtraction>,
   index: ParentIndex | null,
 ): Promise<{ outputs: ArtifactRef[]; summary: string }> {
-  const { counters, quarantine, root } = ctx;
-  for (const e of extractions) {
-    if (e.outcome === 'quarantined') quarantine.add({ reason: e.reason ?? 'llm failure', item_id: e.record.id, raw: e.record.text });
-    for (const d of e.dropped) counters.increment(d.reason === 'empty' ? 'labels_dropped_empty' : 'labels_dropped_length');
-  }
-  const all = [...extractions, ...misfiled];
-  const recordLog = buildRecordLog(all);
-  const accounting = accountRecords(all.length, recordLog);
-  for (const [name, value] of Object.entries(accounting)) counters.set(name, value);
-  const { candidates, raw } = aggregateCandidates(extractions, { level, index });
-  counters.set('candidates_raw', raw);
-  counters.set('candidates_out', candidates.length);
-  for (const c of candidates) counters.increment(`anchors_${c.anchor.method}`);
-  const outputs = [
-    ...(await writeJsonl({ dir: ctx.outDir, name: 'candidates', items: candidates, sortKey: candidateSortKey, relativeTo: root })),
-    ...(await writeJsonl({ dir: ctx.outDir, name: 'record-log', items: recordLog, sortKey: (l) => l.record_id, relativeTo: root })),
-  ];
-  return {
-    outputs,
-    summary: `s1:level-${level}: ${accounting.records_in} records (${accounting.records_labelled} labelled, ${accounting.records_empty} empty, ${accounting.records_quarantined} quarantined) → ${candidates.length} candidates`,
-  };
+  const sink = new LevelOutputs(ctx, level, index);
+  for (const e of extractions) await sink.add(e);
+  for (const e of misfiled) await sink.addMisfiled(e);
+  return sink.finish();
 }
 
 export function assertLevel(level: number): void {
@@ -145,24 +225,94 @@ export function assertLevel(level: number): void {
 
 type LlmClientOf = Awaited<ReturnType<typeof createLlmClient>>;
 
-/** Extracts labels from every record through the configured model client (opened and closed here), with progress. */
+/** Records sent to the client at once; the client bounds real concurrency and rate itself. */
+export const EXTRACT_WINDOW = 256;
+
+/** An open model client for one task's extraction: `extract` a window of records at a time, then `close`. */
+export interface ModelSession {
+  extract(records: readonly IdentifiedRecord[]): Promise<RecordExtraction[]>;
+  /** Closes the client (also after a failure) and returns its usage, final once it is closed. */
+  close(): Promise<ReturnType<LlmClientOf['usage']>>;
+}
+
+/** Opens the configured model client with a progress display over `total` records (0: none). */
+export async function openModel(
+  level: number,
+  config: Readonly<Pick<Config, 'llm' | 's1'>>,
+  ctx: { root: string; log: Logger; progress: (label: string, total: number) => { tick(n?: number): void; done(): void } },
+  total: number,
+): Promise<ModelSession> {
+  const client = await createLlmClient({ config: config.llm, root: ctx.root, log: ctx.log, phase: 'S1' });
+  const progress = ctx.progress('extract', total);
+  return {
+    extract: (records) => extractRecords(records, { level, client, config: config.s1, window: EXTRACT_WINDOW, onProgress: (n) => progress.tick(n) }),
+    close: async () => {
+      try {
+        progress.done();
+      } finally {
+        await client.close();
+      }
+      // Read after close, as the task did: the client's accounting is final once it is closed.
+      return client.usage();
+    },
+  };
+}
+
+/**
+ * Streams a folder's records through the model: windows of `EXTRACT_WINDOW` records, each extraction
+ * handed to `onExtraction` in input order and each misfiled record to `onMisfiled`; the client is closed
+ * (also on failure) and its usage returned. Holds one window of records at a time.
+ */
+export async function extractFolder(
+  dir: string,
+  level: number,
+  config: Readonly<Pick<Config, 'llm' | 's1'>>,
+  ctx: { root: string; log: Logger; quarantine: Quarantine; progress: (label: string, total: number) => { tick(n?: number): void; done(): void } },
+  sink: { onExtraction: (e: RecordExtraction) => Promise<void> | void; onMisfiled: (e: RecordExtraction) => Promise<void> | void },
+): Promise<RecordsRead & { usage: ReturnType<LlmClientOf['usage']> }> {
+  const total = isInteractive() ? await countRecordLines(dir) : 0;
+  const model = await openModel(level, config, ctx, total);
+  let read: RecordsRead;
+  try {
+    let window: IdentifiedRecord[] = [];
+    const flush = async () => {
+      const batch = window;
+      window = [];
+      for (const e of await model.extract(batch)) await sink.onExtraction(e);
+    };
+    read = await streamRecords(dir, level, ctx.root, ctx.quarantine, {
+      record: async (r) => {
+        window.push(r);
+        if (window.length >= EXTRACT_WINDOW) await flush();
+      },
+      misfiled: sink.onMisfiled,
+    });
+    await flush();
+  } catch (err) {
+    await model.close();
+    throw err;
+  }
+  const usage = await model.close();
+  if (read.withoutId > 0) ctx.log.warn({ withoutId: read.withoutId }, 'records without id: ids derived from content and provenance');
+  return { ...read, usage };
+}
+
+/** Extracts labels from records held in memory through the configured model client (opened and closed here), with progress. */
 export async function extractWithModel(
   records: readonly IdentifiedRecord[],
   level: number,
   config: Readonly<Pick<Config, 'llm' | 's1'>>,
   ctx: { root: string; log: Logger; progress: (label: string, total: number) => { tick(n?: number): void; done(): void } },
 ): Promise<{ extractions: RecordExtraction[]; usage: ReturnType<LlmClientOf['usage']> }> {
-  const client = await createLlmClient({ config: config.llm, root: ctx.root, log: ctx.log, phase: 'S1' });
-  const progress = ctx.progress('extract', records.length);
+  const model = await openModel(level, config, ctx, records.length);
   let extractions: RecordExtraction[];
   try {
-    extractions = await extractRecords(records, { level, client, config: config.s1, onProgress: (n) => progress.tick(n) });
-  } finally {
-    progress.done();
-    await client.close();
+    extractions = await model.extract(records);
+  } catch (err) {
+    await model.close();
+    throw err;
   }
-  // Read after close, as the task did: the client's accounting is final once it is closed.
-  return { extractions, usage: client.usage() };
+  return { extractions, usage: await model.close() };
 }
 
 /**
@@ -189,16 +339,16 @@ export async function runS1Task(options: RunS1TaskOptions): Promise<PhaseMetrics
     ],
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
-      const { config, counters, quarantine, log } = ctx;
+      const { config, counters } = ctx;
       counters.declare(...S1_COUNTERS);
       const inputDir = resolve(root, options.inputDir ?? join(ARTIFACT_DIRS.s0, `level-${level}`));
-      const read = await readRecords(inputDir, level, root, quarantine);
-      if (read.withoutId > 0) log.warn({ withoutId: read.withoutId }, 'records without id: ids derived from content and provenance');
-      const inputs = [...read.inputs];
       const parents = await loadParentIndex(level, resolve(root, options.parentsDir ?? ARTIFACT_DIRS.s3(Math.max(0, level - 1))), { ...ctx, root });
-      inputs.push(...parents.inputs);
-      const { extractions, usage } = await extractWithModel(read.records, level, config, { root, log, progress: ctx.progress });
-      const written = await writeLevelOutputs({ ...ctx, root }, level, extractions, read.misfiled, parents.index);
+      // Records are read, extracted and written as they come: a level's records are never all in memory.
+      const sink = new LevelOutputs({ ...ctx, root }, level, parents.index);
+      const read = await extractFolder(inputDir, level, config, { ...ctx, root }, { onExtraction: (e) => sink.add(e), onMisfiled: (e) => sink.addMisfiled(e) });
+      const usage = read.usage;
+      const inputs = [...read.inputs, ...parents.inputs];
+      const written = await sink.finish();
       return { inputs, outputs: written.outputs, llm: usage, summary: written.summary };
     },
   });
