@@ -15,7 +15,7 @@ const LINES = [
   ['r-0a', 'duke univeristy', 'fuqua school of business'],
   ['r-5c', 'UNIVERSITY OF CHICAGO', 'Physics, Department of'],
   ['r-é1', 'université de montréal', 'département de physique'],
-].map(([record_id, institution, text]) => ({ record_id, institution, text, labels: [] as string[], outcome: 'labelled' }));
+].map(([record_id, institution, text]) => ({ record_id: record_id!, institution: institution!, text: text!, labels: [] as string[], outcome: 'labelled' }));
 
 async function files(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
