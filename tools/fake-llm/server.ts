@@ -188,13 +188,13 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     counts.byOutcome[outcome] = (counts.byOutcome[outcome] ?? 0) + 1;
   };
 
-  const handleChat = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+  const handleChat = (req: IncomingMessage, res: ServerResponse, raw: string, at: (send: () => void) => void) => {
     let body: ChatBody;
     try {
       body = JSON.parse(raw) as ChatBody;
     } catch {
       count('bad_request');
-      sendJson(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error' } });
+      at(() => sendJson(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error' } }));
       return;
     }
     if (options.requireApiKey !== undefined) {
@@ -203,27 +203,27 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
         count('401');
         const given = auth.replace(/^Bearer\s+/u, '');
         const masked = given.length > 8 ? `${given.slice(0, 6)}***${given.slice(-4)}` : '***';
-        sendJson(res, 401, { error: { message: `Incorrect API key provided: ${masked}.`, type: 'invalid_request_error', code: 'invalid_api_key' } });
+        at(() => sendJson(res, 401, { error: { message: `Incorrect API key provided: ${masked}.`, type: 'invalid_request_error', code: 'invalid_api_key' } }));
         return;
       }
     }
     if (options.rejectMaxTokens && (body as { max_tokens?: unknown }).max_tokens !== undefined) {
       count('400');
-      sendJson(res, 400, {
+      at(() => sendJson(res, 400, {
         error: {
           message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
           type: 'invalid_request_error',
           param: 'max_tokens',
           code: 'unsupported_parameter',
         },
-      });
+      }));
       return;
     }
     const key = keyFromRequest(req, body);
     const variables = readVariablesBlock(Array.isArray(body.messages) ? body.messages : []);
     if (!key || !variables) {
       count('bad_request');
-      sendJson(res, 400, { error: { message: 'cannot tell the prompt key or find the <variables> block', type: 'invalid_request_error' } });
+      at(() => sendJson(res, 400, { error: { message: 'cannot tell the prompt key or find the <variables> block', type: 'invalid_request_error' } }));
       return;
     }
     counts.byKey[key] = (counts.byKey[key] ?? 0) + 1;
@@ -238,14 +238,14 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     count(fault);
     if (fault === 'timeout') return; // Never answers; the client's timeout ends it.
     const retryAfter = options.retryAfter ?? '1';
-    if (fault === '429') return sendJson(res, 429, { error: { message: 'Rate limit reached', type: 'rate_limit_exceeded' } }, { 'retry-after': retryAfter });
-    if (fault === '503') return sendJson(res, 503, { error: { message: 'Service unavailable', type: 'server_error' } }, { 'retry-after': retryAfter });
-    if (fault === '500') return sendJson(res, 500, { error: { message: 'Internal server error', type: 'server_error' } });
-    if (fault === 'huge') return sendHuge(res, options.hugeBytes ?? 20 * 1024 * 1024, requestId);
+    if (fault === '429') return at(() => sendJson(res, 429, { error: { message: 'Rate limit reached', type: 'rate_limit_exceeded' } }, { 'retry-after': retryAfter }));
+    if (fault === '503') return at(() => sendJson(res, 503, { error: { message: 'Service unavailable', type: 'server_error' } }, { 'retry-after': retryAfter }));
+    if (fault === '500') return at(() => sendJson(res, 500, { error: { message: 'Internal server error', type: 'server_error' } }));
+    if (fault === 'huge') return at(() => sendHuge(res, options.hugeBytes ?? 20 * 1024 * 1024, requestId));
     const parsed = PROMPTS[key].variables.safeParse(variables);
     if (!parsed.success) {
       count('bad_variables');
-      sendJson(res, 400, { error: { message: `variables do not fit ${key}`, type: 'invalid_request_error' } });
+      at(() => sendJson(res, 400, { error: { message: `variables do not fit ${key}`, type: 'invalid_request_error' } }));
       return;
     }
     const answer = answerOffline(key, parsed.data as never) as Record<string, unknown>;
@@ -261,16 +261,16 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
         choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
         usage,
       });
-      return sendTrickle(res, text, options.trickleIntervalMs ?? 1000, timers);
+      return at(() => sendTrickle(res, text, options.trickleIntervalMs ?? 1000, timers));
     }
-    sendJson(res, 200, {
+    at(() => sendJson(res, 200, {
       id: `chatcmpl-${requestId.slice(0, 24)}-${attempt}`,
       object: 'chat.completion',
       created: 0,
       model: typeof body.model === 'string' ? body.model : 'fake',
       choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
       usage,
-    });
+    }));
   };
 
   const server = createServer((req, res) => {
@@ -296,16 +296,23 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      const answer = () => {
-        if (!res.destroyed) handleChat(req, res, raw);
-      };
-      if ((options.latencyMs ?? 0) > 0) {
+      // The answer is computed at once and sent `latencyMs` after the request arrived: the injected latency is
+      // the endpoint's whole time to answer, not latency plus this process's own work (a real endpoint's
+      // latency figure includes its compute too).
+      const due = performance.now() + (options.latencyMs ?? 0);
+      const at = (send: () => void) => {
+        const left = due - performance.now();
+        if (left <= 0) {
+          if (!res.destroyed) send();
+          return;
+        }
         const timer = setTimeout(() => {
           timers.delete(timer);
-          answer();
-        }, options.latencyMs);
+          if (!res.destroyed) send();
+        }, left);
         timers.add(timer);
-      } else answer();
+      };
+      handleChat(req, res, raw, at);
     });
   });
   server.keepAliveTimeout = 5_000;

@@ -1,3 +1,4 @@
+import { stableStringify } from '@taxonomy/core';
 import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -47,6 +48,17 @@ describe('cacheKeyFor', () => {
 
   it('ignores key order in parameters', () => {
     expect(cacheKeyFor({ ...PARTS, params: { seed: 12345, temperature: 0 } })).toBe(cacheKeyFor(PARTS));
+  });
+
+  // The client serialises the params (with the prompt's JSON schema) once per variant; the key must stay the
+  // one every existing response cache was written under.
+  it.each([
+    ['the default parts', {}],
+    ['a JSON schema in the params', { params: { response_format: { type: 'json_schema', json_schema: { strict: true, name: 'taxonomy_extract', schema: { type: 'object', required: ['labels'], properties: { labels: { type: 'array', items: { type: 'string' } } } } } }, temperature: 0 } }],
+    ['quotes and non-ASCII in the messages', { messages: [{ role: 'system', content: 'Réponds en JSON: "labels"' }, { role: 'user', content: 'Département de physique\n<variables>{}</variables>' }] }],
+  ])('with the params serialised once gives the same key (%s)', (_name, change) => {
+    const parts = { ...PARTS, ...change };
+    expect(cacheKeyFor(parts, stableStringify(parts.params))).toBe(cacheKeyFor(parts));
   });
 });
 

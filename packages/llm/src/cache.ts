@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stableHash, stableStringify } from '@taxonomy/core';
+import { sha256Hex, stableHash, stableStringify } from '@taxonomy/core';
 import { z } from 'zod';
 
 /** What one cache file holds: the validated answer of one request and what it cost when it was made. */
@@ -29,9 +29,18 @@ export interface CacheKeyParts {
   params: Record<string, unknown>;
 }
 
-/** sha256 of the stable serialisation of the request's deciding parts. */
-export function cacheKeyFor(parts: CacheKeyParts): string {
-  return stableHash(parts);
+/**
+ * sha256 of the stable serialisation of the request's deciding parts. `paramsJson`, when given, is
+ * `stableStringify(parts.params)` computed once per prompt variant by the caller: the params hold the prompt's
+ * JSON schema, whose sorted copy was the client's largest cost per call. The bytes hashed are the same either way.
+ */
+export function cacheKeyFor(parts: CacheKeyParts, paramsJson?: string): string {
+  if (paramsJson === undefined) return stableHash(parts);
+  const str = JSON.stringify;
+  // The keys of CacheKeyParts in sorted order, as stableStringify writes them.
+  return sha256Hex(
+    `{"key":${str(parts.key)},"messages":${stableStringify(parts.messages)},"model":${str(parts.model)},"params":${paramsJson},"provider":${str(parts.provider)},"variant":${str(parts.variant)},"version":${str(parts.version)}}`,
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { TaxonomyError, hasUrlCredentials, redactUrlCredentials, sha256Hex } from '@taxonomy/core';
+import { TaxonomyError, hasUrlCredentials, redactUrlCredentials, sha256Hex, stableStringify } from '@taxonomy/core';
 import type { Config } from '@taxonomy/config';
 import type { Logger } from '@taxonomy/observability';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
@@ -83,6 +83,8 @@ export class OpenAiLlmClient implements LlmClient {
   /** `max_tokens` suits most OpenAI-compatible servers; newer OpenAI models want `max_completion_tokens`. */
   private outputLimitField: 'max_tokens' | 'max_completion_tokens' = 'max_tokens';
   private readonly pending = new Map<string, Promise<LlmCallResult<unknown>>>();
+  /** `stableStringify` of the request params per prompt variant (they hold its JSON schema; fixed per client). */
+  private readonly paramsJson = new Map<string, string>();
 
   constructor(options: OpenAiLlmClientOptions) {
     this.config = options.config;
@@ -140,7 +142,10 @@ export class OpenAiLlmClient implements LlmClient {
     this.meter.recordPrompt(key, { variant: variant.variant, version: variant.version, hash: variant.hash });
     const messages = renderPrompt(variant, vars as Record<string, unknown>);
     const params = this.requestParams(key, variant.wireSchema);
-    const hash = cacheKeyFor({ provider: 'openai', model: this.model, key, variant: variant.variant, version: variant.version, messages, params });
+    const paramsId = `${key}\u0000${variant.variant}\u0000${variant.version}`;
+    let paramsJson = this.paramsJson.get(paramsId);
+    if (paramsJson === undefined) this.paramsJson.set(paramsId, (paramsJson = stableStringify(params)));
+    const hash = cacheKeyFor({ provider: 'openai', model: this.model, key, variant: variant.variant, version: variant.version, messages, params }, paramsJson);
     this.meter.calls += 1;
 
     // An identical call already on its way: share its answer instead of paying twice.
