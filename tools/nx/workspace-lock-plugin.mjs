@@ -10,7 +10,7 @@
 // (zod/mini, ~20 kB) loads in a few milliseconds.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -51,10 +51,11 @@ async function bundlePath() {
   });
   const inputs = Object.keys(result.metafile.inputs)
     .filter((input) => !input.startsWith('<') && !input.endsWith('lock-entry.ts'))
-    .map((input) => resolve(ROOT, input))
-    .map((abs) => abs.slice(ROOT.length + 1))
+    // Relative to the workspace even when outside it (a clone whose node_modules entries link elsewhere).
+    .map((input) => relative(ROOT, resolve(ROOT, input)))
     .sort();
   const key = sourcesKey(inputs);
+  if (key === null) throw new Error(`taxonomy-workspace-lock: cannot read a source of the lock bundle (${inputs.join(', ')})`);
   const file = `lock-${key.slice(0, 16)}.mjs`;
   mkdirSync(CACHE_DIR, { recursive: true });
   // Two builds may race here: each writes its own temp file and renames it; both contents are equal.
