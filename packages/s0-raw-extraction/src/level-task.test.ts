@@ -92,3 +92,24 @@ describe('runS0LevelTask', () => {
     await expect(runS0LevelTask({ root, level: 0, overrides: QUIET })).rejects.toMatchObject({ code: 'ARTIFACT_MISSING' });
   });
 });
+
+/**
+ * Before, s0:sources read every file the manifest named before any path check: a manifest naming /dev/zero
+ * (allow-listed or not) read for ever, and a FIFO blocked the build; the level tasks' refusal came too late.
+ */
+describe('s0:sources refuses a hostile source before reading it', () => {
+  it.each([
+    ['/dev/zero outside the workspace', '/dev/zero', [], /resolves to \/dev\/zero, outside the workspace/u],
+    ['/dev/zero allow-listed', '/dev/zero', ['/dev'], /is a character device, not a regular file/u],
+    ['a FIFO in the workspace', 'corpus/fifo.jsonl', [], /is a FIFO, not a regular file/u],
+    ['a link to /etc/passwd', 'corpus/link.jsonl', [], /resolves to \/etc\/passwd, outside the workspace/u],
+  ])('%s', async (name, path, allowed, message) => {
+    const root = await sampleWorkspace(`hostile-${name.replace(/\W+/gu, '-')}`);
+    const { execFileSync } = await import('node:child_process');
+    const { symlink } = await import('node:fs/promises');
+    if (path.endsWith('fifo.jsonl')) execFileSync('mkfifo', [join(root, path)]);
+    if (path.endsWith('link.jsonl')) await symlink('/etc/passwd', join(root, path));
+    await writeFile(join(root, 'corpus/hostile.json'), JSON.stringify({ allowed_roots: allowed, sources: [{ id: 'evil', level: 1, loader: 'source-records-jsonl', path }] }));
+    await expect(planS0SourceViews({ root, overrides: [...QUIET, 's0.sources_manifest=corpus/hostile.json'] })).rejects.toMatchObject({ code: 'INPUT_INVALID', message: expect.stringMatching(message) });
+  });
+});

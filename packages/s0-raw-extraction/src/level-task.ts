@@ -6,6 +6,7 @@ import { ARTIFACT_DIRS, TaxonomyError, findWorkspaceRoot, readJsonFile, sha256He
 import { loadConfig } from '@taxonomy/config';
 import { readPageFile } from './loaders/index.ts';
 import { loadSourcesManifest, type Source } from './manifest.ts';
+import { checkSourcePath } from './source-paths.ts';
 import { LEVELS, runS0Task, type S0TaskResult } from './task.ts';
 
 /**
@@ -63,11 +64,14 @@ export async function planS0SourceViews(options: S0SourceViewsOptions): Promise<
   const config = loadConfig({ root, ...(options.overrides === undefined ? {} : { overrides: options.overrides }) }).config;
   const manifestRel = config.s0.sources_manifest;
   const manifestPath = resolve(root, manifestRel);
-  const { sources } = await loadSourcesManifest(manifestPath, manifestRel);
+  const { sources, allowed_roots: allowedRoots } = await loadSourcesManifest(manifestPath, manifestRel);
   const files: Record<string, string> = { [relative(root, manifestPath)]: sha256Hex(await readFile(manifestPath)) };
   for (const source of sources) {
     const abs = resolve(root, source.path);
     if (!existsSync(abs)) throw new TaxonomyError('INPUT_NOT_FOUND', `input not found: ${source.path}`);
+    // The same refusal as the level tasks, before a byte is read: a path outside the workspace, a device
+    // (/dev/zero never ends) or a FIFO (blocks for ever) must fail here in one line, not hang s0:sources.
+    checkSourcePath(root, source, { allowedRoots, maxBytes: config.s0.max_source_bytes });
     for (const file of await filesUnder(abs)) files[relative(root, file)] ??= sha256Hex(await readFile(file));
   }
   const views: S0SourceView[] = [];
