@@ -196,10 +196,7 @@ export async function writeJsonl<T>(options: WriteJsonlOptions<T>): Promise<Arti
     written.add(fileName);
     refs.push({ path: relativePath(path, options.relativeTo), sha256, records: to - from });
   }
-  const shardPattern = new RegExp(`^${escapeRegExp(options.name)}(-\\d{5})?\\.jsonl$`, 'u');
-  for (const name of await readdir(options.dir)) {
-    if (shardPattern.test(name) && !written.has(name)) await rm(join(options.dir, name));
-  }
+  await removeStaleShards(options.dir, options.name, written);
   return refs;
 }
 
@@ -317,7 +314,16 @@ export async function describeFile(path: string, relativeTo?: string): Promise<A
   return { path: relativePath(path, relativeTo), sha256: sha256Hex(body), records: null };
 }
 
-function relativePath(path: string, base: string | undefined): string {
+/** Removes the shards of `name` in `dir` (`name.jsonl`, `name-00001.jsonl`, …) that this write did not produce. */
+export async function removeStaleShards(dir: string, name: string, written: ReadonlySet<string>): Promise<void> {
+  const shardPattern = new RegExp(`^${escapeRegExp(name)}(-\\d{5})?\\.jsonl$`, 'u');
+  for (const file of await readdir(dir)) {
+    if (shardPattern.test(file) && !written.has(file)) await rm(join(dir, file));
+  }
+}
+
+/** `path` relative to `base` when it lies under it (an artifact reference's path), else unchanged. */
+export function relativePath(path: string, base: string | undefined): string {
   if (base === undefined) return path;
   const b = base.endsWith('/') ? base : `${base}/`;
   return path.startsWith(b) ? path.slice(b.length) : path;

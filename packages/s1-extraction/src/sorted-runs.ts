@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { sha256Hex, stableStringify, writeFileAtomic, type ArtifactRef } from '@taxonomy/core';
+import { relativePath, removeStaleShards, sha256Hex, stableStringify, writeFileAtomic, type ArtifactRef } from '@taxonomy/core';
 
 /** One serialized line with what it sorts by: its key, then the order it was added in (ties keep input order). */
 interface Entry {
@@ -115,10 +115,7 @@ export class SortedJsonlWriter<T> {
       if (shardSize > 0 && lines.length === shardSize) await flush();
     }
     if (lines.length > 0 || refs.length === 0) await flush();
-    const shardPattern = new RegExp(`^${escapeRegExp(name)}(-\\d{5})?\\.jsonl$`, 'u');
-    for (const file of await readdir(dir)) {
-      if (shardPattern.test(file) && !written.has(file)) await rm(join(dir, file));
-    }
+    await removeStaleShards(dir, name, written);
     return refs;
   }
 }
@@ -176,12 +173,3 @@ async function* mergeRuns(paths: ReadonlyArray<string>): AsyncGenerator<string> 
   }
 }
 
-function relativePath(path: string, base: string | undefined): string {
-  if (base === undefined) return path;
-  const b = base.endsWith('/') ? base : `${base}/`;
-  return path.startsWith(b) ? path.slice(b.length) : path;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-}
