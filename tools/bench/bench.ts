@@ -10,7 +10,7 @@ import { PhaseMetricsSchema, TaxonomyError, findWorkspaceRoot, type PhaseMetrics
 import { runMain } from '@taxonomy/observability';
 import { BUILD_TASKS, taskId } from '@taxonomy/taxonomy';
 import { baselineJsonlPass } from './baseline.ts';
-import { generateBenchCorpus, patchedConfig, readSeedStrings } from './corpus.ts';
+import { LOADER_BY_FORMAT, generateBenchCorpus, patchedConfig, readSeedStrings, type ChildReport } from './corpus.ts';
 import { benchOnePage } from './one-page.ts';
 import { formatBenchReport, type BenchResults, type PhaseResult } from './report.ts';
 import { runScaleBench } from './scale.ts';
@@ -23,18 +23,6 @@ const PHASES: ReadonlyArray<{ task: string; phase: string; level: number | null;
   dir: t.dir,
   helper: t.helper === true,
 }));
-
-/** The S0 loader of each generated format (names from the S0 sources manifest schema). */
-const LOADER_BY_FORMAT = { 'source-records': 'source-records-jsonl', 'institution-list': 'institution-unit-list', 'page-snapshots': 'page-snapshots-jsonl' } as const;
-
-interface ChildReport {
-  ms: number;
-  /** CPU time (user + system) of the phase, in ms. */
-  cpu_ms: number;
-  peak_rss_mb: number;
-  /** Peak RSS after loading the modules, before the phase ran: the part of the peak that is start-up. */
-  rss_before_mb: number;
-}
 
 /** Runs one phase in a child process (its own peak RSS); resolves to its report or its one-line error. */
 function runPhaseChild(repo: string, task: string, phase: string, level: number | null, root: string): Promise<ChildReport | { error: string }> {

@@ -208,3 +208,16 @@ function typo(text: string, random: () => number): string {
   const i = 1 + Math.floor(random() * (text.length - 3));
   return `${text.slice(0, i)}${text[i + 1]}${text[i]}${text.slice(i + 2)}`;
 }
+
+/** The S0 loader of each generated format (names from the S0 sources manifest schema). */
+export const LOADER_BY_FORMAT = { 'source-records': 'source-records-jsonl', 'institution-list': 'institution-unit-list', 'page-snapshots': 'page-snapshots-jsonl' } as const;
+
+/** What `tools/bench/run-phase.ts` prints (its last stdout line) for one task it ran. */
+export interface ChildReport {
+  ms: number;
+  /** CPU time (user + system) of the phase, in ms. */
+  cpu_ms: number;
+  peak_rss_mb: number;
+  /** Peak RSS after loading the modules, before the phase ran: the part of the peak that is start-up. */
+  rss_before_mb: number;
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { PhaseMetricsSchema, TaxonomyError } from '@taxonomy/core';
 import { buildTasksFor, taskId } from '@taxonomy/taxonomy';
-import { patchedConfig, readSeedStrings } from './corpus.ts';
+import { LOADER_BY_FORMAT, patchedConfig, readSeedStrings, type ChildReport } from './corpus.ts';
 import { generateScaleCorpus } from './scale-corpus.ts';
 import { formatScaleReport, type ScaleResults, type ScaleRun, type ScaleTask } from './scale-report.ts';
 
@@ -44,15 +44,6 @@ export function parseInstitutionSizes(text: string): number[] {
   }
   const ladder = sizes.length === 1 ? [Math.max(10, Math.round(sizes[0]! / 10)), sizes[0]!] : sizes;
   return [...new Set(ladder)].sort((a, b) => a - b);
-}
-
-const LOADER_BY_FORMAT = { 'source-records': 'source-records-jsonl', 'institution-list': 'institution-unit-list', 'page-snapshots': 'page-snapshots-jsonl' } as const;
-
-interface ChildReport {
-  ms: number;
-  cpu_ms: number;
-  peak_rss_mb: number;
-  rss_before_mb: number;
 }
 
 function runTaskChild(repo: string, spec: ScaleTaskSpec, root: string): Promise<ChildReport | { error: string }> {
