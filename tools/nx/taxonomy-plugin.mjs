@@ -5,6 +5,8 @@
 // that both expansions agree.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { crawlDigest } from './hash-crawl.mjs';
+import { sourcesDigest } from './hash-sources.mjs';
 
 export const BUILD_GRAPH_FILE = 'packages/taxonomy/src/build-graph.json';
 
@@ -96,13 +98,60 @@ export function expandBuildGraph(graph, { shards = 1 } = {}) {
 }
 
 /**
- * The `build` targets a package's compiled code needs: those of the workspace packages its package.json
- * lists under `dependencies` (each of them depends on its own in turn). Not `^build`: Nx's project graph
- * also holds the imports of test files (observability's parent-watch test runs S0), which would make the
- * builds a cycle and would build packages the code never loads.
+ * The `build` targets a phase task's compiled code needs: those of the workspace packages its package.json
+ * lists under `dependencies`, and theirs in turn (Node loads the whole closure from dist). Not `^build`:
+ * Nx's project graph also holds the imports of test files (observability's parent-watch test runs S0), which
+ * would make the builds a cycle and would build packages the code never loads.
  */
 export function buildDependencies(runtimeDeps) {
   return runtimeDeps.length === 0 ? [] : [{ projects: [...runtimeDeps].sort(), target: 'build' }];
+}
+
+/** The workspace packages `name` loads at run time: its `dependencies`, transitively (`depsOf`: name → names). */
+export function runtimeClosure(name, depsOf) {
+  const seen = new Set();
+  const visit = (n) => {
+    for (const dep of depsOf.get(n) ?? []) {
+      if (seen.has(dep) || dep === name) continue;
+      seen.add(dep);
+      visit(dep);
+    }
+  };
+  visit(name);
+  return [...seen].sort();
+}
+
+/**
+ * The digests a target can hash besides files and env (`{ "digest": NAME }` in build-graph.json): computed in
+ * process while the plugin infers the graph and put in the target's env, which Nx hashes with the project
+ * configuration. As `runtime` inputs they spawned a Node process per `nx run`, cached or not. With the Nx
+ * daemon, which keeps an inferred graph across commands, they stay `runtime` inputs, taken at every hash.
+ */
+export const DIGESTS = {
+  sources: { variable: 'TAXONOMY_SOURCES_DIGEST', script: 'tools/nx/hash-sources.mjs', compute: (root, env) => sourcesDigest(root, env) },
+  crawl: { variable: 'TAXONOMY_CRAWL_DIGEST', script: 'tools/nx/hash-crawl.mjs', compute: (root, env) => crawlDigest(root, env) },
+};
+
+/** Whether Nx infers this graph for its daemon (NX_DAEMON=true), which reuses it across commands. */
+export function graphOutlivesCommand(env = process.env) {
+  return env.NX_DAEMON === 'true' || globalThis.NX_DAEMON === true;
+}
+
+/** A task's inputs split into what Nx hashes itself and the env entries of its `digest` inputs. */
+export function resolveDigests(inputs, workspaceRoot, env = process.env) {
+  const nxInputs = [];
+  const digestEnv = {};
+  for (const input of inputs) {
+    if (typeof input !== 'object' || input === null || !('digest' in input)) {
+      nxInputs.push(input);
+      continue;
+    }
+    const digest = DIGESTS[input.digest];
+    if (digest === undefined) throw new Error(`${BUILD_GRAPH_FILE}: unknown digest ${JSON.stringify(input.digest)} (known: ${Object.keys(DIGESTS).join(', ')})`);
+    if (graphOutlivesCommand(env)) nxInputs.push({ runtime: `node ${digest.script}` });
+    else digestEnv[digest.variable] = digest.compute(workspaceRoot, env);
+  }
+  return { nxInputs, digestEnv };
 }
 
 /** The variable through which a model task's target records whether OPENAI_API_KEY is set (never its value). */
@@ -126,15 +175,17 @@ export function apiKeyState(env = process.env) {
  * rerun). The task checks the variable against its own environment (packages/config), so a project graph
  * inferred under another environment can never run with a wrong hash.
  */
-export function phaseTarget(task, projectRoot, runtimeDeps = [], env = process.env) {
+export function phaseTarget(task, projectRoot, runtimeDeps = [], env = process.env, workspaceRoot = process.cwd()) {
   const main = task.main.replace(/\.ts$/u, '');
   const args = `${task.level === null ? '' : ` --level ${task.level}`}${task.shard === undefined ? '' : ` --shard ${task.shard}`}`;
   const command = `node --conditions=taxonomy-dist ${projectRoot}/dist/${main}.js${args}`;
+  const { nxInputs, digestEnv } = resolveDigests(task.inputs, workspaceRoot, env);
+  const taskEnv = { ...(task.inputs.includes('llmConfig') ? { [KEY_STATE_VAR]: apiKeyState(env) } : {}), ...digestEnv };
   return {
     executor: 'nx:run-commands',
-    options: task.inputs.includes('llmConfig') ? { command, env: { [KEY_STATE_VAR]: apiKeyState(env) } } : { command },
+    options: Object.keys(taskEnv).length > 0 ? { command, env: taskEnv } : { command },
     cache: true,
-    inputs: ['code', '^code', ...task.inputs],
+    inputs: ['code', '^code', ...nxInputs],
     outputs: [`{workspaceRoot}/${task.dir}`],
     dependsOn: [
       ...task.dependsOn.map((dep) => {
@@ -150,11 +201,12 @@ export function phaseTarget(task, projectRoot, runtimeDeps = [], env = process.e
 
 /**
  * The `build` target of every package: its index and the entries its phase targets run, compiled to
- * `dist/` (tools/nx/build-package.mjs), cached like any task. It hashes only its own sources: a change in a
- * dependency leaves the bundle as it is (imports of other packages stay imports), while every phase task
- * that runs the changed code re-runs because it hashes `^code`.
+ * `dist/` (tools/nx/build-package.mjs), cached like any task. It hashes only its own sources and waits for no
+ * other build: imports of other packages stay imports, so a change in a dependency leaves the bundle as it
+ * is, and every package builds at once; every phase task that runs the changed code re-runs because it
+ * hashes `^code`.
  */
-export function buildTarget(projectRoot, mains, runtimeDeps = []) {
+export function buildTarget(projectRoot, mains) {
   const entries = ['src/index.ts', ...[...new Set(mains)].sort().map((m) => `src/${m}`)];
   return {
     executor: 'nx:run-commands',
@@ -162,7 +214,6 @@ export function buildTarget(projectRoot, mains, runtimeDeps = []) {
     cache: true,
     inputs: ['buildSources', '{workspaceRoot}/tools/nx/build-package.mjs', { externalDependencies: ['esbuild'] }],
     outputs: ['{projectRoot}/dist'],
-    dependsOn: buildDependencies(runtimeDeps),
     metadata: { description: `compiles ${entries.join(', ')} to dist/ (esbuild)` },
   };
 }
@@ -182,11 +233,12 @@ export const createNodes = [
       return { file, root, name: readJson(join(context.workspaceRoot, file)).name, npmName: manifest.name, deps: Object.keys(manifest.dependencies ?? {}) };
     });
     const projectOf = new Map(packages.map((p) => [p.npmName, p.name]));
-    return packages.map(({ file, root, name, deps }) => {
-      const runtimeDeps = deps.filter((dep) => projectOf.has(dep)).map((dep) => projectOf.get(dep));
+    const depsOf = new Map(packages.map((p) => [p.name, p.deps.filter((dep) => projectOf.has(dep)).map((dep) => projectOf.get(dep))]));
+    return packages.map(({ file, root, name }) => {
+      const runtimeDeps = runtimeClosure(name, depsOf);
       const own = tasks.filter((task) => task.project === name);
-      const targets = { build: buildTarget(root, own.map((task) => task.main), runtimeDeps) };
-      for (const task of own) targets[task.target] = phaseTarget(task, root, runtimeDeps);
+      const targets = { build: buildTarget(root, own.map((task) => task.main)) };
+      for (const task of own) targets[task.target] = phaseTarget(task, root, runtimeDeps, process.env, context.workspaceRoot);
       return [file, { projects: { [root]: { targets } } }];
     });
   },
