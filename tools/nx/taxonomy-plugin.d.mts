@@ -6,12 +6,8 @@ export declare function expandBuildGraph(graph: unknown, options?: { shards?: nu
 /** The variable a model task's target sets to `set` / `unset` (OPENAI_API_KEY's state, never its value). */
 export declare const KEY_STATE_VAR: string;
 export declare function apiKeyState(env?: Readonly<Record<string, string | undefined>>): 'set' | 'unset';
-export declare function phaseTarget(task: unknown, projectRoot: string, runtimeDeps?: string[], env?: Readonly<Record<string, string | undefined>>, workspaceRoot?: string): Record<string, unknown>;
+export declare function phaseTarget(task: unknown, projectRoot: string, runtimeDeps?: string[], env?: Readonly<Record<string, string | undefined>>): Record<string, unknown>;
 /** The workspace packages `name` loads at run time (its dependencies, transitively), sorted. */
 export declare function runtimeClosure(name: string, depsOf: ReadonlyMap<string, ReadonlyArray<string>>): string[];
-/** The digests a build-graph input `{ "digest": NAME }` names: the env variable the target sets, the script that prints the same value. */
-export declare const DIGESTS: Record<'sources' | 'crawl', { variable: string; script: string; compute: (root: string, env: Readonly<Record<string, string | undefined>>) => string }>;
-/** A task's inputs split into what Nx hashes itself and the env entries of its `digest` inputs (runtime inputs under the Nx daemon). */
-export declare function resolveDigests(inputs: ReadonlyArray<unknown>, workspaceRoot: string, env?: Readonly<Record<string, string | undefined>>): { nxInputs: unknown[]; digestEnv: Record<string, string> };
 export declare const createNodes: [string, (files: string[], options: unknown, context: { workspaceRoot: string }) => Array<[string, { projects: Record<string, { targets: Record<string, unknown> }> }]>];
 export declare const createNodesV2: typeof createNodes;

@@ -5,8 +5,6 @@
 // that both expansions agree.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { crawlDigest } from './hash-crawl.mjs';
-import { sourcesDigest } from './hash-sources.mjs';
 
 export const BUILD_GRAPH_FILE = 'packages/taxonomy/src/build-graph.json';
 
@@ -121,39 +119,6 @@ export function runtimeClosure(name, depsOf) {
   return [...seen].sort();
 }
 
-/**
- * The digests a target can hash besides files and env (`{ "digest": NAME }` in build-graph.json): computed in
- * process while the plugin infers the graph and put in the target's env, which Nx hashes with the project
- * configuration. As `runtime` inputs they spawned a Node process per `nx run`, cached or not. With the Nx
- * daemon, which keeps an inferred graph across commands, they stay `runtime` inputs, taken at every hash.
- */
-export const DIGESTS = {
-  sources: { variable: 'TAXONOMY_SOURCES_DIGEST', script: 'tools/nx/hash-sources.mjs', compute: (root, env) => sourcesDigest(root, env) },
-  crawl: { variable: 'TAXONOMY_CRAWL_DIGEST', script: 'tools/nx/hash-crawl.mjs', compute: (root, env) => crawlDigest(root, env) },
-};
-
-/** Whether Nx infers this graph for its daemon (NX_DAEMON=true), which reuses it across commands. */
-export function graphOutlivesCommand(env = process.env) {
-  return env.NX_DAEMON === 'true' || globalThis.NX_DAEMON === true;
-}
-
-/** A task's inputs split into what Nx hashes itself and the env entries of its `digest` inputs. */
-export function resolveDigests(inputs, workspaceRoot, env = process.env) {
-  const nxInputs = [];
-  const digestEnv = {};
-  for (const input of inputs) {
-    if (typeof input !== 'object' || input === null || !('digest' in input)) {
-      nxInputs.push(input);
-      continue;
-    }
-    const digest = DIGESTS[input.digest];
-    if (digest === undefined) throw new Error(`${BUILD_GRAPH_FILE}: unknown digest ${JSON.stringify(input.digest)} (known: ${Object.keys(DIGESTS).join(', ')})`);
-    if (graphOutlivesCommand(env)) nxInputs.push({ runtime: `node ${digest.script}` });
-    else digestEnv[digest.variable] = digest.compute(workspaceRoot, env);
-  }
-  return { nxInputs, digestEnv };
-}
-
 /** The variable through which a model task's target records whether OPENAI_API_KEY is set (never its value). */
 export const KEY_STATE_VAR = 'TAXONOMY_OPENAI_API_KEY_STATE';
 
@@ -173,19 +138,20 @@ export function apiKeyState(env = process.env) {
  * in its options (`env`), which Nx hashes with the project configuration: a key set or unset re-runs it, at
  * no cost per run (a `runtime` input spawned a process per task and hash, 2.4 of the 6.1 s of a cached
  * rerun). The task checks the variable against its own environment (packages/config), so a project graph
- * inferred under another environment can never run with a wrong hash.
+ * inferred under another environment can never run with a wrong hash. Only a value that changes with the
+ * environment, never with the data, may go there: Nx hashes a project's whole configuration into the tasks of
+ * every project that depends on it (s0's into s1, s2 and more), so a digest of the sources in `s0:sources`'s
+ * options re-ran every task after one appended page. The sources and the crawl state stay `runtime` inputs.
  */
-export function phaseTarget(task, projectRoot, runtimeDeps = [], env = process.env, workspaceRoot = process.cwd()) {
+export function phaseTarget(task, projectRoot, runtimeDeps = [], env = process.env) {
   const main = task.main.replace(/\.ts$/u, '');
   const args = `${task.level === null ? '' : ` --level ${task.level}`}${task.shard === undefined ? '' : ` --shard ${task.shard}`}`;
   const command = `node --conditions=taxonomy-dist ${projectRoot}/dist/${main}.js${args}`;
-  const { nxInputs, digestEnv } = resolveDigests(task.inputs, workspaceRoot, env);
-  const taskEnv = { ...(task.inputs.includes('llmConfig') ? { [KEY_STATE_VAR]: apiKeyState(env) } : {}), ...digestEnv };
   return {
     executor: 'nx:run-commands',
-    options: Object.keys(taskEnv).length > 0 ? { command, env: taskEnv } : { command },
+    options: task.inputs.includes('llmConfig') ? { command, env: { [KEY_STATE_VAR]: apiKeyState(env) } } : { command },
     cache: true,
-    inputs: ['code', '^code', ...nxInputs],
+    inputs: ['code', '^code', ...task.inputs],
     outputs: [`{workspaceRoot}/${task.dir}`],
     dependsOn: [
       ...task.dependsOn.map((dep) => {
@@ -238,7 +204,7 @@ export const createNodes = [
       const runtimeDeps = runtimeClosure(name, depsOf);
       const own = tasks.filter((task) => task.project === name);
       const targets = { build: buildTarget(root, own.map((task) => task.main)) };
-      for (const task of own) targets[task.target] = phaseTarget(task, root, runtimeDeps, process.env, context.workspaceRoot);
+      for (const task of own) targets[task.target] = phaseTarget(task, root, runtimeDeps);
       return [file, { projects: { [root]: { targets } } }];
     });
   },

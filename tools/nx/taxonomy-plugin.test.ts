@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@taxonomy/config';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { BUILD_GRAPH_FILE, DIGESTS, KEY_STATE_VAR, apiKeyState, expandBuildGraph, phaseTarget, resolveDigests, resolveS1Shards, runtimeClosure } from './taxonomy-plugin.mjs';
+import { BUILD_GRAPH_FILE, KEY_STATE_VAR, apiKeyState, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure } from './taxonomy-plugin.mjs';
 
 async function workspace(s1: unknown): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'taxonomy-plugin-'));
@@ -60,9 +59,8 @@ describe('the API key state in model task targets', () => {
     expect(models).toEqual(expect.arrayContaining(['s1:level-0', 's1:level-1-shard-1', 's3:level-3', 'postprocess:run', 'taxonomy:finalize']));
     for (const task of tasks) {
       const target = phaseTarget(task, `packages/${task.project}`, [], { OPENAI_API_KEY: 'sk-secret-0001' }) as { options: { env?: Record<string, string> } };
-      const keyState = Object.fromEntries(Object.entries(target.options.env ?? {}).filter(([name]) => name === KEY_STATE_VAR));
-      if (models.includes(`${task.project}:${task.target}`)) expect(keyState).toEqual({ [KEY_STATE_VAR]: 'set' });
-      else expect(keyState).toEqual({});
+      if (models.includes(`${task.project}:${task.target}`)) expect(target.options.env).toEqual({ [KEY_STATE_VAR]: 'set' });
+      else expect(target.options.env).toBeUndefined();
       expect(JSON.stringify(target)).not.toContain('sk-secret');
     }
   });
@@ -80,51 +78,6 @@ describe('the API key state in model task targets', () => {
     const root = await workspace(undefined);
     expect(() => loadConfig({ root, env: { OPENAI_API_KEY: 'sk-a', [KEY_STATE_VAR]: apiKeyState({ OPENAI_API_KEY: 'sk-a' }) } })).not.toThrow();
     expect(() => loadConfig({ root, env: { [KEY_STATE_VAR]: apiKeyState({ OPENAI_API_KEY: 'sk-a' }) } })).toThrow(/OPENAI_API_KEY set/u);
-  });
-});
-
-/**
- * The sources manifest (with every path it lists) and the crawl's seeds and freshness are hashed through
- * digests the plugin computes while it infers the graph, put in the target's env. As `runtime` inputs they
- * spawned two Node processes on every `nx run`; the value must be the one the scripts print.
- */
-describe('digest inputs', () => {
-  const repo = join(import.meta.dirname, '..', '..');
-  const tasks = expandBuildGraph(JSON.parse(readFileSync(join(repo, BUILD_GRAPH_FILE), 'utf8'))) as Array<{ project: string; target: string; inputs: unknown[] }>;
-
-  it.each([
-    ['s0:sources', 'sources', 'TAXONOMY_SOURCES_DIGEST', 'hash-sources.mjs'],
-    ['crawl:run', 'crawl', 'TAXONOMY_CRAWL_DIGEST', 'hash-crawl.mjs'],
-  ])('%s hashes the %s digest: the value its script prints, in the env, no runtime input', (id, name, variable, script) => {
-    const task = tasks.find((t) => `${t.project}:${t.target}` === id)!;
-    expect(task.inputs).toContainEqual({ digest: name });
-    const target = phaseTarget(task, `packages/${task.project}`, [], {}, repo) as { inputs: unknown[]; options: { env?: Record<string, string> } };
-    const printed = execFileSync(process.execPath, [join(repo, 'tools', 'nx', script), repo], { env: {}, encoding: 'utf8' }).trim();
-    expect(target.options.env?.[variable]).toBe(printed);
-    expect(target.inputs).not.toContainEqual({ digest: name });
-    expect(JSON.stringify(target.inputs)).not.toContain('runtime');
-  });
-
-  it('only those two tasks carry a digest', () => {
-    const withDigest = tasks.filter((t) => t.inputs.some((i) => typeof i === 'object' && i !== null && 'digest' in i)).map((t) => `${t.project}:${t.target}`);
-    expect(withDigest.sort()).toEqual(['crawl:run', 's0:sources']);
-  });
-
-  it('follows the manifest a TAXONOMY_OVERRIDES_S0 names', async () => {
-    const root = await workspace(undefined);
-    await writeFile(join(root, 'a.json'), '{"sources": []}');
-    await writeFile(join(root, 'b.json'), '{"sources": [{"id": "x", "path": "x.txt"}]}');
-    const digestOf = (manifest: string) => resolveDigests([{ digest: 'sources' }], root, { TAXONOMY_OVERRIDES_S0: `sources_manifest=${manifest}` }).digestEnv[DIGESTS.sources.variable];
-    expect(digestOf('a.json')).toMatch(/^[0-9a-f]{64}$/u);
-    expect(digestOf('a.json')).not.toBe(digestOf('b.json'));
-  });
-
-  it('stays a runtime input when the Nx daemon keeps the graph across commands', () => {
-    expect(resolveDigests(['globalConfig', { digest: 'crawl' }], repo, { NX_DAEMON: 'true' })).toEqual({ nxInputs: ['globalConfig', { runtime: 'node tools/nx/hash-crawl.mjs' }], digestEnv: {} });
-  });
-
-  it('refuses an unknown digest, naming the file', () => {
-    expect(() => resolveDigests([{ digest: 'seeds' }], repo, {})).toThrow(/build-graph\.json: unknown digest "seeds" \(known: sources, crawl\)/u);
   });
 });
 
