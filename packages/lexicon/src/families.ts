@@ -146,9 +146,7 @@ interface PreparedCandidates {
   areas: number[];
   widest: number;
   byCandidate: ReadonlyMap<ParentCandidate, PreparedCandidate>;
-  /** `level\0label` → the related candidates, in candidate order (bounded). */
-  related: Map<string, Related[]>;
-  /** `level\0label` → the related candidates with their breadth bonus (bounded). */
+  /** `level\0label` → the related candidates that can win for some institution, with their breadth bonus (bounded). */
   scored: Map<string, Scored[]>;
   /** label → recorded `familyParent` runs: the same-institution answers it asked for and its result (bounded). */
   familyRuns: Map<string, Array<{ asked: PreparedCandidate[]; answers: boolean[]; result: { id: string; reason: string } | null }>>;
@@ -182,17 +180,14 @@ function prepareCandidates(candidates: ReadonlyArray<ParentCandidate>): Prepared
       for (const f of p.families) add(byFamily, f.code, at);
       if (namesResearchArea(p.cand.label)) areas.push(at);
     });
-    prepared = { list, byToken, byFamily, areas, widest, byCandidate: new Map(list.map((p) => [p.cand, p])), related: new Map(), scored: new Map(), familyRuns: new Map() };
+    prepared = { list, byToken, byFamily, areas, widest, byCandidate: new Map(list.map((p) => [p.cand, p])), scored: new Map(), familyRuns: new Map() };
     preparedLists.set(candidates, prepared);
   }
   return prepared;
 }
 
-/** The candidates a label relates to by contained or shared words, research-area words, or CIP family. */
+/** The candidates a label relates to by contained or shared words, research-area words, or CIP family (memoized by `scoredCandidates`). */
 function relatedCandidates(label: string, level: Level, prepared: PreparedCandidates): Related[] {
-  const cacheKey = `${level}\u0000${label}`;
-  const hit = prepared.related.get(cacheKey);
-  if (hit !== undefined) return hit;
   const childTokens = tokenize(fieldKey(label));
   const childFamilies = fieldFamilies(label);
   const out: Related[] = [];
@@ -235,8 +230,6 @@ function relatedCandidates(label: string, level: Level, prepared: PreparedCandid
     }
     if (score > 0) out.push({ at, score, reasons });
   }
-  if (prepared.related.size >= 100_000) prepared.related.clear();
-  prepared.related.set(cacheKey, out);
   return out;
 }
 
@@ -263,7 +256,7 @@ export function inferParent(input: {
   for (const r of scored) {
     // Among parents of the same family, the one more institutions have is the broader field (in r.base).
     const same = sameInstitution(r.p);
-    const score = same ? r.base + 0.05 : r.base;
+    const score = same ? r.base + SAME_INSTITUTION_BONUS : r.base;
     if (
       !best ||
       score > bestScore + 1e-9 ||
@@ -291,15 +284,26 @@ interface Scored {
   reasons: ReadonlyArray<string>;
 }
 
-/** `relatedCandidates` with each one's breadth bonus added, per label (the part of `inferParent` no institution changes). */
+/** The most the institution adds to a candidate's score in `inferParent` (the same-institution bonus). */
+const SAME_INSTITUTION_BONUS = 0.05;
+
+/**
+ * `relatedCandidates` with each one's breadth bonus added, per label (the part of `inferParent` no institution
+ * changes), without the ones no institution can make best: a candidate whose base plus the same-institution bonus
+ * stays 1e-3 below the best base is beaten by that candidate for every institution (ties in `inferParent` are
+ * within 1e-9, so they never reach it), and dropping it leaves the choice unchanged. The loop in `inferParent`
+ * runs once per (label, institution): on the 100k bench at level 1 most related candidates are such losers.
+ */
 function scoredCandidates(label: string, level: Level, prepared: PreparedCandidates): Scored[] {
   const cacheKey = `${level}\u0000${label}`;
   let hit = prepared.scored.get(cacheKey);
   if (hit === undefined) {
-    hit = relatedCandidates(label, level, prepared).map((r) => {
+    const all = relatedCandidates(label, level, prepared).map((r) => {
       const p = prepared.list[r.at]!;
       return { p, base: r.score + 0.1 * (p.cand.institutions.length / prepared.widest), reasons: r.reasons };
     });
+    const top = all.reduce((m, r) => Math.max(m, r.base), Number.NEGATIVE_INFINITY);
+    hit = all.filter((r) => r.base + SAME_INSTITUTION_BONUS >= top - 1e-3);
     if (prepared.scored.size >= 100_000) prepared.scored.clear();
     prepared.scored.set(cacheKey, hit);
   }
