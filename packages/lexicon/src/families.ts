@@ -1,6 +1,6 @@
 import { tokenize } from '@taxonomy/core';
 import { normalize } from './normalize.ts';
-import { areaAffinity, namesResearchArea } from './areas.ts';
+import { affinityText, areaWordsOf, namesResearchArea } from './areas.ts';
 import { loadCip, type CipEntry } from './cip.ts';
 import { fieldKey, isKnownField, loadFieldLexicon, stemToken } from './field-lexicon.ts';
 import type { Level } from './types.ts';
@@ -127,6 +127,13 @@ interface PreparedCandidate {
   cand: ParentCandidate;
   key: string;
   tokens: string[];
+  /** `tokens` joined by spaces, and without the stop words. */
+  joined: string;
+  content: string[];
+  /** The label normalized, as reasons quote it. */
+  normalized: string;
+  /** Words typical of the research area the label names (null: it names none). */
+  areaWords: readonly string[] | null;
   families: Array<{ code: string; title: string; score: number }>;
   institutionKeys: ReadonlySet<string>;
 }
@@ -163,7 +170,18 @@ function prepareCandidates(candidates: ReadonlyArray<ParentCandidate>): Prepared
   if (prepared === undefined) {
     const list = candidates.map((cand) => {
       const key = fieldKey(cand.label);
-      return { cand, key, tokens: tokenize(key), families: fieldFamilies(cand.label), institutionKeys: new Set(cand.institutions.map(institutionKey)) };
+      const tokens = tokenize(key);
+      return {
+        cand,
+        key,
+        tokens,
+        joined: tokens.join(' '),
+        content: tokens.filter((t) => !STOP.has(t)),
+        normalized: normalize(cand.label),
+        areaWords: areaWordsOf(cand.label),
+        families: fieldFamilies(cand.label),
+        institutionKeys: new Set(cand.institutions.map(institutionKey)),
+      };
     });
     const widest = candidates.reduce((n, c) => Math.max(n, c.institutions.length), 1);
     const byToken = new Map<string, number[]>();
@@ -189,7 +207,11 @@ function prepareCandidates(candidates: ReadonlyArray<ParentCandidate>): Prepared
 /** The candidates a label relates to by contained or shared words, research-area words, or CIP family (memoized by `scoredCandidates`). */
 function relatedCandidates(label: string, level: Level, prepared: PreparedCandidates): Related[] {
   const childTokens = tokenize(fieldKey(label));
+  const childSet = new Set(childTokens);
+  const childJoined = childTokens.join(' ');
   const childFamilies = fieldFamilies(label);
+  // What `areaAffinity(label, candidate)` searches, computed once per label.
+  const areaText = level >= 2 ? affinityText(label) : '';
   const out: Related[] = [];
   // A candidate scores only through a shared word, a shared CIP family or (level 2 and up) a research area
   // it names: visit those, in candidate order, instead of every candidate.
@@ -199,27 +221,26 @@ function relatedCandidates(label: string, level: Level, prepared: PreparedCandid
   if (level >= 2) for (const at of prepared.areas) visit.add(at);
   for (const at of [...visit].sort((a, b) => a - b)) {
     const p = prepared.list[at]!;
-    const { cand, key: parentKey, tokens: parentTokens, families: parentFamilies } = p;
+    const { key: parentKey, tokens: parentTokens, families: parentFamilies, content } = p;
     const reasons: string[] = [];
     let score = 0;
-    const contained = parentTokens.every((t) => childTokens.includes(t));
+    const contained = parentTokens.every((t) => childSet.has(t));
     if (contained) {
-      const weight = GENERIC_PARENTS.has(parentKey) ? 0.2 : parentTokens.join(' ') === childTokens.join(' ') ? 0.5 : 0.7;
+      const weight = GENERIC_PARENTS.has(parentKey) ? 0.2 : p.joined === childJoined ? 0.5 : 0.7;
       score += weight;
-      reasons.push(`"${normalize(cand.label)}" is contained in the label`);
+      reasons.push(`"${p.normalized}" is contained in the label`);
     } else {
       // Shared content words ("reinforcement learning" under "machine learning").
-      const content = parentTokens.filter((t) => !STOP.has(t));
-      const sharedWords = content.filter((t) => childTokens.includes(t));
+      const sharedWords = content.filter((t) => childSet.has(t));
       if (sharedWords.length > 0) {
         score += 0.4 * (sharedWords.length / content.length);
         reasons.push(`shares "${sharedWords.join(' ')}"`);
       }
     }
-    const affinity = level >= 2 ? areaAffinity(label, cand.label) : [];
+    const affinity = level >= 2 && p.areaWords !== null ? p.areaWords.filter((w) => areaText.includes(` ${w} `)) : [];
     if (affinity.length > 0) {
       score += 0.45;
-      reasons.push(`"${affinity.join(', ')}" is typical of ${normalize(cand.label)}`);
+      reasons.push(`"${affinity.join(', ')}" is typical of ${p.normalized}`);
     }
     const shared = childFamilies.filter((f) => parentFamilies.some((q) => q.code === f.code));
     const overlap = familyOverlap(childFamilies, parentFamilies) * (shared.every((f) => GRAB_BAG_FAMILIES.has(f.code)) ? 0.3 : 1);
