@@ -69,10 +69,20 @@ export function namesResearchArea(label: string): boolean {
   return byName.has(normalize(label));
 }
 
+/** The words typical of the research area a candidate names, or null when it names none. */
+export function areaWordsOf(candidate: string): readonly string[] | null {
+  return byName.get(normalize(candidate))?.words ?? null;
+}
+
+/** A label as `areaAffinity` searches it: its normalized tokens between spaces. */
+export function affinityText(label: string): string {
+  return ` ${tokenize(normalize(label)).join(' ')} `;
+}
+
 /** Words of the label that are typical of the research area the candidate names, or [] when unrelated. */
 export function areaAffinity(label: string, candidate: string): string[] {
-  const area = byName.get(normalize(candidate));
-  if (!area) return [];
-  const text = ` ${tokenize(normalize(label)).join(' ')} `;
-  return area.words.filter((w) => text.includes(` ${w} `));
+  const words = areaWordsOf(candidate);
+  if (words === null) return [];
+  const text = affinityText(label);
+  return words.filter((w) => text.includes(` ${w} `));
 }

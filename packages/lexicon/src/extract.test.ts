@@ -71,6 +71,10 @@ describe('extractLabels — level 0 units (corpus/units)', () => {
     ['UNIVERSITY OF ILLINOIS URBANA-CHAMPAIGN', 'UNIVERSITY OF ILLINOIS URBANA-CHAMPAIGN - College of Fine & Applied Arts', ['fine arts', 'applied arts']],
     ['UNIVERSITY OF MICHIGAN', 'UNIVERSITY OF MICHIGAN - Climate and Space Sciences & Engineering', ['climate sciences', 'space sciences', 'space engineering']],
     ['UNIVERSITY OF CHICAGO', 'UNIVERSITY OF CHICAGO - Quantitative Research Methods in Social, Behavioral, and Health Sciences', ['quantitative research methods']],
+    // the institution's name inside the unit, also with the Kelvin sign, a "k" to case-insensitive matching
+    ['Kent State University', 'Kent State Nursing', ['nursing']],
+    ['Kent State University', '\u212Aent State Nursing', ['nursing']],
+    ['Harvard University', 'Harvard University School of Dentistry', ['dentistry']],
   ])('%s: %s', (institution, text, expected) => {
     expect(labelsOf(text, institution, 0)).toEqual(expected);
   });

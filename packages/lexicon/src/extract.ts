@@ -68,6 +68,8 @@ interface InstitutionInfo {
   words: Set<string>;
   /** The institution's name anywhere in a unit name. */
   patterns: RegExp[];
+  /** For each pattern, a word of its name (lower-case ASCII, or '' for a non-ASCII name) an ASCII text must contain to match. */
+  needles: string[];
   /** The institution's name after the unit ("… of Tsinghua University"), with the last word it ends in (lower-case ASCII, or ''). */
   after: Array<{ re: RegExp; tail: string }>;
 }
@@ -78,12 +80,13 @@ function institutionInfo(institution: string | null): InstitutionInfo {
   const key = institution ?? '';
   let info = institutionCache.get(key);
   if (!info) {
-    const patterns = buildInstitutionPatterns(institution);
+    const built = buildInstitutionPatterns(institution);
+    const patterns = built.map((b) => b.re);
     const after = patterns.map((re) => ({
       re: new RegExp(`\\s+(?:of|at)\\s+${re.source}$`, 'iu'),
       tail: /([A-Za-z0-9]+)\\b$/u.exec(re.source)?.[1]?.toLowerCase() ?? '',
     }));
-    info = { words: buildInstitutionWords(institution), patterns, after };
+    info = { words: buildInstitutionWords(institution), patterns, needles: built.map((b) => b.needle), after };
     if (institutionCache.size > 10_000) institutionCache.clear();
     institutionCache.set(key, info);
   }
@@ -104,13 +107,24 @@ function buildInstitutionWords(institution: string | null): Set<string> {
   return words;
 }
 
-/** The institution's name as written, and without its "University"/"Institute" words ("Ohio State University" → "Ohio State"). */
-function buildInstitutionPatterns(institution: string | null): RegExp[] {
+const ASCII_TEXT = /^[\x00-\x7f]*$/u;
+
+/**
+ * The institution's name as written, and without its "University"/"Institute" words ("Ohio State University" → "Ohio State"),
+ * each with the last word of the name lower-cased when the name is ASCII: the pattern matches the name's words literally
+ * (case aside), so an ASCII text whose lower-case form lacks that word cannot match.
+ */
+function buildInstitutionPatterns(institution: string | null): Array<{ re: RegExp; needle: string }> {
   if (!institution) return [];
   const full = institution.trim();
   const short = full.replace(/^the\s+/iu, '').replace(/\s*,.*$/u, '').replace(/\s+(?:university|institute|college)$/iu, '').replace(/^(?:university|institute|college)\s+of\s+/iu, '').trim();
   const names = [...new Set([full, short])].filter((n) => n.length >= 3 && normalize(n).split(' ').some((w) => !isFieldWord(w) || n === full));
-  return names.sort((x, y) => y.length - x.length).map((n) => new RegExp(`\\b(?:the\\s+)?${escapeRegex(n).replace(/\s+/gu, '\\s+')}\\b`, 'iu'));
+  return names
+    .sort((x, y) => y.length - x.length)
+    .map((n) => ({
+      re: new RegExp(`\\b(?:the\\s+)?${escapeRegex(n).replace(/\s+/gu, '\\s+')}\\b`, 'iu'),
+      needle: ASCII_TEXT.test(n) ? (n.split(/\s+/u).pop() ?? '').toLowerCase() : '',
+    }));
 }
 
 /** Removes a leading "<INSTITUTION> - " (also all-caps and misspelt forms). */
@@ -356,7 +370,13 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
     return null;
   }
   // Own institution inside the name ("University of Michigan School of Dentistry", "Ohio State Lima").
-  for (const re of institutionInfo(institution).patterns) {
+  const { patterns, needles } = institutionInfo(institution);
+  // Case-insensitive Unicode matching can meet an ASCII letter in a non-ASCII one (the Kelvin sign is a "k"): the
+  // needle shortcut holds for ASCII text only.
+  const asciiLower = ASCII_TEXT.test(text) ? text.toLowerCase() : null;
+  for (let i = 0; i < patterns.length; i += 1) {
+    const re = patterns[i]!;
+    if (asciiLower !== null && needles[i] !== '' && !asciiLower.includes(needles[i]!)) continue;
     if (re.test(text)) {
       text = text.replace(re, ' ').replace(/\s+/gu, ' ').trim();
       note(work, 'strip-institution', `"${institution}" removed`);

@@ -1,6 +1,6 @@
 import { tokenize } from '@taxonomy/core';
 import { normalize } from './normalize.ts';
-import { areaAffinity, namesResearchArea } from './areas.ts';
+import { affinityText, areaWordsOf, namesResearchArea } from './areas.ts';
 import { loadCip, type CipEntry } from './cip.ts';
 import { fieldKey, isKnownField, loadFieldLexicon, stemToken } from './field-lexicon.ts';
 import type { Level } from './types.ts';
@@ -127,6 +127,13 @@ interface PreparedCandidate {
   cand: ParentCandidate;
   key: string;
   tokens: string[];
+  /** `tokens` joined by spaces, and without the stop words. */
+  joined: string;
+  content: string[];
+  /** The label normalized, as reasons quote it. */
+  normalized: string;
+  /** Words typical of the research area the label names (null: it names none). */
+  areaWords: readonly string[] | null;
   families: Array<{ code: string; title: string; score: number }>;
   institutionKeys: ReadonlySet<string>;
 }
@@ -146,9 +153,7 @@ interface PreparedCandidates {
   areas: number[];
   widest: number;
   byCandidate: ReadonlyMap<ParentCandidate, PreparedCandidate>;
-  /** `level\0label` → the related candidates, in candidate order (bounded). */
-  related: Map<string, Related[]>;
-  /** `level\0label` → the related candidates with their breadth bonus (bounded). */
+  /** `level\0label` → the related candidates that can win for some institution, with their breadth bonus (bounded). */
   scored: Map<string, Scored[]>;
   /** label → recorded `familyParent` runs: the same-institution answers it asked for and its result (bounded). */
   familyRuns: Map<string, Array<{ asked: PreparedCandidate[]; answers: boolean[]; result: { id: string; reason: string } | null }>>;
@@ -165,7 +170,18 @@ function prepareCandidates(candidates: ReadonlyArray<ParentCandidate>): Prepared
   if (prepared === undefined) {
     const list = candidates.map((cand) => {
       const key = fieldKey(cand.label);
-      return { cand, key, tokens: tokenize(key), families: fieldFamilies(cand.label), institutionKeys: new Set(cand.institutions.map(institutionKey)) };
+      const tokens = tokenize(key);
+      return {
+        cand,
+        key,
+        tokens,
+        joined: tokens.join(' '),
+        content: tokens.filter((t) => !STOP.has(t)),
+        normalized: normalize(cand.label),
+        areaWords: areaWordsOf(cand.label),
+        families: fieldFamilies(cand.label),
+        institutionKeys: new Set(cand.institutions.map(institutionKey)),
+      };
     });
     const widest = candidates.reduce((n, c) => Math.max(n, c.institutions.length), 1);
     const byToken = new Map<string, number[]>();
@@ -182,19 +198,20 @@ function prepareCandidates(candidates: ReadonlyArray<ParentCandidate>): Prepared
       for (const f of p.families) add(byFamily, f.code, at);
       if (namesResearchArea(p.cand.label)) areas.push(at);
     });
-    prepared = { list, byToken, byFamily, areas, widest, byCandidate: new Map(list.map((p) => [p.cand, p])), related: new Map(), scored: new Map(), familyRuns: new Map() };
+    prepared = { list, byToken, byFamily, areas, widest, byCandidate: new Map(list.map((p) => [p.cand, p])), scored: new Map(), familyRuns: new Map() };
     preparedLists.set(candidates, prepared);
   }
   return prepared;
 }
 
-/** The candidates a label relates to by contained or shared words, research-area words, or CIP family. */
+/** The candidates a label relates to by contained or shared words, research-area words, or CIP family (memoized by `scoredCandidates`). */
 function relatedCandidates(label: string, level: Level, prepared: PreparedCandidates): Related[] {
-  const cacheKey = `${level}\u0000${label}`;
-  const hit = prepared.related.get(cacheKey);
-  if (hit !== undefined) return hit;
   const childTokens = tokenize(fieldKey(label));
+  const childSet = new Set(childTokens);
+  const childJoined = childTokens.join(' ');
   const childFamilies = fieldFamilies(label);
+  // What `areaAffinity(label, candidate)` searches, computed once per label.
+  const areaText = level >= 2 ? affinityText(label) : '';
   const out: Related[] = [];
   // A candidate scores only through a shared word, a shared CIP family or (level 2 and up) a research area
   // it names: visit those, in candidate order, instead of every candidate.
@@ -204,27 +221,26 @@ function relatedCandidates(label: string, level: Level, prepared: PreparedCandid
   if (level >= 2) for (const at of prepared.areas) visit.add(at);
   for (const at of [...visit].sort((a, b) => a - b)) {
     const p = prepared.list[at]!;
-    const { cand, key: parentKey, tokens: parentTokens, families: parentFamilies } = p;
+    const { key: parentKey, tokens: parentTokens, families: parentFamilies, content } = p;
     const reasons: string[] = [];
     let score = 0;
-    const contained = parentTokens.every((t) => childTokens.includes(t));
+    const contained = parentTokens.every((t) => childSet.has(t));
     if (contained) {
-      const weight = GENERIC_PARENTS.has(parentKey) ? 0.2 : parentTokens.join(' ') === childTokens.join(' ') ? 0.5 : 0.7;
+      const weight = GENERIC_PARENTS.has(parentKey) ? 0.2 : p.joined === childJoined ? 0.5 : 0.7;
       score += weight;
-      reasons.push(`"${normalize(cand.label)}" is contained in the label`);
+      reasons.push(`"${p.normalized}" is contained in the label`);
     } else {
       // Shared content words ("reinforcement learning" under "machine learning").
-      const content = parentTokens.filter((t) => !STOP.has(t));
-      const sharedWords = content.filter((t) => childTokens.includes(t));
+      const sharedWords = content.filter((t) => childSet.has(t));
       if (sharedWords.length > 0) {
         score += 0.4 * (sharedWords.length / content.length);
         reasons.push(`shares "${sharedWords.join(' ')}"`);
       }
     }
-    const affinity = level >= 2 ? areaAffinity(label, cand.label) : [];
+    const affinity = level >= 2 && p.areaWords !== null ? p.areaWords.filter((w) => areaText.includes(` ${w} `)) : [];
     if (affinity.length > 0) {
       score += 0.45;
-      reasons.push(`"${affinity.join(', ')}" is typical of ${normalize(cand.label)}`);
+      reasons.push(`"${affinity.join(', ')}" is typical of ${p.normalized}`);
     }
     const shared = childFamilies.filter((f) => parentFamilies.some((q) => q.code === f.code));
     const overlap = familyOverlap(childFamilies, parentFamilies) * (shared.every((f) => GRAB_BAG_FAMILIES.has(f.code)) ? 0.3 : 1);
@@ -235,8 +251,6 @@ function relatedCandidates(label: string, level: Level, prepared: PreparedCandid
     }
     if (score > 0) out.push({ at, score, reasons });
   }
-  if (prepared.related.size >= 100_000) prepared.related.clear();
-  prepared.related.set(cacheKey, out);
   return out;
 }
 
@@ -263,7 +277,7 @@ export function inferParent(input: {
   for (const r of scored) {
     // Among parents of the same family, the one more institutions have is the broader field (in r.base).
     const same = sameInstitution(r.p);
-    const score = same ? r.base + 0.05 : r.base;
+    const score = same ? r.base + SAME_INSTITUTION_BONUS : r.base;
     if (
       !best ||
       score > bestScore + 1e-9 ||
@@ -291,15 +305,26 @@ interface Scored {
   reasons: ReadonlyArray<string>;
 }
 
-/** `relatedCandidates` with each one's breadth bonus added, per label (the part of `inferParent` no institution changes). */
+/** The most the institution adds to a candidate's score in `inferParent` (the same-institution bonus). */
+const SAME_INSTITUTION_BONUS = 0.05;
+
+/**
+ * `relatedCandidates` with each one's breadth bonus added, per label (the part of `inferParent` no institution
+ * changes), without the ones no institution can make best: a candidate whose base plus the same-institution bonus
+ * stays 1e-3 below the best base is beaten by that candidate for every institution (ties in `inferParent` are
+ * within 1e-9, so they never reach it), and dropping it leaves the choice unchanged. The loop in `inferParent`
+ * runs once per (label, institution): on the 100k bench at level 1 most related candidates are such losers.
+ */
 function scoredCandidates(label: string, level: Level, prepared: PreparedCandidates): Scored[] {
   const cacheKey = `${level}\u0000${label}`;
   let hit = prepared.scored.get(cacheKey);
   if (hit === undefined) {
-    hit = relatedCandidates(label, level, prepared).map((r) => {
+    const all = relatedCandidates(label, level, prepared).map((r) => {
       const p = prepared.list[r.at]!;
       return { p, base: r.score + 0.1 * (p.cand.institutions.length / prepared.widest), reasons: r.reasons };
     });
+    const top = all.reduce((m, r) => Math.max(m, r.base), Number.NEGATIVE_INFINITY);
+    hit = all.filter((r) => r.base + SAME_INSTITUTION_BONUS >= top - 1e-3);
     if (prepared.scored.size >= 100_000) prepared.scored.clear();
     prepared.scored.set(cacheKey, hit);
   }

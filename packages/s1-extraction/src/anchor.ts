@@ -1,9 +1,24 @@
-import { normalizeLabel, tokenize, unresolvedParentId, usableSection, type Anchor } from '@taxonomy/core';
-
-export { usableSection };
+import { normalizeLabel, tokenize, unresolvedParentId, usableSection as coreUsableSection, type Anchor } from '@taxonomy/core';
 import type { Config } from '@taxonomy/config';
 import { inferParent, type Level } from '@taxonomy/lexicon';
 import { FuzzyIndex, ratcliffObershelp } from './similarity.ts';
+
+const sectionCache = new Map<string, string | null>();
+
+/**
+ * Core's `usableSection`, memoized per section string (bounded): a page's records share their section, and
+ * extraction and aggregation both ask for every record.
+ */
+export function usableSection(section: string | null): string | null {
+  if (section === null) return null;
+  let usable = sectionCache.get(section);
+  if (usable === undefined) {
+    usable = coreUsableSection(section);
+    if (sectionCache.size >= 10_000) sectionCache.clear();
+    sectionCache.set(section, usable);
+  }
+  return usable;
+}
 
 /** A verified concept of the level above, as parent anchoring needs it. */
 export interface ParentConcept {

@@ -2,7 +2,7 @@ import { collapseWhitespace, type SourceRecord } from '@taxonomy/core';
 import type { Config } from '@taxonomy/config';
 import type { LlmClient } from '@taxonomy/llm';
 import { usableSection } from './anchor.ts';
-import { normalizeCandidate, type NormalizedCandidate } from './normalize.ts';
+import { normalizeCandidate, type NormalizeResult, type NormalizedCandidate, type RawCandidate } from './normalize.ts';
 
 /** A source record with its id settled (S0 always sets one; see `recordIdOf`). */
 export type IdentifiedRecord = SourceRecord & { id: string };
@@ -47,6 +47,31 @@ function mergeByNormalized(labels: ReadonlyArray<NormalizedCandidate>): Normaliz
   return [...byForm.values()].sort((a, b) => (a.normalized < b.normalized ? -1 : a.normalized > b.normalized ? 1 : 0));
 }
 
+/** Normalizations a cache holds per config slice before it starts over: the answers are pure, only speed depends on it. */
+const NORMALIZE_CACHE_LIMIT = 50_000;
+const normalizeCaches = new WeakMap<Config['s1'], Map<string, NormalizeResult>>();
+
+/**
+ * `normalizeCandidate` without trace, memoized on everything it reads (the raw candidate, level, institution and
+ * the config slice): a label recurs with its institution across records (on the 100k bench 41,915 level-3 labels are
+ * 5,390 (label, institution) pairs). The result is shared: callers copy what they keep (see `mergeByNormalized`).
+ */
+function normalizeCached(raw: RawCandidate, level: number, institution: string, config: Config['s1']): NormalizeResult {
+  let cache = normalizeCaches.get(config);
+  if (cache === undefined) {
+    cache = new Map();
+    normalizeCaches.set(config, cache);
+  }
+  const key = `${level}\u0000${institution}\u0000${raw.label}\u0000${raw.normalized}\u0000${raw.aliases.join('\u0001')}\u0000${raw.parents.join('\u0001')}`;
+  let result = cache.get(key);
+  if (result === undefined) {
+    result = normalizeCandidate(raw, { level, institution, config, trace: false });
+    if (cache.size >= NORMALIZE_CACHE_LIMIT) cache.clear();
+    cache.set(key, result);
+  }
+  return result;
+}
+
 /** Extracts and normalizes one record through the client; a failed call makes the record quarantined, not the phase. */
 export async function extractRecord(record: IdentifiedRecord, options: Omit<ExtractRecordsOptions, 'window' | 'onProgress'>): Promise<RecordExtraction> {
   const institution = collapseWhitespace(record.provenance.institution);
@@ -64,7 +89,7 @@ export async function extractRecord(record: IdentifiedRecord, options: Omit<Extr
   const dropped: RecordExtraction['dropped'] = [];
   for (const raw of result.value.candidates) {
     // The steps are for `explain`: the task keeps only the result.
-    const n = normalizeCandidate(raw, { level: options.level, institution, config: options.config, trace: false });
+    const n = normalizeCached(raw, options.level, institution, options.config);
     if (n.ok) kept.push(n.value);
     else dropped.push({ label: raw.label, reason: n.reason, detail: n.detail });
   }

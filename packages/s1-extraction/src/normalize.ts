@@ -110,10 +110,33 @@ export function allUnitWords(config: Config['s1']): string[] {
   return [...words].filter((w) => w.length > 0).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
 }
 
+/** What normalization needs of an institution's name: its normalized form, and its tokens as a list and a set. */
+interface InstitutionFacts {
+  key: string;
+  tokens: readonly string[];
+  tokenSet: ReadonlySet<string>;
+}
+
+const NO_INSTITUTION: InstitutionFacts = { key: '', tokens: [], tokenSet: new Set() };
+const institutionFactsCache = new Map<string, InstitutionFacts>();
+
+/** An institution's facts, computed once per name (bounded): every label of a record asks for them two or three times. */
+function institutionFacts(institution: string | null): InstitutionFacts {
+  if (institution === null) return NO_INSTITUTION;
+  let facts = institutionFactsCache.get(institution);
+  if (facts === undefined) {
+    const key = normalizeLabel(institution);
+    const tokens = tokenize(key);
+    facts = { key, tokens, tokenSet: new Set(tokens) };
+    if (institutionFactsCache.size >= 10_000) institutionFactsCache.clear();
+    institutionFactsCache.set(institution, facts);
+  }
+  return facts;
+}
+
 /** Institution name tokens (folded, lower-case), for prefix stripping and for rejecting acronym aliases like DUKE. */
-function institutionTokens(institution: string | null): string[] {
-  if (institution === null) return [];
-  return tokenize(normalizeLabel(institution));
+function institutionTokens(institution: string | null): readonly string[] {
+  return institutionFacts(institution).tokens;
 }
 
 /** An institution's name as a pattern for the start of a label, compiled once per name. */
@@ -222,11 +245,14 @@ export function canonicalForm(text: string, ctx: NormalizeContext): CanonicalFor
     }
     record('trailing parenthetical', paren[1]!.trim());
   }
-  for (const re of derivedRules(ctx.config).inverted) {
-    const m = re.exec(t);
-    if (m !== null) {
-      record('inverted unit name', m[1]!.trim());
-      break;
+  // Every inverted pattern needs a comma before its unit word: most labels have none.
+  if (t.includes(',')) {
+    for (const re of derivedRules(ctx.config).inverted) {
+      const m = re.exec(t);
+      if (m !== null) {
+        record('inverted unit name', m[1]!.trim());
+        break;
+      }
     }
   }
   const lower = t.toLowerCase();
@@ -320,8 +346,9 @@ export function normalizeCandidate(raw: RawCandidate, ctx: NormalizeContext): No
   if (length > ctx.config.max_label_length) {
     return { ok: false, reason: 'too_long', detail: `"${canonical}" has ${length} > ${ctx.config.max_label_length} characters`, steps };
   }
-  const instKey = ctx.institution === null ? null : normalizeLabel(ctx.institution);
-  const instTokens = new Set(institutionTokens(ctx.institution));
+  const facts = institutionFacts(ctx.institution);
+  const instKey = ctx.institution === null ? null : facts.key;
+  const instTokens = facts.tokenSet;
   const aliasSet = new Set<string>();
   const seenLower = new Set<string>([canonical]);
   const modelAliases = raw.aliases.map(collapseWhitespace);

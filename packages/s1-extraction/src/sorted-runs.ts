@@ -44,9 +44,11 @@ export class SortedJsonlWriter<T> {
   #runs: string[] = [];
   #tmp: string | null = null;
 
+  /** `serialize` must give what core's `stableStringify` gives for the item (its default): the bytes of `writeJsonl`. */
   constructor(
     options: SortedJsonlWriterOptions,
     private readonly sortKey: (item: T) => string,
+    private readonly serialize: (item: T) => string = stableStringify,
   ) {
     this.#options = { shardSize: 50_000, runChars: 16 * 1024 * 1024, ...options, relativeTo: options.relativeTo };
   }
@@ -58,7 +60,7 @@ export class SortedJsonlWriter<T> {
 
   /** Adds one item; `order` (default: the order of the calls) breaks ties between equal keys. */
   async add(item: T, order?: number): Promise<void> {
-    const line = stableStringify(item);
+    const line = this.serialize(item);
     this.#buffer.push({ key: this.sortKey(item), seq: order ?? this.#seq, line });
     this.#seq += 1;
     this.#bufferChars += line.length;

@@ -19,7 +19,7 @@ import { createLlmClient } from '@taxonomy/llm';
 import { isInteractive, runPhaseTask, type Quarantine } from '@taxonomy/observability';
 import type { Config } from '@taxonomy/config';
 import type { Counters, Logger } from '@taxonomy/observability';
-import { CandidateAggregator, accountRecords, candidateSortKey, recordLogEntry, type RecordLogEntry } from './aggregate.ts';
+import { CandidateAggregator, accountRecords, candidateSortKey, recordLogEntry, recordLogLine, type RecordLogEntry } from './aggregate.ts';
 import { SortedJsonlWriter } from './sorted-runs.ts';
 import { ParentIndex, type ParentConcept } from './anchor.ts';
 import { extractRecords, type IdentifiedRecord, type RecordExtraction } from './extract.ts';
@@ -164,7 +164,7 @@ export class LevelOutputs {
     index: ParentIndex | null,
   ) {
     this.#aggregator = new CandidateAggregator({ level, index });
-    this.#recordLog = new SortedJsonlWriter({ dir: ctx.outDir, name: 'record-log', relativeTo: ctx.root }, (l) => l.record_id);
+    this.#recordLog = new SortedJsonlWriter({ dir: ctx.outDir, name: 'record-log', relativeTo: ctx.root }, (l) => l.record_id, recordLogLine);
   }
 
   /** One record's extraction (the misfiled records' ones go to `addMisfiled`). */
