@@ -3,7 +3,7 @@ import { ConceptSchema, SplitOpSchema, conceptId, type Concept, type SplitOp } f
 import { ConfigSchema } from '@taxonomy/config';
 import { assignLevels } from './levels.ts';
 import { placeConcepts } from './place.ts';
-import type { PlacementRecord } from './types.ts';
+import { RecordTable } from './records.ts';
 
 const SETTINGS = ConfigSchema.parse({}).placement;
 
@@ -36,10 +36,8 @@ function concept(level: number, label: string, parent: string | null, records: R
   });
 }
 
-function recordsOf(recs: Rec[]): Map<string, PlacementRecord> {
-  return new Map(
-    recs.map((r) => [r.id, { id: r.id, level: r.level, institution: r.institution, text: r.text, declared: r.declared ?? null, section: r.section ?? null, source: 'test' }]),
-  );
+function recordsOf(recs: Rec[]): RecordTable {
+  return RecordTable.of(recs.map((r) => ({ id: r.id, level: r.level, institution: r.institution, text: r.text, declared: r.declared ?? null, section: r.section ?? null })));
 }
 
 let n = 0;

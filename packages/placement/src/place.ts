@@ -2,7 +2,8 @@ import { conceptId, unresolvedParentId, type Concept, type Placement, type Place
 import { fieldKey, schoolField } from '@taxonomy/lexicon';
 import { assignLevels, type DerivedSchool, type LevelDecision } from './levels.ts';
 import { ParentLookup } from './resolve.ts';
-import type { LevelCounters, Override, PlaceResult, PlacementRecord, PlacementSettings, Vote } from './types.ts';
+import type { RecordTable } from './records.ts';
+import type { LevelCounters, Override, PlaceResult, PlacementSettings, Vote } from './types.ts';
 
 export interface PlaceInput {
   /** Post-processed concepts of all four levels. */
@@ -10,7 +11,7 @@ export interface PlaceInput {
   /** Disambiguation splits: their senses are placed one by one and stay apart only under different parents. */
   splitOps: ReadonlyArray<SplitOp>;
   /** Every S0 record the concepts cite, by id, with its canonical institution. */
-  records: ReadonlyMap<string, PlacementRecord>;
+  records: RecordTable;
   settings: PlacementSettings;
 }
 
@@ -161,7 +162,7 @@ export function placeConcepts(input: PlaceInput): PlaceResult {
     merged.gloss = members.length === 1 ? members[0]!.gloss : null;
     merged.reasons = [...merged.reasons, ...members.flatMap(moveNote)];
     if (members.length > 1) merged.reasons.push(`${TAG} one concept for "${decision.label}" at L${level} from ${members.map((m) => m.id).sort(byString).join(', ')}`);
-    for (const d of derived) merged.reasons.push(`${TAG} "${records.get(d.record_id)?.text ?? d.record_id}" (${d.institution}) is a school; ${d.from} is department-sized, so the school-level field ${d.field} stands for it at L0 (${d.via})`);
+    for (const d of derived) merged.reasons.push(`${TAG} "${textOf(records, d.record_id)}" (${d.institution}) is a school; ${d.from} is department-sized, so the school-level field ${d.field} stands for it at L0 (${d.via})`);
     for (const m of members) mergedInto.set(m.id, id);
     placed.push(merged);
   }
@@ -181,7 +182,7 @@ export function placeConcepts(input: PlaceInput): PlaceResult {
       support: { records: recordIds.length, institutions: institutions.length, count: derived.length },
       gloss: null,
       validation: null,
-      reasons: derived.map((d) => `${TAG} "${records.get(d.record_id)?.text ?? d.record_id}" (${d.institution}) is a school; ${d.from} is department-sized, so the school-level field ${field} stands for it at L0 (${d.via})`),
+      reasons: derived.map((d) => `${TAG} "${textOf(records, d.record_id)}" (${d.institution}) is a school; ${d.from} is department-sized, so the school-level field ${field} stands for it at L0 (${d.via})`),
     });
   }
 
@@ -256,20 +257,27 @@ export function placeConcepts(input: PlaceInput): PlaceResult {
   return { concepts, overrides: overrides.sort((a, b) => byString(a.concept_id, b.concept_id) || byString(a.institution, b.institution) || byString(a.declared, b.declared)), counters, levels };
 }
 
-/** The records of a concept from one institution that were read for this level (a moved record's declared parent was meant for another level). */
-function recordsByInstitution(concept: Concept, level: number, records: ReadonlyMap<string, PlacementRecord>): Map<string, PlacementRecord[]> {
-  const out = new Map<string, PlacementRecord[]>();
+/** A (level-0) unit's text for a reason, else its record id. */
+function textOf(records: RecordTable, id: string): string {
+  const at = records.find(id);
+  return (at === -1 ? null : records.text(at)) ?? id;
+}
+
+/** The records (table slots) of a concept from one institution that were read for this level (a moved record's declared parent was meant for another level). */
+function recordsByInstitution(concept: Concept, level: number, records: RecordTable): Map<string, number[]> {
+  const out = new Map<string, number[]>();
   for (const id of concept.record_ids) {
-    const r = records.get(id);
-    if (r === undefined || r.level !== level) continue;
-    const list = out.get(r.institution) ?? [];
-    list.push(r);
-    out.set(r.institution, list);
+    const at = records.find(id);
+    if (at === -1 || records.level(at) !== level) continue;
+    const institution = records.institution(at);
+    const list = out.get(institution);
+    if (list === undefined) out.set(institution, [at]);
+    else list.push(at);
   }
   return out;
 }
 
-function decideParent(concept: Concept, level: number, lookup: ParentLookup, records: ReadonlyMap<string, PlacementRecord>, settings: PlacementSettings): Decision {
+function decideParent(concept: Concept, level: number, lookup: ParentLookup, records: RecordTable, settings: PlacementSettings): Decision {
   const byInstitution = recordsByInstitution(concept, level, records);
   const votes: Vote[] = [];
   const unresolved: Array<{ institution: string; declared: string; reason: string }> = [];
@@ -278,8 +286,10 @@ function decideParent(concept: Concept, level: number, lookup: ParentLookup, rec
     const list = byInstitution.get(institution)!;
     // Declared parents: the source's own, else a page heading that names a concept of the level above.
     const declared = new Map<string, { parent: string; detail: string; text: string }>();
-    for (const r of list) {
-      const anchors = r.declared !== null ? [{ text: r.declared, kind: 'declared' }] : r.section !== null ? [{ text: r.section, kind: 'heading' }] : [];
+    for (const at of list) {
+      const declaredText = records.declared(at);
+      const section = declaredText === null ? records.section(at) : null;
+      const anchors = declaredText !== null ? [{ text: declaredText, kind: 'declared' }] : section !== null ? [{ text: section, kind: 'heading' }] : [];
       for (const a of anchors) {
         const hit = lookup.resolve(a.text, institution, concept.label, a.kind === 'heading');
         if (hit.concept !== null) {

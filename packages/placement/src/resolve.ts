@@ -1,6 +1,7 @@
 import type { Concept } from '@taxonomy/core';
 import { extractLabels, fieldKey, housingSchools, inferParent, namesDepartmentUnit, schoolField, type Level } from '@taxonomy/lexicon';
-import type { PlacementRecord, PlacementSettings } from './types.ts';
+import type { RecordTable } from './records.ts';
+import type { PlacementSettings } from './types.ts';
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -25,7 +26,7 @@ export class ParentLookup {
   readonly #all: Concept[];
   readonly #resolved = new Map<string, Resolution>();
 
-  constructor(parents: ReadonlyArray<Concept>, parentLevel: number, records: ReadonlyMap<string, PlacementRecord>) {
+  constructor(parents: ReadonlyArray<Concept>, parentLevel: number, records: RecordTable) {
     this.parentLevel = parentLevel;
     this.#all = [...parents].sort((a, b) => byString(a.id, b.id));
     for (const p of this.#all) {
@@ -38,9 +39,9 @@ export class ParentLookup {
       }
       const own = new Set<string>();
       for (const id of p.record_ids) {
-        const r = records.get(id);
+        const at = records.find(id);
         // At level 0 a record that calls itself a department does not make its field one of the institution's schools.
-        if (r !== undefined && r.level === parentLevel && !(parentLevel === 0 && namesDepartmentUnit(r.text))) own.add(r.institution);
+        if (at !== -1 && records.level(at) === parentLevel && !(parentLevel === 0 && namesDepartmentUnit(records.text(at)!))) own.add(records.institution(at));
       }
       for (const i of own) {
         const list = this.#byInstitution.get(i) ?? [];
