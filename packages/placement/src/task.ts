@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   ARTIFACT_DIRS,
   ConceptSchema,
+  ProvenanceSchema,
   SourceRecordSchema,
   SplitOpSchema,
   TaxonomyError,
@@ -34,6 +35,15 @@ export interface RunPlacementTaskOptions {
 }
 
 const IdentitySchema = z.object({ raw: z.string().min(1), institution: z.string().min(1) });
+
+/**
+ * The fields of an S0 record placement reads, parsed as S0's own schema parses them. S0 validated the whole
+ * record when it wrote it and its recorded checksums are checked before anything is read, so the fields
+ * placement never looks at (`meta`, the provenance's url and fetch time) are not parsed again.
+ */
+const PlacementSourceSchema = SourceRecordSchema.pick({ id: true, level: true, text: true, parent_anchor: true }).extend({
+  provenance: ProvenanceSchema.pick({ institution: true, section: true }),
+});
 
 async function readAll<T>(files: ReadonlyArray<string>, schema: z.ZodType<T>, quarantine: Quarantine, root: string, each: (value: T) => void): Promise<ArtifactRef[]> {
   const inputs: ArtifactRef[] = [];
@@ -114,7 +124,7 @@ export async function runPlacementTask(options: RunPlacementTaskOptions = {}): P
       for (let level = 0; level <= 3; level += 1) {
         const files = await filesIn(join(artifacts, 's0', `level-${level}`), 'records');
         inputs.push(
-          ...(await readAll(files, SourceRecordSchema, ctx.quarantine, ctx.root, (r) => {
+          ...(await readAll(files, PlacementSourceSchema, ctx.quarantine, ctx.root, (r) => {
             if (r.id === undefined || !table.isCited(r.id)) return;
             const raw = r.provenance.institution.trim();
             const institution = identities.get(`${level}\u0000${raw}`);
