@@ -232,6 +232,29 @@ describe('placeConcepts', () => {
     expect(result.counters['senses_merged']).toBe(1);
   });
 
+  it("places research areas under each institution's own departments, every institution asked once for all its areas", () => {
+    const school = [rec(0, CMU, 'CARNEGIE MELLON UNIVERSITY - School of Computer Science'), rec(0, YALE, 'YALE UNIVERSITY - Faculty of Arts and Sciences')];
+    const csDept = [rec(1, CMU, 'computer science department'), rec(1, YALE, 'computer science')];
+    const chemDept = [rec(1, YALE, 'chemistry'), rec(1, CMU, 'department of chemistry')];
+    const ml = [rec(2, CMU, 'Machine Learning'), rec(2, YALE, 'machine learning')];
+    const organic = [rec(2, YALE, 'Organic Chemistry'), rec(2, CMU, 'organic chemistry')];
+    const { parentOf, find } = place(
+      [
+        concept(0, 'computing', null, [school[0]!]),
+        concept(0, 'arts and sciences', null, [school[1]!]),
+        concept(1, 'computer science', 'L0:computing', csDept),
+        concept(1, 'chemistry', 'L0:arts-and-sciences', chemDept),
+        concept(2, 'machine learning', 'L1:computer-science', ml),
+        concept(2, 'organic chemistry', 'L1:chemistry', organic),
+      ],
+      [...school, ...csDept, ...chemDept, ...ml, ...organic],
+    );
+    expect([parentOf(2, 'machine learning'), parentOf(2, 'organic chemistry')]).toEqual(['computer science', 'chemistry']);
+    for (const label of ['machine learning', 'organic chemistry']) {
+      expect(find(2, label)!.placement).toMatchObject({ method: 'institution', votes: 2, institutions: [CMU, YALE] });
+    }
+  });
+
   it('is deterministic whatever the input order', () => {
     const recs = [rec(0, PENN, 'UNIVERSITY OF PENNSYLVANIA - Perelman School of Medicine'), rec(1, PENN, 'dermatology'), rec(0, YALE, 'YALE UNIVERSITY - Dermatology'), rec(1, YALE, 'dermatology')];
     const concepts = [concept(0, 'medicine', null, [recs[0]!]), concept(0, 'dermatology', null, [recs[2]!]), concept(1, 'dermatology', 'L0:dermatology', [recs[1]!, recs[3]!])];
