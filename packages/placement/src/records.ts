@@ -1,35 +1,43 @@
 import type { PlacementRecord } from './types.ts';
 
-/** One copy of each equal string (record ids, institution names, headings): a million records name a few thousand. */
-export class Interner {
-  readonly #strings = new Map<string, string>();
+/** Strings numbered in first-seen order, one copy each. */
+class StringPool {
+  readonly #index = new Map<string, number>();
+  readonly values: string[] = [];
 
-  get(value: string): string {
-    const hit = this.#strings.get(value);
-    if (hit !== undefined) return hit;
-    this.#strings.set(value, value);
-    return value;
+  add(value: string): number {
+    let at = this.#index.get(value);
+    if (at === undefined) {
+      at = this.values.length;
+      this.#index.set(value, at);
+      this.values.push(value);
+    }
+    return at;
   }
 }
 
 /**
  * The S0 records placement needs, held compactly: one slot per record id a concept cites (`cite`), filled
- * when S0's record is read (`set`); records no concept cites are never kept. A slot holds the record's
- * level, its canonical institution (one shared string per institution), its declared parent and heading
- * (sparse: most records have neither) and, for level-0 records only, its text (placement reads the text
- * of top-level units alone: is it a school, a department?). Ids, institutions and anchors are interned, so
- * a concept's `record_ids` and the table share one string per id.
+ * when S0's record is read (`set`); records no concept cites are never kept. A slot is a few numbers in
+ * typed columns: the record's level, its canonical institution, its declared parent and heading (most
+ * records have neither) and, for level-0 records only, its text (placement reads the text of top-level
+ * units alone: is it a school, a department?) — institutions and anchors numbered in pools, one copy of
+ * each string, and the ids shared with the concepts' `record_ids`.
  */
 export class RecordTable {
   readonly #slot = new Map<string, number>();
   readonly #ids: string[] = [];
   /** The record's level, or -1 while S0 has not given the cited record. */
-  readonly #level: number[] = [];
-  readonly #institution: string[] = [];
-  readonly #declared = new Map<number, string>();
-  readonly #section = new Map<number, string>();
-  readonly #text = new Map<number, string>();
-  readonly #strings = new Interner();
+  #level = new Int8Array(1024);
+  #institution = new Int32Array(1024);
+  /** Anchor numbers (`#anchors`), -1 for none. */
+  #declared = new Int32Array(1024);
+  #section = new Int32Array(1024);
+  /** Level-0 text numbers (`#texts`), -1 for none. */
+  #text = new Int32Array(1024);
+  readonly #names = new StringPool();
+  readonly #anchors = new StringPool();
+  readonly #texts: string[] = [];
   #read = 0;
 
   /** A table of the given records, every one cited (for tests and small inputs). */
@@ -44,18 +52,33 @@ export class RecordTable {
 
   /** Registers a record id a concept cites and returns the one shared copy of that id. */
   cite(id: string): string {
-    const at = this.#slot.get(id);
-    if (at !== undefined) return this.#ids[at]!;
-    this.#slot.set(id, this.#ids.length);
+    const known = this.#slot.get(id);
+    if (known !== undefined) return this.#ids[known]!;
+    const at = this.#ids.length;
+    if (at === this.#level.length) this.#grow();
+    this.#slot.set(id, at);
     this.#ids.push(id);
-    this.#level.push(-1);
-    this.#institution.push('');
+    this.#level[at] = -1;
     return id;
   }
 
-  /** The shared copy of a string (institution names, so equal names are one string). */
+  #grow(): void {
+    const size = this.#level.length * 2;
+    const grown = <T extends Int8Array | Int32Array>(old: T, make: (n: number) => T): T => {
+      const next = make(size);
+      next.set(old);
+      return next;
+    };
+    this.#level = grown(this.#level, (n) => new Int8Array(n));
+    this.#institution = grown(this.#institution, (n) => new Int32Array(n));
+    this.#declared = grown(this.#declared, (n) => new Int32Array(n));
+    this.#section = grown(this.#section, (n) => new Int32Array(n));
+    this.#text = grown(this.#text, (n) => new Int32Array(n));
+  }
+
+  /** The shared copy of an institution name, so equal names are one string. */
   intern(value: string): string {
-    return this.#strings.get(value);
+    return this.#names.values[this.#names.add(value)]!;
   }
 
   isCited(id: string): boolean {
@@ -68,10 +91,14 @@ export class RecordTable {
     if (at === undefined) return false;
     if (this.#level[at] === -1) this.#read += 1;
     this.#level[at] = record.level;
-    this.#institution[at] = this.#strings.get(record.institution);
-    setOrDelete(this.#declared, at, record.declared === null ? null : this.#strings.get(record.declared));
-    setOrDelete(this.#section, at, record.section === null ? null : this.#strings.get(record.section));
-    setOrDelete(this.#text, at, record.level === 0 ? record.text : null);
+    this.#institution[at] = this.#names.add(record.institution);
+    this.#declared[at] = record.declared === null ? -1 : this.#anchors.add(record.declared);
+    this.#section[at] = record.section === null ? -1 : this.#anchors.add(record.section);
+    if (record.level !== 0) this.#text[at] = -1;
+    else {
+      this.#text[at] = this.#texts.length;
+      this.#texts.push(record.text);
+    }
     return true;
   }
 
@@ -100,24 +127,22 @@ export class RecordTable {
   }
 
   institution(at: number): string {
-    return this.#institution[at]!;
+    return this.#names.values[this.#institution[at]!]!;
   }
 
   declared(at: number): string | null {
-    return this.#declared.get(at) ?? null;
+    const n = this.#declared[at]!;
+    return n === -1 ? null : this.#anchors.values[n]!;
   }
 
   section(at: number): string | null {
-    return this.#section.get(at) ?? null;
+    const n = this.#section[at]!;
+    return n === -1 ? null : this.#anchors.values[n]!;
   }
 
   /** The text of a level-0 record (placement reads no other record's text); null for the others. */
   text(at: number): string | null {
-    return this.#text.get(at) ?? null;
+    const n = this.#text[at]!;
+    return n === -1 ? null : this.#texts[n]!;
   }
-}
-
-function setOrDelete(map: Map<number, string>, at: number, value: string | null): void {
-  if (value === null) map.delete(at);
-  else map.set(at, value);
 }
