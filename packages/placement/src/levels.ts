@@ -1,6 +1,6 @@
 import type { Concept } from '@taxonomy/core';
-import { fieldKey, housingSchools, namesDepartmentUnit, namesSchoolUnit, schoolField } from '@taxonomy/lexicon';
-import type { PlacementRecord } from './types.ts';
+import { fieldKey, housingSchools, namesDepartmentUnit, namesSchoolUnit, schoolField, type HousingSchool } from '@taxonomy/lexicon';
+import type { RecordTable } from './records.ts';
 
 /** Where one label lives and why: the level chosen and each level's institution count. */
 export interface LevelDecision {
@@ -39,7 +39,7 @@ function byString(a: string, b: string): number {
  * never stays at level 0. A level-0 record that calls itself a school ("Division of Chemistry") while naming a
  * department-sized field also stands for the school-level field that houses that field.
  */
-export function assignLevels(concepts: ReadonlyArray<Concept>, records: ReadonlyMap<string, PlacementRecord>): LevelAssignment {
+export function assignLevels(concepts: ReadonlyArray<Concept>, records: RecordTable): LevelAssignment {
   const byKey = new Map<string, Concept[]>();
   for (const c of concepts) {
     const key = fieldKey(c.label);
@@ -64,7 +64,7 @@ export function assignLevels(concepts: ReadonlyArray<Concept>, records: Readonly
     // Kinesiology" listed among a university's schools does not make kinesiology a school there).
     const school =
       schoolField(label) !== null &&
-      members.some((m) => m.level === 0 && m.record_ids.some((id) => { const r = records.get(id); return r === undefined || (r.level === 0 && !namesDepartmentUnit(r.text)); }));
+      members.some((m) => m.level === 0 && m.record_ids.some((id) => { const at = records.find(id); return at === -1 || (records.level(at) === 0 && !namesDepartmentUnit(records.text(at)!)); }));
     const found = [...perLevel.keys()].sort((a, b) => a - b);
     const figures = found.map((l) => `L${l} ${perLevel.get(l)!.size}`).join(', ');
     let level: number;
@@ -88,16 +88,19 @@ export function assignLevels(concepts: ReadonlyArray<Concept>, records: Readonly
     }
     decisions.set(key, { key, label, level, counts, reason });
     if (level === 0) continue;
-    // Top-level units that call themselves schools stand for the school-level field housing their field.
-    const housing = housingSchools(label)[0];
-    if (housing === undefined) continue;
+    // Top-level units that call themselves schools stand for the school-level field housing their field
+    // (the backbone is asked only when there is such a unit).
+    let housing: HousingSchool | undefined | null = null;
     for (const m of members) {
       if (m.level !== 0) continue;
       for (const id of m.record_ids) {
-        const record = records.get(id);
-        if (record === undefined || record.level !== 0 || !namesSchoolUnit(record.text)) continue;
-        derivedSchools.push({ field: housing.field, record_id: id, institution: record.institution, from: label, via: housing.via });
+        const at = records.find(id);
+        if (at === -1 || records.level(at) !== 0 || !namesSchoolUnit(records.text(at)!)) continue;
+        if (housing === null) housing = housingSchools(label)[0];
+        if (housing === undefined) break;
+        derivedSchools.push({ field: housing.field, record_id: id, institution: records.institution(at), from: label, via: housing.via });
       }
+      if (housing === undefined) break;
     }
   }
   derivedSchools.sort((a, b) => byString(a.field, b.field) || byString(a.record_id, b.record_id) || byString(a.from, b.from));

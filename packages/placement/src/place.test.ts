@@ -3,7 +3,7 @@ import { ConceptSchema, SplitOpSchema, conceptId, type Concept, type SplitOp } f
 import { ConfigSchema } from '@taxonomy/config';
 import { assignLevels } from './levels.ts';
 import { placeConcepts } from './place.ts';
-import type { PlacementRecord } from './types.ts';
+import { RecordTable } from './records.ts';
 
 const SETTINGS = ConfigSchema.parse({}).placement;
 
@@ -36,10 +36,8 @@ function concept(level: number, label: string, parent: string | null, records: R
   });
 }
 
-function recordsOf(recs: Rec[]): Map<string, PlacementRecord> {
-  return new Map(
-    recs.map((r) => [r.id, { id: r.id, level: r.level, institution: r.institution, text: r.text, declared: r.declared ?? null, section: r.section ?? null, source: 'test' }]),
-  );
+function recordsOf(recs: Rec[]): RecordTable {
+  return RecordTable.of(recs.map((r) => ({ id: r.id, level: r.level, institution: r.institution, text: r.text, declared: r.declared ?? null, section: r.section ?? null })));
 }
 
 let n = 0;
@@ -232,6 +230,29 @@ describe('placeConcepts', () => {
     expect(lt).toHaveLength(1);
     expect(lt[0]!.record_ids).toHaveLength(2);
     expect(result.counters['senses_merged']).toBe(1);
+  });
+
+  it("places research areas under each institution's own departments, every institution asked once for all its areas", () => {
+    const school = [rec(0, CMU, 'CARNEGIE MELLON UNIVERSITY - School of Computer Science'), rec(0, YALE, 'YALE UNIVERSITY - Faculty of Arts and Sciences')];
+    const csDept = [rec(1, CMU, 'computer science department'), rec(1, YALE, 'computer science')];
+    const chemDept = [rec(1, YALE, 'chemistry'), rec(1, CMU, 'department of chemistry')];
+    const ml = [rec(2, CMU, 'Machine Learning'), rec(2, YALE, 'machine learning')];
+    const organic = [rec(2, YALE, 'Organic Chemistry'), rec(2, CMU, 'organic chemistry')];
+    const { parentOf, find } = place(
+      [
+        concept(0, 'computing', null, [school[0]!]),
+        concept(0, 'arts and sciences', null, [school[1]!]),
+        concept(1, 'computer science', 'L0:computing', csDept),
+        concept(1, 'chemistry', 'L0:arts-and-sciences', chemDept),
+        concept(2, 'machine learning', 'L1:computer-science', ml),
+        concept(2, 'organic chemistry', 'L1:chemistry', organic),
+      ],
+      [...school, ...csDept, ...chemDept, ...ml, ...organic],
+    );
+    expect([parentOf(2, 'machine learning'), parentOf(2, 'organic chemistry')]).toEqual(['computer science', 'chemistry']);
+    for (const label of ['machine learning', 'organic chemistry']) {
+      expect(find(2, label)!.placement).toMatchObject({ method: 'institution', votes: 2, institutions: [CMU, YALE] });
+    }
   });
 
   it('is deterministic whatever the input order', () => {

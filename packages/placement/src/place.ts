@@ -2,7 +2,8 @@ import { conceptId, unresolvedParentId, type Concept, type Placement, type Place
 import { fieldKey, schoolField } from '@taxonomy/lexicon';
 import { assignLevels, type DerivedSchool, type LevelDecision } from './levels.ts';
 import { ParentLookup } from './resolve.ts';
-import type { LevelCounters, Override, PlaceResult, PlacementRecord, PlacementSettings, Vote } from './types.ts';
+import type { RecordTable } from './records.ts';
+import type { LevelCounters, Override, PlaceResult, PlacementSettings, Vote } from './types.ts';
 
 export interface PlaceInput {
   /** Post-processed concepts of all four levels. */
@@ -10,7 +11,7 @@ export interface PlaceInput {
   /** Disambiguation splits: their senses are placed one by one and stay apart only under different parents. */
   splitOps: ReadonlyArray<SplitOp>;
   /** Every S0 record the concepts cite, by id, with its canonical institution. */
-  records: ReadonlyMap<string, PlacementRecord>;
+  records: RecordTable;
   settings: PlacementSettings;
 }
 
@@ -41,6 +42,20 @@ function typeDecision(a: LevelDecision, b: LevelDecision): LevelDecision {
   return { ...lead, reason: `${lead.reason}; one school type (${type}) with ${other.label}${other.reason.includes('; one school type') ? '' : ''}` };
 }
 
+/** The sorted distinct strings of some lists; one list already sorted and distinct is returned as it is (never changed afterwards). */
+function sortedUnion(lists: ReadonlyArray<ReadonlyArray<string>>, extra: ReadonlyArray<string>): string[] {
+  if (lists.length === 1 && extra.length === 0) {
+    const only = lists[0]!;
+    let sorted = true;
+    for (let i = 1; i < only.length && sorted; i += 1) sorted = only[i - 1]! < only[i]!;
+    if (sorted) return only as string[];
+  }
+  const all = new Set<string>();
+  for (const list of lists) for (const v of list) all.add(v);
+  for (const v of extra) all.add(v);
+  return [...all].sort(byString);
+}
+
 /** Folds several concepts of one label into one: union of support, the widest member's gates and validation. */
 function mergeMembers(id: string, level: number, label: string, members: ReadonlyArray<Concept>, extraRecords: ReadonlyArray<{ id: string; institution: string }> = []): Concept {
   const widest = [...members].sort((a, b) => b.institutions.length - a.institutions.length || b.records - a.records || byString(a.id, b.id))[0]!;
@@ -50,8 +65,8 @@ function mergeMembers(id: string, level: number, label: string, members: Readonl
     for (const a of m.aliases) aliases.add(a);
   }
   aliases.delete(label);
-  const institutions = [...new Set([...members.flatMap((m) => m.institutions), ...extraRecords.map((r) => r.institution)])].sort(byString);
-  const recordIds = [...new Set([...members.flatMap((m) => m.record_ids), ...extraRecords.map((r) => r.id)])].sort(byString);
+  const institutions = sortedUnion(members.map((m) => m.institutions), extraRecords.map((r) => r.institution));
+  const recordIds = sortedUnion(members.map((m) => m.record_ids), extraRecords.map((r) => r.id));
   const gates: Record<string, boolean> = {};
   for (const m of members) for (const [gate, passed] of Object.entries(m.gates)) gates[gate] = (gates[gate] ?? false) || passed;
   const reasons: string[] = [];
@@ -161,14 +176,23 @@ export function placeConcepts(input: PlaceInput): PlaceResult {
     merged.gloss = members.length === 1 ? members[0]!.gloss : null;
     merged.reasons = [...merged.reasons, ...members.flatMap(moveNote)];
     if (members.length > 1) merged.reasons.push(`${TAG} one concept for "${decision.label}" at L${level} from ${members.map((m) => m.id).sort(byString).join(', ')}`);
-    for (const d of derived) merged.reasons.push(`${TAG} "${records.get(d.record_id)?.text ?? d.record_id}" (${d.institution}) is a school; ${d.from} is department-sized, so the school-level field ${d.field} stands for it at L0 (${d.via})`);
+    for (const d of derived) merged.reasons.push(`${TAG} "${textOf(records, d.record_id)}" (${d.institution}) is a school; ${d.from} is department-sized, so the school-level field ${d.field} stands for it at L0 (${d.via})`);
     for (const m of members) mergedInto.set(m.id, id);
     placed.push(merged);
   }
-  // School-level fields that no source named at L0 but a school unit stands for ("physical sciences").
+  // School-level fields that no source named at L0 but a school unit stands for ("physical sciences"); each
+  // takes its gates and validation from the first input concept citing one of its units.
+  const firstCiting = new Map<string, number>();
+  if (derivedByField.size > 0) {
+    for (const list of derivedByField.values()) for (const d of list) firstCiting.set(d.record_id, -1);
+    input.concepts.forEach((c, i) => {
+      for (const id of c.record_ids) if (firstCiting.get(id) === -1) firstCiting.set(id, i);
+    });
+  }
   for (const [, derived] of [...derivedByField].sort((a, b) => byString(a[0], b[0]))) {
     const field = derived[0]!.field;
-    const template = input.concepts.find((c) => derived.some((d) => c.record_ids.includes(d.record_id)))!;
+    const first = derived.reduce((n, d) => { const i = firstCiting.get(d.record_id)!; return i !== -1 && (n === -1 || i < n) ? i : n; }, -1);
+    const template = input.concepts[first]!;
     const base = mergeMembers(conceptId(0, field, null), 0, field, [template], []);
     const institutions = [...new Set(derived.map((d) => d.institution))].sort(byString);
     const recordIds = [...new Set(derived.map((d) => d.record_id))].sort(byString);
@@ -181,7 +205,7 @@ export function placeConcepts(input: PlaceInput): PlaceResult {
       support: { records: recordIds.length, institutions: institutions.length, count: derived.length },
       gloss: null,
       validation: null,
-      reasons: derived.map((d) => `${TAG} "${records.get(d.record_id)?.text ?? d.record_id}" (${d.institution}) is a school; ${d.from} is department-sized, so the school-level field ${field} stands for it at L0 (${d.via})`),
+      reasons: derived.map((d) => `${TAG} "${textOf(records, d.record_id)}" (${d.institution}) is a school; ${d.from} is department-sized, so the school-level field ${field} stands for it at L0 (${d.via})`),
     });
   }
 
@@ -200,9 +224,12 @@ export function placeConcepts(input: PlaceInput): PlaceResult {
     const counters = emptyCounters();
     const parents = byLevel.get(level - 1)!;
     const lookup = new ParentLookup(parents, level - 1, records);
-    for (const concept of byLevel.get(level)!) {
+    const evidence = byLevel.get(level)!.map((concept) => gatherEvidence(concept, level, lookup, records));
+    askOwnUnits(evidence, level, lookup);
+    for (const e of evidence) {
+      const concept = e.concept;
       counters.concepts += 1;
-      const decision = decideParent(concept, level, lookup, records, settings);
+      const decision = decideParent(e, level, lookup, settings);
       concept.parent = decision.parent;
       concept.placement = decision.placement;
       concept.reasons = [...concept.reasons, ...decision.reasons];
@@ -256,53 +283,115 @@ export function placeConcepts(input: PlaceInput): PlaceResult {
   return { concepts, overrides: overrides.sort((a, b) => byString(a.concept_id, b.concept_id) || byString(a.institution, b.institution) || byString(a.declared, b.declared)), counters, levels };
 }
 
-/** The records of a concept from one institution that were read for this level (a moved record's declared parent was meant for another level). */
-function recordsByInstitution(concept: Concept, level: number, records: ReadonlyMap<string, PlacementRecord>): Map<string, PlacementRecord[]> {
-  const out = new Map<string, PlacementRecord[]>();
+/** A (level-0) unit's text for a reason, else its record id. */
+function textOf(records: RecordTable, id: string): string {
+  const at = records.find(id);
+  return (at === -1 ? null : records.text(at)) ?? id;
+}
+
+/** The records (table slots) of a concept from one institution that were read for this level (a moved record's declared parent was meant for another level). */
+function recordsByInstitution(concept: Concept, level: number, records: RecordTable): Map<string, number[]> {
+  const out = new Map<string, number[]>();
   for (const id of concept.record_ids) {
-    const r = records.get(id);
-    if (r === undefined || r.level !== level) continue;
-    const list = out.get(r.institution) ?? [];
-    list.push(r);
-    out.set(r.institution, list);
+    const at = records.find(id);
+    if (at === -1 || records.level(at) !== level) continue;
+    const institution = records.institution(at);
+    const list = out.get(institution);
+    if (list === undefined) out.set(institution, [at]);
+    else list.push(at);
   }
   return out;
 }
 
-function decideParent(concept: Concept, level: number, lookup: ParentLookup, records: ReadonlyMap<string, PlacementRecord>, settings: PlacementSettings): Decision {
+/** An institution's vote through its own units, filled in by `askOwnUnits` (null: its units give no parent). */
+interface OwnSlot {
+  institution: string;
+  own: { concept: Concept; detail: string } | null | undefined;
+}
+
+/** What a concept's records declare, in vote order, before the institutions' own units are asked. */
+interface Evidence {
+  concept: Concept;
+  slots: Array<Vote | OwnSlot>;
+  unresolved: Array<{ institution: string; declared: string; reason: string }>;
+  declaredBy: Map<string, Array<{ declared: string; parent: string }>>;
+}
+
+const isOwnSlot = (slot: Vote | OwnSlot): slot is OwnSlot => !('parent' in slot);
+
+function gatherEvidence(concept: Concept, level: number, lookup: ParentLookup, records: RecordTable): Evidence {
   const byInstitution = recordsByInstitution(concept, level, records);
-  const votes: Vote[] = [];
+  const slots: Array<Vote | OwnSlot> = [];
   const unresolved: Array<{ institution: string; declared: string; reason: string }> = [];
   const declaredBy = new Map<string, Array<{ declared: string; parent: string }>>();
+  // Each distinct anchor of an institution is resolved once (a heading repeats on every record of its page).
+  const seenDeclared = new Set<string>();
+  const seenHeadings = new Set<string>();
   for (const institution of [...byInstitution.keys()].sort(byString)) {
     const list = byInstitution.get(institution)!;
     // Declared parents: the source's own, else a page heading that names a concept of the level above.
     const declared = new Map<string, { parent: string; detail: string; text: string }>();
-    for (const r of list) {
-      const anchors = r.declared !== null ? [{ text: r.declared, kind: 'declared' }] : r.section !== null ? [{ text: r.section, kind: 'heading' }] : [];
-      for (const a of anchors) {
-        const hit = lookup.resolve(a.text, institution, concept.label, a.kind === 'heading');
-        if (hit.concept !== null) {
-          if (!declared.has(hit.concept.id)) declared.set(hit.concept.id, { parent: hit.concept.id, detail: `${a.kind} "${a.text}" → ${hit.concept.label} (${hit.how})`, text: a.text });
-        } else if (a.kind === 'declared' && !unresolved.some((u) => u.institution === institution && u.declared === a.text)) {
-          unresolved.push({ institution, declared: a.text, reason: hit.reason });
-        }
+    seenDeclared.clear();
+    seenHeadings.clear();
+    for (const at of list) {
+      let text = records.declared(at);
+      let kind: 'declared' | 'heading' = 'declared';
+      if (text !== null) {
+        if (seenDeclared.has(text)) continue;
+        seenDeclared.add(text);
+      } else {
+        text = records.section(at);
+        if (text === null || seenHeadings.has(text)) continue;
+        seenHeadings.add(text);
+        kind = 'heading';
+      }
+      const hit = lookup.resolve(text, institution, concept.label, kind === 'heading');
+      if (hit.concept !== null) {
+        if (!declared.has(hit.concept.id)) declared.set(hit.concept.id, { parent: hit.concept.id, detail: `${kind} "${text}" → ${hit.concept.label} (${hit.how})`, text });
+      } else if (kind === 'declared') {
+        unresolved.push({ institution, declared: text, reason: hit.reason });
       }
     }
     if (declared.size > 0) {
       const share = 1 / declared.size;
-      for (const d of declared.values()) votes.push({ parent: d.parent, institution, method: 'declared', weight: share, detail: d.detail });
+      for (const d of declared.values()) slots.push({ parent: d.parent, institution, method: 'declared', weight: share, detail: d.detail });
       declaredBy.set(institution, [...declared.values()].map((d) => ({ declared: d.text, parent: d.parent })));
       continue;
     }
-    const own = lookup.ownParent(concept.label, level, institution);
-    if (own !== null) votes.push({ parent: own.concept.id, institution, method: 'institution', weight: 1, detail: own.detail });
+    slots.push({ institution, own: undefined });
   }
   // Institutions whose records were read at another level vote through their own schools too (a department listed at L0).
   for (const institution of concept.institutions) {
-    if (byInstitution.has(institution)) continue;
-    const own = lookup.ownParent(concept.label, level, institution);
-    if (own !== null) votes.push({ parent: own.concept.id, institution, method: 'institution', weight: 1, detail: own.detail });
+    if (!byInstitution.has(institution)) slots.push({ institution, own: undefined });
+  }
+  return { concept, slots, unresolved, declaredBy };
+}
+
+/** Fills every own-unit slot of a level, one institution at a time (see `ParentLookup.ownParents`). */
+function askOwnUnits(evidence: ReadonlyArray<Evidence>, level: number, lookup: ParentLookup): void {
+  const asks = new Map<string, Array<{ label: string; slot: OwnSlot }>>();
+  for (const e of evidence) {
+    for (const slot of e.slots) {
+      if (!isOwnSlot(slot)) continue;
+      const list = asks.get(slot.institution);
+      if (list === undefined) asks.set(slot.institution, [{ label: e.concept.label, slot }]);
+      else list.push({ label: e.concept.label, slot });
+    }
+  }
+  for (const institution of [...asks.keys()].sort(byString)) {
+    const list = asks.get(institution)!;
+    asks.delete(institution);
+    const answers = lookup.ownParents(list.map((a) => a.label), level, institution);
+    list.forEach((a, i) => (a.slot.own = answers[i]!));
+  }
+}
+
+function decideParent(evidence: Evidence, level: number, lookup: ParentLookup, settings: PlacementSettings): Decision {
+  const { concept, unresolved, declaredBy } = evidence;
+  const votes: Vote[] = [];
+  for (const slot of evidence.slots) {
+    if (!isOwnSlot(slot)) votes.push(slot);
+    else if (slot.own) votes.push({ parent: slot.own.concept.id, institution: slot.institution, method: 'institution', weight: 1, detail: slot.own.detail });
   }
 
   const tallies = new Map<string, Tally>();
@@ -314,7 +403,12 @@ function decideParent(concept: Concept, level: number, lookup: ParentLookup, rec
     t.methods.add(v.method);
     if (v.method === 'declared') t.declared += v.weight;
   }
-  const fit = (parent: string) => lookup.fit(concept.label, parent);
+  const fits = new Map<string, number>();
+  const fit = (parent: string): number => {
+    let f = fits.get(parent);
+    if (f === undefined) fits.set(parent, (f = lookup.fit(concept.label, parent)));
+    return f;
+  };
   const ranked = [...tallies.values()].sort(
     (a, b) =>
       b.votes - a.votes ||

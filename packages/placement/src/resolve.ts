@@ -1,6 +1,7 @@
 import type { Concept } from '@taxonomy/core';
 import { extractLabels, fieldKey, housingSchools, inferParent, namesDepartmentUnit, schoolField, type Level } from '@taxonomy/lexicon';
-import type { PlacementRecord, PlacementSettings } from './types.ts';
+import type { RecordTable } from './records.ts';
+import type { PlacementSettings } from './types.ts';
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -24,12 +25,19 @@ export class ParentLookup {
   readonly #byInstitution = new Map<string, Concept[]>();
   readonly #all: Concept[];
   readonly #resolved = new Map<string, Resolution>();
+  /** Parent id → its school type (`schoolField` of its label), or null. */
+  readonly #typeOf = new Map<string, string | null>();
+  /** Institution → its schools by school type, the first (by id) of each type. */
+  readonly #schoolsByType = new Map<string, Map<string, Concept>>();
+  /** Every parent by school type, in id order (built on first use). */
+  #allByType: Map<string, Concept[]> | null = null;
 
-  constructor(parents: ReadonlyArray<Concept>, parentLevel: number, records: ReadonlyMap<string, PlacementRecord>) {
+  constructor(parents: ReadonlyArray<Concept>, parentLevel: number, records: RecordTable) {
     this.parentLevel = parentLevel;
     this.#all = [...parents].sort((a, b) => byString(a.id, b.id));
     for (const p of this.#all) {
       this.#byId.set(p.id, p);
+      this.#typeOf.set(p.id, schoolField(p.label));
       for (const name of [p.label, ...p.aliases]) {
         const key = fieldKey(name);
         const list = this.#byKey.get(key) ?? [];
@@ -38,9 +46,9 @@ export class ParentLookup {
       }
       const own = new Set<string>();
       for (const id of p.record_ids) {
-        const r = records.get(id);
+        const at = records.find(id);
         // At level 0 a record that calls itself a department does not make its field one of the institution's schools.
-        if (r !== undefined && r.level === parentLevel && !(parentLevel === 0 && namesDepartmentUnit(r.text))) own.add(r.institution);
+        if (at !== -1 && records.level(at) === parentLevel && !(parentLevel === 0 && namesDepartmentUnit(records.text(at)!))) own.add(records.institution(at));
       }
       for (const i of own) {
         const list = this.#byInstitution.get(i) ?? [];
@@ -62,8 +70,7 @@ export class ParentLookup {
   /** How well a school-level parent houses a department label (the backbone's score; 0 below level 1 or when it does not). */
   fit(childLabel: string, parentId: string): number {
     if (this.parentLevel !== 0) return 0;
-    const parent = this.#byId.get(parentId);
-    const type = parent === undefined ? null : schoolField(parent.label);
+    const type = this.#typeOf.get(parentId) ?? null;
     if (type === null) return 0;
     return housingSchools(childLabel).find((h) => h.field === type)?.score ?? 0;
   }
@@ -76,13 +83,16 @@ export class ParentLookup {
 
   /** The school (L0) of an institution that the backbone says houses a field, best-housing first. */
   #housingSchoolOf(fieldLabel: string, institution: string): { concept: Concept; detail: string } | null {
-    const schools = this.#byInstitution.get(institution) ?? [];
-    if (schools.length === 0) return null;
-    const byType = new Map<string, Concept>();
-    for (const s of schools) {
-      const type = schoolField(s.label);
-      if (type !== null && !byType.has(type)) byType.set(type, s);
+    let byType = this.#schoolsByType.get(institution);
+    if (byType === undefined) {
+      byType = new Map<string, Concept>();
+      for (const s of this.#byInstitution.get(institution) ?? []) {
+        const type = this.#typeOf.get(s.id) ?? null;
+        if (type !== null && !byType.has(type)) byType.set(type, s);
+      }
+      this.#schoolsByType.set(institution, byType);
     }
+    if (byType.size === 0) return null;
     for (const h of housingSchools(fieldLabel)) {
       if (h.score < MIN_INSTITUTION_FIT) break;
       const school = byType.get(h.field);
@@ -134,16 +144,22 @@ export class ParentLookup {
   }
 
   /**
-   * The parent an institution's own units give: at level 1 its school that houses the department
-   * (backbone), below that its own department or area the lexicon relates the label to.
+   * The parent an institution's own units give each of some labels: at level 1 its school that houses
+   * the department (backbone), below that its own department or area the lexicon relates the label to.
+   * Asked once per institution for all the labels it supports, with a candidate list of its own for the
+   * batch, so what the lexicon derives from that list is dropped with it instead of piling up for every
+   * institution at once.
    */
-  ownParent(childLabel: string, level: number, institution: string): { concept: Concept; detail: string } | null {
-    if (level === 1) return this.#housingSchoolOf(childLabel, institution);
+  ownParents(childLabels: ReadonlyArray<string>, level: number, institution: string): Array<{ concept: Concept; detail: string } | null> {
+    if (level === 1) return childLabels.map((label) => this.#housingSchoolOf(label, institution));
     const own = this.#byInstitution.get(institution);
-    if (own === undefined || own.length === 0) return null;
-    const hit = inferParent({ label: childLabel, level: level as Level, institution, candidates: own });
-    const concept = hit === null ? undefined : this.#byId.get(hit.id);
-    return concept === undefined ? null : { concept, detail: `its own ${concept.label}: ${hit!.reason}` };
+    if (own === undefined || own.length === 0) return childLabels.map(() => null);
+    const candidates = [...own];
+    return childLabels.map((label) => {
+      const hit = inferParent({ label, level: level as Level, institution, candidates });
+      const concept = hit === null ? undefined : this.#byId.get(hit.id);
+      return concept === undefined ? null : { concept, detail: `its own ${concept.label}: ${hit!.reason}` };
+    });
   }
 
   /** The backbone's parent when no institution voted: the best-housing school field that exists, or the lexicon's closest concept. */
@@ -154,11 +170,17 @@ export class ParentLookup {
   ): { concept: Concept; confidence: number; detail: string; alternatives: Concept[] } | null {
     if (level === 1) {
       const found: Array<{ concept: Concept; confidence: number; detail: string }> = [];
-      const byType = new Map<string, Concept[]>();
-      for (const p of this.#all) {
-        const type = schoolField(p.label);
-        if (type !== null) byType.set(type, [...(byType.get(type) ?? []), p]);
+      if (this.#allByType === null) {
+        this.#allByType = new Map<string, Concept[]>();
+        for (const p of this.#all) {
+          const type = this.#typeOf.get(p.id) ?? null;
+          if (type === null) continue;
+          const list = this.#allByType.get(type);
+          if (list === undefined) this.#allByType.set(type, [p]);
+          else list.push(p);
+        }
       }
+      const byType = this.#allByType;
       for (const h of housingSchools(childLabel)) {
         const list = byType.get(h.field);
         if (list === undefined) continue;

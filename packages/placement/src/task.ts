@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   ARTIFACT_DIRS,
   ConceptSchema,
+  ProvenanceSchema,
   SourceRecordSchema,
   SplitOpSchema,
   TaxonomyError,
@@ -20,7 +21,8 @@ import {
 } from '@taxonomy/core';
 import { runPhaseTask, type Logger, type Quarantine } from '@taxonomy/observability';
 import { placeConcepts } from './place.ts';
-import type { Override, PlaceResult, PlacementRecord } from './types.ts';
+import { RecordTable } from './records.ts';
+import type { Override, PlaceResult } from './types.ts';
 
 export interface RunPlacementTaskOptions {
   /** Workspace root (default: found from the working directory). */
@@ -33,6 +35,15 @@ export interface RunPlacementTaskOptions {
 }
 
 const IdentitySchema = z.object({ raw: z.string().min(1), institution: z.string().min(1) });
+
+/**
+ * The fields of an S0 record placement reads, parsed as S0's own schema parses them. S0 validated the whole
+ * record when it wrote it and its recorded checksums are checked before anything is read, so the fields
+ * placement never looks at (`meta`, the provenance's url and fetch time) are not parsed again.
+ */
+const PlacementSourceSchema = SourceRecordSchema.pick({ id: true, level: true, text: true, parent_anchor: true }).extend({
+  provenance: ProvenanceSchema.pick({ institution: true, section: true }),
+});
 
 async function readAll<T>(files: ReadonlyArray<string>, schema: z.ZodType<T>, quarantine: Quarantine, root: string, each: (value: T) => void): Promise<ArtifactRef[]> {
   const inputs: ArtifactRef[] = [];
@@ -91,43 +102,49 @@ export async function runPlacementTask(options: RunPlacementTaskOptions = {}): P
       const postprocessDir = join(artifacts, 'postprocess');
       const conceptFiles = await filesIn(postprocessDir, 'concepts');
       if (conceptFiles.length === 0) throw new TaxonomyError('ARTIFACT_MISSING', `no concepts-*.jsonl in ${ctx.relative(postprocessDir)}; run postprocess:run first`);
+      // Every record id a concept cites gets a slot in the record table; the concept keeps the table's copy of the id.
+      const table = new RecordTable();
       const concepts: Concept[] = [];
-      const inputs = await readAll(conceptFiles, ConceptSchema, ctx.quarantine, ctx.root, (c) => concepts.push(c));
+      const inputs = await readAll(conceptFiles, ConceptSchema, ctx.quarantine, ctx.root, (c) => {
+        const ids = c.record_ids;
+        for (let i = 0; i < ids.length; i += 1) ids[i] = table.cite(ids[i]!);
+        const institutions = c.institutions;
+        for (let i = 0; i < institutions.length; i += 1) institutions[i] = table.intern(institutions[i]!);
+        concepts.push(c);
+      });
       const splitOps: SplitOp[] = [];
       inputs.push(...(await readAll(await filesIn(postprocessDir, 'split-ops'), SplitOpSchema, ctx.quarantine, ctx.root, (op) => splitOps.push(op))));
       // Raw institution spellings → the identities S2 resolved, per level.
       const identities = new Map<string, string>();
       for (let level = 0; level <= 3; level += 1) {
         const files = await filesIn(join(artifacts, 's2', `level-${level}`), 'institutions');
-        inputs.push(...(await readAll(files, IdentitySchema, ctx.quarantine, ctx.root, (i) => identities.set(`${level}\u0000${i.raw}`, i.institution))));
+        inputs.push(...(await readAll(files, IdentitySchema, ctx.quarantine, ctx.root, (i) => identities.set(`${level}\u0000${i.raw}`, table.intern(i.institution)))));
       }
-      const cited = new Set(concepts.flatMap((c) => c.record_ids));
-      const records = new Map<string, PlacementRecord>();
       let unmapped = 0;
       for (let level = 0; level <= 3; level += 1) {
         const files = await filesIn(join(artifacts, 's0', `level-${level}`), 'records');
         inputs.push(
-          ...(await readAll(files, SourceRecordSchema, ctx.quarantine, ctx.root, (r) => {
-            if (r.id === undefined || !cited.has(r.id)) return;
+          ...(await readAll(files, PlacementSourceSchema, ctx.quarantine, ctx.root, (r) => {
+            if (r.id === undefined || !table.isCited(r.id)) return;
             const raw = r.provenance.institution.trim();
             const institution = identities.get(`${level}\u0000${raw}`);
             if (institution === undefined) unmapped += 1;
-            records.set(r.id, {
+            table.set({
               id: r.id,
               level: r.level ?? level,
               institution: institution ?? raw,
               text: r.text,
               declared: r.parent_anchor,
               section: usableSection(r.provenance.section),
-              source: r.meta.hints['source_id'] ?? null,
             });
           })),
         );
       }
+      const records = table;
       if (unmapped > 0) ctx.log.warn({ unmapped }, 'placement: records whose institution S2 did not resolve keep their raw name');
-      const missing = cited.size - records.size;
+      const missing = records.cited - records.read;
       ctx.counters.declare('records_cited', 'records_missing', 'records_unmapped_institution');
-      ctx.counters.set('records_cited', cited.size);
+      ctx.counters.set('records_cited', records.cited);
       ctx.counters.set('records_missing', missing);
       ctx.counters.set('records_unmapped_institution', unmapped);
       if (missing > 0) ctx.log.warn({ missing }, 'placement: concepts cite records S0 does not have; their declared parents are unknown');

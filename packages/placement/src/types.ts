@@ -14,7 +14,6 @@ export interface PlacementRecord {
   declared: string | null;
   /** A real page heading the record sat under, if any. */
   section: string | null;
-  source: string | null;
 }
 
 export type PlacementSettings = Config['placement'];
