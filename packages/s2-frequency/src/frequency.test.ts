@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CandidateSchema, type Candidate } from '@taxonomy/core';
+import { CandidateSchema, canonicalJson, stableStringify, type Candidate } from '@taxonomy/core';
 import { defaultConfig } from '@taxonomy/config';
-import { aggregateSupport, applyThresholds, supportWeight } from './frequency.ts';
+import { aggregateSupport, applyThresholds, supportWeight, withSortedKeys } from './frequency.ts';
 import { InstitutionResolver } from './institution-identity.ts';
 
 const config = defaultConfig().s2;
@@ -97,5 +97,23 @@ describe('source trust', () => {
     const b = { ...candidate('databases', ['Yale University'], ['r-2']), sources: [{ id: 'a', trust: 'authoritative' as const, min_institutions: null, min_records: null }] };
     const [group] = aggregateSupport([a, b], new InstitutionResolver(defaultConfig().s2.institution_policy));
     expect(group!.sources.map((s) => s.id)).toEqual(['a', 'b']);
+  });
+});
+
+describe('withSortedKeys', () => {
+  it.each([
+    ['a parsed candidate', candidate('machine learning', ['Duke University', 'Yale University'], ['r-1', 'r-2'])],
+    ['unsorted gates and a weight', { ...candidate('robotics', ['MIT'], ['r-9'], null, 0), gates: { token_verification: true, frequency: false }, weight: 1.2 }],
+    ['sources and aliases', { ...candidate('data mining', [], []), aliases: ['Data Mining'], sources: [{ id: 'bench-level-2', trust: 'authoritative' as const, min_institutions: 2, min_records: null }] }],
+  ])('%s: the same canonical bytes, written by plain JSON.stringify', (_name, c) => {
+    const sorted = withSortedKeys(c);
+    expect(JSON.stringify(sorted)).toBe(stableStringify(c));
+    expect(canonicalJson(sorted)).toBe(canonicalJson(c));
+  });
+
+  it('copies every field of the Candidate schema (a new field must not be dropped silently)', () => {
+    const full = { ...candidate('robotics', ['MIT'], ['r-9']), weight: 1 };
+    expect(Object.keys(withSortedKeys(full))).toEqual(Object.keys(CandidateSchema.shape).sort());
+    expect(Object.keys(withSortedKeys(full).anchor)).toEqual(Object.keys(full.anchor).sort());
   });
 });
