@@ -1,4 +1,5 @@
 import { conceptId, type Candidate, type Concept } from '@taxonomy/core';
+import { sortedAnchor, sortedRecord } from './sorted-keys.ts';
 
 /**
  * Promotes verified candidates of one level to Concepts with stable ids (`conceptId(level, label,
@@ -25,22 +26,23 @@ export function promoteToConcepts(candidates: ReadonlyArray<Candidate>, weightOf
     const gates: Record<string, boolean> = {};
     for (const c of group) for (const [gate, ok] of Object.entries(c.gates)) gates[gate] = (gates[gate] ?? true) && ok;
     const reasons = [...new Set(group.flatMap((c) => c.reasons))];
+    // Keys in sorted order, nested ones too: writeJsonl then writes the line with one JSON.stringify (same bytes).
     concepts.push({
-      id,
-      level: first.level,
-      label: first.normalized,
-      parent: first.parent,
-      anchor: first.anchor,
       aliases,
+      anchor: sortedAnchor(first.anchor),
+      gates: sortedRecord(gates),
+      gloss: null,
+      id,
       institutions,
+      label: first.normalized,
+      level: first.level,
+      parent: first.parent,
+      reasons,
       record_ids: recordIds,
       records,
-      support: { institutions: institutions.length, records, count },
-      weight: group.length === 1 && first.weight !== undefined ? first.weight : weightOf(institutions.length, records),
-      gates,
-      reasons,
-      gloss: null,
+      support: { count, institutions: institutions.length, records },
       validation: null,
+      weight: group.length === 1 && first.weight !== undefined ? first.weight : weightOf(institutions.length, records),
     });
   }
   return concepts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
