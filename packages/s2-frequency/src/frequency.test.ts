@@ -117,3 +117,14 @@ describe('withSortedKeys', () => {
     expect(Object.keys(withSortedKeys(full).anchor)).toEqual(Object.keys(full.anchor).sort());
   });
 });
+
+describe('aggregateSupport then applyThresholds', () => {
+  it('hands the writer candidates whose keys are already sorted (same bytes as the sorted copy)', () => {
+    const groups = aggregateSupport(
+      [candidate('machine learning', ['DUKE UNIVERISTY'], ['r-2', 'r-1']), candidate('machine learning', ['Yale University'], ['r-3'])],
+      new InstitutionResolver(config.institution_policy),
+    );
+    const decision = applyThresholds(groups, { min_institutions: 2, min_records: 1 }, config.weight);
+    for (const c of [...decision.kept, ...decision.dropped]) expect(JSON.stringify(c)).toBe(stableStringify(c));
+  });
+});

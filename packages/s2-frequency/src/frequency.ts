@@ -57,14 +57,16 @@ export function aggregateSupport(candidates: ReadonlyArray<Candidate>, resolver:
     for (const src of c.sources) g.sources.set(src.id, src);
     g.count += Math.max(c.support.count, 0);
   }
-  return [...groups.values()].map(({ first, aliases, institutions, records, sources, count }) => ({
-    ...first,
-    sources: [...sources.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    aliases: [...aliases].sort(),
-    institutions: [...institutions].sort(),
-    record_ids: [...records].sort(),
-    support: { institutions: institutions.size, records: records.size, count },
-  }));
+  return [...groups.values()].map(({ first, aliases, institutions, records, sources, count }) =>
+    withSortedKeys({
+      ...first,
+      sources: [...sources.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      aliases: [...aliases].sort(),
+      institutions: [...institutions].sort(),
+      record_ids: [...records].sort(),
+      support: { institutions: institutions.size, records: records.size, count },
+    }),
+  );
 }
 
 /** Applies the level's thresholds: every candidate comes back kept or dropped, with its gate and reasons. */
@@ -91,7 +93,9 @@ export function applyThresholds(groups: ReadonlyArray<Candidate>, threshold: Lev
       if (!enoughInstitutions) reasons.push(`frequency: dropped, ${institutions} institution(s) < ${threshold.min_institutions}`);
       if (!enoughRecords) reasons.push(`frequency: dropped, ${records} record(s) < ${threshold.min_records}`);
     }
-    const out = withSortedKeys({ ...g, weight: w, gates: { ...g.gates, frequency: passed }, reasons });
+    // Groups from aggregateSupport have their keys sorted; overriding keeps each key's place and `weight` sorts
+    // last, so the writer's JSON.stringify fast path still applies.
+    const out: Candidate = { ...g, gates: sortedRecord({ ...g.gates, frequency: passed }), reasons, weight: w };
     if (passed) {
       kept.push(out);
       counters['kept']! += 1;
