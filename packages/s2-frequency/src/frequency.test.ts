@@ -118,6 +118,20 @@ describe('withSortedKeys', () => {
   });
 });
 
+describe('aggregateSupport of a group of one', () => {
+  it.each([
+    [['r-1', 'r-2', 'r-3'], ['r-1', 'r-2', 'r-3']],
+    [['r-2', 'r-1', 'r-2'], ['r-1', 'r-2']],
+    [['r-10', 'r-9'], ['r-10', 'r-9']],
+    [['r-9', 'r-10'], ['r-10', 'r-9']],
+    [[], []],
+  ])('record ids %j → %j, counted once each', (ids, expected) => {
+    const [group] = aggregateSupport([candidate('data mining', ['Duke University'], ids)], new InstitutionResolver(config.institution_policy));
+    expect(group!.record_ids).toEqual(expected);
+    expect(group!.support.records).toBe(expected.length);
+  });
+});
+
 describe('aggregateSupport then applyThresholds', () => {
   it('hands the writer candidates whose keys are already sorted (same bytes as the sorted copy)', () => {
     const groups = aggregateSupport(

@@ -42,6 +42,17 @@ describe('InstitutionResolver', () => {
   });
 
   it.each([
+    [['UCSD', 'University of California San Diego', 'UCSD']],
+    [['UCSD', 'UCSD', 'University of California San Diego']],
+    [['University of California San Diego', 'ucsd', 'UCSD', 'UCSD']],
+  ])('initials seen before or after the full name, repeated or not: %j', (names) => {
+    const resolver = new InstitutionResolver(policy);
+    for (const name of names) resolver.observe(name);
+    expect(resolver.resolve('UCSD')).toBe('University of California San Diego');
+    expect(resolver.resolve('ucsd')).toBe('University of California San Diego');
+  });
+
+  it.each([
     ['University of Washington', 'Washington University in St. Louis'],
     ['University of Michigan', 'Michigan State University'],
     ['University of California, Berkeley', 'University of California, Los Angeles'],

@@ -83,6 +83,15 @@ export class InstitutionResolver {
   readonly #tokens = new Map<string, string>();
   /** The key each raw name was last observed under: observing it again under the same key changes nothing. */
   readonly #observed = new Map<string, string>();
+  /**
+   * How many times #byInitials has changed. A name's canonical key depends on nothing else that changes
+   * (mappings are fixed, base keys memoized), so a name observed since the last change would get the same key
+   * and change nothing: `observe` skips it on one lookup. Every record repeats its institution (11,078
+   * mentions of 571 spellings at level 0 of the 100k bench).
+   */
+  #initialsVersion = 0;
+  /** The #initialsVersion at which each raw name was last observed. */
+  readonly #observedAt = new Map<string, number>();
 
   constructor(policy: InstitutionPolicy, names: Iterable<string> = []) {
     this.#policy = policy;
@@ -97,19 +106,23 @@ export class InstitutionResolver {
 
   /** Registers a spelling so the best-cased display and the initials table know it. */
   observe(name: string): void {
+    if (this.#observedAt.get(name) === this.#initialsVersion) return;
     const key = this.#canonicalKey(name);
-    if (key === null || this.#observed.get(name) === key) return;
-    this.#observed.set(name, key);
-    if (!this.#known.has(key)) {
-      this.#known.add(key);
-      if (key.includes(' ')) {
-        const initials = initialsOf(key);
-        const list = this.#byInitials.get(initials);
-        if (list === undefined) this.#byInitials.set(initials, [key]);
-        else list.push(key);
+    if (key !== null && this.#observed.get(name) !== key) {
+      this.#observed.set(name, key);
+      if (!this.#known.has(key)) {
+        this.#known.add(key);
+        if (key.includes(' ')) {
+          const initials = initialsOf(key);
+          const list = this.#byInitials.get(initials);
+          if (list === undefined) this.#byInitials.set(initials, [key]);
+          else list.push(key);
+          this.#initialsVersion += 1;
+        }
       }
+      this.#offerDisplay(key, this.#applyCampusPolicy(collapseWhitespace(name)));
     }
-    this.#offerDisplay(key, this.#applyCampusPolicy(collapseWhitespace(name)));
+    this.#observedAt.set(name, this.#initialsVersion);
   }
 
   /** The canonical identity of a raw name (the display string). */
