@@ -18,8 +18,8 @@ export function promoteToConcepts(candidates: ReadonlyArray<Candidate>, weightOf
   const concepts: Concept[] = [];
   for (const [id, group] of byId) {
     const first = group[0]!;
-    const institutions = [...new Set(group.flatMap((c) => c.institutions))].sort();
-    const recordIds = [...new Set(group.flatMap((c) => c.record_ids))].sort();
+    const institutions = sortedUnion(group, (c) => c.institutions);
+    const recordIds = sortedUnion(group, (c) => c.record_ids);
     const aliases = [...new Set(group.flatMap((c) => [c.label, ...c.aliases]))].filter((a) => a !== first.normalized).sort();
     const count = group.reduce((n, c) => n + c.support.count, 0);
     const records = recordIds.length > 0 ? recordIds.length : Math.max(...group.map((c) => c.support.records));
@@ -46,4 +46,19 @@ export function promoteToConcepts(candidates: ReadonlyArray<Candidate>, weightOf
     });
   }
   return concepts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The distinct values of `pick` over the group, sorted. Nearly every concept is one S2 candidate whose
+ * institutions and record ids S2 wrote sorted and distinct: those are copied as they are, without a Set and
+ * a sort per concept.
+ */
+function sortedUnion(group: ReadonlyArray<Candidate>, pick: (c: Candidate) => ReadonlyArray<string>): string[] {
+  if (group.length === 1) {
+    const values = pick(group[0]!);
+    let ascending = true;
+    for (let i = 1; i < values.length && ascending; i += 1) ascending = values[i - 1]! < values[i]!;
+    if (ascending) return [...values];
+  }
+  return [...new Set(group.flatMap(pick))].sort();
 }

@@ -96,3 +96,17 @@ describe('written with sorted keys (the writer then skips its sorted deep copy; 
     expect(Object.keys(withSortedKeys(parsed))).toEqual(Object.keys(CandidateSchema.shape).sort());
   });
 });
+
+describe('promoteToConcepts of one candidate', () => {
+  it.each([
+    [['r-1', 'r-2'], ['r-1', 'r-2']],
+    [['r-2', 'r-1', 'r-2'], ['r-1', 'r-2']],
+    [['r-9', 'r-10'], ['r-10', 'r-9']],
+  ])('record ids %j → %j', (ids, expected) => {
+    const c = CandidateSchema.parse({ level: 0, label: 'Geology', normalized: 'geology', parent: null, anchor: { method: 'root', anchor: null }, institutions: ['Yale University', 'Duke University'], record_ids: ids });
+    const [concept] = promoteToConcepts([c], () => 1);
+    expect(concept!.record_ids).toEqual(expected);
+    expect(concept!.records).toBe(expected.length);
+    expect(concept!.institutions).toEqual(['Duke University', 'Yale University']);
+  });
+});
