@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CandidateSchema, type Candidate } from '@taxonomy/core';
+import { CandidateSchema, canonicalJson, stableStringify, type Candidate } from '@taxonomy/core';
 import { defaultConfig } from '@taxonomy/config';
-import { aggregateSupport, applyThresholds, supportWeight } from './frequency.ts';
+import { aggregateSupport, applyThresholds, supportWeight, withSortedKeys } from './frequency.ts';
 import { InstitutionResolver } from './institution-identity.ts';
 
 const config = defaultConfig().s2;
@@ -97,5 +97,48 @@ describe('source trust', () => {
     const b = { ...candidate('databases', ['Yale University'], ['r-2']), sources: [{ id: 'a', trust: 'authoritative' as const, min_institutions: null, min_records: null }] };
     const [group] = aggregateSupport([a, b], new InstitutionResolver(defaultConfig().s2.institution_policy));
     expect(group!.sources.map((s) => s.id)).toEqual(['a', 'b']);
+  });
+});
+
+describe('withSortedKeys', () => {
+  it.each([
+    ['a parsed candidate', candidate('machine learning', ['Duke University', 'Yale University'], ['r-1', 'r-2'])],
+    ['unsorted gates and a weight', { ...candidate('robotics', ['MIT'], ['r-9'], null, 0), gates: { token_verification: true, frequency: false }, weight: 1.2 }],
+    ['sources and aliases', { ...candidate('data mining', [], []), aliases: ['Data Mining'], sources: [{ id: 'bench-level-2', trust: 'authoritative' as const, min_institutions: 2, min_records: null }] }],
+  ])('%s: the same canonical bytes, written by plain JSON.stringify', (_name, c) => {
+    const sorted = withSortedKeys(c);
+    expect(JSON.stringify(sorted)).toBe(stableStringify(c));
+    expect(canonicalJson(sorted)).toBe(canonicalJson(c));
+  });
+
+  it('copies every field of the Candidate schema (a new field must not be dropped silently)', () => {
+    const full = { ...candidate('robotics', ['MIT'], ['r-9']), weight: 1 };
+    expect(Object.keys(withSortedKeys(full))).toEqual(Object.keys(CandidateSchema.shape).sort());
+    expect(Object.keys(withSortedKeys(full).anchor)).toEqual(Object.keys(full.anchor).sort());
+  });
+});
+
+describe('aggregateSupport of a group of one', () => {
+  it.each([
+    [['r-1', 'r-2', 'r-3'], ['r-1', 'r-2', 'r-3']],
+    [['r-2', 'r-1', 'r-2'], ['r-1', 'r-2']],
+    [['r-10', 'r-9'], ['r-10', 'r-9']],
+    [['r-9', 'r-10'], ['r-10', 'r-9']],
+    [[], []],
+  ])('record ids %j → %j, counted once each', (ids, expected) => {
+    const [group] = aggregateSupport([candidate('data mining', ['Duke University'], ids)], new InstitutionResolver(config.institution_policy));
+    expect(group!.record_ids).toEqual(expected);
+    expect(group!.support.records).toBe(expected.length);
+  });
+});
+
+describe('aggregateSupport then applyThresholds', () => {
+  it('hands the writer candidates whose keys are already sorted (same bytes as the sorted copy)', () => {
+    const groups = aggregateSupport(
+      [candidate('machine learning', ['DUKE UNIVERISTY'], ['r-2', 'r-1']), candidate('machine learning', ['Yale University'], ['r-3'])],
+      new InstitutionResolver(config.institution_policy),
+    );
+    const decision = applyThresholds(groups, { min_institutions: 2, min_records: 1 }, config.weight);
+    for (const c of [...decision.kept, ...decision.dropped]) expect(JSON.stringify(c)).toBe(stableStringify(c));
   });
 });

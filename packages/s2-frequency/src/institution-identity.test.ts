@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '@taxonomy/config';
 import { editDistance } from '@taxonomy/core';
-import { InstitutionResolver, titleCaseName } from './institution-identity.ts';
+import { InstitutionResolver, titleCaseName, withinEditDistance } from './institution-identity.ts';
 
 const policy = defaultConfig().s2.institution_policy;
 
@@ -42,6 +42,17 @@ describe('InstitutionResolver', () => {
   });
 
   it.each([
+    [['UCSD', 'University of California San Diego', 'UCSD']],
+    [['UCSD', 'UCSD', 'University of California San Diego']],
+    [['University of California San Diego', 'ucsd', 'UCSD', 'UCSD']],
+  ])('initials seen before or after the full name, repeated or not: %j', (names) => {
+    const resolver = new InstitutionResolver(policy);
+    for (const name of names) resolver.observe(name);
+    expect(resolver.resolve('UCSD')).toBe('University of California San Diego');
+    expect(resolver.resolve('ucsd')).toBe('University of California San Diego');
+  });
+
+  it.each([
     ['University of Washington', 'Washington University in St. Louis'],
     ['University of Michigan', 'Michigan State University'],
     ['University of California, Berkeley', 'University of California, Los Angeles'],
@@ -68,6 +79,32 @@ describe('InstitutionResolver', () => {
     ['kitten', 'sitting', 3],
   ])('editDistance(%s, %s) = %i', (a, b, d) => {
     expect(editDistance(a, b)).toBe(d);
+  });
+
+  // Typos and near misses of the name words (the bench's misspelt institutions), transpositions, unrelated words.
+  it.each([
+    ['univeristy', 'university'],
+    ['institue', 'institute'],
+    ['tecnology', 'technology'],
+    ['techonlogy', 'technology'],
+    ['califronia', 'california'],
+    ['pennsylvannia', 'pennsylvania'],
+    ['massachusets', 'massachusetts'],
+    ['acadmey', 'academy'],
+    ['colombia', 'columbia'],
+    ['polytechnique', 'polytechnic'],
+    ['northwestern', 'institute'],
+    ['washington', 'california'],
+    ['state', 'taste'],
+    ['schools', 'school'],
+    ['ab', 'ba'],
+    ['', 'state'],
+    ['kitten', 'sitting'],
+  ])('withinEditDistance(%s, %s, k) is editDistance ≤ k for every k', (a, b) => {
+    for (const k of [0, 1, 2, 3, 4]) {
+      expect(withinEditDistance(a, b, k)).toBe(editDistance(a, b) <= k);
+      expect(withinEditDistance(b, a, k)).toBe(editDistance(b, a) <= k);
+    }
   });
 
   it('title-cases with lower-case function words and capitals after hyphens', () => {

@@ -1,4 +1,5 @@
 import { conceptId, type Candidate, type Concept } from '@taxonomy/core';
+import { sortedAnchor, sortedRecord } from './sorted-keys.ts';
 
 /**
  * Promotes verified candidates of one level to Concepts with stable ids (`conceptId(level, label,
@@ -17,31 +18,47 @@ export function promoteToConcepts(candidates: ReadonlyArray<Candidate>, weightOf
   const concepts: Concept[] = [];
   for (const [id, group] of byId) {
     const first = group[0]!;
-    const institutions = [...new Set(group.flatMap((c) => c.institutions))].sort();
-    const recordIds = [...new Set(group.flatMap((c) => c.record_ids))].sort();
+    const institutions = sortedUnion(group, (c) => c.institutions);
+    const recordIds = sortedUnion(group, (c) => c.record_ids);
     const aliases = [...new Set(group.flatMap((c) => [c.label, ...c.aliases]))].filter((a) => a !== first.normalized).sort();
     const count = group.reduce((n, c) => n + c.support.count, 0);
     const records = recordIds.length > 0 ? recordIds.length : Math.max(...group.map((c) => c.support.records));
     const gates: Record<string, boolean> = {};
     for (const c of group) for (const [gate, ok] of Object.entries(c.gates)) gates[gate] = (gates[gate] ?? true) && ok;
     const reasons = [...new Set(group.flatMap((c) => c.reasons))];
+    // Keys in sorted order, nested ones too: writeJsonl then writes the line with one JSON.stringify (same bytes).
     concepts.push({
-      id,
-      level: first.level,
-      label: first.normalized,
-      parent: first.parent,
-      anchor: first.anchor,
       aliases,
+      anchor: sortedAnchor(first.anchor),
+      gates: sortedRecord(gates),
+      gloss: null,
+      id,
       institutions,
+      label: first.normalized,
+      level: first.level,
+      parent: first.parent,
+      reasons,
       record_ids: recordIds,
       records,
-      support: { institutions: institutions.length, records, count },
-      weight: group.length === 1 && first.weight !== undefined ? first.weight : weightOf(institutions.length, records),
-      gates,
-      reasons,
-      gloss: null,
+      support: { count, institutions: institutions.length, records },
       validation: null,
+      weight: group.length === 1 && first.weight !== undefined ? first.weight : weightOf(institutions.length, records),
     });
   }
   return concepts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The distinct values of `pick` over the group, sorted. Nearly every concept is one S2 candidate whose
+ * institutions and record ids S2 wrote sorted and distinct: those are copied as they are, without a Set and
+ * a sort per concept.
+ */
+function sortedUnion(group: ReadonlyArray<Candidate>, pick: (c: Candidate) => ReadonlyArray<string>): string[] {
+  if (group.length === 1) {
+    const values = pick(group[0]!);
+    let ascending = true;
+    for (let i = 1; i < values.length && ascending; i += 1) ascending = values[i - 1]! < values[i]!;
+    if (ascending) return [...values];
+  }
+  return [...new Set(group.flatMap(pick))].sort();
 }

@@ -2,12 +2,13 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CandidateSchema, conceptId } from '@taxonomy/core';
+import { CandidateSchema, conceptId, stableStringify } from '@taxonomy/core';
 import { defaultConfig } from '@taxonomy/config';
 import { createLlmClient } from '@taxonomy/llm';
 import { createLogger } from '@taxonomy/observability';
 import { promoteToConcepts } from './promote.ts';
-import { explainVerification, verifyLabel } from './verify.ts';
+import { withSortedKeys } from './sorted-keys.ts';
+import { applyVerification, explainVerification, verifyLabel } from './verify.ts';
 
 const config = defaultConfig();
 const log = createLogger({ pretty: false, level: 'silent' });
@@ -64,5 +65,48 @@ describe('promoteToConcepts', () => {
     expect(merged.institutions).toEqual(['Duke University', 'Yale University']);
     expect(merged.aliases).toEqual(['Data Science', 'data-science']);
     expect(concepts.find((x) => x.parent === 'L0:arts-and-sciences')!.weight).toBe(1.2);
+  });
+});
+
+describe('written with sorted keys (the writer then skips its sorted deep copy; same bytes)', () => {
+  const parsed = CandidateSchema.parse({
+    level: 2,
+    label: 'Machine Learning',
+    normalized: 'machine learning',
+    parent: 'L1:computer-science~abc123',
+    anchor: { method: 'declared', anchor: 'computer science', detail: 'declared by the source' },
+    aliases: ['ML'],
+    institutions: ['Duke University', 'Yale University'],
+    record_ids: ['r-1', 'r-2'],
+    support: { records: 2, institutions: 2, count: 3 },
+    weight: 2.329584,
+    gates: { frequency: true },
+    sources: [{ id: 'bench-level-2', trust: 'default' }],
+  });
+  it.each([
+    ['a verified candidate', () => applyVerification(parsed, { kind: 'decided', pass: true, reasons: ['rule:passed'], rules: { passed: true, allowlisted: false, tokenCount: 2, checks: {}, reasons: [], suggestions: [] }, llmCalled: false, llmPass: null })],
+    ['a concept', () => promoteToConcepts([parsed], () => 0)[0]!],
+    ['a merged concept', () => promoteToConcepts([parsed, { ...parsed, label: 'machine learning', gates: { token_verification: true, frequency: true } }], () => 1.5)[0]!],
+  ])('%s', (_name, make) => {
+    const value = make();
+    expect(JSON.stringify(value)).toBe(stableStringify(value));
+  });
+
+  it('copies every field of the Candidate schema', () => {
+    expect(Object.keys(withSortedKeys(parsed))).toEqual(Object.keys(CandidateSchema.shape).sort());
+  });
+});
+
+describe('promoteToConcepts of one candidate', () => {
+  it.each([
+    [['r-1', 'r-2'], ['r-1', 'r-2']],
+    [['r-2', 'r-1', 'r-2'], ['r-1', 'r-2']],
+    [['r-9', 'r-10'], ['r-10', 'r-9']],
+  ])('record ids %j → %j', (ids, expected) => {
+    const c = CandidateSchema.parse({ level: 0, label: 'Geology', normalized: 'geology', parent: null, anchor: { method: 'root', anchor: null }, institutions: ['Yale University', 'Duke University'], record_ids: ids });
+    const [concept] = promoteToConcepts([c], () => 1);
+    expect(concept!.record_ids).toEqual(expected);
+    expect(concept!.records).toBe(expected.length);
+    expect(concept!.institutions).toEqual(['Duke University', 'Yale University']);
   });
 });

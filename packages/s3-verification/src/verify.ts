@@ -1,6 +1,7 @@
 import type { Candidate } from '@taxonomy/core';
 import type { LlmClient } from '@taxonomy/llm';
 import { evaluateLabelRules, type RuleEvaluation, type S3Policy } from './label-rules.ts';
+import { withSortedKeys } from './sorted-keys.ts';
 
 export type VerificationOutcome =
   | { kind: 'decided'; pass: boolean; reasons: string[]; rules: RuleEvaluation; llmCalled: boolean; llmPass: boolean | null }
@@ -25,13 +26,13 @@ export async function verifyLabel(label: string, level: number, policy: S3Policy
   return { kind: 'decided', pass, reasons: ['rule:passed (single token)', `llm:${pass ? 'pass' : 'fail'}: ${answer.value.reason}`], rules, llmCalled: true, llmPass: pass };
 }
 
-/** Applies a decision to a candidate: the `token_verification` gate (always a boolean) and its reasons. */
+/** Applies a decision to a candidate: the `token_verification` gate (always a boolean) and its reasons (keys sorted for the writer). */
 export function applyVerification(candidate: Candidate, outcome: Extract<VerificationOutcome, { kind: 'decided' }>): Candidate {
-  return {
+  return withSortedKeys({
     ...candidate,
     gates: { ...candidate.gates, token_verification: outcome.pass },
     reasons: [...candidate.reasons, ...outcome.reasons.map((r) => `token_verification: ${r}`)],
-  };
+  });
 }
 
 /** For `taxonomy explain verify`: the rules, then the prompt only when the rules have not decided. */
