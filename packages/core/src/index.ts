@@ -1,4 +1,5 @@
 export * from './entities.ts';
+export * from './sorted-keys.ts';
 export * from './errors.ts';
 export * from './hashing.ts';
 export * from './jsonl.ts';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CandidateSchema, canonicalJson, stableStringify, type Candidate } from '@taxonomy/core';
 import { defaultConfig } from '@taxonomy/config';
-import { aggregateSupport, applyThresholds, supportWeight, withSortedKeys } from './frequency.ts';
+import { withSortedKeys } from '@taxonomy/core';
+import { aggregateSupport, applyThresholds, supportWeight } from './frequency.ts';
 import { InstitutionResolver } from './institution-identity.ts';
 
 const config = defaultConfig().s2;

@@ -1,5 +1,4 @@
-import { conceptId, type Candidate, type Concept } from '@taxonomy/core';
-import { sortedAnchor, sortedRecord } from './sorted-keys.ts';
+import { conceptId, sortedAnchor, sortedRecord, type Candidate, type Concept } from '@taxonomy/core';
 
 /**
  * Promotes verified candidates of one level to Concepts with stable ids (`conceptId(level, label,

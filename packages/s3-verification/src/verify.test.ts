@@ -2,12 +2,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CandidateSchema, conceptId, stableStringify } from '@taxonomy/core';
+import { CandidateSchema, conceptId, stableStringify, withSortedKeys } from '@taxonomy/core';
 import { defaultConfig } from '@taxonomy/config';
 import { createLlmClient } from '@taxonomy/llm';
 import { createLogger } from '@taxonomy/observability';
 import { promoteToConcepts } from './promote.ts';
-import { withSortedKeys } from './sorted-keys.ts';
 import { applyVerification, explainVerification, verifyLabel } from './verify.ts';
 
 const config = defaultConfig();

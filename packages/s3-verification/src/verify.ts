@@ -1,7 +1,6 @@
-import type { Candidate } from '@taxonomy/core';
+import { withSortedKeys, type Candidate } from '@taxonomy/core';
 import type { LlmClient } from '@taxonomy/llm';
 import { evaluateLabelRules, type RuleEvaluation, type S3Policy } from './label-rules.ts';
-import { withSortedKeys } from './sorted-keys.ts';
 
 export type VerificationOutcome =
   | { kind: 'decided'; pass: boolean; reasons: string[]; rules: RuleEvaluation; llmCalled: boolean; llmPass: boolean | null }

@@ -1,12 +1,11 @@
-import type { Anchor, Candidate } from '@taxonomy/core';
+import type { Anchor, Candidate } from './entities.ts';
 
 /**
  * The same candidate with the keys of every object in sorted order, so core's `writeJsonl` serialises it with
  * one `JSON.stringify` instead of a sorted deep copy of each line (its `canonicalJson` fast path; candidates
  * come from the schema in its field order, which is not sorted). The bytes written are the same either way:
  * `canonicalJson` checks the order and falls back to the copy, so this only has to be right to be fast.
- * S2 has the same function for its output (phases do not import each other); it belongs next to
- * CandidateSchema in core.
+ * S2 writes its candidates and S3 its verified ones through it.
  */
 export function withSortedKeys(c: Candidate): Candidate {
   const out: Candidate = {
@@ -27,10 +26,12 @@ export function withSortedKeys(c: Candidate): Candidate {
   return out;
 }
 
+/** An anchor with its keys in sorted order. */
 export function sortedAnchor(a: Anchor): Anchor {
   return { anchor: a.anchor, detail: a.detail, method: a.method };
 }
 
+/** A record with its keys in sorted order. */
 export function sortedRecord<V>(record: Readonly<Record<string, V>>): Record<string, V> {
   const out: Record<string, V> = {};
   for (const key of Object.keys(record).sort()) out[key] = record[key]!;
