@@ -1,5 +1,6 @@
 export * from './entities.ts';
 export * from './sorted-keys.ts';
+export * from './memo.ts';
 export * from './errors.ts';
 export * from './hashing.ts';
 export * from './jsonl.ts';

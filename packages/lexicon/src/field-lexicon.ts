@@ -1,4 +1,4 @@
-import { tokenize } from '@taxonomy/core';
+import { memoBounded, tokenize } from '@taxonomy/core';
 import { normalize } from './normalize.ts';
 import { cleanCipTitle, loadCip, type CipEntry, type CipIndex } from './cip.ts';
 import { readLexiconSnapshot } from './lexicon-snapshot.ts';
@@ -40,13 +40,7 @@ const fieldKeyCache = new Map<string, string>();
 
 /** Normalized, stem-folded comparison key of a label (memoized: labels repeat across records). */
 export function fieldKey(label: string): string {
-  let key = fieldKeyCache.get(label);
-  if (key === undefined) {
-    key = tokenize(normalize(label.replace(/['’]s\b/gu, 's'))).map(stemToken).join(' ');
-    if (fieldKeyCache.size >= 200_000) fieldKeyCache.clear();
-    fieldKeyCache.set(label, key);
-  }
-  return key;
+  return memoBounded(fieldKeyCache, label, 200_000, (l) => tokenize(normalize(l.replace(/['’]s\b/gu, 's'))).map(stemToken).join(' '));
 }
 
 export interface FieldLexicon {

@@ -1,4 +1,4 @@
-import { normalizeLabel, tokenize, unresolvedParentId, usableSection as coreUsableSection, type Anchor } from '@taxonomy/core';
+import { memoBounded, normalizeLabel, tokenize, unresolvedParentId, usableSection as coreUsableSection, type Anchor } from '@taxonomy/core';
 import type { Config } from '@taxonomy/config';
 import { inferParent, type Level } from '@taxonomy/lexicon';
 import { FuzzyIndex, ratcliffObershelp } from './similarity.ts';
@@ -11,13 +11,7 @@ const sectionCache = new Map<string, string | null>();
  */
 export function usableSection(section: string | null): string | null {
   if (section === null) return null;
-  let usable = sectionCache.get(section);
-  if (usable === undefined) {
-    usable = coreUsableSection(section);
-    if (sectionCache.size >= 10_000) sectionCache.clear();
-    sectionCache.set(section, usable);
-  }
-  return usable;
+  return memoBounded(sectionCache, section, 10_000, coreUsableSection);
 }
 
 /** A verified concept of the level above, as parent anchoring needs it. */

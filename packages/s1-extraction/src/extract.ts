@@ -1,4 +1,4 @@
-import { collapseWhitespace, type SourceRecord } from '@taxonomy/core';
+import { collapseWhitespace, memoBounded, type SourceRecord } from '@taxonomy/core';
 import type { Config } from '@taxonomy/config';
 import type { LlmClient } from '@taxonomy/llm';
 import { usableSection } from './anchor.ts';
@@ -63,13 +63,7 @@ function normalizeCached(raw: RawCandidate, level: number, institution: string, 
     normalizeCaches.set(config, cache);
   }
   const key = `${level}\u0000${institution}\u0000${raw.label}\u0000${raw.normalized}\u0000${raw.aliases.join('\u0001')}\u0000${raw.parents.join('\u0001')}`;
-  let result = cache.get(key);
-  if (result === undefined) {
-    result = normalizeCandidate(raw, { level, institution, config, trace: false });
-    if (cache.size >= NORMALIZE_CACHE_LIMIT) cache.clear();
-    cache.set(key, result);
-  }
-  return result;
+  return memoBounded(cache, key, NORMALIZE_CACHE_LIMIT, () => normalizeCandidate(raw, { level, institution, config, trace: false }));
 }
 
 /** Extracts and normalizes one record through the client; a failed call makes the record quarantined, not the phase. */

@@ -1,4 +1,4 @@
-import { collapseWhitespace, foldDiacritics, normalizeLabel, tokenize } from '@taxonomy/core';
+import { collapseWhitespace, foldDiacritics, memoBounded, normalizeLabel, tokenize } from '@taxonomy/core';
 import type { Config } from '@taxonomy/config';
 import { isKnownField } from '@taxonomy/lexicon';
 import { ratcliffObershelp } from './similarity.ts';
@@ -123,15 +123,11 @@ const institutionFactsCache = new Map<string, InstitutionFacts>();
 /** An institution's facts, computed once per name (bounded): every label of a record asks for them two or three times. */
 function institutionFacts(institution: string | null): InstitutionFacts {
   if (institution === null) return NO_INSTITUTION;
-  let facts = institutionFactsCache.get(institution);
-  if (facts === undefined) {
-    const key = normalizeLabel(institution);
+  return memoBounded(institutionFactsCache, institution, 10_000, (name) => {
+    const key = normalizeLabel(name);
     const tokens = tokenize(key);
-    facts = { key, tokens, tokenSet: new Set(tokens) };
-    if (institutionFactsCache.size >= 10_000) institutionFactsCache.clear();
-    institutionFactsCache.set(institution, facts);
-  }
-  return facts;
+    return { key, tokens, tokenSet: new Set(tokens) };
+  });
 }
 
 /** Institution name tokens (folded, lower-case), for prefix stripping and for rejecting acronym aliases like DUKE. */
