@@ -170,6 +170,19 @@ describe('what a task reads is checked against the checksums its upstream record
     await rm(join(at, 'artifacts/s2/level-3/metrics.json'));
     await expect(runS3Task({ level: 3, root: at })).rejects.toMatchObject({ code: 'ARTIFACT_MISSING', message: expect.stringMatching(/^artifacts\/s2\/level-3\/metrics\.json: missing/u) });
   });
+
+  it('S2 hashes only what it reads: an edited S1 record log passes, a file put into the S1 folder by hand does not', async () => {
+    const at = await copyOfBuild();
+    const log = join(at, 'artifacts/s1/level-2/record-log-00001.jsonl');
+    await writeFile(log, `${await readFile(log, 'utf8')}{"edited":true}\n`);
+    const metrics = await runS2Task({ level: 2, root: at });
+    expect(metrics.inputs.map((ref) => ref.path)).toEqual(['artifacts/s1/level-2/candidates-00001.jsonl']);
+    await writeFile(join(at, 'artifacts/s1/level-2/notes.txt'), 'by hand\n');
+    await expect(runS2Task({ level: 2, root: at })).rejects.toMatchObject({
+      code: 'ARTIFACT_CORRUPT',
+      message: expect.stringMatching(/^artifacts\/s1\/level-2\/notes\.txt: not written by the task/u),
+    });
+  });
 });
 
 

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PhaseMetricsSchema, type ArtifactRef, type PhaseMetrics } from './entities.ts';
 import { sortKeysDeep } from './hashing.ts';
+import { rememberVerifiedChecksum } from './verified-checksums.ts';
 
 /**
  * Content-checked inputs (the way DVC checks its cache): a task folder's `metrics.json` lists every file
@@ -26,6 +27,14 @@ export interface VerifyArtifactOptions {
   root: string;
   /** File names besides `metrics.json` a folder may hold without being listed (finalize's `manifest.json`). */
   unlisted?: ReadonlyArray<string>;
+  /**
+   * The files whose checksums matter (a task's inputs; a folder stands for the listed files under it): only
+   * those are hashed, and each file must be listed. Default: every listed file. The folder is still checked
+   * for files it does not list.
+   */
+  files?: ReadonlyArray<string>;
+  /** false: check only that the folder holds what its metrics list (no hashing), e.g. before replacing it. */
+  checksums?: boolean;
 }
 
 /** sha256 of a file, streamed. */
@@ -52,17 +61,21 @@ async function listFiles(dir: string): Promise<string[]> {
 
 /**
  * The task folder a path belongs to: the path itself when it holds `metrics.json`, else the nearest parent
- * that does (S1 reads `artifacts/s0/level-N`, whose metrics live in `artifacts/s0`), else the path itself.
+ * that does (S1 reads `artifacts/s0/level-N`, whose metrics live in `artifacts/s0`), else the path itself
+ * (for a file, the folder it lies in).
  */
 export function artifactFolderOf(path: string, root: string): string {
-  let dir = resolve(root, path);
+  const start = resolve(root, path);
+  // A file read (S2 reads S1's candidates files) belongs to the folder it lies in or one above.
+  const base = statSync(start, { throwIfNoEntry: false })?.isFile() === true ? dirname(start) : start;
+  let dir = base;
   for (let depth = 0; depth < 3; depth += 1) {
     if (existsSync(join(dir, 'metrics.json'))) return dir;
     const up = dirname(dir);
     if (up === dir || !(`${up}${sep}`.startsWith(`${resolve(root)}${sep}`) || up === resolve(root))) break;
     dir = up;
   }
-  return resolve(root, path);
+  return base;
 }
 
 /**
@@ -98,11 +111,18 @@ export async function verifyArtifactFolder(folder: string, options: VerifyArtifa
   }
   result.metrics = parsed.data;
   const listed = new Set<string>();
+  const wanted = options.files === undefined ? null : [...new Set(options.files.map((f) => resolve(root, f)))].sort();
+  const covers = (w: string, path: string) => path === w || path.startsWith(`${w}${sep}`);
+  const isWanted = (path: string) => wanted === null || wanted.some((w) => covers(w, path));
   for (const ref of parsed.data.outputs) {
     const path = resolve(root, ref.path);
     listed.add(path);
     if (!`${path}`.startsWith(`${abs}${sep}`)) {
       result.problems.push(`${display(root, metricsPath)}: lists ${ref.path}, outside ${display(root, abs)} (the folder was moved or copied)`);
+      continue;
+    }
+    if (options.checksums === false || !isWanted(path)) {
+      if (!existsSync(path)) result.problems.push(`${display(root, path)}: missing (listed in ${display(root, metricsPath)})`);
       continue;
     }
     const actual = await sha256File(path).catch(() => null);
@@ -116,7 +136,12 @@ export async function verifyArtifactFolder(folder: string, options: VerifyArtifa
       );
       continue;
     }
+    rememberVerifiedChecksum(path, actual);
     result.verified += 1;
+  }
+  for (const w of wanted ?? []) {
+    if ([...listed].some((path) => covers(w, path)) || (await stat(w).catch(() => null))?.isDirectory() === true) continue;
+    result.problems.push(`${display(root, w)}: not listed in ${display(root, metricsPath)}, so it cannot be checked`);
   }
   const allowed = new Set(['metrics.json', ...(options.unlisted ?? [])]);
   for (const file of (await listFiles(abs)).sort()) {

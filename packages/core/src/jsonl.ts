@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { z } from 'zod';
 import { TaxonomyError } from './errors.ts';
 import { sha256Hex, stableStringify, sortKeysDeep } from './hashing.ts';
 import type { ArtifactRef } from './entities.ts';
+import { verifiedChecksum } from './verified-checksums.ts';
 
 /** A line that could not be used, with where it was and why. */
 export interface BadLine {
@@ -308,10 +309,13 @@ export async function writeFileAtomic(path: string, body: string | Uint8Array): 
   await rename(tmp, path);
 }
 
-/** SHA-256 and size of an existing file, as an artifact reference. */
+/**
+ * SHA-256 of an existing file, as an artifact reference. A file this process verified against its producer's
+ * metrics and that is unchanged since is not read again (verified-checksums.ts).
+ */
 export async function describeFile(path: string, relativeTo?: string): Promise<ArtifactRef> {
-  const body = await readFile(path);
-  return { path: relativePath(path, relativeTo), sha256: sha256Hex(body), records: null };
+  const known = isAbsolute(path) ? verifiedChecksum(path) : null;
+  return { path: relativePath(path, relativeTo), sha256: known ?? sha256Hex(await readFile(path)), records: null };
 }
 
 /** Removes the shards of `name` in `dir` (`name.jsonl`, `name-00001.jsonl`, …) that this write did not produce. */

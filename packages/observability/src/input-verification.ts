@@ -3,8 +3,8 @@ import { relative } from 'node:path';
 import { TaxonomyError, artifactFolderOf, verifyArtifactFolder } from '@taxonomy/core';
 
 /**
- * Checks every upstream folder a task reads against the checksums its `metrics.json` records (each
- * folder once, however many of its files the task reads). A missing folder or metrics file is ARTIFACT_MISSING,
+ * Checks what a task reads (folders or single files) against the checksums the producing folder's
+ * `metrics.json` records: each folder once, hashing only the files read. A missing folder or metrics file is ARTIFACT_MISSING,
  * a mismatch ARTIFACT_CORRUPT; either way one line naming the first bad file, before the task writes.
  */
 export async function verifyTaskInputs(paths: ReadonlyArray<string>, root: string): Promise<void> {
@@ -14,9 +14,16 @@ export async function verifyTaskInputs(paths: ReadonlyArray<string>, root: strin
       throw new TaxonomyError('ARTIFACT_MISSING', `${rel.startsWith('..') ? path : rel} does not exist: the task that writes it has not run`);
     }
   }
-  const folders = [...new Set(paths.map((p) => artifactFolderOf(p, root)))].sort();
-  for (const folder of folders) {
-    const check = await verifyArtifactFolder(folder, { root });
+  const byFolder = new Map<string, string[]>();
+  for (const path of paths) {
+    const folder = artifactFolderOf(path, root);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), path]);
+  }
+  for (const folder of [...byFolder.keys()].sort()) {
+    // Only what the task reads is hashed (S2 reads S1's candidates, not its record log); the folder as a
+    // whole is still checked for files its metrics do not list.
+    const read = byFolder.get(folder)!;
+    const check = await verifyArtifactFolder(folder, { root, ...(read.includes(folder) ? {} : { files: read }) });
     if (check.problems.length === 0) continue;
     const more = check.problems.length > 1 ? ` (+${check.problems.length - 1} more)` : '';
     const code = check.metrics === null ? 'ARTIFACT_MISSING' : 'ARTIFACT_CORRUPT';

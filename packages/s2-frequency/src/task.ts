@@ -31,7 +31,9 @@ export async function runS2Task(options: RunS2TaskOptions): Promise<PhaseMetrics
   const level = options.level;
   const root = options.root ?? findWorkspaceRoot();
   const inputDir = resolveDir(root, options.inputDir ?? ARTIFACT_DIRS.s1(level));
-  await listJsonlFiles(inputDir, 'candidates'); // fails with INPUT_NOT_FOUND naming the folder before the output is touched
+  // Fails with INPUT_NOT_FOUND naming the folder before the output is touched. Only these files are verified
+  // against S1's metrics: S2 never reads S1's record log.
+  const files = await listJsonlFiles(inputDir, 'candidates');
   return runPhaseTask({
     task: `s2:level-${level}`,
     phase: 'S2',
@@ -39,13 +41,13 @@ export async function runS2Task(options: RunS2TaskOptions): Promise<PhaseMetrics
     slices: ['s2'],
     outDir: options.outDir ?? ARTIFACT_DIRS.s2(level),
     root,
-    reads: [inputDir],
+    reads: files,
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
       const s2 = s2SettingsForLevel(ctx.config.s2, level);
       const candidates: Candidate[] = [];
       const inputs: ArtifactRef[] = [];
-      for (const file of await listJsonlFiles(inputDir, 'candidates')) {
+      for (const file of files) {
         for await (const { value, line } of readJsonl(file, { schema: CandidateSchema, onBad: ctx.quarantine.addBadLine })) {
           if (value.level !== level) {
             ctx.quarantine.add({ reason: `candidate of level ${value.level} in the level-${level} input`, file, line, item_id: value.normalized });

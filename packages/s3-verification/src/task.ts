@@ -35,7 +35,8 @@ export async function runS3Task(options: RunS3TaskOptions): Promise<PhaseMetrics
   const level = options.level;
   const root = options.root ?? findWorkspaceRoot();
   const inputDir = isAbsolute(options.inputDir ?? '') ? options.inputDir! : join(root, options.inputDir ?? ARTIFACT_DIRS.s2(level));
-  await listJsonlFiles(inputDir, 'kept');
+  // Only the kept candidates are read, so only they are verified against S2's metrics.
+  const files = await listJsonlFiles(inputDir, 'kept');
   return runPhaseTask({
     task: `s3:level-${level}`,
     phase: 'S3',
@@ -43,13 +44,13 @@ export async function runS3Task(options: RunS3TaskOptions): Promise<PhaseMetrics
     slices: ['s3', 'llm'],
     outDir: options.outDir ?? ARTIFACT_DIRS.s3(level),
     root,
-    reads: [inputDir],
+    reads: files,
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     run: async (ctx) => {
       const policy = ctx.config.s3;
       const candidates: Candidate[] = [];
       const inputs: ArtifactRef[] = [];
-      for (const file of await listJsonlFiles(inputDir, 'kept')) {
+      for (const file of files) {
         for await (const { value } of readJsonl(file, { schema: CandidateSchema, onBad: ctx.quarantine.addBadLine })) candidates.push(value);
         inputs.push(await describeFile(file, root));
       }
