@@ -15,19 +15,20 @@ interface TargetInputs {
   environment?: string[];
 }
 
-/** Every phase target waits for the one build of all packages. */
-const BUILD = [{ projects: ['packages'], target: 'build' }];
+/** The builds a phase target waits for: its package's and those of the workspace packages its package.json depends on. */
+const buildsOf = (...projects: string[]) => ['build', { projects: [...projects].sort(), target: 'build' }];
+const S1_BUILDS = buildsOf('core', 'config', 'observability', 'llm', 'lexicon');
 
 // Each case asks Nx for a few projects' targets (seconds each on a loaded machine): a longer budget than the default.
 describe('the Nx task graph', { timeout: 180_000 }, () => {
   it('makes level N of S1 wait for level N of S0 and for level N-1 of S3', () => {
     const s1 = nxJson<{ targets: Record<string, { dependsOn?: unknown[]; outputs?: string[] }> }>(['show', 'project', 's1']);
-    expect(s1.targets['level-0']!.dependsOn).toEqual([{ projects: ['s0'], target: 'level-0' }, ...BUILD]);
+    expect(s1.targets['level-0']!.dependsOn).toEqual([{ projects: ['s0'], target: 'level-0' }, ...S1_BUILDS]);
     for (const n of [1, 2, 3]) {
       expect(s1.targets[`level-${n}`]!.dependsOn).toEqual([
         { projects: ['s0'], target: `level-${n}` },
         { projects: ['s3'], target: `level-${n - 1}` },
-        ...BUILD,
+        ...S1_BUILDS,
       ]);
       expect(s1.targets[`level-${n}`]!.outputs).toEqual([`{workspaceRoot}/artifacts/s1/level-${n}`]);
     }
@@ -61,12 +62,12 @@ describe('the Nx task graph', { timeout: 180_000 }, () => {
     for (const other of ['config/s2.json', 'config/postprocess.json', 'config/hierarchy.json']) expect(curation.files).not.toContain(other);
     for (const upstream of ['postprocess:run', 's2:level-2']) expect(nxJson<TargetInputs>(['show', 'target', 'inputs', upstream]).files).not.toContain('config/curation.json');
     const hierarchy = nxJson<{ targets: Record<string, { dependsOn?: unknown[] }> }>(['show', 'project', 'hierarchy']);
-    expect(hierarchy.targets['assemble']!.dependsOn).toEqual([{ projects: ['curation'], target: 'apply' }, ...BUILD]);
+    expect(hierarchy.targets['assemble']!.dependsOn).toEqual([{ projects: ['curation'], target: 'apply' }, ...buildsOf('core', 'config', 'observability')]);
   });
 
   it('puts the crawl first: s0:sources waits for crawl:run and hashes its snapshots; crawl:run hashes only the crawl settings and the seeds', () => {
     const s0 = nxJson<{ targets: Record<string, { dependsOn?: unknown[]; inputs: unknown[] }> }>(['show', 'project', 's0']);
-    expect(s0.targets['sources']!.dependsOn).toEqual([{ projects: ['crawl'], target: 'run' }, ...BUILD]);
+    expect(s0.targets['sources']!.dependsOn).toEqual([{ projects: ['crawl'], target: 'run' }, ...buildsOf('core', 'config', 'observability')]);
     expect(s0.targets['sources']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/snapshots.jsonl', transitive: true });
     const crawl = nxJson<TargetInputs & { runtime?: string[] }>(['show', 'target', 'inputs', 'crawl:run']);
     expect(crawl.files).toContain('config/crawl.json');
@@ -101,24 +102,19 @@ describe('the Nx task graph', { timeout: 180_000 }, () => {
     for (const p of ['s1', 's2', 's3']) for (const n of [0, 1, 2, 3]) expect(JSON.stringify(show(p)[`level-${n}`]!.inputs)).not.toMatch(/transitive|upstream/u);
   });
 
-  it('runs compiled entries: one cached task builds every package into its dist/, every phase target runs it with plain node after that build', () => {
+  it('runs compiled entries: every package has a cached build of its own sources into dist/, every phase target runs it with plain node after the builds', () => {
     const projects = nxJson<string[]>(['show', 'projects']);
-    expect(projects).toHaveLength(16);
-    const build = nxJson<{ root: string; implicitDependencies: string[]; targets: Record<string, { options: { command: string }; outputs: string[]; dependsOn?: unknown[]; cache?: boolean }> }>(['show', 'project', 'packages']);
-    expect(build.root).toBe('tools/nx');
-    expect(build.implicitDependencies).toEqual(projects.filter((p) => p !== 'packages').sort());
-    expect(build.targets['build']).toMatchObject({ cache: true });
-    expect(build.targets['build']!.outputs).toHaveLength(15);
-    expect(build.targets['build']!.outputs).toContain('{workspaceRoot}/packages/s1-extraction/dist');
-    expect(build.targets['build']!.dependsOn ?? []).toEqual([]);
-    expect(build.targets['build']!.options.command).toContain(' packages/s1-extraction=src/index.ts,src/main.ts ');
+    expect(projects).toHaveLength(15);
     const s1 = nxJson<{ root: string; targets: Record<string, { options: { command: string }; inputs: unknown[]; outputs: string[]; dependsOn?: unknown[]; cache?: boolean }> }>(['show', 'project', 's1']);
-    expect(s1.targets['build']).toBeUndefined();
+    // A build waits for no other build (imports of other packages stay imports): all of them start at once.
+    expect(s1.targets['build']).toMatchObject({ cache: true, outputs: ['{projectRoot}/dist'] });
+    expect(s1.targets['build']!.dependsOn ?? []).toEqual([]);
+    expect(s1.targets['build']!.options.command).toBe('node tools/nx/build-package.mjs packages/s1-extraction src/index.ts src/main.ts');
     expect(s1.targets['level-2']!.options.command).toBe('node --conditions=taxonomy-dist packages/s1-extraction/dist/main.js --level 2');
-    // The build hashes the packages' sources, never their tests; the phase tasks hash their package's and every dependency's sources.
-    const buildInputs = nxJson<TargetInputs>(['show', 'target', 'inputs', 'packages:build']);
-    expect(buildInputs.files).toEqual(expect.arrayContaining(['packages/s1-extraction/src/task.ts', 'packages/core/src/jsonl.ts', 'tools/nx/build-packages.mjs']));
-    expect(buildInputs.files.some((f) => f.endsWith('.test.ts') || f.includes('/dist/'))).toBe(false);
+    // The build hashes its own sources only; the phase tasks hash their package's and every dependency's sources.
+    const build = nxJson<TargetInputs>(['show', 'target', 'inputs', 's1:build']);
+    expect(build.files).toContain('packages/s1-extraction/src/task.ts');
+    expect(build.files.some((f) => f.startsWith('packages/core/') || f.endsWith('.test.ts'))).toBe(false);
     const task = nxJson<TargetInputs>(['show', 'target', 'inputs', 's1:level-2']);
     expect(task.files).toEqual(expect.arrayContaining(['packages/s1-extraction/src/task.ts', 'packages/core/src/jsonl.ts', 'packages/lexicon/src/extract.ts']));
     expect(task.files.some((f) => f.includes('/dist/'))).toBe(false);

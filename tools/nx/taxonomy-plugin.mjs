@@ -96,13 +96,28 @@ export function expandBuildGraph(graph, { shards = 1 } = {}) {
 }
 
 /**
- * The one project that compiles every package (`packages:build`), rooted beside this plugin: one process
- * builds all of them (tools/nx/build-packages.mjs), where a build task per package cost each its own Node and
- * esbuild start. It depends (implicitly) on every package, so `nx affected` selects it for a change to any.
+ * The `build` targets a phase task's compiled code needs: those of the workspace packages its package.json
+ * lists under `dependencies`, and theirs in turn (Node loads the whole closure from dist). Not `^build`:
+ * Nx's project graph also holds the imports of test files (observability's parent-watch test runs S0), which
+ * would make the builds a cycle and would build packages the code never loads.
  */
-export const BUILD_PROJECT = 'packages';
-export const BUILD_PROJECT_ROOT = 'tools/nx';
-const BUILD_DEPENDENCY = { projects: [BUILD_PROJECT], target: 'build' };
+export function buildDependencies(runtimeDeps) {
+  return runtimeDeps.length === 0 ? [] : [{ projects: [...runtimeDeps].sort(), target: 'build' }];
+}
+
+/** The workspace packages `name` loads at run time: its `dependencies`, transitively (`depsOf`: name → names). */
+export function runtimeClosure(name, depsOf) {
+  const seen = new Set();
+  const visit = (n) => {
+    for (const dep of depsOf.get(n) ?? []) {
+      if (seen.has(dep) || dep === name) continue;
+      seen.add(dep);
+      visit(dep);
+    }
+  };
+  visit(name);
+  return [...seen].sort();
+}
 
 /** The variable through which a model task's target records whether OPENAI_API_KEY is set (never its value). */
 export const KEY_STATE_VAR = 'TAXONOMY_OPENAI_API_KEY_STATE';
@@ -118,8 +133,8 @@ export function apiKeyState(env = process.env) {
 }
 
 /**
- * The Nx target of one expanded task: the compiled entry under plain Node, after `packages:build`. A task
- * that may call a model (its inputs hold `llmConfig`) carries the key's state
+ * The Nx target of one expanded task: the compiled entry under plain Node, after the package and its
+ * dependencies are built. A task that may call a model (its inputs hold `llmConfig`) carries the key's state
  * in its options (`env`), which Nx hashes with the project configuration: a key set or unset re-runs it, at
  * no cost per run (a `runtime` input spawned a process per task and hash, 2.4 of the 6.1 s of a cached
  * rerun). The task checks the variable against its own environment (packages/config), so a project graph
@@ -128,7 +143,7 @@ export function apiKeyState(env = process.env) {
  * every project that depends on it (s0's into s1, s2 and more), so a digest of the sources in `s0:sources`'s
  * options re-ran every task after one appended page. The sources and the crawl state stay `runtime` inputs.
  */
-export function phaseTarget(task, projectRoot, env = process.env) {
+export function phaseTarget(task, projectRoot, runtimeDeps = [], env = process.env) {
   const main = task.main.replace(/\.ts$/u, '');
   const args = `${task.level === null ? '' : ` --level ${task.level}`}${task.shard === undefined ? '' : ` --shard ${task.shard}`}`;
   const command = `node --conditions=taxonomy-dist ${projectRoot}/dist/${main}.js${args}`;
@@ -143,29 +158,29 @@ export function phaseTarget(task, projectRoot, env = process.env) {
         const [project, target] = dep.split(':');
         return project === task.project ? { target } : { projects: [project], target };
       }),
-      BUILD_DEPENDENCY,
+      'build',
+      ...buildDependencies(runtimeDeps),
     ],
     metadata: { description: `${task.phase}${task.level === null ? '' : ` level ${task.level}`}${task.shard === undefined ? '' : ` shard ${task.shard}`}: writes ${task.dir}` },
   };
 }
 
 /**
- * `packages:build`: each package's index and the entries its phase targets run, compiled to its `dist/`,
- * cached like any task. It hashes the packages' own sources (`^buildSources`, through the implicit
- * dependencies) and the build script; imports of other packages stay imports, so every phase task that runs
- * changed code re-runs because it hashes `^code`, not because of the build.
+ * The `build` target of every package: its index and the entries its phase targets run, compiled to
+ * `dist/` (tools/nx/build-package.mjs), cached like any task. It hashes only its own sources and waits for no
+ * other build: imports of other packages stay imports, so a change in a dependency leaves the bundle as it
+ * is, and every package builds at once; every phase task that runs the changed code re-runs because it
+ * hashes `^code`.
  */
-export function packagesBuildTarget(packages) {
-  const specs = [...packages]
-    .sort((a, b) => a.root.localeCompare(b.root))
-    .map(({ root, mains }) => `${root}=${['src/index.ts', ...[...new Set(mains)].sort().map((m) => `src/${m}`)].join(',')}`);
+export function buildTarget(projectRoot, mains) {
+  const entries = ['src/index.ts', ...[...new Set(mains)].sort().map((m) => `src/${m}`)];
   return {
     executor: 'nx:run-commands',
-    options: { command: `node ${BUILD_PROJECT_ROOT}/build-packages.mjs ${specs.join(' ')}` },
+    options: { command: `node tools/nx/build-package.mjs ${projectRoot} ${entries.join(' ')}` },
     cache: true,
-    inputs: ['^buildSources', `{workspaceRoot}/${BUILD_PROJECT_ROOT}/build-packages.mjs`, { externalDependencies: ['esbuild'] }],
-    outputs: [...packages].map((p) => `{workspaceRoot}/${p.root}/dist`).sort(),
-    metadata: { description: `compiles every package's index and task entries to its dist/ (esbuild, one process)` },
+    inputs: ['buildSources', '{workspaceRoot}/tools/nx/build-package.mjs', { externalDependencies: ['esbuild'] }],
+    outputs: ['{projectRoot}/dist'],
+    metadata: { description: `compiles ${entries.join(', ')} to dist/ (esbuild)` },
   };
 }
 
@@ -180,24 +195,18 @@ export const createNodes = [
     const tasks = expandBuildGraph(readJson(join(context.workspaceRoot, BUILD_GRAPH_FILE)), { shards: resolveS1Shards(context.workspaceRoot) });
     const packages = projectFiles.map((file) => {
       const root = dirname(file);
-      const name = readJson(join(context.workspaceRoot, file)).name;
-      return { file, root, name, mains: tasks.filter((task) => task.project === name).map((task) => task.main) };
+      const manifest = readJson(join(context.workspaceRoot, root, 'package.json'));
+      return { file, root, name: readJson(join(context.workspaceRoot, file)).name, npmName: manifest.name, deps: Object.keys(manifest.dependencies ?? {}) };
     });
-    const results = packages.map(({ file, root, name }) => {
-      const targets = {};
-      for (const task of tasks.filter((t) => t.project === name)) targets[task.target] = phaseTarget(task, root);
+    const projectOf = new Map(packages.map((p) => [p.npmName, p.name]));
+    const depsOf = new Map(packages.map((p) => [p.name, p.deps.filter((dep) => projectOf.has(dep)).map((dep) => projectOf.get(dep))]));
+    return packages.map(({ file, root, name }) => {
+      const runtimeDeps = runtimeClosure(name, depsOf);
+      const own = tasks.filter((task) => task.project === name);
+      const targets = { build: buildTarget(root, own.map((task) => task.main)) };
+      for (const task of own) targets[task.target] = phaseTarget(task, root, runtimeDeps);
       return [file, { projects: { [root]: { targets } } }];
     });
-    // The build project comes with the first package file (Nx wants every project tied to a matched file).
-    const first = [...results].sort((a, b) => a[0].localeCompare(b[0]))[0];
-    if (first !== undefined) {
-      first[1].projects[BUILD_PROJECT_ROOT] = {
-        name: BUILD_PROJECT,
-        implicitDependencies: packages.map((p) => p.name).sort(),
-        targets: { build: packagesBuildTarget(packages) },
-      };
-    }
-    return results;
   },
 ];
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@taxonomy/config';
 import { readFileSync } from 'node:fs';
-import { BUILD_GRAPH_FILE, KEY_STATE_VAR, apiKeyState, expandBuildGraph, packagesBuildTarget, phaseTarget, resolveS1Shards } from './taxonomy-plugin.mjs';
+import { BUILD_GRAPH_FILE, KEY_STATE_VAR, apiKeyState, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure } from './taxonomy-plugin.mjs';
 
 async function workspace(s1: unknown): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'taxonomy-plugin-'));
@@ -58,7 +58,7 @@ describe('the API key state in model task targets', () => {
   it('is recorded for exactly the tasks that hash llmConfig', () => {
     expect(models).toEqual(expect.arrayContaining(['s1:level-0', 's1:level-1-shard-1', 's3:level-3', 'postprocess:run', 'taxonomy:finalize']));
     for (const task of tasks) {
-      const target = phaseTarget(task, `packages/${task.project}`, { OPENAI_API_KEY: 'sk-secret-0001' }) as { options: { env?: Record<string, string> } };
+      const target = phaseTarget(task, `packages/${task.project}`, [], { OPENAI_API_KEY: 'sk-secret-0001' }) as { options: { env?: Record<string, string> } };
       if (models.includes(`${task.project}:${task.target}`)) expect(target.options.env).toEqual({ [KEY_STATE_VAR]: 'set' });
       else expect(target.options.env).toBeUndefined();
       expect(JSON.stringify(target)).not.toContain('sk-secret');
@@ -81,15 +81,19 @@ describe('the API key state in model task targets', () => {
   });
 });
 
-describe('packagesBuildTarget', () => {
-  it('builds every package in one command, each with its index and its task entries, into its own dist', () => {
-    const target = packagesBuildTarget([
-      { root: 'packages/s2-frequency', mains: ['settings-main.ts', 'main.ts', 'main.ts'] },
-      { root: 'packages/core', mains: [] },
-    ]) as { options: { command: string }; outputs: string[]; inputs: unknown[]; cache: boolean };
-    expect(target.options.command).toBe('node tools/nx/build-packages.mjs packages/core=src/index.ts packages/s2-frequency=src/index.ts,src/main.ts,src/settings-main.ts');
-    expect(target.outputs).toEqual(['{workspaceRoot}/packages/core/dist', '{workspaceRoot}/packages/s2-frequency/dist']);
-    expect(target.inputs).toEqual(['^buildSources', '{workspaceRoot}/tools/nx/build-packages.mjs', { externalDependencies: ['esbuild'] }]);
-    expect(target.cache).toBe(true);
+describe('runtimeClosure', () => {
+  const depsOf = new Map([
+    ['core', []],
+    ['config', ['core']],
+    ['llm', ['core', 'config']],
+    ['s1', ['llm', 'lexicon']],
+    ['lexicon', ['core']],
+  ]);
+  it.each([
+    ['core', []],
+    ['config', ['core']],
+    ['s1', ['config', 'core', 'lexicon', 'llm']],
+  ])('%s loads %j', (name, closure) => {
+    expect(runtimeClosure(name, depsOf)).toEqual(closure);
   });
 });

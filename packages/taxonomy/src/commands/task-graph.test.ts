@@ -58,18 +58,24 @@ describe('BUILD_TASKS', () => {
     const plugin = (await import(pluginFile)) as { createNodes: [string, (files: string[], options: unknown, context: { workspaceRoot: string }) => Array<[string, { projects: Record<string, { targets: Record<string, NxTarget> }> }]>] };
     const files = readdirSync(join(root, 'packages')).map((d) => `packages/${d}/project.json`);
     const inferred = new Map<string, NxTarget>();
+    const dirOf = new Map<string, string>();
     for (const [file, result] of plugin.createNodes[1](files, undefined, { workspaceRoot: root })) {
       const name = (JSON.parse(readFileSync(join(root, file), 'utf8')) as { name: string }).name;
-      for (const [target, config] of Object.entries(result.projects[file.replace(/\/project\.json$/u, '')]!.targets)) inferred.set(`${name}:${target}`, config);
+      dirOf.set(name, file.replace(/\/project\.json$/u, ''));
+      for (const [target, config] of Object.entries(Object.values(result.projects)[0]!.targets)) inferred.set(`${name}:${target}`, config);
     }
-    const phaseTargets = [...inferred.keys()];
+    const phaseTargets = [...inferred.keys()].filter((id) => !id.endsWith(':build'));
     vi.unstubAllEnvs();
     expect(phaseTargets.sort()).toEqual(tasks.map(taskId).sort());
     for (const task of tasks) {
       const target = inferred.get(taskId(task))!;
       const deps = (target.dependsOn ?? []).flatMap((d) => (typeof d === 'string' || d.target === 'build' ? [] : (d.projects ?? [task.project]).map((p) => `${p}:${d.target}`)));
-      // Every package's compiled entries are built first, by the one build task.
-      expect(target.dependsOn?.filter((d) => typeof d === 'string' || d.target === 'build'), taskId(task)).toEqual([{ projects: ['packages'], target: 'build' }]);
+      // The compiled entry of the package and of every workspace package its package.json depends on is built first.
+      expect(target.dependsOn?.filter((d) => typeof d === 'string'), taskId(task)).toEqual(['build']);
+      const runtime = Object.keys((JSON.parse(readFileSync(join(root, dirOf.get(task.project)!, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {}).filter((d) => d.startsWith('@taxonomy/'));
+      const builds = (target.dependsOn ?? []).filter((d) => typeof d !== 'string' && d.target === 'build');
+      // (its package.json's workspace dependencies and theirs: Node loads the whole closure from dist)
+      expect(builds.flatMap((d) => (typeof d === 'string' ? [] : d.projects ?? [])).length, taskId(task)).toBeGreaterThanOrEqual(runtime.length);
       expect(deps, taskId(task)).toEqual(task.dependsOn);
       expect(target.outputs, taskId(task)).toEqual([`{workspaceRoot}/${task.dir}`]);
       expect(target.inputs, taskId(task)).toEqual(['code', '^code', ...task.inputs]);
