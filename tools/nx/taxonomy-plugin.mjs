@@ -166,19 +166,32 @@ export function phaseTarget(task, projectRoot, runtimeDeps = [], env = process.e
 }
 
 /**
+ * How every package is compiled (esbuild, the transpiler tsx itself runs, so dist behaves as the sources did
+ * under tsx): each entry is bundled with its package's own modules, code shared by several entries goes to
+ * chunks, and every import of another package (`@taxonomy/*`, npm dependencies) stays an import, resolved by
+ * Node at run time (`node --conditions=taxonomy-dist` picks the dependency's dist, see the packages'
+ * `exports`). Type checking is `npm run typecheck`'s job, not the build's.
+ */
+export const ESBUILD_FLAGS = ['--bundle', '--splitting', '--packages=external', '--format=esm', '--platform=node', '--target=node20.19', '--sourcemap=linked', '--log-level=warning'];
+
+/**
  * The `build` target of every package: its index and the entries its phase targets run, compiled to
- * `dist/` (tools/nx/build-package.mjs), cached like any task. It hashes only its own sources and waits for no
- * other build: imports of other packages stay imports, so a change in a dependency leaves the bundle as it
- * is, and every package builds at once; every phase task that runs the changed code re-runs because it
- * hashes `^code`.
+ * `dist/`, cached like any task. It runs esbuild's command line, a native binary that builds a package in
+ * ~0.04 s; a Node script calling esbuild's API took ~0.35 CPU-s per package (15 of them ≈ 3 s of a cold
+ * sample build on 2 cores). It hashes only its own sources and waits for no other build: imports of other
+ * packages stay imports, so a change in a dependency leaves the bundle as it is, every package builds at
+ * once, and a commit to one package's code selects only that package's build in `nx affected`; every phase
+ * task that runs the changed code re-runs because it hashes `^code`.
  */
 export function buildTarget(projectRoot, mains) {
   const entries = ['src/index.ts', ...[...new Set(mains)].sort().map((m) => `src/${m}`)];
+  // Run in the package's folder, so the bundles name their sources relative to it (src/…), wherever the workspace is.
+  const esbuild = [`${'../'.repeat(projectRoot.split('/').length)}node_modules/.bin/esbuild`, ...entries, '--outdir=dist', '--outbase=src', ...ESBUILD_FLAGS];
   return {
     executor: 'nx:run-commands',
-    options: { command: `node tools/nx/build-package.mjs ${projectRoot} ${entries.join(' ')}` },
+    options: { command: `rm -rf dist && ${esbuild.join(' ')}`, cwd: projectRoot },
     cache: true,
-    inputs: ['buildSources', '{workspaceRoot}/tools/nx/build-package.mjs', { externalDependencies: ['esbuild'] }],
+    inputs: ['buildSources', { externalDependencies: ['esbuild'] }],
     outputs: ['{projectRoot}/dist'],
     metadata: { description: `compiles ${entries.join(', ')} to dist/ (esbuild)` },
   };
