@@ -1,4 +1,10 @@
-import { Parser } from 'htmlparser2';
+import { createRequire } from 'node:module';
+import type * as Htmlparser2 from 'htmlparser2';
+
+// Loaded on the first page parsed (the crawl's): core is imported by every task, and htmlparser2's ~55 ms
+// import would otherwise be paid by all of them.
+let htmlparser2: typeof Htmlparser2 | undefined;
+const parserClass = (): typeof Htmlparser2.Parser => (htmlparser2 ??= createRequire(import.meta.url)('htmlparser2') as typeof Htmlparser2).Parser;
 
 /**
  * One structural unit of an HTML page, before any phase policy (boilerplate, furniture, sections):
@@ -117,7 +123,7 @@ export function parseHtmlStructure(html: string): HtmlStructure {
     open = null;
   };
 
-  const parser = new Parser(
+  const parser = new (parserClass())(
     {
       onopentag(name, attrs) {
         if (name === 'html' && attrs['lang']) out.lang = attrs['lang'].trim() || null;

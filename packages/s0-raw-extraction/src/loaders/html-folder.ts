@@ -1,6 +1,5 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import fg from 'fast-glob';
 import { TaxonomyError } from '@taxonomy/core';
 import { parseHtmlPage } from '../html.ts';
 import { processPage, type ExtractedRecord } from '../process-page.ts';
@@ -32,7 +31,7 @@ export async function loadHtmlFolder(ctx: LoaderContext): Promise<LoaderResult> 
   // Symlinked folders are not followed (a link loop or a link out) and tool folders never walked: a page folder
   // is pages, not a checkout. Symlinked files are listed, then checked like every page below.
   const names = (
-    await fg(ctx.source.options.pattern, {
+    await (await import('fast-glob')).default(ctx.source.options.pattern, {
       cwd: ctx.path,
       onlyFiles: false,
       markDirectories: true,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { TaxonomyError } from '@taxonomy/core';
 import { withinLengthBounds } from '../filters.ts';
 import type { ExtractedRecord } from '../process-page.ts';
@@ -105,7 +105,9 @@ export async function readXlsxRows(
   maxUnzippedBytes: number = Number.POSITIVE_INFINITY,
 ): Promise<{ headers: string[]; rows: TableRow[] }> {
   await checkUnzippedSize(path, maxUnzippedBytes, displayPath);
-  const workbook = new ExcelJS.Workbook();
+  // Loaded on first use: importing exceljs costs ~0.3 s, which every S0 task paid though few sources are workbooks.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.readFile(path);
   } catch (err) {
@@ -135,7 +137,7 @@ export async function readXlsxRows(
       headers.forEach((h, col) => {
         if (!h) return;
         const cell = row.getCell(col);
-        const problem = xlsxCellProblem(cell);
+        const problem = xlsxCellProblem(cell, Excel.ValueType);
         if (problem !== null) cellProblems[h] = problem;
         cells[h] = problem === null ? cell.text.trim() : '';
       });
@@ -148,13 +150,13 @@ export async function readXlsxRows(
 }
 
 /** Why an XLSX cell is not text data: an error value, a formula, a date (whose text would depend on the time zone). */
-function xlsxCellProblem(cell: ExcelJS.Cell): string | null {
+function xlsxCellProblem(cell: ExcelJS.Cell, ValueType: typeof ExcelJS.ValueType): string | null {
   switch (cell.type) {
-    case ExcelJS.ValueType.Error:
+    case ValueType.Error:
       return `spreadsheet error ${cell.text}`;
-    case ExcelJS.ValueType.Formula:
+    case ValueType.Formula:
       return `a formula (=${String((cell.value as { formula?: unknown } | null)?.formula ?? '').slice(0, 40)}), not data`;
-    case ExcelJS.ValueType.Date: {
+    case ValueType.Date: {
       const date = cell.value instanceof Date ? cell.value : null;
       return `a date (${date === null || Number.isNaN(date.getTime()) ? cell.text : date.toISOString().slice(0, 10)}), not text`;
     }
