@@ -4,8 +4,9 @@ import { TaxonomyError, artifactFolderOf, verifyArtifactFolder } from '@taxonomy
 
 /**
  * Checks what a task reads (folders or single files) against the checksums the producing folder's
- * `metrics.json` records: each folder once, hashing only the files read. A missing folder or metrics file is ARTIFACT_MISSING,
- * a mismatch ARTIFACT_CORRUPT; either way one line naming the first bad file, before the task writes.
+ * `metrics.json` records: each folder once, hashing only the files read. A missing folder or metrics file is
+ * ARTIFACT_MISSING, a mismatch ARTIFACT_CORRUPT; either way one line naming the first bad file, before the
+ * task writes.
  */
 export async function verifyTaskInputs(paths: ReadonlyArray<string>, root: string): Promise<void> {
   for (const path of paths) {
