@@ -282,6 +282,18 @@ describe('OpenAI-compatible provider through the SDK against the fake server', (
     expect(client.usage()).toMatchObject({ calls: 2, cache_hits: 1 });
   });
 
+  it('prepares a few calls ahead of the concurrency limit, not all of them before the first request', async () => {
+    const { client, server } = await setup({ latencyMs: 100 }, { concurrency: 4 });
+    const runs = Array.from({ length: 40 }, (_, i) => client.run('taxonomy.extract', { ...EXTRACT, source_text: `Department of Subject ${i}` }));
+    while (server.stats().requests === 0) await new Promise((resolve) => setImmediate(resolve));
+    // Calls counted when the first request reached the server: those admitted (4 x concurrency), not all 40.
+    expect(client.usage().calls).toBeLessThanOrEqual(16);
+    const results = await Promise.all(runs);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(client.usage().calls).toBe(40);
+    expect(server.stats().maxInFlight).toBeLessThanOrEqual(4);
+  });
+
   it('never writes the API key to logs, errors, usage or cache files', async () => {
     const capture = captureLog('debug');
     const { client, server } = await setup(
