@@ -172,7 +172,7 @@ export function phaseTarget(task, projectRoot, runtimeDeps = [], env = process.e
  * Node at run time (`node --conditions=taxonomy-dist` picks the dependency's dist, see the packages'
  * `exports`). Type checking is `npm run typecheck`'s job, not the build's.
  */
-export const ESBUILD_FLAGS = ['--bundle', '--splitting', '--packages=external', '--format=esm', '--platform=node', '--target=node20.19', '--sourcemap=linked', '--log-level=warning'];
+const ESBUILD_FLAGS = ['--bundle', '--splitting', '--packages=external', '--format=esm', '--platform=node', '--target=node20.19', '--sourcemap=linked', '--log-level=warning'];
 
 /**
  * The `build` target of every package: its index and the entries its phase targets run, compiled to

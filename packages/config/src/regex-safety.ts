@@ -1,10 +1,10 @@
-import { createRequire } from 'node:module';
 import type * as Scslre from 'scslre';
+import { lazyRequire } from '@taxonomy/core';
 
 // scslre (and refa, regexpp under it) is loaded on the first pattern a config sets: defaults are returned by
 // the schema unparsed, so a task with the default settings never pays its ~50 ms import.
-let scslre: typeof Scslre | undefined;
-const analyse: typeof Scslre.analyse = (...args) => (scslre ??= createRequire(import.meta.url)('scslre') as typeof Scslre).analyse(...args);
+const scslre = lazyRequire<typeof Scslre>(import.meta.url, 'scslre');
+const analyse: typeof Scslre.analyse = (...args) => scslre().analyse(...args);
 
 /**
  * Why a configured pattern cannot be used, or null when it can: it must compile with the flags the phase

@@ -1,10 +1,8 @@
-import { createRequire } from 'node:module';
 import type * as Htmlparser2 from 'htmlparser2';
+import { lazyRequire } from './lazy-require.ts';
 
-// Loaded on the first page parsed (the crawl's): core is imported by every task, and htmlparser2's ~55 ms
-// import would otherwise be paid by all of them.
-let htmlparser2: typeof Htmlparser2 | undefined;
-const parserClass = (): typeof Htmlparser2.Parser => (htmlparser2 ??= createRequire(import.meta.url)('htmlparser2') as typeof Htmlparser2).Parser;
+// Loaded on the first page parsed (the crawl's), not by every task that imports core.
+const htmlparser2 = lazyRequire<typeof Htmlparser2>(import.meta.url, 'htmlparser2');
 
 /**
  * One structural unit of an HTML page, before any phase policy (boilerplate, furniture, sections):
@@ -123,7 +121,7 @@ export function parseHtmlStructure(html: string): HtmlStructure {
     open = null;
   };
 
-  const parser = new (parserClass())(
+  const parser = new (htmlparser2().Parser)(
     {
       onopentag(name, attrs) {
         if (name === 'html' && attrs['lang']) out.lang = attrs['lang'].trim() || null;
