@@ -323,8 +323,11 @@ function cipTitleIndex(): ReadonlyMap<string, ReadonlyArray<{ code: string; titl
 
 /** The CIP codes a label is the title (or a conjunct of a title) of, academic families only; else its compound head's ("neurosurgery" → surgery). */
 function exactCodes(label: string): Array<{ code: string; title: string }> {
-  const curated = DEPARTMENT_CODES[normalize(label)];
-  if (curated !== undefined) return [{ code: curated, title: `${normalize(label)} (curated department code)` }];
+  // "Theater Studies": "studies" after a curated department's name names the same department.
+  const name = normalize(label);
+  const curatedName = DEPARTMENT_CODES[name] !== undefined ? name : /^(.+?) stud(?:ies|y)$/u.exec(name)?.[1];
+  const curated = curatedName === undefined ? undefined : DEPARTMENT_CODES[curatedName];
+  if (curated !== undefined) return [{ code: curated, title: `${curatedName} (curated department code)` }];
   const lookup = (form: string) => (cipTitleIndex().get(fieldKey(form)) ?? []).filter((e) => !NON_ACADEMIC.has(e.code.slice(0, 2)));
   const direct = lookup(label);
   if (direct.length > 0) return direct;
@@ -362,7 +365,9 @@ const housingCache = new Map<string, HousingSchool[]>();
  * Non-academic CIP families (trades, leisure) are left out. Empty when nothing points anywhere.
  */
 export function housingSchools(label: string): HousingSchool[] {
-  const key = fieldKey(label);
+  // On the label's own words, not its folded key: the reasons quote them ("theatre studies" and "theater studies"
+  // share a key), and a cache hit must not depend on which label came first.
+  const key = normalize(label);
   const hit = housingCache.get(key);
   if (hit !== undefined) return hit;
   const evidence: Array<{ code: string; share: number; via: string }> = [];

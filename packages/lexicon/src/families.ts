@@ -39,11 +39,13 @@ const familyCache = new Map<string, Array<{ code: string; title: string; score: 
 /** CIP families (2-digit) a label belongs to, best first: exact title matches, then word evidence. */
 export function fieldFamilies(label: string): Array<{ code: string; title: string; score: number }> {
   const key = fieldKey(label);
-  const hit = familyCache.get(key);
+  const pinned = PINNED[normalize(label)];
+  // A pinned label shares its key with unpinned spellings ("studies"/"study", British/American): both go in the cache key.
+  const cacheKey = pinned === undefined ? key : `${key}\u0000${pinned}`;
+  const hit = familyCache.get(cacheKey);
   if (hit) return hit.map((f) => ({ ...f }));
   const lex = loadFieldLexicon();
   const scores = new Map<string, number>();
-  const pinned = PINNED[normalize(label)];
   if (pinned) scores.set(pinned, 1);
   for (const entry of lex.entriesByKey.get(key) ?? []) {
     const code = fold(entry.family);
@@ -70,7 +72,7 @@ export function fieldFamilies(label: string): Array<{ code: string; title: strin
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, 3)
     .map(([code, score]) => ({ code, title: familyTitle(code), score: Math.round(score * 1000) / 1000 }));
-  familyCache.set(key, result);
+  familyCache.set(cacheKey, result);
   return result.map((f) => ({ ...f }));
 }
 

@@ -2,6 +2,7 @@ import { memoBounded, tokenize } from '@taxonomy/core';
 import { normalize } from './normalize.ts';
 import { cleanCipTitle, loadCip, type CipEntry, type CipIndex } from './cip.ts';
 import { readLexiconSnapshot } from './lexicon-snapshot.ts';
+import { americanSpelling } from './spelling.ts';
 import { CURATED_FIELDS } from './tables.ts';
 
 /** Adjective-like endings: such a word modifies a head ("electrical", "molecular") rather than naming a field. */
@@ -29,8 +30,9 @@ const KNOWN_NOUN_ENDINGS = new Set([
   'animal', 'tutorial', 'arrival', 'rehearsal', 'renewal', 'disposal', 'festival', 'manual', 'terminal', 'crystal', 'fundamental',
 ]);
 
-/** A light stemmer that folds plurals so "sciences" and "science" meet. */
-export function stemToken(token: string): string {
+/** A light stemmer that folds British spellings (`americanSpelling`) and plurals, so "centres" and "center", "sciences" and "science" meet. */
+export function stemToken(raw: string): string {
+  const token = americanSpelling(raw);
   if (token.length > 4 && token.endsWith('ies')) return `${token.slice(0, -3)}y`;
   if (token.length > 4 && token.endsWith('s') && !/(?:ss|is|us|ics)$/u.test(token)) return token.slice(0, -1);
   return token;

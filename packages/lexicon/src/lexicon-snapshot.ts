@@ -20,6 +20,7 @@ const SOURCE_FILES = [
   '../src/field-lexicon.ts',
   '../src/lexicon-snapshot.ts',
   '../src/normalize.ts',
+  '../src/spelling.ts',
   '../src/tables.ts',
   '../../core/src/text.ts',
 ].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));

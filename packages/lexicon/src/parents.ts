@@ -131,7 +131,10 @@ const evidenceCache = new Map<string, FamilyEvidence[]>();
 /** CIP families a label's words point to, best first, with the share of evidence each gets. */
 export function familyEvidence(label: string): FamilyEvidence[] {
   const key = fieldKey(label);
-  const hit = evidenceCache.get(key);
+  // Cached on the label's words, not its folded key: a reason quotes them, and a hit must not depend on which of
+  // two labels with one key ("centre"/"center", "study"/"studies") came first.
+  const cacheKey = normalize(label);
+  const hit = evidenceCache.get(cacheKey);
   if (hit) return hit;
   const idx = loadIndex();
   const tokens = tokenize(key).filter((t) => !STOP.has(t));
@@ -228,7 +231,7 @@ export function familyEvidence(label: string): FamilyEvidence[] {
       };
     });
   if (evidenceCache.size > 50_000) evidenceCache.clear();
-  evidenceCache.set(key, result);
+  evidenceCache.set(cacheKey, result);
   return result;
 }
 
