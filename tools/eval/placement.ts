@@ -164,14 +164,16 @@ export function scoreHeldOutPlacement(root: string, truthFile: string): HeldOutP
   return score;
 }
 
-/** The held-out placement lines of the eval report. */
-export function formatHeldOutPlacement(score: HeldOutPlacementScore | { missing: string }, floor: number, maxWrong = 20): string[] {
-  if ('missing' in score) return [`placement held-out: not scored: ${score.missing}`];
+/** The held-out placement lines of the eval report, for one set (`name`, what it holds, its edge floor). */
+export function formatHeldOutPlacement(score: HeldOutPlacementScore | { missing: string }, set: { name: string; about: string; floor: number }, maxWrong = 20): string[] {
+  if ('missing' in score) return [`placement ${set.name}: not scored: ${score.missing}`];
   const edge = score.judgements === 0 ? 0 : score.edgeCorrect / score.judgements;
   const vote = score.voted === 0 ? 0 : score.voteCorrect / score.voted;
+  const pad = ' '.repeat(`placement ${set.name}`.length + 2);
   const lines = [
-    `placement held-out  edge accuracy ${edge.toFixed(3)} (${score.edgeCorrect}/${score.judgements} departments of ${score.lines} truth lines, 6 universities outside the corpus; floor ${floor.toFixed(2)})`,
-    `                    own-institution vote accuracy ${vote.toFixed(3)} (${score.voteCorrect}/${score.voted}; ${score.judgements - score.voted} without a vote of their institution)`,
+    `placement ${set.name}  edge accuracy ${edge.toFixed(3)} (${score.edgeCorrect}/${score.judgements} departments of ${score.lines} truth lines, ${set.about}; floor ${set.floor.toFixed(2)})`,
+    `${pad}own-institution vote accuracy ${vote.toFixed(3)} (${score.voteCorrect}/${score.voted}; ${score.judgements - score.voted} without a vote of their institution)`,
+    `${pad}truth lines in the build ${score.lines - score.notFound.length}/${score.lines}`,
   ];
   for (const w of score.wrong.slice(0, maxWrong)) lines.push(`  wrong: ${w}`);
   if (score.wrong.length > maxWrong) lines.push(`  … ${score.wrong.length - maxWrong} more (npm run eval -- --misses N)`);
