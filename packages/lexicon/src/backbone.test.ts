@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCHOOL_FIELDS, housingSchools, isSchoolField, namesDepartmentUnit, namesSchoolUnit, schoolField } from './backbone.ts';
+import { SCHOOL_FIELDS, housingSchools, isSchoolField, namesDepartmentUnit, namesSchoolUnit, schoolField, unitSchoolTypes } from './backbone.ts';
 
 describe('schoolField: the school type a label names', () => {
   it.each([
@@ -101,5 +101,23 @@ describe('namesSchoolUnit / namesDepartmentUnit', () => {
   ])('%s → school %s, department %s', (text, school, department) => {
     expect(namesSchoolUnit(text)).toBe(school);
     expect(namesDepartmentUnit(text)).toBe(department);
+  });
+});
+
+describe('unitSchoolTypes', () => {
+  it.each([
+    ['Faculty of Arts', ['humanities', 'social sciences']],
+    ['McGill Faculty of Arts', ['humanities', 'social sciences']],
+    ['Faculty of Arts and Social Sciences', ['humanities', 'social sciences']],
+    ['Faculty of Arts & Humanities', ['humanities', 'social sciences']],
+    ['Faculty of Arts and Sciences', []],
+    ['Faculty of Arts & Science', []],
+    ['Faculty of Fine Arts', []],
+    ['School of the Arts', []],
+    ['College of Arts', []],
+    ['Faculty of Art, Design and Architecture', []],
+    ['Faculty of Science', []],
+  ])('%s → %j', (unit, types) => {
+    expect(unitSchoolTypes(unit)).toEqual(types);
   });
 });

