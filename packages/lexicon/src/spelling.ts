@@ -69,8 +69,16 @@ const BRITISH = new RegExp(
 /** The doubled l of British spelling before -ing, -ed, -er, -or ("modelling", "counsellor", "travelled"). */
 const DOUBLED_L = /^(model|travel|label|counsel|signal|channel|fuel|level|cancel|tunnel)l(ing|ed|er|ers|or|ors)$/u;
 
+/** Words the fold has seen (bounded): `stemToken` asks for the same few thousand words again and again. */
+const folds = new Map<string, string>();
+
 /** The American spelling of one normalized (lower-case) word; an American or neutral spelling is returned as it is. */
 export function americanSpelling(token: string): string {
-  const folded = token.replace(BRITISH, (british) => AMERICAN.get(british)!);
-  return folded.replace(DOUBLED_L, '$1$2');
+  let folded = folds.get(token);
+  if (folded === undefined) {
+    folded = token.replace(BRITISH, (british) => AMERICAN.get(british)!).replace(DOUBLED_L, '$1$2');
+    if (folds.size >= 100_000) folds.clear();
+    folds.set(token, folded);
+  }
+  return folded;
 }
