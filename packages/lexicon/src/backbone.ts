@@ -381,9 +381,9 @@ const housingCache = new Map<string, HousingSchool[]>();
  * Non-academic CIP families (trades, leisure) are left out. Empty when nothing points anywhere.
  */
 export function housingSchools(label: string): HousingSchool[] {
-  // On the label's own words, not its folded key: the reasons quote them ("theatre studies" and "theater studies"
+  // On the label as given, not its folded key: the reasons quote its words ("theatre studies" and "theater studies"
   // share a key), and a cache hit must not depend on which label came first.
-  const key = normalize(label);
+  const key = label;
   const hit = housingCache.get(key);
   if (hit !== undefined) return hit;
   const evidence: Array<{ code: string; share: number; via: string }> = [];

@@ -38,12 +38,12 @@ const familyCache = new Map<string, Array<{ code: string; title: string; score: 
 
 /** CIP families (2-digit) a label belongs to, best first: exact title matches, then word evidence. */
 export function fieldFamilies(label: string): Array<{ code: string; title: string; score: number }> {
+  // Cached on the label as given, not its folded key: a pinned label shares its key with unpinned spellings
+  // ("studies"/"study", British/American), and a hit must not depend on which came first.
+  const hit = familyCache.get(label);
+  if (hit) return hit.map((f) => ({ ...f }));
   const key = fieldKey(label);
   const pinned = PINNED[normalize(label)];
-  // A pinned label shares its key with unpinned spellings ("studies"/"study", British/American): both go in the cache key.
-  const cacheKey = pinned === undefined ? key : `${key}\u0000${pinned}`;
-  const hit = familyCache.get(cacheKey);
-  if (hit) return hit.map((f) => ({ ...f }));
   const lex = loadFieldLexicon();
   const scores = new Map<string, number>();
   if (pinned) scores.set(pinned, 1);
@@ -72,7 +72,8 @@ export function fieldFamilies(label: string): Array<{ code: string; title: strin
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, 3)
     .map(([code, score]) => ({ code, title: familyTitle(code), score: Math.round(score * 1000) / 1000 }));
-  familyCache.set(cacheKey, result);
+  if (familyCache.size >= 100_000) familyCache.clear();
+  familyCache.set(label, result);
   return result.map((f) => ({ ...f }));
 }
 

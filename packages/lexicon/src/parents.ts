@@ -130,12 +130,11 @@ const evidenceCache = new Map<string, FamilyEvidence[]>();
 
 /** CIP families a label's words point to, best first, with the share of evidence each gets. */
 export function familyEvidence(label: string): FamilyEvidence[] {
-  const key = fieldKey(label);
-  // Cached on the label's words, not its folded key: a reason quotes them, and a hit must not depend on which of
-  // two labels with one key ("centre"/"center", "study"/"studies") came first.
-  const cacheKey = normalize(label);
-  const hit = evidenceCache.get(cacheKey);
+  // Cached on the label as given, not its folded key: a reason quotes its words, and a hit must not depend on which
+  // of two labels with one key ("centre"/"center", "study"/"studies") came first.
+  const hit = evidenceCache.get(label);
   if (hit) return hit;
+  const key = fieldKey(label);
   const idx = loadIndex();
   const tokens = tokenize(key).filter((t) => !STOP.has(t));
   const familyScore = new Map<string, number>();
@@ -231,7 +230,7 @@ export function familyEvidence(label: string): FamilyEvidence[] {
       };
     });
   if (evidenceCache.size > 50_000) evidenceCache.clear();
-  evidenceCache.set(cacheKey, result);
+  evidenceCache.set(label, result);
   return result;
 }
 
