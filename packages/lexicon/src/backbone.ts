@@ -326,8 +326,11 @@ function cipTitleIndex(): ReadonlyMap<string, ReadonlyArray<{ code: string; titl
       .replace(/,\s*(?:general|other)$/iu, '');
     for (const form of [clean, ...clean.split('/')]) add(form, entry);
   }
-  // Conjuncts only where no whole title claims the same words.
-  for (const entry of loadCip().entries) {
+  // Conjuncts only where no whole title claims the same words; a discipline's own family before the combined
+  // programs of CIP 30 ("Mathematics and Atmospheric/Oceanic Science", "History and Political Science"), so
+  // "atmospheric sciences" is 40.04's and "political science" 45.10's.
+  const entries = loadCip().entries;
+  for (const entry of [...entries.filter((e) => e.family !== '30'), ...entries.filter((e) => e.family === '30')]) {
     if (entry.kind === 'family' || entry.code.startsWith('13.13') || !/\band\b|,/u.test(entry.title)) continue;
     for (const part of splitFields(entry.title.replace(/\.$/u, '').replace(/,\s*(?:general|other)$/iu, '')).parts) {
       if (part.trim().split(/\s+/u).length >= 2 && !index.has(fieldKey(part))) add(part, entry);
