@@ -5,19 +5,20 @@ import { findWorkspaceRoot } from '@taxonomy/core';
 const root = findWorkspaceRoot(import.meta.dirname);
 const env = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' };
 
-function nxJson<T>(args: string[]): T {
-  const out = execFileSync('npx', ['nx', ...args, '--json'], { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+function nxJson<T>(args: string[], extraEnv: Record<string, string> = {}): T {
+  const out = execFileSync('npx', ['nx', ...args, '--json'], { cwd: root, env: { ...env, ...extraEnv }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   return JSON.parse(out) as T;
 }
 
 interface TargetInputs {
   files: string[];
   environment?: string[];
+  depOutputs?: string[];
+  runtime?: string[];
 }
 
-/** The builds a phase target waits for: its package's and those of the workspace packages its package.json depends on. */
-const buildsOf = (...projects: string[]) => ['build', { projects: [...projects].sort(), target: 'build' }];
-const S1_BUILDS = buildsOf('core', 'config', 'observability', 'llm', 'lexicon');
+/** A phase target waits for its package's build, which waits for the builds of the packages it loads. */
+const S1_BUILDS = ['build'];
 
 // Each case asks Nx for a few projects' targets (seconds each on a loaded machine): a longer budget than the default.
 describe('the Nx task graph', { timeout: 180_000 }, () => {
@@ -51,7 +52,7 @@ describe('the Nx task graph', { timeout: 180_000 }, () => {
     const project = nxJson<{ targets: Record<string, { inputs: unknown[]; dependsOn: unknown[] }> }>(['show', 'project', 's2']);
     for (const n of [0, 1, 2, 3]) {
       const target = project.targets[`level-${n}`]!;
-      expect(target.inputs).toContainEqual({ dependentTasksOutputFiles: `**/s2/settings/level-${n}.json` });
+      expect(target.inputs).toContainEqual({ dependentTasksOutputFiles: `**/{s2/settings/level-${n}.json,candidates-*.jsonl}` });
       expect(target.dependsOn).toContainEqual({ target: 'settings' });
     }
   });
@@ -62,17 +63,19 @@ describe('the Nx task graph', { timeout: 180_000 }, () => {
     for (const other of ['config/s2.json', 'config/postprocess.json', 'config/hierarchy.json']) expect(curation.files).not.toContain(other);
     for (const upstream of ['postprocess:run', 's2:level-2']) expect(nxJson<TargetInputs>(['show', 'target', 'inputs', upstream]).files).not.toContain('config/curation.json');
     const hierarchy = nxJson<{ targets: Record<string, { dependsOn?: unknown[] }> }>(['show', 'project', 'hierarchy']);
-    expect(hierarchy.targets['assemble']!.dependsOn).toEqual([{ projects: ['curation'], target: 'apply' }, ...buildsOf('core', 'config', 'observability')]);
+    expect(hierarchy.targets['assemble']!.dependsOn).toEqual([{ projects: ['curation'], target: 'apply' }, 'build']);
   });
 
   it('puts the crawl first: s0:sources waits for crawl:run and hashes its snapshots; crawl:run hashes only the crawl settings and the seeds', () => {
     const s0 = nxJson<{ targets: Record<string, { dependsOn?: unknown[]; inputs: unknown[] }> }>(['show', 'project', 's0']);
-    expect(s0.targets['sources']!.dependsOn).toEqual([{ projects: ['crawl'], target: 'run' }, ...buildsOf('core', 'config', 'observability')]);
-    expect(s0.targets['sources']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/snapshots.jsonl', transitive: true });
+    expect(s0.targets['sources']!.dependsOn).toEqual([{ projects: ['crawl'], target: 'run' }, 'build']);
+    expect(s0.targets['sources']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/snapshots.jsonl' });
     const crawl = nxJson<TargetInputs & { runtime?: string[] }>(['show', 'target', 'inputs', 'crawl:run']);
     expect(crawl.files).toContain('config/crawl.json');
     for (const other of ['config/s0.json', 'config/s1.json', 'config/llm.json']) expect(crawl.files).not.toContain(other);
-    const project = nxJson<{ targets: Record<string, { inputs: unknown[]; outputs: string[] }> }>(['show', 'project', 'crawl']);
+    // No seeds file configured (the default): the seeds' runtime input would print a constant, so there is none.
+    expect(crawl.runtime ?? []).toEqual([]);
+    const project = nxJson<{ targets: Record<string, { inputs: unknown[]; outputs: string[] }> }>(['show', 'project', 'crawl'], { TAXONOMY_OVERRIDES_CRAWL: 'seeds_file=config/seeds.txt' });
     expect(project.targets['run']!.inputs).toContainEqual({ runtime: 'node tools/nx/hash-crawl.mjs' });
     expect(project.targets['run']!.outputs).toEqual(['{workspaceRoot}/artifacts/crawl']);
   });
@@ -80,6 +83,10 @@ describe('the Nx task graph', { timeout: 180_000 }, () => {
   it('hashes the raw sources in s0:sources only; each level task hashes its own view of them', () => {
     const sources = nxJson<TargetInputs>(['show', 'target', 'inputs', 's0:sources']);
     expect(sources.files).toEqual(expect.arrayContaining(['config/s0.json', 'corpus/units/source_records.jsonl', 'corpus/departments/institutions_departments.txt', 'corpus/pages/pages.jsonl']));
+    // The sample's sources are plain files Nx hashes under corpus/: no runtime input; a manifest elsewhere brings it back.
+    expect(sources.runtime ?? []).toEqual([]);
+    const elsewhere = nxJson<{ targets: Record<string, { inputs: unknown[] }> }>(['show', 'project', 's0'], { TAXONOMY_OVERRIDES_S0: 'sources_manifest=test/fixtures/none.json' });
+    expect(elsewhere.targets['sources']!.inputs).toContainEqual({ runtime: 'node tools/nx/hash-sources.mjs' });
     expect(sources.files).not.toContain('config/s2.json');
     const level3 = nxJson<TargetInputs>(['show', 'target', 'inputs', 's0:level-3']);
     expect(level3.files).toContain('config/s0.json');
@@ -96,19 +103,34 @@ describe('the Nx task graph', { timeout: 180_000 }, () => {
       if (!shown.has(p)) shown.set(p, nxJson<{ targets: Record<string, { inputs: unknown[] }> }>(['show', 'project', p]).targets);
       return shown.get(p)!;
     };
-    expect(show('s1')['level-2']!.inputs).toEqual(expect.arrayContaining([{ dependentTasksOutputFiles: '**/records-*.jsonl' }, { dependentTasksOutputFiles: '**/concepts-*.jsonl' }]));
-    expect(show('s2')['level-2']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/candidates-*.jsonl' });
+    expect(show('s1')['level-2']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/{records,concepts}-*.jsonl' });
+    expect(show('s2')['level-2']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/{s2/settings/level-2.json,candidates-*.jsonl}' });
     expect(show('s3')['level-2']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/kept-*.jsonl' });
     for (const p of ['s1', 's2', 's3']) for (const n of [0, 1, 2, 3]) expect(JSON.stringify(show(p)[`level-${n}`]!.inputs)).not.toMatch(/transitive|upstream/u);
+  });
+
+  it('makes each whole-taxonomy phase wait for the folders it reads and hash those, never further upstream', () => {
+    const targets = (p: string) => nxJson<{ targets: Record<string, { inputs: unknown[]; dependsOn: unknown[] }> }>(['show', 'project', p]).targets;
+    const levels = (project: string, target = '') => [0, 1, 2, 3].map((n) => ({ projects: [project], target: `level-${n}${target}` }));
+    const postprocess = targets('postprocess')['run']!;
+    expect(postprocess.dependsOn).toEqual([...levels('s3'), ...levels('s0'), 'build']);
+    const placement = targets('placement')['run']!;
+    expect(placement.dependsOn).toEqual([{ projects: ['postprocess'], target: 'run' }, ...levels('s0'), ...levels('s2'), 'build']);
+    for (const target of [postprocess, placement, targets('curation')['apply']!, targets('taxonomy')['finalize']!]) expect(JSON.stringify(target.inputs)).not.toMatch(/transitive/u);
+    // finalize reads every phase folder the manifest describes (helpers such as s0:sources left out).
+    const finalize = targets('taxonomy')['finalize']!;
+    expect(finalize.dependsOn).toHaveLength(1 + 16 + 4 + 1);
+    expect(finalize.dependsOn).not.toContainEqual({ projects: ['s0'], target: 'sources' });
+    expect(finalize.inputs).toContainEqual({ dependentTasksOutputFiles: '**/*.{jsonl,json}' });
   });
 
   it('runs compiled entries: every package has a cached build of its own sources into dist/, every phase target runs it with plain node after the builds', () => {
     const projects = nxJson<string[]>(['show', 'projects']);
     expect(projects).toHaveLength(15);
     const s1 = nxJson<{ root: string; targets: Record<string, { options: { command: string }; inputs: unknown[]; outputs: string[]; dependsOn?: unknown[]; cache?: boolean }> }>(['show', 'project', 's1']);
-    // A build waits for no other build (imports of other packages stay imports): all of them start at once.
+    // A build waits for the builds of the packages its package.json depends on, so a phase task waits for one build.
     expect(s1.targets['build']).toMatchObject({ cache: true, outputs: ['{projectRoot}/dist'] });
-    expect(s1.targets['build']!.dependsOn ?? []).toEqual([]);
+    expect(s1.targets['build']!.dependsOn).toEqual([{ projects: ['config', 'core', 'lexicon', 'llm', 'observability'], target: 'build' }]);
     // esbuild's native command line in the package's folder: no Node start per build.
     expect(s1.targets['build']!.options).toMatchObject({ cwd: 'packages/s1-extraction' });
     expect(s1.targets['build']!.options.command).toMatch(/^rm -rf dist && \.\.\/\.\.\/node_modules\/\.bin\/esbuild src\/index\.ts src\/main\.ts --outdir=dist --outbase=src --bundle /u);

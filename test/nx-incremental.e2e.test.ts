@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@taxonomy/core';
+import { BUILD_TASKS, taskId } from '../packages/taxonomy/src/commands/task-graph.ts';
 import { cloneRepo } from './clone.ts';
 
 /**
@@ -70,7 +71,44 @@ afterAll(async () => {
   if (base !== '') await rm(base, { recursive: true, force: true });
 });
 
+/** What Nx hashes of one task in the clone (`nx show target inputs`). */
+function hashedInputs(task: string): Promise<{ depOutputs?: string[] }> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NX_|TAXONOMY_|OPENAI_)/u.test(k)));
+  const child = spawn('npx', ['nx', 'show', 'target', 'inputs', task, '--json'], { cwd: clone, env: { ...inherited, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' }, stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  return new Promise((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as { depOutputs?: string[] }) : reject(new Error(`nx show target inputs ${task}: exit ${code}`)))));
+}
+
 describe('data-incremental rebuilds (Nx)', () => {
+  // A task hashes only the outputs of the tasks it waits for (no transitive inputs): so everything it read
+  // must be among them, or an upstream change could leave it a stale cache hit. The files each task read are
+  // in its metrics.json; an S0 level task reads corpus files, which its level view (hashed) names with a digest.
+  it('every file a task read is in its hash', async () => {
+    const checked: string[] = [];
+    const tasks = BUILD_TASKS.filter((t) => t.helper !== true);
+    for (let i = 0; i < tasks.length; i += 2) {
+      await Promise.all(
+        tasks.slice(i, i + 2).map(async (task) => {
+          const id = taskId(task);
+          const metrics = JSON.parse(await readFile(join(clone, task.dir, 'metrics.json'), 'utf8')) as { inputs: Array<{ path: string; sha256: string }> };
+          const hashed = new Set((await hashedInputs(id)).depOutputs ?? []);
+          for (const input of metrics.inputs) {
+            if (input.path.startsWith('artifacts/')) expect(hashed.has(input.path), `${id} reads ${input.path}`).toBe(true);
+            else {
+              // (the view holds a digest of what the level's loader reads of each source: S0's own tests check it)
+              const view = JSON.parse(await readFile(join(clone, `artifacts/s0/sources/level-${task.level}.json`), 'utf8')) as { manifest: string; sources: Array<{ source: { path: string } }> };
+              expect(hashed.has(`artifacts/s0/sources/level-${task.level}.json`), id).toBe(true);
+              expect([view.manifest, ...view.sources.map((s) => s.source.path)], `${id} reads ${input.path}`).toContain(input.path);
+            }
+            checked.push(`${id} ${input.path}`);
+          }
+        }),
+      );
+    }
+    expect(checked.length).toBeGreaterThan(40);
+  }, 600_000);
+
   it('one appended call-for-papers page re-runs level 3 and what follows, no task of levels 0–2', async () => {
     await appendFile(join(clone, 'corpus/pages/pages.jsonl'), `${JSON.stringify(CFP_PAGE)}\n`);
     const ran = executed(await build());

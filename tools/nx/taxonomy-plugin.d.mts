@@ -6,7 +6,11 @@ export declare function expandBuildGraph(graph: unknown, options?: { shards?: nu
 /** The variable a model task's target sets to `set` / `unset` (OPENAI_API_KEY's state, never its value). */
 export declare const KEY_STATE_VAR: string;
 export declare function apiKeyState(env?: Readonly<Record<string, string | undefined>>): 'set' | 'unset';
-export declare function phaseTarget(task: unknown, projectRoot: string, runtimeDeps?: string[], env?: Readonly<Record<string, string | undefined>>): Record<string, unknown>;
+export declare function phaseTarget(task: unknown, projectRoot: string, codeRoots?: string[], env?: Readonly<Record<string, string | undefined>>): Record<string, unknown>;
+/** The workspace file sets of a task's code: sources (tests left out), prompts, data and package.json of each package root. */
+export declare function codeInputs(roots: ReadonlyArray<string>): string[];
+/** Whether a `runtime` input says something the task's file and env inputs do not (decided when Nx infers the graph). */
+export declare function runtimeInputNeeded(command: string, workspaceRoot: string, env?: Readonly<Record<string, string | undefined>>, trackedFiles?: (globs: string[]) => string[]): boolean;
 /** The workspace packages `name` loads at run time (its dependencies, transitively), sorted. */
 export declare function runtimeClosure(name: string, depsOf: ReadonlyMap<string, ReadonlyArray<string>>): string[];
 export declare const createNodes: [string, (files: string[], options: unknown, context: { workspaceRoot: string }) => Array<[string, { projects: Record<string, { targets: Record<string, unknown> }> }]>];

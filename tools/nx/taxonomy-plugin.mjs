@@ -4,7 +4,9 @@
 // plugins before anything is compiled). The CLI expands the same file in task-graph.ts; a test checks
 // that both expansions agree.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { CORPUS_FOLDER, corpusSourceFiles, crawlSettings } from './source-inputs.mjs';
 
 export const BUILD_GRAPH_FILE = 'packages/taxonomy/src/build-graph.json';
 
@@ -83,7 +85,10 @@ export function expandBuildGraph(graph, { shards = 1 } = {}) {
   const out = [];
   for (let i = 0; i < graph.tasks.length; ) {
     if (!perLevel(graph.tasks[i])) {
-      out.push(at(graph.tasks[i], null));
+      const task = at(graph.tasks[i], null);
+      // `*`: every phase task before this one (helpers left out), shard and partition tasks included.
+      task.dependsOn = task.dependsOn.flatMap((dep) => (dep === '*' ? out.filter((t) => t.helper !== true).map((t) => `${t.project}:${t.target}`) : [dep]));
+      out.push(task);
       i += 1;
       continue;
     }
@@ -96,10 +101,11 @@ export function expandBuildGraph(graph, { shards = 1 } = {}) {
 }
 
 /**
- * The `build` targets a phase task's compiled code needs: those of the workspace packages its package.json
- * lists under `dependencies`, and theirs in turn (Node loads the whole closure from dist). Not `^build`:
- * Nx's project graph also holds the imports of test files (observability's parent-watch test runs S0), which
- * would make the builds a cycle and would build packages the code never loads.
+ * The builds a package's build waits for: those of the workspace packages its package.json lists under
+ * `dependencies`; each of them waits for its own in turn, so once a package is built, every package its
+ * compiled code loads is too (Node loads the whole closure from dist). Not `^build`: Nx's project graph also
+ * holds the imports of test files (observability's parent-watch test runs S0), which would make the builds a
+ * cycle and would build packages the code never loads.
  */
 export function buildDependencies(runtimeDeps) {
   return runtimeDeps.length === 0 ? [] : [{ projects: [...runtimeDeps].sort(), target: 'build' }];
@@ -133,17 +139,31 @@ export function apiKeyState(env = process.env) {
 }
 
 /**
- * The Nx target of one expanded task: the compiled entry under plain Node, after the package and its
- * dependencies are built. A task that may call a model (its inputs hold `llmConfig`) carries the key's state
- * in its options (`env`), which Nx hashes with the project configuration: a key set or unset re-runs it, at
- * no cost per run (a `runtime` input spawned a process per task and hash, 2.4 of the 6.1 s of a cached
- * rerun). The task checks the variable against its own environment (packages/config), so a project graph
- * inferred under another environment can never run with a wrong hash. Only a value that changes with the
- * environment, never with the data, may go there: Nx hashes a project's whole configuration into the tasks of
- * every project that depends on it (s0's into s1, s2 and more), so a digest of the sources in `s0:sources`'s
- * options re-ran every task after one appended page. The sources and the crawl state stay `runtime` inputs.
+ * The files of a package's code a task hashes, as workspace file sets: its sources (tests left out), prompts,
+ * data and package.json, for the package itself and every package its compiled code loads (`roots`). Not the
+ * named inputs `code` and `^code`: `^code` follows Nx's project graph, which also holds the imports of test
+ * files (observability's tests run S0, so every phase hashed S0's code), and a project file set brings the
+ * project's npm packages as separate hash nodes (330 of them per task) that Nx converts again on every
+ * hash of a task that waits for other tasks' outputs; a workspace file set brings one node for all of them.
  */
-export function phaseTarget(task, projectRoot, runtimeDeps = [], env = process.env) {
+export function codeInputs(roots) {
+  return roots.flatMap((r) => [`{workspaceRoot}/${r}/src/**/*`, `!{workspaceRoot}/${r}/src/**/*.test.ts`, `{workspaceRoot}/${r}/prompts/**/*`, `{workspaceRoot}/${r}/data/**/*`, `{workspaceRoot}/${r}/package.json`]);
+}
+
+/**
+ * The Nx target of one expanded task: the compiled entry under plain Node, after its package is built (the
+ * build waits for its dependencies' builds). It hashes the code of the package and of every package it loads
+ * (`codeRoots`, see codeInputs), then the task's inputs. A task that may call a model (its inputs hold
+ * `llmConfig`) carries the key's state in its options (`env`), which Nx hashes with the project
+ * configuration: a key set or unset re-runs it, at no cost per run (a `runtime` input spawned a process per
+ * task and hash, 2.4 of the 6.1 s of a cached rerun). The task checks the variable against its own
+ * environment (packages/config), so a project graph inferred under another environment can never run with a
+ * wrong hash. Only a value that changes with the environment, never with the data, may go there: Nx hashes a
+ * project's configuration into the tasks of the projects that depend on it, so a digest of the sources in
+ * `s0:sources`'s options re-ran every task after one appended page. The sources and the crawl state stay
+ * `runtime` inputs where the file inputs cannot stand for them (see runtimeInputNeeded).
+ */
+export function phaseTarget(task, projectRoot, codeRoots = [projectRoot], env = process.env) {
   const main = task.main.replace(/\.ts$/u, '');
   const args = `${task.level === null ? '' : ` --level ${task.level}`}${task.shard === undefined ? '' : ` --shard ${task.shard}`}`;
   const command = `node --conditions=taxonomy-dist ${projectRoot}/dist/${main}.js${args}`;
@@ -151,7 +171,7 @@ export function phaseTarget(task, projectRoot, runtimeDeps = [], env = process.e
     executor: 'nx:run-commands',
     options: task.inputs.includes('llmConfig') ? { command, env: { [KEY_STATE_VAR]: apiKeyState(env) } } : { command },
     cache: true,
-    inputs: ['code', '^code', ...task.inputs],
+    inputs: [...codeInputs(codeRoots), ...task.inputs],
     outputs: [`{workspaceRoot}/${task.dir}`],
     dependsOn: [
       ...task.dependsOn.map((dep) => {
@@ -159,10 +179,38 @@ export function phaseTarget(task, projectRoot, runtimeDeps = [], env = process.e
         return project === task.project ? { target } : { projects: [project], target };
       }),
       'build',
-      ...buildDependencies(runtimeDeps),
     ],
     metadata: { description: `${task.phase}${task.level === null ? '' : ` level ${task.level}`}${task.shard === undefined ? '' : ` shard ${task.shard}`}: writes ${task.dir}` },
   };
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Whether a task's `runtime` input says something its other inputs do not, decided when Nx infers the graph
+ * (every `nx` command, from the same config and environment the runtime input reads). A runtime input starts
+ * a Node process on every `nx run`, cached or not (≈0.15–0.2 s each here):
+ * - `hash-crawl.mjs` prints a constant while no seeds file is configured; config/crawl.json and
+ *   TAXONOMY_OVERRIDES_CRAWL are file and env inputs already.
+ * - `hash-sources.mjs` adds nothing while the manifest and every source it lists are plain files under
+ *   `corpus/` that Nx itself hashes (`{workspaceRoot}/corpus/**\/*`): none gitignored, linked, larger than
+ *   256 MiB or missing. A source elsewhere, or one of those, keeps the runtime input.
+ * Any other runtime input is kept.
+ */
+export function runtimeInputNeeded(command, workspaceRoot, env = process.env, trackedFiles = (globs) => workspaceFiles(workspaceRoot, globs)) {
+  if (command === 'node tools/nx/hash-crawl.mjs') return crawlSettings(workspaceRoot, env).seeds_file !== null;
+  if (command === 'node tools/nx/hash-sources.mjs') {
+    const files = corpusSourceFiles(workspaceRoot, env);
+    if (files === null) return true;
+    const tracked = new Set(trackedFiles([`${CORPUS_FOLDER}/**/*`]));
+    return !files.every((f) => tracked.has(f));
+  }
+  return true;
+}
+
+/** The workspace files Nx hashes that match `globs` (its own index, so gitignored files are left out as Nx leaves them). */
+function workspaceFiles(workspaceRoot, globs) {
+  return require('nx/src/utils/workspace-context.js').globWithWorkspaceContextSync(workspaceRoot, globs);
 }
 
 /**
@@ -178,10 +226,13 @@ const ESBUILD_FLAGS = ['--bundle', '--splitting', '--packages=external', '--form
  * The `build` target of every package: its index and the entries its phase targets run, compiled to
  * `dist/`, cached like any task. It runs esbuild's command line, a native binary that builds a package in
  * ~0.04 s; a Node script calling esbuild's API took ~0.35 CPU-s per package (15 of them ≈ 3 s of a cold
- * sample build on 2 cores). It hashes only its own sources and waits for no other build: imports of other
- * packages stay imports, so a change in a dependency leaves the bundle as it is, every package builds at
- * once, and a commit to one package's code selects only that package's build in `nx affected`; every phase
- * task that runs the changed code re-runs because it hashes `^code`.
+ * sample build on 2 cores). It hashes only its own sources: imports of other packages stay imports, so a
+ * change in a dependency leaves the bundle as it is, and a commit to one package's code selects only that
+ * package's build in `nx affected`; every phase task that runs the changed code re-runs because it hashes the
+ * code of every package it loads (codeInputs). The build still waits for its dependencies' builds
+ * (buildDependencies), so that a phase task waits for one build only: Nx lists the files of every output
+ * folder of every task a task waits for, once per `dependentTasksOutputFiles` input and on each hash
+ * (≈2.5 ms a folder), and seven builds per phase task made up most of a cached rerun's hashing.
  */
 export function buildTarget(projectRoot, mains) {
   const entries = ['src/index.ts', ...[...new Set(mains)].sort().map((m) => `src/${m}`)];
@@ -213,11 +264,18 @@ export const createNodes = [
     });
     const projectOf = new Map(packages.map((p) => [p.npmName, p.name]));
     const depsOf = new Map(packages.map((p) => [p.name, p.deps.filter((dep) => projectOf.has(dep)).map((dep) => projectOf.get(dep))]));
+    const rootOf = new Map(packages.map((p) => [p.name, p.root]));
+    const needed = new Map();
+    const keep = (input) => {
+      if (typeof input !== 'object' || typeof input.runtime !== 'string') return true;
+      if (!needed.has(input.runtime)) needed.set(input.runtime, runtimeInputNeeded(input.runtime, context.workspaceRoot));
+      return needed.get(input.runtime);
+    };
     return packages.map(({ file, root, name }) => {
-      const runtimeDeps = runtimeClosure(name, depsOf);
+      const codeRoots = [root, ...runtimeClosure(name, depsOf).map((dep) => rootOf.get(dep))];
       const own = tasks.filter((task) => task.project === name);
-      const targets = { build: buildTarget(root, own.map((task) => task.main)) };
-      for (const task of own) targets[task.target] = phaseTarget(task, root, runtimeDeps);
+      const targets = { build: { ...buildTarget(root, own.map((task) => task.main)), dependsOn: buildDependencies(depsOf.get(name) ?? []) } };
+      for (const task of own) targets[task.target] = phaseTarget({ ...task, inputs: task.inputs.filter(keep) }, root, codeRoots);
       return [file, { projects: { [root]: { targets } } }];
     });
   },

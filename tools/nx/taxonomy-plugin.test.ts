@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@taxonomy/config';
-import { readFileSync } from 'node:fs';
-import { BUILD_GRAPH_FILE, KEY_STATE_VAR, apiKeyState, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure } from './taxonomy-plugin.mjs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { BUILD_GRAPH_FILE, KEY_STATE_VAR, apiKeyState, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure, runtimeInputNeeded } from './taxonomy-plugin.mjs';
 
 async function workspace(s1: unknown): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'taxonomy-plugin-'));
@@ -95,5 +95,79 @@ describe('runtimeClosure', () => {
     ['s1', ['config', 'core', 'lexicon', 'llm']],
   ])('%s loads %j', (name, closure) => {
     expect(runtimeClosure(name, depsOf)).toEqual(closure);
+  });
+});
+
+/**
+ * A runtime input starts a Node process on every `nx run`; the plugin drops it where the file and env inputs
+ * already say all it would, and keeps it everywhere else (a source outside corpus/, a gitignored one, a link).
+ */
+describe('runtimeInputNeeded', () => {
+  const SOURCES = 'node tools/nx/hash-sources.mjs';
+  const CRAWL = 'node tools/nx/hash-crawl.mjs';
+
+  async function corpusWorkspace(sources: Array<{ path: string }>, files: Record<string, string> = {}): Promise<string> {
+    const root = await workspace(undefined);
+    await mkdir(join(root, 'corpus', 'pages'), { recursive: true });
+    await writeFile(join(root, 'corpus', 'sources.json'), JSON.stringify({ sources }));
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(join(root, path, '..'), { recursive: true });
+      await writeFile(join(root, path), text);
+    }
+    return root;
+  }
+  /** What Nx would hash: every file the walk lists, minus `ignored`. */
+  const tracked = (root: string, ignored: string[] = []) => () => {
+    const out: string[] = [];
+    const walk = (dir: string, rel: string) => {
+      for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+        const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
+        if (entry.isDirectory()) walk(join(dir, entry.name), path);
+        else if (!ignored.includes(path)) out.push(path);
+      }
+    };
+    walk('corpus', 'corpus');
+    return out;
+  };
+
+  it('drops the sources input when the manifest and its sources are plain files Nx hashes under corpus/', async () => {
+    const root = await corpusWorkspace([{ path: 'corpus/pages/pages.jsonl' }, { path: 'corpus/pages' }], { 'corpus/pages/pages.jsonl': '{}\n' });
+    expect(runtimeInputNeeded(SOURCES, root, {}, tracked(root))).toBe(false);
+  });
+
+  it.each([
+    { name: 'a source outside corpus/', sources: [{ path: 'data/big.jsonl' }], files: { 'data/big.jsonl': '{}\n' }, ignored: [] as string[] },
+    { name: 'a gitignored source', sources: [{ path: 'corpus/pages/run.tmp' }], files: { 'corpus/pages/run.tmp': '{}\n' }, ignored: ['corpus/pages/run.tmp'] },
+    { name: 'a missing source', sources: [{ path: 'corpus/pages/none.jsonl' }], files: {}, ignored: [] },
+    { name: 'a source above the workspace', sources: [{ path: '../elsewhere.jsonl' }], files: {}, ignored: [] },
+  ])('keeps it for $name', async ({ sources, files, ignored }) => {
+    const root = await corpusWorkspace(sources, files);
+    expect(runtimeInputNeeded(SOURCES, root, {}, tracked(root, ignored))).toBe(true);
+  });
+
+  it('keeps it for a linked source and for a manifest outside corpus/', async () => {
+    const root = await corpusWorkspace([{ path: 'corpus/pages/linked.jsonl' }], { 'elsewhere/pages.jsonl': '{}\n' });
+    await symlink(join(root, 'elsewhere/pages.jsonl'), join(root, 'corpus/pages/linked.jsonl'));
+    expect(runtimeInputNeeded(SOURCES, root, {}, tracked(root))).toBe(true);
+    const plain = await corpusWorkspace([], { 'data/sources.json': JSON.stringify({ sources: [] }) });
+    expect(runtimeInputNeeded(SOURCES, plain, {}, tracked(plain))).toBe(false);
+    expect(runtimeInputNeeded(SOURCES, plain, { TAXONOMY_OVERRIDES_S0: 'sources_manifest=data/sources.json' }, tracked(plain))).toBe(true);
+    await writeFile(join(plain, 'config', 's0.json'), JSON.stringify({ profiles: { production: { sources_manifest: 'data/sources.json' } } }));
+    expect(runtimeInputNeeded(SOURCES, plain, { TAXONOMY_ENV: 'production' }, tracked(plain))).toBe(true);
+    expect(runtimeInputNeeded(SOURCES, plain, {}, tracked(plain))).toBe(false);
+  });
+
+  it('drops the crawl input while no seeds file is configured, in the file, its profile or TAXONOMY_OVERRIDES_CRAWL', async () => {
+    const root = await workspace(undefined);
+    expect(runtimeInputNeeded(CRAWL, root, {})).toBe(false);
+    expect(runtimeInputNeeded(CRAWL, root, { TAXONOMY_OVERRIDES_CRAWL: 'seeds_file=config/seeds.txt' })).toBe(true);
+    await writeFile(join(root, 'config', 'crawl.json'), JSON.stringify({ seeds_file: null, profiles: { production: { seeds_file: 'config/seeds.txt' } } }));
+    expect(runtimeInputNeeded(CRAWL, root, {})).toBe(false);
+    expect(runtimeInputNeeded(CRAWL, root, { TAXONOMY_ENV: 'production' })).toBe(true);
+    expect(runtimeInputNeeded(CRAWL, root, { TAXONOMY_ENV: 'production', TAXONOMY_OVERRIDES_CRAWL: 'seeds_file=null' })).toBe(false);
+  });
+
+  it('keeps any other runtime input', async () => {
+    expect(runtimeInputNeeded('node tools/nx/hash-something.mjs', await workspace(undefined), {})).toBe(true);
   });
 });

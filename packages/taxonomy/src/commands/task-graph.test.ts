@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { findWorkspaceRoot } from '@taxonomy/core';
+import { phaseFoldersFor } from '../manifest.ts';
 import { BUILD_TASKS, BuildGraphSchema, RESUME_PHASES, buildTasksFor, expandBuildGraph, parseResumePhase, planResume, taskId } from './task-graph.ts';
 
 const L = [0, 1, 2, 3];
@@ -67,20 +68,40 @@ describe('BUILD_TASKS', () => {
     const phaseTargets = [...inferred.keys()].filter((id) => !id.endsWith(':build'));
     vi.unstubAllEnvs();
     expect(phaseTargets.sort()).toEqual(tasks.map(taskId).sort());
+    const closureRoots = (project: string): string[] => {
+      const seen = new Set<string>();
+      const visit = (p: string) => {
+        const manifest = JSON.parse(readFileSync(join(root, dirOf.get(p)!, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+        for (const dep of Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@taxonomy/'))) {
+          const depProject = [...dirOf.entries()].find(([, dir]) => (JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string }).name === dep)![0];
+          if (!seen.has(depProject)) (seen.add(depProject), visit(depProject));
+        }
+      };
+      visit(project);
+      return [dirOf.get(project)!, ...[...seen].sort().map((p) => dirOf.get(p)!)];
+    };
     for (const task of tasks) {
       const target = inferred.get(taskId(task))!;
-      const deps = (target.dependsOn ?? []).flatMap((d) => (typeof d === 'string' || d.target === 'build' ? [] : (d.projects ?? [task.project]).map((p) => `${p}:${d.target}`)));
-      // The compiled entry of the package and of every workspace package its package.json depends on is built first.
+      const deps = (target.dependsOn ?? []).flatMap((d) => (typeof d === 'string' ? [] : (d.projects ?? [task.project]).map((p) => `${p}:${d.target}`)));
+      // The task waits for its package's build only (which waits for the builds of the packages it loads).
       expect(target.dependsOn?.filter((d) => typeof d === 'string'), taskId(task)).toEqual(['build']);
-      const runtime = Object.keys((JSON.parse(readFileSync(join(root, dirOf.get(task.project)!, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {}).filter((d) => d.startsWith('@taxonomy/'));
-      const builds = (target.dependsOn ?? []).filter((d) => typeof d !== 'string' && d.target === 'build');
-      // (its package.json's workspace dependencies and theirs: Node loads the whole closure from dist)
-      expect(builds.flatMap((d) => (typeof d === 'string' ? [] : d.projects ?? [])).length, taskId(task)).toBeGreaterThanOrEqual(runtime.length);
       expect(deps, taskId(task)).toEqual(task.dependsOn);
       expect(target.outputs, taskId(task)).toEqual([`{workspaceRoot}/${task.dir}`]);
-      expect(target.inputs, taskId(task)).toEqual(['code', '^code', ...task.inputs]);
+      // It hashes the code of its package and of every workspace package its package.json depends on, and theirs.
+      const code = target.inputs.slice(0, target.inputs.length - task.inputs.filter((i) => typeof i !== 'object' || !('runtime' in i)).length);
+      const roots = closureRoots(task.project);
+      expect(code, taskId(task)).toEqual(roots.flatMap((r) => [`{workspaceRoot}/${r}/src/**/*`, `!{workspaceRoot}/${r}/src/**/*.test.ts`, `{workspaceRoot}/${r}/prompts/**/*`, `{workspaceRoot}/${r}/data/**/*`, `{workspaceRoot}/${r}/package.json`]));
+      // The entry's inputs follow, without a runtime input the file inputs already stand for (the default sources and crawl).
+      expect(target.inputs.slice(code.length), taskId(task)).toEqual(task.inputs.filter((i) => typeof i !== 'object' || !('runtime' in i)));
       expect(target.options.command, taskId(task)).toContain(`/${task.main.replace(/\.ts$/u, '')}.`);
       if (task.level !== null) expect(target.options.command, taskId(task)).toMatch(new RegExp(` --level ${task.level}${task.shard === undefined ? '' : ` --shard ${task.shard}`}$`, 'u'));
+    }
+    // Each build waits for the builds of the workspace packages its package.json depends on.
+    for (const [name, dir] of dirOf) {
+      const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+      const direct = Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@taxonomy/')).length;
+      const builds = inferred.get(`${name}:build`)!.dependsOn ?? [];
+      expect(builds.flatMap((d) => (typeof d === 'string' ? [] : d.projects ?? [])).length, `${name}:build`).toBe(direct);
     }
     // crawl, s0:sources, s2:settings, S0/S1/S2/S3 per level, postprocess, placement, curation, hierarchy, finalize;
     // with K shards, a partition task and K shard tasks more per level.
@@ -88,8 +109,13 @@ describe('BUILD_TASKS', () => {
   });
 
   it.each([
-    { levels: [0, 1], count: 3 + 4 * 2 + 5, s1: ['s0:level-1', 's3:level-0'], postprocess: ['s3:level-0', 's3:level-1'] },
-    { levels: [0, 1, 2, 3, 4], count: 3 + 4 * 5 + 5, s1: ['s0:level-1', 's3:level-0'], postprocess: ['s3:level-0', 's3:level-1', 's3:level-2', 's3:level-3', 's3:level-4'] },
+    { levels: [0, 1], count: 3 + 4 * 2 + 5, s1: ['s0:level-1', 's3:level-0'], postprocess: ['s3:level-0', 's3:level-1', 's0:level-0', 's0:level-1'] },
+    {
+      levels: [0, 1, 2, 3, 4],
+      count: 3 + 4 * 5 + 5,
+      s1: ['s0:level-1', 's3:level-0'],
+      postprocess: ['s3:level-0', 's3:level-1', 's3:level-2', 's3:level-3', 's3:level-4', 's0:level-0', 's0:level-1', 's0:level-2', 's0:level-3', 's0:level-4'],
+    },
   ])('one entry of `levels` adds or removes a level: $levels', ({ levels, count, s1, postprocess }) => {
     const root = findWorkspaceRoot();
     const graph = BuildGraphSchema.parse({ ...(JSON.parse(readFileSync(join(root, 'packages/taxonomy/src/build-graph.json'), 'utf8')) as object), levels });
@@ -98,6 +124,29 @@ describe('BUILD_TASKS', () => {
     expect(tasks.find((t) => taskId(t) === 's1:level-1')!.dependsOn).toEqual(s1);
     expect(tasks.find((t) => taskId(t) === 'postprocess:run')!.dependsOn).toEqual(postprocess);
     expect(tasks.find((t) => taskId(t) === 's1:level-0')!.dependsOn).toEqual(['s0:level-0']);
+  });
+});
+
+describe('what a task waits for is what it reads', () => {
+  it.each([1, 3])('finalize waits for every folder the manifest describes, and only those (s1.shards = %i)', (shards) => {
+    const tasks = buildTasksFor(shards);
+    const finalize = tasks.find((t) => taskId(t) === 'taxonomy:finalize')!;
+    expect(finalize.dependsOn).toEqual(phaseFoldersFor(shards).map((f) => f.task));
+    expect(finalize.dependsOn).not.toContain('s0:sources');
+    if (shards > 1) expect(finalize.dependsOn).toEqual(expect.arrayContaining(['s1:level-2-partition', 's1:level-2-shard-2']));
+  });
+
+  it('`*` expands to the phase tasks before the entry, helpers left out', () => {
+    const graph = BuildGraphSchema.parse({
+      levels: [0],
+      tasks: [
+        { task: 'a:run', phase: 'crawl', dir: 'artifacts/a' },
+        { task: 'b:settings', phase: 'S2', helper: true, dir: 'artifacts/b' },
+        { task: 'c:level-{level}', phase: 'S1', dir: 'artifacts/c/level-{level}', dependsOn: ['a:run'] },
+        { task: 'd:run', phase: 'finalize', dir: 'artifacts/d', dependsOn: ['*'] },
+      ],
+    });
+    expect(expandBuildGraph(graph).at(-1)!.dependsOn).toEqual(['a:run', 'c:level-0']);
   });
 });
 

@@ -14,7 +14,7 @@ const TaskEntryShape = {
   dir: z.string().regex(/^artifacts\//u).describe('the artifact folder: the target\'s only output'),
   main: z.string().regex(/^[a-z-]+\.ts$/u).optional().describe('entry file under the package\'s src/ (default main.ts)'),
   helper: z.literal(true).optional().describe('writes no phase metrics (s2:settings)'),
-  dependsOn: z.array(z.string()).optional().describe('task ids; `{level}`, `{level-1}` (the level above), `level-*` (every level), `{shard}` and `shard-*` (every shard)'),
+  dependsOn: z.array(z.string()).optional().describe('task ids; `{level}`, `{level-1}` (the level above), `level-*` (every level), `{shard}` and `shard-*` (every shard), `*` (every phase task before this one)'),
   inputs: z.array(NxInputSchema).optional().describe('what the task hashes besides its code and its dependencies\' code'),
 };
 const ShardedPartSchema = z.strictObject({ task: TaskEntryShape.task, dir: TaskEntryShape.dir, main: TaskEntryShape.main, dependsOn: TaskEntryShape.dependsOn, inputs: TaskEntryShape.inputs });
@@ -50,7 +50,7 @@ export interface GraphTask {
   /** Entry file under the package's src/. */
   main: string;
   dependsOn: string[];
-  /** Nx inputs after `code` and `^code`. */
+  /** Nx inputs after the code of the package and of the packages it loads. */
   inputs: Array<z.infer<typeof NxInputSchema>>;
   /** A helper task that writes no phase metrics (`s2:settings`): part of the graph, not of `manage status`. */
   helper?: true;
@@ -118,7 +118,10 @@ export function expandBuildGraph(graph: BuildGraph, options: ExpandOptions = {})
   for (let i = 0; i < graph.tasks.length; ) {
     const entry = graph.tasks[i]!;
     if (!perLevel(entry)) {
-      out.push(at(entry, entry.phase, null));
+      const task = at(entry, entry.phase, null);
+      // `*`: every phase task before this one (helpers left out), shard and partition tasks included.
+      task.dependsOn = task.dependsOn.flatMap((dep) => (dep === '*' ? out.filter((t) => t.helper !== true).map(taskId) : [dep]));
+      out.push(task);
       i += 1;
       continue;
     }
