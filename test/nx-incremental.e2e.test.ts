@@ -72,18 +72,19 @@ afterAll(async () => {
 });
 
 /** What Nx hashes of one task in the clone (`nx show target inputs`). */
-function hashedInputs(task: string): Promise<{ depOutputs?: string[] }> {
+function hashedInputs(task: string): Promise<{ files: string[]; depOutputs?: string[] }> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NX_|TAXONOMY_|OPENAI_)/u.test(k)));
   const child = spawn('npx', ['nx', 'show', 'target', 'inputs', task, '--json'], { cwd: clone, env: { ...inherited, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' }, stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  return new Promise((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as { depOutputs?: string[] }) : reject(new Error(`nx show target inputs ${task}: exit ${code}`)))));
+  return new Promise((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as { files: string[]; depOutputs?: string[] }) : reject(new Error(`nx show target inputs ${task}: exit ${code}`)))));
 }
 
 describe('data-incremental rebuilds (Nx)', () => {
   // A task hashes only the outputs of the tasks it waits for (no transitive inputs): so everything it read
   // must be among them, or an upstream change could leave it a stale cache hit. The files each task read are
-  // in its metrics.json; an S0 level task reads corpus files, which its level view (hashed) names with a digest.
+  // in its metrics.json. A file outside artifacts/ (config/curation.json) must be one of its file inputs; an S0
+  // level task reads corpus files, which its level view (hashed) names with a digest.
   it('every file a task read is in its hash', async () => {
     const checked: string[] = [];
     const tasks = BUILD_TASKS.filter((t) => t.helper !== true);
@@ -92,9 +93,11 @@ describe('data-incremental rebuilds (Nx)', () => {
         tasks.slice(i, i + 2).map(async (task) => {
           const id = taskId(task);
           const metrics = JSON.parse(await readFile(join(clone, task.dir, 'metrics.json'), 'utf8')) as { inputs: Array<{ path: string; sha256: string }> };
-          const hashed = new Set((await hashedInputs(id)).depOutputs ?? []);
+          const inputs = await hashedInputs(id);
+          const hashed = new Set(inputs.depOutputs ?? []);
           for (const input of metrics.inputs) {
             if (input.path.startsWith('artifacts/')) expect(hashed.has(input.path), `${id} reads ${input.path}`).toBe(true);
+            else if (task.project !== 's0') expect(inputs.files, `${id} reads ${input.path}`).toContain(input.path);
             else {
               // (the view holds a digest of what the level's loader reads of each source: S0's own tests check it)
               const view = JSON.parse(await readFile(join(clone, `artifacts/s0/sources/level-${task.level}.json`), 'utf8')) as { manifest: string; sources: Array<{ source: { path: string } }> };
