@@ -159,6 +159,16 @@ describe('extractLabels — paths, degrees and edge input', () => {
     ['Department of Computer Science > Systems Group', 1, ['systems']],
     ['Bachelor of Arts in Economics', 0, ['economics']],
     ['Doctor of Philosophy in Linguistics', 1, ['linguistics']],
+    // a degree's abbreviation heading a program (Duke's "phd in nursing"; Princeton's graduate degrees page)
+    ['phd in nursing', 1, ['nursing']],
+    ['Ph.D. in Economics', 1, ['economics']],
+    ['M.S. in Biostatistics', 1, ['biostatistics']],
+    ['MBA in Health Care Management', 1, ['health care management']],
+    ['EdD in Educational Leadership', 1, ['educational leadership']],
+    ['Master in Finance (M.Fin.)', 1, ['finance']],
+    ['Master of Science in Engineering (M.S.E.)', 1, ['engineering']],
+    // an unexplained acronym is no field (verify's rule), and never leaves "in medicine" behind
+    ['AI in Medicine', 1, []],
     ['Program in Neuroscience', 1, ['neuroscience']],
     ['Genetics, Committee on', 0, ['genetics']],
     ['Physics (PHYS)', 1, ['physics']],

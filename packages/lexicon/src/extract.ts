@@ -35,7 +35,18 @@ const NON_ACADEMIC_ANY = /\b(?:museum|gallery|observatory) of\b|\buniversity hos
 /** Museums, galleries, hospitals, funds, trusts, services: not an academic unit. */
 const NON_ACADEMIC = { test: (text: string): boolean => NON_ACADEMIC_END.test(text) || ((/ of |hospital/iu.test(text)) && NON_ACADEMIC_ANY.test(text)) };
 const INVERTED = new RegExp(`^(.+?),\\s*((?:[^,]*\\s)?)(?:${UNIT_WORDS})(?:\\s+(?:of|for|on|in))?$`, 'iu');
-const DEGREE = /^(?:bachelor|master|doctor|doctorate|associate)(?:'?s)?(?:\s+of\s+(?:arts|science|sciences|fine arts|philosophy))?\s+(?:of|in)\s+(.+)$/iu;
+const DEGREE_NAME = /^(?:bachelor|master|doctor|doctorate|associate)(?:'?s)?(?:\s+of\s+(?:arts|science|sciences|fine arts|philosophy))?\s+(?:of|in)\s+(.+)$/iu;
+/** A degree's abbreviation heading a program: "PhD in Nursing", "Ph.D. in Economics", "M.S. in Biostatistics". */
+const DEGREE_ABBREVIATION = /^((?:[a-z]\.?){2,6})\s+(?:program\s+)?(?:in|of)\s+(.+)$/iu;
+/** The degree's head removed ("Master of Science in", "PhD in"): the field it is in, or null. */
+const DEGREE = {
+  exec(text: string): [string, string] | null {
+    const name = DEGREE_NAME.exec(text);
+    if (name) return [name[0], name[1]!];
+    const abbreviation = DEGREE_ABBREVIATION.exec(text);
+    return abbreviation && DEGREE_WORDS.has(abbreviation[1]!.replaceAll('.', '').toLowerCase()) ? [abbreviation[0], abbreviation[2]!] : null;
+  },
+};
 const INSTITUTION_WORD = /\b(?:university|univeristy|universtiy|univesity|universiry|institute of technology|college)\b/iu;
 /** The unit words as normalized tokens ("school", "faculties", "group"). */
 const UNIT_WORD_SET: ReadonlySet<string> = new Set([
@@ -289,6 +300,8 @@ function stripLeadingNames(text: string, instWords: Set<string>, work: Work): { 
   // Keep a leading word when what is left would no longer carry a field ("Sage" in "Sage Philosophy" is dropped, not "Law").
   while (k > 0 && !carriesField(words.slice(k).join(' '))) k -= 1;
   if (k === 0) return { rest: text, brands: [] };
+  // What a preposition follows is what the unit is about, not a name before it ("AI in Medicine", "MS in Finance").
+  if (/^(?:in|of|for|on|at|to|with)$/iu.test(words[k]!)) return { rest: text, brands: [] };
   // One word left after names must be a field on its own ("Penn Carey Law"); "Vera Moulon Wall" is a name.
   const rest = words.slice(k);
   if (rest.length === 1 && !isFieldLike(rest[0]!) && !adjectiveField(rest[0]!) && !FAMILY_HINTS.has(stemToken(normalize(rest[0]!)))) {
