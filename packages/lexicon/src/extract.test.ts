@@ -102,7 +102,7 @@ describe('extractLabels — level 1 departments (corpus/departments)', () => {
     ['carnegie mellon university', 'as well as the Language Technologies Institute', ['language technologies']],
     ['harvard university', 'prince alwaleed bin talal islamic studies program', ['islamic studies']],
     ['columbia university', 'department of otolaryngology -- head & neck surgery', ['otolaryngology', 'head and neck surgery']],
-    ['stanford university', 'division of foot and ankle surgery', ['foot surgery', 'ankle surgery']],
+    ['stanford university', 'division of foot and ankle surgery', ['foot and ankle surgery']],
     ['harvard university', 'history and sociology of science', ['history of science', 'sociology of science']],
     ['university of washington', 'computer science and engineering', ['computer science', 'computer engineering']],
     ['university of washington', 'quantum science & engineering', ['quantum science', 'quantum engineering']],
@@ -167,6 +167,13 @@ describe('extractLabels — paths, degrees and edge input', () => {
     ['EdD in Educational Leadership', 1, ['educational leadership']],
     ['Master in Finance (M.Fin.)', 1, ['finance']],
     ['Master of Science in Engineering (M.S.E.)', 1, ['engineering']],
+    // orthopaedic subspecialties named by a region of the body stay one name (Stanford's "foot & ankle", NYU's
+    // division; Hospital for Special Surgery's services, a page outside the corpus)
+    ['foot & ankle', 1, ['foot and ankle']],
+    ['division of foot and ankle surgery', 1, ['foot and ankle surgery']],
+    ['Hand and Upper Extremity', 1, ['hand and upper extremity']],
+    ['Shoulder and Elbow', 1, ['shoulder and elbow']],
+    ['Hip and Knee', 1, ['hip and knee']],
     // an unexplained acronym is no field (verify's rule), and never leaves "in medicine" behind
     ['AI in Medicine', 1, []],
     ['Program in Neuroscience', 1, ['neuroscience']],

@@ -12,6 +12,7 @@ import {
   CURATED_FIELDS,
   DEGREE_WORDS,
   FAMILY_HINTS,
+  FIXED_NAMES,
   GENERIC_WORDS,
   LEADING_QUALIFIERS,
   REGIONS,
@@ -535,7 +536,7 @@ function finishPart(part: string, level: Level, instWords: Set<string>): string 
   const tokens = tokenize(n);
   // "Norse", "Anglo-Saxon", "Celtic" alone: a people or region adjective names its studies.
   if (level <= 1 && tokens.length <= 2 && !CURATED.has(n) && tokens.every((t) => FAMILY_HINTS.get(stemToken(t)) === '05' && !/(?:ity|ism|ness|ics|tion|ora)$/u.test(t))) return `${p} studies`;
-  if (level <= 1 && looksLikeNames(normalize(p.replace(/['’]s\b/gu, 's')))) return null;
+  if (level <= 1 && !FIXED_NAMES.has(n) && looksLikeNames(normalize(p.replace(/['’]s\b/gu, 's')))) return null;
   if (tokens.every((t) => instWords.has(t))) return null;
   const adjective = level <= 1 ? ADJECTIVE_FIELDS.get(n) : undefined;
   if (adjective && tokens.length === 1) p = adjective;

@@ -86,6 +86,8 @@ export const FIXED_NAMES: ReadonlySet<string> = new Set([
   'science technology and society', 'law and economics', 'science and society', 'materials science and engineering',
   'operations research and financial engineering', 'hearing and speech sciences', 'speech and hearing sciences',
   'obstetrics and gynecology', 'head and neck surgery', 'head and neck', 'ear nose and throat',
+  // the subspecialties of orthopaedic surgery named by a region of the body (its fellowships and services)
+  'foot and ankle', 'hand and upper extremity', 'shoulder and elbow', 'hip and knee',
 ]);
 
 /** Adjectival unit names mapped to the field they stand for ("Medical School" → medicine). */

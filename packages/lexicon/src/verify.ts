@@ -5,6 +5,7 @@ import {
   CFP_WORDS,
   DEGREE_WORDS,
   FAMILY_HINTS,
+  FIXED_NAMES,
   GENERIC_HEADS,
   PEOPLE_AND_AWARDS,
   GENERIC_WORDS,
@@ -93,7 +94,8 @@ function computeVerdict(input: { label: string; level: Level }): { pass: boolean
  */
 function unitLabelReasons(norm: string, tokens: readonly string[]): string[] {
   const out: string[] = [];
-  const known = isKnownField(norm);
+  // A fixed name ("hip and knee", an orthopaedic subspecialty) is a field, though "Knee" is a surname too.
+  const known = isKnownField(norm) || FIXED_NAMES.has(norm);
   if (tokens.every((t) => DEGREE_WORDS.has(t))) out.push(`degree name, not a field: ${norm}`);
   const people = tokens.filter((t) => PEOPLE_AND_AWARDS.has(stemToken(t)));
   if (people.length > 0) out.push(`names people, awards or services, not a field: ${people.join(', ')}`);
