@@ -64,6 +64,10 @@ describe('housingSchools: which school types house a department', () => {
     ['english', 'humanities', false],
     ['global studies', 'global affairs', false],
     ['employment relations', 'labor relations', false],
+    // A word's own titles before its compound head's ("psychoanalysis" → analysis was criminal justice's crime
+    // analysis; "biosystems" → system was 11.05 Computer Systems Analysis).
+    ['psychoanalysis', 'medicine', false],
+    ['biosystems', 'engineering', false],
   ])('%s → %s first (exact: %s)', (label, first, exact) => {
     const schools = housingSchools(label);
     expect(schools[0]?.field).toBe(first);

@@ -193,7 +193,10 @@ export function familyEvidence(label: string): FamilyEvidence[] {
       }
       return perSeries;
     };
-    let perSeries = pickPostings(forms, 0.5);
+    // The word's own titles before its compound head's: "psychoanalysis" is in "Psychoanalysis and Psychotherapy"
+    // (51.1507), and its head "analysis" in dozens of titles that outvoted it; "biosystems" is 14.45's, not "system"'s.
+    let perSeries = pickPostings(forms.slice(0, 1), 0.5);
+    if (perSeries.size === 0 && forms.length > 1) perSeries = pickPostings(forms.slice(1), 0.5);
     if (perSeries.size === 0) perSeries = pickPostings(variants, 0.5);
     if (perSeries.size === 0) {
       perSeries = pickPostings(forms, 0);
