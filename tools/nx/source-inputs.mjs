@@ -14,7 +14,7 @@ const SKIPPED_FOLDERS = ['node_modules', '.git', '.nx', 'artifacts', '.cache'];
 export const MAX_HASHED_BYTES = 256 * 1024 * 1024;
 
 /** `key=value` items of a TAXONOMY_OVERRIDES_* variable (split on `;` or newlines), as packages/config reads them. */
-function overrideItems(value) {
+export function overrideItems(value) {
   return (value ?? '').split(/[\n;]/u);
 }
 

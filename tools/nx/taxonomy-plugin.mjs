@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { CORPUS_FOLDER, corpusSourceFiles, crawlSettings } from './source-inputs.mjs';
+import { CORPUS_FOLDER, corpusSourceFiles, crawlSettings, overrideItems } from './source-inputs.mjs';
 
 export const BUILD_GRAPH_FILE = 'packages/taxonomy/src/build-graph.json';
 
@@ -29,7 +29,7 @@ export function resolveS1Shards(workspaceRoot, env = process.env) {
     const profile = slice.profiles?.[env.TAXONOMY_ENV ?? 'development'];
     if (profile?.shards !== undefined) shards = check(profile.shards, `${file}: profiles.${env.TAXONOMY_ENV ?? 'development'}.shards`);
   }
-  for (const item of (env.TAXONOMY_OVERRIDES_S1 ?? '').split(/[\n;]/u)) {
+  for (const item of overrideItems(env.TAXONOMY_OVERRIDES_S1)) {
     const eq = item.indexOf('=');
     if (eq <= 0 || item.slice(0, eq).trim() !== 'shards') continue;
     const raw = item.slice(eq + 1).trim();

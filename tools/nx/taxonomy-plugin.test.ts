@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@taxonomy/config';
 import { readFileSync, readdirSync } from 'node:fs';
+import { crawlSettings, sourcesManifestPath } from './source-inputs.mjs';
 import { BUILD_GRAPH_FILE, KEY_STATE_VAR, apiKeyState, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure, runtimeInputNeeded } from './taxonomy-plugin.mjs';
 
 async function workspace(s1: unknown): Promise<string> {
@@ -95,6 +96,37 @@ describe('runtimeClosure', () => {
     ['s1', ['config', 'core', 'lexicon', 'llm']],
   ])('%s loads %j', (name, closure) => {
     expect(runtimeClosure(name, depsOf)).toEqual(closure);
+  });
+});
+
+/**
+ * The plugin drops a runtime input from what it resolves of s0.sources_manifest and crawl.seeds_file: a value
+ * that differed from what the tasks read through loadConfig would let a changed source outside corpus/ go unhashed.
+ */
+describe('sourcesManifestPath and crawlSettings (the graph) agree with loadConfig (the tasks)', () => {
+  it.each([
+    { name: 'the defaults', s0: undefined, crawl: undefined, env: {} },
+    { name: 'the files', s0: { sources_manifest: 'data/sources.json' }, crawl: { seeds_file: 'config/seeds.txt', cache_dir: '.cache/c2' }, env: {} },
+    {
+      name: 'a profile of TAXONOMY_ENV',
+      s0: { profiles: { production: { sources_manifest: 'data/prod.json' } } },
+      crawl: { seeds_file: null, profiles: { production: { seeds_file: 'config/prod-seeds.txt' } } },
+      env: { TAXONOMY_ENV: 'production' },
+    },
+    { name: 'another environment keeps the file', s0: { sources_manifest: 'data/a.json', profiles: { production: { sources_manifest: 'data/b.json' } } }, crawl: undefined, env: { TAXONOMY_ENV: 'testing' } },
+    {
+      name: 'TAXONOMY_OVERRIDES_* over the files',
+      s0: { sources_manifest: 'data/a.json' },
+      crawl: { seeds_file: 'config/seeds.txt' },
+      env: { TAXONOMY_OVERRIDES_S0: 'sources_manifest=data/c.json', TAXONOMY_OVERRIDES_CRAWL: 'seeds_file=null; cache_dir=.cache/c3' },
+    },
+  ])('$name', async ({ s0, crawl, env }) => {
+    const root = await workspace(undefined);
+    if (s0 !== undefined) await writeFile(join(root, 'config', 's0.json'), JSON.stringify(s0));
+    if (crawl !== undefined) await writeFile(join(root, 'config', 'crawl.json'), JSON.stringify(crawl));
+    const { config } = loadConfig({ root, env });
+    expect(sourcesManifestPath(root, env)).toBe(config.s0.sources_manifest);
+    expect(crawlSettings(root, env)).toEqual({ seeds_file: config.crawl.seeds_file, cache_dir: config.crawl.cache_dir });
   });
 });
 
