@@ -39,15 +39,13 @@ const INVERTED = new RegExp(`^(.+?),\\s*((?:[^,]*\\s)?)(?:${UNIT_WORDS})(?:\\s+(
 const DEGREE_NAME = /^(?:bachelor|master|doctor|doctorate|associate)(?:'?s)?(?:\s+of\s+(?:arts|science|sciences|fine arts|philosophy))?\s+(?:of|in)\s+(.+)$/iu;
 /** A degree's abbreviation heading a program: "PhD in Nursing", "Ph.D. in Economics", "M.S. in Biostatistics". */
 const DEGREE_ABBREVIATION = /^((?:[a-z]\.?){2,6})\s+(?:program\s+)?(?:in|of)\s+(.+)$/iu;
-/** The degree's head removed ("Master of Science in", "PhD in"): the field it is in, or null. */
-const DEGREE = {
-  exec(text: string): [string, string] | null {
-    const name = DEGREE_NAME.exec(text);
-    if (name) return [name[0], name[1]!];
-    const abbreviation = DEGREE_ABBREVIATION.exec(text);
-    return abbreviation && DEGREE_WORDS.has(abbreviation[1]!.replaceAll('.', '').toLowerCase()) ? [abbreviation[0], abbreviation[2]!] : null;
-  },
-};
+/** The field a degree's name is in, its head ("Master of Science in", "PhD in") removed; null when the text is no degree. */
+function degreeField(text: string): string | null {
+  const name = DEGREE_NAME.exec(text);
+  if (name) return name[1]!;
+  const abbreviation = DEGREE_ABBREVIATION.exec(text);
+  return abbreviation && DEGREE_WORDS.has(abbreviation[1]!.replaceAll('.', '').toLowerCase()) ? abbreviation[2]! : null;
+}
 const INSTITUTION_WORD = /\b(?:university|univeristy|universtiy|univesity|universiry|institute of technology|college)\b/iu;
 /** The unit words as normalized tokens ("school", "faculties", "group"). */
 const UNIT_WORD_SET: ReadonlySet<string> = new Set([
@@ -430,10 +428,10 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
     note(work, 'invert', `"${text.slice(inv[1]!.length)}" removed`);
     text = inv[1]!;
   } else {
-    const degree = DEGREE.exec(text);
-    if (degree) {
-      note(work, 'strip-degree', `"${text.slice(0, text.length - degree[1]!.length)}" removed`);
-      text = degree[1]!;
+    const degree = degreeField(text);
+    if (degree !== null) {
+      note(work, 'strip-degree', `"${text.slice(0, text.length - degree.length)}" removed`);
+      text = degree;
     } else {
       const of = OF_HEAD.exec(text);
       if (of) {
