@@ -124,21 +124,33 @@ describe('the Nx task graph', { timeout: 180_000 }, () => {
     expect(finalize.inputs).toContainEqual({ dependentTasksOutputFiles: '**/*.{jsonl,json}' });
   });
 
-  it('runs compiled entries: every package has a cached build of its own sources into dist/, every phase target runs it with plain node after the builds', () => {
+  it('runs compiled entries: every package has a cached build into dist/, every phase target runs its bundle with plain node after its build', () => {
     const projects = nxJson<string[]>(['show', 'projects']);
     expect(projects).toHaveLength(15);
     const s1 = nxJson<{ root: string; targets: Record<string, { options: { command: string }; inputs: unknown[]; outputs: string[]; dependsOn?: unknown[]; cache?: boolean }> }>(['show', 'project', 's1']);
-    // A build waits for the builds of the packages its package.json depends on, so a phase task waits for one build.
+    // A phase entry is one bundle made from sources, so no build waits for another and a phase task waits for one build.
     expect(s1.targets['build']).toMatchObject({ cache: true, outputs: ['{projectRoot}/dist'] });
-    expect(s1.targets['build']!.dependsOn).toEqual([{ projects: ['config', 'core', 'lexicon', 'llm', 'observability'], target: 'build' }]);
-    // esbuild's native command line in the package's folder: no Node start per build.
+    expect(s1.targets['build']!.dependsOn).toBeUndefined();
+    expect(s1.targets['level-2']!.dependsOn).toContain('build');
+    // esbuild's native command line in the package's folder: no Node start per build. The index keeps every
+    // import of another package; the entry bundles the workspace packages and zod, no other npm package.
     expect(s1.targets['build']!.options).toMatchObject({ cwd: 'packages/s1-extraction' });
-    expect(s1.targets['build']!.options.command).toMatch(/^rm -rf dist && \.\.\/\.\.\/node_modules\/\.bin\/esbuild src\/index\.ts src\/main\.ts --outdir=dist --outbase=src --bundle /u);
+    const [clean, index, entry] = s1.targets['build']!.options.command.split(' && ');
+    expect(clean).toBe('rm -rf dist');
+    expect(index).toMatch(/^\.\.\/\.\.\/node_modules\/\.bin\/esbuild src\/index\.ts --outdir=dist --outbase=src --bundle .* --packages=external$/u);
+    expect(entry).toMatch(/^\.\.\/\.\.\/node_modules\/\.bin\/esbuild src\/main\.ts --outdir=dist --outbase=src --bundle /u);
+    expect(entry).toContain('--external:pino ');
+    expect(entry).toContain('--external:word-list');
+    expect(entry).not.toContain('--external:zod');
+    expect(entry).not.toContain('--packages=external');
     expect(s1.targets['level-2']!.options.command).toBe('node --conditions=taxonomy-dist packages/s1-extraction/dist/main.js --level 2');
-    // The build hashes its own sources only; the phase tasks hash their package's and every dependency's sources.
+    // The build hashes the sources its bundle is made from, as the phase tasks do: its package's and every
+    // dependency's (tests left out); a library's build hashes its own.
     const build = nxJson<TargetInputs>(['show', 'target', 'inputs', 's1:build']);
-    expect(build.files).toContain('packages/s1-extraction/src/task.ts');
-    expect(build.files.some((f) => f.startsWith('packages/core/') || f.endsWith('.test.ts'))).toBe(false);
+    expect(build.files).toEqual(expect.arrayContaining(['packages/s1-extraction/src/task.ts', 'packages/core/src/jsonl.ts', 'packages/lexicon/src/extract.ts']));
+    expect(build.files.some((f) => f.endsWith('.test.ts') || f.startsWith('packages/s2-frequency/'))).toBe(false);
+    const core = nxJson<TargetInputs>(['show', 'target', 'inputs', 'core:build']);
+    expect(core.files.filter((f) => f.startsWith('packages/')).every((f) => f.startsWith('packages/core/'))).toBe(true);
     const task = nxJson<TargetInputs>(['show', 'target', 'inputs', 's1:level-2']);
     expect(task.files).toEqual(expect.arrayContaining(['packages/s1-extraction/src/task.ts', 'packages/core/src/jsonl.ts', 'packages/lexicon/src/extract.ts']));
     expect(task.files.some((f) => f.includes('/dist/'))).toBe(false);

@@ -1,11 +1,12 @@
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { execSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@taxonomy/config';
 import { readFileSync, readdirSync } from 'node:fs';
 import { crawlSettings, sourcesManifestPath } from './source-inputs.mjs';
-import { BUILD_GRAPH_FILE, KEY_STATE_VAR, apiKeyState, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure, runtimeInputNeeded } from './taxonomy-plugin.mjs';
+import { BUILD_GRAPH_FILE, KEY_STATE_VAR, apiKeyState, createNodes, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure, runtimeInputNeeded } from './taxonomy-plugin.mjs';
 
 async function workspace(s1: unknown): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'taxonomy-plugin-'));
@@ -201,5 +202,57 @@ describe('runtimeInputNeeded', () => {
 
   it('keeps any other runtime input', async () => {
     expect(runtimeInputNeeded('node tools/nx/hash-something.mjs', await workspace(undefined), {})).toBe(true);
+  });
+});
+
+/**
+ * A phase entry is one bundle with the workspace packages it loads and zod: every other npm package stays an
+ * import, and a module that finds its package's files (the lexicon's CIP snapshot, the model prompts) finds them
+ * from inside a bundle of another package too (`import.meta.url` there is the bundle's).
+ */
+describe('the build of a phase entry', () => {
+  const repo = join(import.meta.dirname, '..', '..');
+  const targetsOf = (project: string) => {
+    const files = readdirSync(join(repo, 'packages')).map((p) => `packages/${p}/project.json`);
+    const results = createNodes[1](files, {}, { workspaceRoot: repo });
+    const found = results.find(([file]) => JSON.parse(readFileSync(join(repo, file), 'utf8')).name === project);
+    return Object.values(found![1].projects)[0]!.targets as Record<string, { options: { command: string; cwd: string } }>;
+  };
+  const esbuildAt = (cwd: string, command: string) => execSync(command, { cwd: join(repo, cwd), stdio: 'pipe' });
+
+  it('bundles the workspace packages and zod, and no other npm package', async () => {
+    const build = targetsOf('s3').build!;
+    const entry = build.options.command.split(' && ')[2]!;
+    const out = await mkdtemp(join(tmpdir(), 'taxonomy-bundle-'));
+    esbuildAt(build.options.cwd, `${entry.replace('--outdir=dist', `--outdir=${out}`)} --metafile=${join(out, 'meta.json')}`);
+    const inputs = Object.keys((JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> }).inputs).map((i) => resolve(repo, build.options.cwd, i));
+    const npm = inputs.filter((i) => i.includes('node_modules/'));
+    expect(npm.length).toBeGreaterThan(10);
+    expect(npm.filter((i) => !i.includes('node_modules/zod/'))).toEqual([]);
+    for (const pkg of ['s3-verification', 'core', 'config', 'lexicon', 'llm', 'observability']) expect(inputs.some((i) => i.includes(`/packages/${pkg}/src/`)), pkg).toBe(true);
+    expect(inputs.some((i) => i.includes('/packages/s2-frequency/'))).toBe(false);
+  });
+
+  it('finds the lexicon snapshot and the prompts from inside a bundle of another package', async () => {
+    // Bundled into a folder of the s3 package, so its npm imports resolve as the real bundle's do.
+    const dir = join(repo, 'packages', 's3-verification', `.bundle-test-${process.pid}`);
+    await mkdir(dir, { recursive: true });
+    try {
+      await writeFile(
+        join(dir, 'probe.ts'),
+        [
+          `import { readLexiconSnapshot } from '../../lexicon/src/lexicon-snapshot.ts';`,
+          `import { DEFAULT_PROMPTS_DIR } from '../../llm/src/registry.ts';`,
+          `import { existsSync } from 'node:fs';`,
+          `process.stdout.write(JSON.stringify({ snapshot: readLexiconSnapshot() !== null, prompts: existsSync(DEFAULT_PROMPTS_DIR), dir: DEFAULT_PROMPTS_DIR }));`,
+        ].join('\n'),
+      );
+      const entry = targetsOf('s3').build!.options.command.split(' && ')[2]!.replace(/src\/main\.ts/u, `.bundle-test-${process.pid}/probe.ts`).replace('--outdir=dist --outbase=src', `--outdir=.bundle-test-${process.pid}/out --outbase=.bundle-test-${process.pid}`);
+      esbuildAt('packages/s3-verification', entry);
+      const probe = JSON.parse(execSync(`node ${join(dir, 'out', 'probe.js')}`, { encoding: 'utf8' })) as { snapshot: boolean; prompts: boolean; dir: string };
+      expect(probe).toEqual({ snapshot: true, prompts: true, dir: `${join(repo, 'packages', 'llm', 'prompts')}/` });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { normalizeLabel } from '@taxonomy/core';
+import { join } from 'node:path';
+import { normalizeLabel, packageRoot } from '@taxonomy/core';
 import { readLexiconSnapshot } from './lexicon-snapshot.ts';
 
 /** One CIP 2020 entry: a family (2 digits), a series (4 digits) or a program (6 digits). */
@@ -23,7 +23,7 @@ export interface CipIndex {
   readonly byTitle: ReadonlyMap<string, readonly CipEntry[]>;
 }
 
-export const CSV_PATH = fileURLToPath(new URL('../data/cip/CIPCode2020.csv', import.meta.url));
+export const CSV_PATH = join(packageRoot('@taxonomy/lexicon'), 'data', 'cip', 'CIPCode2020.csv');
 
 /** Removes the spreadsheet `="…"` wrapping some CIP exports put around codes. */
 function unwrapCell(value: string): string {

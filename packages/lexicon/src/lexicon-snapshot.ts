@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { packageRoot } from '@taxonomy/core';
 import type { CipEntry, CipIndex } from './cip.ts';
 import type { FieldLexicon } from './field-lexicon.ts';
 
@@ -11,19 +12,21 @@ import type { FieldLexicon } from './field-lexicon.ts';
  * before, so a stale snapshot costs time, never a different answer. Regenerate with
  * `node --import tsx packages/lexicon/src/lexicon-snapshot-write.ts` (a test fails while it is stale).
  */
-export const SNAPSHOT_PATH = fileURLToPath(new URL('../data/cip/lexicon-snapshot.json', import.meta.url));
+const ROOT = packageRoot('@taxonomy/lexicon');
+
+export const SNAPSHOT_PATH = join(ROOT, 'data', 'cip', 'lexicon-snapshot.json');
 
 /** What the snapshot's content is computed from: the CSV, the code that builds it, and the normalization it uses. */
 const SOURCE_FILES = [
-  '../data/cip/CIPCode2020.csv',
-  '../src/cip.ts',
-  '../src/field-lexicon.ts',
-  '../src/lexicon-snapshot.ts',
-  '../src/normalize.ts',
-  '../src/spelling.ts',
-  '../src/tables.ts',
-  '../../core/src/text.ts',
-].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  'data/cip/CIPCode2020.csv',
+  'src/cip.ts',
+  'src/field-lexicon.ts',
+  'src/lexicon-snapshot.ts',
+  'src/normalize.ts',
+  'src/spelling.ts',
+  'src/tables.ts',
+  '../core/src/text.ts',
+].map((rel) => resolve(ROOT, rel));
 
 /** SHA-256 over the source files (path-independent), or null when one is missing (e.g. a compiled copy without sources). */
 export function lexiconSourcesHash(): string | null {

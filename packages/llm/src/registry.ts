@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { TaxonomyError, sha256Hex, stableStringify } from '@taxonomy/core';
+import { TaxonomyError, packageRoot, sha256Hex, stableStringify } from '@taxonomy/core';
 import { z } from 'zod';
 import { PROMPTS, PROMPT_KEYS, type PromptKey } from './contract.ts';
 import { renderTemplate, splitTemplateSections, type ChatMessage } from './render.ts';
 
 /** The prompts folder shipped with this package. */
-export const DEFAULT_PROMPTS_DIR = fileURLToPath(new URL('../prompts/', import.meta.url));
+export const DEFAULT_PROMPTS_DIR = `${join(packageRoot('@taxonomy/llm'), 'prompts')}/`;
 
 /** Tags around the JSON copy of the variables in every user message, so any server can read them back. */
 export const VARIABLES_OPEN = '<variables>';
