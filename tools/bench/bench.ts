@@ -10,7 +10,7 @@ import { PhaseMetricsSchema, TaxonomyError, findWorkspaceRoot, type PhaseMetrics
 import { runMain } from '@taxonomy/observability';
 import { BUILD_TASKS, taskId } from '@taxonomy/taxonomy';
 import { baselineJsonlPass } from './baseline.ts';
-import { LOADER_BY_FORMAT, generateBenchCorpus, patchedConfig, readSeedStrings, type ChildReport } from './corpus.ts';
+import { LOADER_BY_FORMAT, buildPackages, generateBenchCorpus, runPhaseArgs, patchedConfig, readSeedStrings, type ChildReport } from './corpus.ts';
 import { benchOnePage } from './one-page.ts';
 import { formatBenchReport, type BenchResults, type PhaseResult } from './report.ts';
 import { runScaleBench } from './scale.ts';
@@ -27,7 +27,7 @@ const PHASES: ReadonlyArray<{ task: string; phase: string; level: number | null;
 /** Runs one phase in a child process (its own peak RSS); resolves to its report or its one-line error. */
 function runPhaseChild(repo: string, task: string, phase: string, level: number | null, root: string): Promise<ChildReport | { error: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'tools/bench/run-phase.ts'), task, phase, level === null ? '-' : String(level), root], {
+    const child = spawn(process.execPath, [...runPhaseArgs(repo), task, phase, level === null ? '-' : String(level), root], {
       cwd: repo,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -83,13 +83,15 @@ await runMain(async () => {
     },
     strict: true,
   });
+  const repo = findWorkspaceRoot();
+  process.stderr.write('bench: nx run-many -t build (the phases run from dist/) …\n');
+  await buildPackages(repo);
   if (values.institutions !== undefined) {
     // The scale simulation (issue 16): growth with the number of institutions, in tools/bench/scale.ts.
-    return runScaleBench(findWorkspaceRoot(), { institutions: values.institutions, shards: values.shards, extrapolate: values.extrapolate, seed: Number(values.seed), keep: values.keep });
+    return runScaleBench(repo, { institutions: values.institutions, shards: values.shards, extrapolate: values.extrapolate, seed: Number(values.seed), keep: values.keep });
   }
   if (values['one-page']) {
     // S0 over one page of 25k / 50k / 100k list items (issue 11, item 9): near-duplicate removal must scale linearly.
-    const repo = findWorkspaceRoot();
     process.stdout.write(`${'items'.padStart(8)} ${'records'.padStart(8)} ${'deduped'.padStart(8)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'peak RSS MB'.padStart(12)}\n`);
     for (const items of [25_000, 50_000, 100_000]) {
       const r = await benchOnePage(repo, items, Number(values.seed));
@@ -100,7 +102,6 @@ await runMain(async () => {
   const records = Number(values.records);
   const seed = Number(values.seed);
   if (!Number.isInteger(records) || records < 100) throw new TaxonomyError('USAGE', `--records must be an integer ≥ 100 (got ${values.records})`);
-  const repo = findWorkspaceRoot();
   const started = performance.now();
   process.stderr.write(`bench: generating ${records} records (seed ${seed})\n`);
   const { root, items } = await prepareWorkspace(repo, records, seed);

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { TaxonomyError } from '@taxonomy/core';
 
 /**
  * A scaled, deterministic benchmark corpus: the real unit, department, research-area and topic strings of
@@ -220,4 +222,33 @@ export interface ChildReport {
   peak_rss_mb: number;
   /** Peak RSS after loading the modules, before the phase ran: the part of the peak that is start-up. */
   rss_before_mb: number;
+}
+
+/**
+ * The Node arguments that run one phase in a child (`run-phase.ts <task> <phase> <level|-> <root> [shard]`): the
+ * phases' compiled `dist/` (`--conditions=taxonomy-dist`), the JavaScript the Nx tasks run, not their
+ * TypeScript through tsx; tsx only loads run-phase.ts itself, so the bench measures the code the build runs.
+ * (Five alternating runs each on one 100,000-record workspace showed no difference beyond the noise: CPU-ms of
+ * `s2:level-0` 207–271 through tsx, 238–289 from dist; `s3:level-0` 328–436 and 271–419.)
+ */
+export function runPhaseArgs(repo: string): string[] {
+  return ['--conditions=taxonomy-dist', '--import', 'tsx', join(repo, 'tools/bench/run-phase.ts')];
+}
+
+/**
+ * Builds every package's `dist/` (`nx run-many -t build`, cached, so a second bench pays ≈ 1 s) before a bench
+ * runs phases from it: a bench of a stale `dist/` would measure other code than the sources.
+ */
+export function buildPackages(repo: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' };
+    const child = spawn('npx', ['nx', 'run-many', '-t', 'build', '--output-style=static'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output = (output + c.toString('utf8')).slice(-4000)));
+    child.stderr.on('data', (c: Buffer) => (output = (output + c.toString('utf8')).slice(-4000)));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new TaxonomyError('PROVIDER_FAILED', `nx run-many -t build failed (exit ${code}): ${output.trim().split('\n').slice(-5).join(' | ')}`)),
+    );
+  });
 }

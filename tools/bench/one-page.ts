@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRandom, readSeedStrings, type SeedStrings } from './corpus.ts';
+import { createRandom, readSeedStrings, runPhaseArgs, type SeedStrings } from './corpus.ts';
 
 /**
  * One page with many list items (issue 11, item 9): 25k / 50k / 100k items of one research-area page took
@@ -51,7 +51,7 @@ export async function benchOnePage(repo: string, count: number, randomSeed: numb
     await writeFile(join(root, 'corpus', 'sources.json'), JSON.stringify({ sources: [{ id: 'page', level: 2, loader: 'page-snapshots-jsonl', path: 'corpus/page.jsonl' }] }));
     const run = (task: string, level: string) =>
       new Promise<{ ms: number; cpu_ms: number; peak_rss_mb: number }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'tools/bench/run-phase.ts'), task, 'S0', level, root], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [...runPhaseArgs(repo), task, 'S0', level, root], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
         let err = '';
         child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { PhaseMetricsSchema, TaxonomyError } from '@taxonomy/core';
 import { buildTasksFor, taskId } from '@taxonomy/taxonomy';
-import { LOADER_BY_FORMAT, patchedConfig, readSeedStrings, type ChildReport } from './corpus.ts';
+import { LOADER_BY_FORMAT, patchedConfig, readSeedStrings, runPhaseArgs, type ChildReport } from './corpus.ts';
 import { generateScaleCorpus } from './scale-corpus.ts';
 import { formatScaleReport, type ScaleResults, type ScaleRun, type ScaleTask } from './scale-report.ts';
 
@@ -48,7 +48,7 @@ export function parseInstitutionSizes(text: string): number[] {
 
 function runTaskChild(repo: string, spec: ScaleTaskSpec, root: string): Promise<ChildReport | { error: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'tools/bench/run-phase.ts'), spec.task, spec.phase, spec.level === null ? '-' : String(spec.level), root, ...(spec.shard === undefined ? [] : [String(spec.shard)])], {
+    const child = spawn(process.execPath, [...runPhaseArgs(repo), spec.task, spec.phase, spec.level === null ? '-' : String(spec.level), root, ...(spec.shard === undefined ? [] : [String(spec.shard)])], {
       cwd: repo,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -206,7 +206,7 @@ function workspaceFiles(workspaceRoot, globs) {
  * How every package is compiled (esbuild, the transpiler tsx itself runs, so dist behaves as the sources did
  * under tsx). Type checking is `npm run typecheck`'s job, not the build's.
  */
-const ESBUILD_FLAGS = ['--bundle', '--splitting', '--format=esm', '--platform=node', '--target=node20.19', '--sourcemap=linked', '--log-level=warning'];
+const ESBUILD_FLAGS = ['--bundle', '--splitting', '--format=esm', '--platform=node', '--target=node20.19', '--sourcemap=linked', '--sources-content=false', '--log-level=warning'];
 
 /**
  * The npm packages a phase entry's bundle takes in: zod alone. Every task loads it, and as ~90 ES modules Node
