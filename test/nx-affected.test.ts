@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@taxonomy/core';
-import { cloneRepo } from './clone.ts';
+import { cloneRepo } from '../tools/bench/clone.ts';
 
 /**
  * The CI recipe of docs/operators-guide.md: with task-level affected, a commit that changes only S2's

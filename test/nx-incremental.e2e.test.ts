@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@taxonomy/core';
 import { BUILD_TASKS, taskId } from '../packages/taxonomy/src/commands/task-graph.ts';
-import { cloneRepo } from './clone.ts';
+import { cloneRepo } from '../tools/bench/clone.ts';
 
 /**
  * Issue 14, item 3, with Nx itself on a clone of the committed repository and the sample corpus: new data of

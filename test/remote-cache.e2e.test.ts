@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@taxonomy/core';
 import { startCacheServer, type CacheServer } from '../tools/cache-server/server.ts';
 import { PROBE_HASH } from '../tools/nx/remote-cache-plugin.mjs';
-import { cloneRepo } from './clone.ts';
+import { cloneRepo } from '../tools/bench/clone.ts';
 
 /**
  * Issue 16, items 1 and 2, with Nx itself: three clones of the committed repository share one cache server

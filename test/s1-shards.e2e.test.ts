@@ -4,7 +4,7 @@ import { appendFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloneRepo } from './clone.ts';
+import { cloneRepo } from '../tools/bench/clone.ts';
 import { buildAll, removeScratchWorkspaces, scratchWorkspace } from './workspace.ts';
 import { findWorkspaceRoot } from '@taxonomy/core';
 import { shardOf } from '@taxonomy/s1-extraction';
@@ -33,7 +33,7 @@ interface Build {
 
 beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'taxonomy-s1-shards-'));
-  // The clone's tasks load the clone's own compiled packages (test/clone.ts), never the repository's dist/.
+  // The clone's tasks load the clone's own compiled packages (tools/bench/clone.ts), never the repository's dist/.
   clone = await cloneRepo(repo, join(base, 'clone'));
   server = await startFakeLlmServer();
 });

@@ -11,6 +11,7 @@ import { runMain } from '@taxonomy/observability';
 import { BUILD_TASKS, taskId } from '@taxonomy/taxonomy';
 import { baselineJsonlPass } from './baseline.ts';
 import { LOADER_BY_FORMAT, buildPackages, generateBenchCorpus, runPhaseArgs, patchedConfig, readSeedStrings, type ChildReport } from './corpus.ts';
+import { runBuildBench } from './build.ts';
 import { benchOnePage } from './one-page.ts';
 import { formatBenchReport, type BenchResults, type PhaseResult } from './report.ts';
 import { runScaleBench } from './scale.ts';
@@ -80,10 +81,18 @@ await runMain(async () => {
       institutions: { type: 'string' },
       shards: { type: 'string', default: '1' },
       extrapolate: { type: 'string', default: '50000' },
+      build: { type: 'boolean', default: false },
+      runs: { type: 'string', default: '3' },
     },
     strict: true,
   });
   const repo = findWorkspaceRoot();
+  if (values.build) {
+    // The sample build under Nx on a clone (issue 14, item 1): cold wall vs the tasks' duration_ms, cached reruns vs `nx show projects`.
+    const runs = Number(values.runs);
+    if (!Number.isInteger(runs) || runs < 1) throw new TaxonomyError('USAGE', `--runs must be an integer ≥ 1 (got ${values.runs})`);
+    return runBuildBench(repo, { runs, keep: values.keep });
+  }
   process.stderr.write('bench: nx run-many -t build (the phases run from dist/) …\n');
   await buildPackages(repo);
   if (values.institutions !== undefined) {
