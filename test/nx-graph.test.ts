@@ -17,7 +17,7 @@ interface TargetInputs {
   runtime?: string[];
 }
 
-/** A phase target waits for its package's build, which waits for the builds of the packages it loads. */
+/** A phase target waits for its package's build alone (its entry bundles the packages it loads). */
 const S1_BUILDS = ['build'];
 
 // Each case asks Nx for a few projects' targets (seconds each on a loaded machine): a longer budget than the default.

@@ -92,20 +92,24 @@ export interface RunPhaseTaskOptions<S extends SliceName> {
  * verifies every upstream file it reads against its recorded checksum, refuses an output folder it must
  * not replace, runs the pure phase into a staging folder, fails when LLM calls failed transiently (or
  * too many permanently), writes `quarantine.jsonl` and a deterministic `metrics.json` (last: it lists
- * every file written), swaps the staging folder in, and records wall-clock timing outside Nx outputs in
+ * every file written), swaps the staging folder in, and records its wall-clock time (from the lock, its first step, to its outputs in place) outside Nx outputs in
  * `artifacts/.runs/timings/<task>.json`.
  */
 export async function runPhaseTask<S extends SliceName>(options: RunPhaseTaskOptions<S>): Promise<PhaseMetrics> {
+  // The task's time (`duration_ms`) starts here, with its first step: the lock, the config and the checksums of
+  // everything it reads are its own work too; before this is Node's start and the imports.
+  const started = new Date();
+  const t0 = performance.now();
   const root = resolve(options.root ?? findWorkspaceRoot());
   const releaseLock = await holdBuildLock(root, options.task);
   try {
-    return await runLocked(root, options);
+    return await runLocked(root, options, started, t0);
   } finally {
     releaseLock();
   }
 }
 
-async function runLocked<S extends SliceName>(root: string, options: RunPhaseTaskOptions<S>): Promise<PhaseMetrics> {
+async function runLocked<S extends SliceName>(root: string, options: RunPhaseTaskOptions<S>, started: Date, t0: number): Promise<PhaseMetrics> {
   const resolved = loadConfig({
     root,
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
@@ -125,8 +129,6 @@ async function runLocked<S extends SliceName>(root: string, options: RunPhaseTas
   const counters = new Counters();
   const quarantine = new Quarantine(options.phase);
   const relative = (path: string) => (path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path);
-  const started = new Date();
-  const t0 = performance.now();
   log.info({ outDir: options.outDir }, `${options.task} started`);
   let result: PhaseTaskResult;
   try {

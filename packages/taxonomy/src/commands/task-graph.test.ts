@@ -83,7 +83,7 @@ describe('BUILD_TASKS', () => {
     for (const task of tasks) {
       const target = inferred.get(taskId(task))!;
       const deps = (target.dependsOn ?? []).flatMap((d) => (typeof d === 'string' ? [] : (d.projects ?? [task.project]).map((p) => `${p}:${d.target}`)));
-      // The task waits for its package's build only (which waits for the builds of the packages it loads).
+      // The task waits for its package's build only (one bundle with the packages it loads).
       expect(target.dependsOn?.filter((d) => typeof d === 'string'), taskId(task)).toEqual(['build']);
       expect(deps, taskId(task)).toEqual(task.dependsOn);
       expect(target.outputs, taskId(task)).toEqual([`{workspaceRoot}/${task.dir}`]);
@@ -96,12 +96,15 @@ describe('BUILD_TASKS', () => {
       expect(target.options.command, taskId(task)).toContain(`/${task.main.replace(/\.ts$/u, '')}.`);
       if (task.level !== null) expect(target.options.command, taskId(task)).toMatch(new RegExp(` --level ${task.level}${task.shard === undefined ? '' : ` --shard ${task.shard}`}$`, 'u'));
     }
-    // Each build waits for the builds of the workspace packages its package.json depends on.
-    for (const [name, dir] of dirOf) {
-      const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-      const direct = Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@taxonomy/')).length;
-      const builds = inferred.get(`${name}:build`)!.dependsOn ?? [];
-      expect(builds.flatMap((d) => (typeof d === 'string' ? [] : d.projects ?? [])).length, `${name}:build`).toBe(direct);
+    // No build waits for another (a phase entry is bundled from sources); a package with phase entries hashes the
+    // code of the closure its tasks hash, a library its own sources.
+    for (const [name] of dirOf) {
+      const build = inferred.get(`${name}:build`)!;
+      expect(build.dependsOn, `${name}:build`).toBeUndefined();
+      const hasEntries = tasks.some((t) => t.project === name);
+      const codeOf = closureRoots(name).flatMap((r) => [`{workspaceRoot}/${r}/src/**/*`, `!{workspaceRoot}/${r}/src/**/*.test.ts`, `{workspaceRoot}/${r}/prompts/**/*`, `{workspaceRoot}/${r}/data/**/*`, `{workspaceRoot}/${r}/package.json`]);
+      if (hasEntries) expect(build.inputs.slice(0, codeOf.length), `${name}:build`).toEqual(codeOf);
+      else expect(build.inputs[0], `${name}:build`).toBe('buildSources');
     }
     // crawl, s0:sources, s2:settings, S0/S1/S2/S3 per level, postprocess, placement, curation, hierarchy, finalize;
     // with K shards, a partition task and K shard tasks more per level.
