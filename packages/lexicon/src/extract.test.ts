@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { extractLabels } from './extract.ts';
+import { extractLabels, extractLabelsUncached } from './extract.ts';
 
 const labelsOf = (text: string, institution: string | null, level: 0 | 1 | 2 | 3) =>
   extractLabels({ text, institution, level }).labels.map((l) => l.normalized);
@@ -383,5 +383,65 @@ describe('extractLabels — prose and lists of other pages (levels 2/3)', () => 
     [2, 'Research Highlights', []],
   ] as const)('L%i %s', (level, text, expected) => {
     expect(labelsOf(text, null, level)).toEqual(expected);
+  });
+});
+
+/**
+ * The level-0/1 memo gives a text's result to another institution only when that institution answers "no" to
+ * every question the first one did: on the sample corpus's unit and department names, each asked for its own
+ * institution and for four others (the institution names as the sources spell them, upper and lower case), the
+ * memo's labels and steps equal the computation's.
+ */
+describe('extractLabels — the level-0/1 memo', () => {
+  const root = new URL('../../../corpus/', import.meta.url);
+  const units = readFileSync(new URL('units/source_records.jsonl', root), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { text: string; provenance: { institution: string } })
+    .map((r) => ({ text: r.text, institution: r.provenance.institution, level: 0 as const }));
+  const departments = readFileSync(new URL('departments/institutions_departments.txt', root), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('||'))
+    .map((l) => l.split('||'))
+    .map(([institution, text]) => ({ text: text!, institution: institution!, level: 1 as const }));
+
+  it.each([
+    { name: 'units (level 0)', rows: units },
+    { name: 'departments (level 1)', rows: departments },
+  ])('$name: same labels and steps as without the memo, for the own institution and four others', ({ rows }) => {
+    const institutions = [...new Set(rows.map((r) => r.institution))].sort();
+    expect(institutions.length).toBeGreaterThanOrEqual(20);
+    let compared = 0;
+    let differentInstitution = 0;
+    for (let k = 0; k < 5; k += 1) {
+      rows.forEach((row, i) => {
+        const institution = k === 0 ? row.institution : institutions[(i * 7 + k * 3) % institutions.length]!;
+        const input = { text: row.text, institution, level: row.level };
+        expect(extractLabels(input), `${row.text} @ ${institution}`).toEqual(extractLabelsUncached(input));
+        compared += 1;
+        if (institution !== row.institution) differentInstitution += 1;
+      });
+    }
+    expect(compared).toBe(rows.length * 5);
+    expect(differentInstitution).toBeGreaterThan(rows.length * 3);
+  });
+
+  it.each([
+    { text: 'Academy of Fine Arts of Tsinghua University', own: 'Tsinghua University', other: 'Peking University', ownStep: '"Tsinghua University" after the unit removed' },
+    { text: 'Ohio State Lima Campus Department of History', own: 'The Ohio State University', other: 'University of Michigan', ownStep: '"The Ohio State University" removed' },
+  ])('does not hand a result to an institution the text names: $text', ({ text, own, other, ownStep }) => {
+    // Another institution first (its result is memoized), then the named one, whose answers differ.
+    for (const [first, second] of [
+      [other, own],
+      [own, other],
+    ]) {
+      const variant = `${text}${first === own ? ' ' : ''}`;
+      for (const institution of [first, second]) {
+        const input = { text: variant, institution: institution!, level: 1 as const };
+        expect(extractLabels(input), `${variant} @ ${institution}`).toEqual(extractLabelsUncached(input));
+      }
+      expect(extractLabels({ text: variant, institution: own, level: 1 }).steps.map((st) => st.detail)).toContain(ownStep);
+      expect(extractLabels({ text: variant, institution: other, level: 1 }).steps.map((st) => st.detail)).not.toContain(ownStep);
+    }
   });
 });

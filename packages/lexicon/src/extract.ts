@@ -103,9 +103,95 @@ function institutionInfo(institution: string | null): InstitutionInfo {
   return info;
 }
 
-function institutionWords(institution: string | null): Set<string> {
-  return institutionInfo(institution).words;
+/** What the extraction asks of a word set: only membership. */
+interface WordSet {
+  has(word: string): boolean;
 }
+
+/** One question the extraction of a unit name asked about its institution, with the text it asked about. */
+type InstitutionQuery = { kind: 'word'; arg: string } | { kind: 'after'; arg: string } | { kind: 'inside'; arg: string } | { kind: 'same'; arg: string };
+
+/**
+ * Everything the extraction of a level-0/1 unit name reads of its institution, as questions: is this word one
+ * of the institution's own (`has`), does the name end in "… of <institution>" (`ownAfter`), hold it
+ * (`ownInside`), or is this prefix the institution's name (`sameName`). The extraction is a function of the text
+ * and these answers, nothing else of the institution, so when a `recording` lens answered every question "no", the
+ * same text gives the same result for any institution that answers those same questions "no" too (`replay`):
+ * the memo of extractLabels. A "yes" (`touched`) also puts the institution's name into the steps; such a result
+ * is never memoized.
+ */
+class InstitutionLens implements WordSet {
+  readonly words: Set<string>;
+  readonly log: InstitutionQuery[] | null;
+  touched = false;
+  readonly #institution: string | null;
+  #info: InstitutionInfo;
+
+  constructor(institution: string | null, recording: boolean) {
+    this.#institution = institution;
+    this.#info = institutionInfo(institution);
+    this.words = this.#info.words;
+    this.log = recording ? [] : null;
+  }
+
+  #answer<T>(query: InstitutionQuery, answer: T, yes: boolean): T {
+    this.log?.push(query);
+    if (yes) this.touched = true;
+    return answer;
+  }
+
+  has(word: string): boolean {
+    const yes = this.words.has(word);
+    return this.#answer({ kind: 'word', arg: word }, yes, yes);
+  }
+
+  /** "Academy of Fine Arts of Tsinghua University": the pattern of the institution's name after the unit, if any. */
+  ownAfter(text: string): RegExp | undefined {
+    const lower = text.toLowerCase();
+    const re = this.#info.after.find((a) => (a.tail === '' || lower.endsWith(a.tail)) && a.re.test(text))?.re;
+    return this.#answer({ kind: 'after', arg: text }, re, re !== undefined);
+  }
+
+  /** The pattern of the institution's name inside the text ("University of Michigan School of Dentistry"), if any. */
+  ownInside(text: string): RegExp | undefined {
+    const { patterns, needles } = this.#info;
+    // Case-insensitive Unicode matching can meet an ASCII letter in a non-ASCII one (the Kelvin sign is a "k"): the
+    // needle shortcut holds for ASCII text only.
+    const asciiLower = ASCII_TEXT.test(text) ? text.toLowerCase() : null;
+    let found: RegExp | undefined;
+    for (let i = 0; i < patterns.length; i += 1) {
+      if (asciiLower !== null && needles[i] !== '' && !asciiLower.includes(needles[i]!)) continue;
+      if (patterns[i]!.test(text)) {
+        found = patterns[i];
+        break;
+      }
+    }
+    return this.#answer({ kind: 'inside', arg: text }, found, found !== undefined);
+  }
+
+  /** Whether a "<prefix> - " before the unit is the given institution's name. */
+  sameName(prefix: string): boolean {
+    const yes = this.#institution !== null && normalize(prefix) === normalize(this.#institution);
+    return this.#answer({ kind: 'same', arg: prefix }, yes, yes);
+  }
+
+  get name(): string | null {
+    return this.#institution;
+  }
+
+  /** Whether this institution answers every one of `queries` "no" (then a result computed from them holds for it). */
+  answersNo(queries: ReadonlyArray<InstitutionQuery>): boolean {
+    for (const q of queries) {
+      const yes =
+        q.kind === 'word' ? this.words.has(q.arg) : q.kind === 'after' ? this.ownAfter(q.arg) !== undefined : q.kind === 'inside' ? this.ownInside(q.arg) !== undefined : this.sameName(q.arg);
+      if (yes) return false;
+    }
+    return true;
+  }
+}
+
+/** The lens of topic lines (levels 2-3): no institution, nothing recorded. */
+const NO_INSTITUTION: WordSet = { has: () => false };
 
 function buildInstitutionWords(institution: string | null): Set<string> {
   const words = new Set<string>();
@@ -138,11 +224,11 @@ function buildInstitutionPatterns(institution: string | null): Array<{ re: RegEx
 }
 
 /** Removes a leading "<INSTITUTION> - " (also all-caps and misspelt forms). */
-function stripInstitutionPrefix(text: string, institution: string | null, work: Work): string {
+function stripInstitutionPrefix(text: string, institution: InstitutionLens, work: Work): string {
   const m = /^(.{3,90}?)\s+[-–—:|]\s+(.+)$/u.exec(text);
   if (!m) return text;
   const prefix = m[1]!;
-  const sameAsGiven = institution !== null && normalize(prefix) === normalize(institution);
+  const sameAsGiven = institution.sameName(prefix);
   const looksInstitution = INSTITUTION_WORD.test(prefix) && (prefix === prefix.toUpperCase() || /^(?:the\s+)?univers/iu.test(prefix) || /\buniversity$/iu.test(prefix));
   if (!sameAsGiven && !looksInstitution) return text;
   note(work, 'strip-institution', `"${prefix} - " removed`);
@@ -202,7 +288,7 @@ function dropParentheticals(text: string, work: Work): string {
 }
 
 /** A trailing "-Qatar", " in Qatar", " at Lima", "-Newark": a place after the field, a campus, is dropped. */
-function dropCampus(text: string, work: Work, instWords: Set<string>): string {
+function dropCampus(text: string, work: Work, instWords: WordSet): string {
   if (!text.includes('-') && !/\s(?:in|at)\s/iu.test(text)) return text;
   const m = /^(.*?\S)(?:\s*-\s*|\s+(?:in|at)\s+)((?:\p{L}[\p{L}'’.]*)(?:\s+\p{L}[\p{L}'’.]*){0,2})$/u.exec(text);
   if (m && m[2]!.split(/\s+/u).every((w) => isNameWord(w) || instWords.has(normalize(w)))) {
@@ -219,7 +305,7 @@ function isStrictFieldWord(token: string): boolean {
 }
 
 /** A word that, before a field, belongs to a name: the institution's own words, brands, titles, initials, names. */
-function isLeadingName(word: string, instWords: Set<string>): boolean {
+function isLeadingName(word: string, instWords: WordSet): boolean {
   const n = normalize(word);
   return n === 'the' || instWords.has(n) || SCHOOL_BRANDS.has(n) || (isNameWord(word) && !isMisspeltFieldWord(n));
 }
@@ -263,7 +349,7 @@ function isMisspeltFieldWord(token: string): boolean {
  * Drops the leading run of name words (institution, donor, brand, titles, initials, particles between names) after
  * which a field remains ("Saw Swee Hock", "Sir William Dunn", "Byrd", "UCL"); a unit made only of names yields "".
  */
-function stripLeadingNames(text: string, instWords: Set<string>, work: Work): { rest: string; brands: string[] } {
+function stripLeadingNames(text: string, instWords: WordSet, work: Work): { rest: string; brands: string[] } {
   const words: string[] = [];
   const joined: boolean[] = [];
   for (const chunk of text.split(/\s+/u).filter((w) => w.length > 0)) {
@@ -362,15 +448,14 @@ function dropTrailingResearch(text: string, work: Work): string {
 }
 
 /** Field part of one unit name, or null when the unit carries no field. */
-function unitFieldPart(raw: string, institution: string | null, work: Work): string | null {
-  const instWords = institutionWords(institution);
+function unitFieldPart(raw: string, institution: InstitutionLens, work: Work): string | null {
+  const instWords = institution;
   let text = raw;
   // "Academy of Fine Arts of Tsinghua University": the owning institution after the unit is only its address.
-  const lower = text.toLowerCase();
-  const own = / (?:of|at) /iu.test(text) ? institutionInfo(institution).after.find((a) => (a.tail === '' || lower.endsWith(a.tail)) && a.re.test(text))?.re : undefined;
+  const own = / (?:of|at) /iu.test(text) ? institution.ownAfter(text) : undefined;
   if (own) {
     text = text.replace(own, '').trim();
-    note(work, 'strip-institution', `"${institution}" after the unit removed`);
+    note(work, 'strip-institution', `"${institution.name}" after the unit removed`);
   }
   if (/\buniver\w*$/iu.test(text) || /^(?:the\s+)?university\s+of\s+\w+$/iu.test(text)) {
     note(work, 'campus', `"${text}" names an institution or campus`);
@@ -382,18 +467,10 @@ function unitFieldPart(raw: string, institution: string | null, work: Work): str
     return null;
   }
   // Own institution inside the name ("University of Michigan School of Dentistry", "Ohio State Lima").
-  const { patterns, needles } = institutionInfo(institution);
-  // Case-insensitive Unicode matching can meet an ASCII letter in a non-ASCII one (the Kelvin sign is a "k"): the
-  // needle shortcut holds for ASCII text only.
-  const asciiLower = ASCII_TEXT.test(text) ? text.toLowerCase() : null;
-  for (let i = 0; i < patterns.length; i += 1) {
-    const re = patterns[i]!;
-    if (asciiLower !== null && needles[i] !== '' && !asciiLower.includes(needles[i]!)) continue;
-    if (re.test(text)) {
-      text = text.replace(re, ' ').replace(/\s+/gu, ' ').trim();
-      note(work, 'strip-institution', `"${institution}" removed`);
-      break;
-    }
+  const inside = institution.ownInside(text);
+  if (inside) {
+    text = text.replace(inside, ' ').replace(/\s+/gu, ' ').trim();
+    note(work, 'strip-institution', `"${institution.name}" removed`);
   }
   const generic = /\b(?:university\s+of\s+[a-z]+|[a-z]+\s+univer\w+)\b/iu.exec(text);
   if (generic) {
@@ -521,7 +598,7 @@ function makeLabel(label: string, aliases: readonly string[]): ExtractedLabel {
 const CURATED = new Set(CURATED_FIELDS);
 
 /** Cleans one split part; returns null when it names nothing. */
-function finishPart(part: string, level: Level, instWords: Set<string>): string | null {
+function finishPart(part: string, level: Level, instWords: WordSet): string | null {
   let p = stripQualifiers(part.replace(/^(?:and|or|other|e\.g\.|i\.e\.)\s+/iu, '').replace(/\s*(?:,?\s*etc\.?|and more|and others|and many others|…|\.\.\.)$/iu, ''));
   if (level >= 2) p = stripListFiller(p);
   p = p.replace(/^(?:(?:basic|applied|fundamental|current)\s+)?(?:research\s+(?:in|on)|work\s+on|topics?\s+(?:in|on)|(?:the\s+)?entire\s+sub-?\s?fields?\s+of)\s+/iu, '');
@@ -541,7 +618,7 @@ function finishPart(part: string, level: Level, instWords: Set<string>): string 
   return p;
 }
 
-function extractUnit(text: string, institution: string | null, level: Level, work: Work): string[] {
+function extractUnit(text: string, institution: InstitutionLens, level: Level, work: Work): string[] {
   let t = collapseWhitespace(text.replace(/^["'“]+|["'”]+$/gu, ''));
   t = stripInstitutionPrefix(t, institution, work);
   const code = LEADING_CODE.exec(t);
@@ -559,8 +636,7 @@ function extractUnit(text: string, institution: string | null, level: Level, wor
   if (field === null) return [];
   const { parts, distributed } = splitFields(field);
   if (parts.length > 1) note(work, distributed ? 'split-distribute' : 'split', `"${field}" → ${parts.map((p) => `"${p}"`).join(', ')}`);
-  const instWords = institutionWords(institution);
-  return parts.map((p) => finishPart(p, level, instWords)).filter((p): p is string => p !== null);
+  return parts.map((p) => finishPart(p, level, institution)).filter((p): p is string => p !== null);
 }
 
 const TRIGGER =
@@ -702,7 +778,6 @@ function topicItems(line: string, work: Work): string[] {
 
 function extractTopics(text: string, level: Level, work: Work): string[] {
   const out: string[] = [];
-  const instWords = new Set<string>();
   for (const line of text.split(/\r?\n/u)) {
     for (const item of topicItems(line, work)) {
       const { head, examples } = splitExamples(item.replace(/^[\s,]+|[\s,.]+$/gu, ''));
@@ -724,7 +799,7 @@ function extractTopics(text: string, level: Level, work: Work): string[] {
       }
     }
   }
-  return out.map((p) => finishPart(p, level, instWords)).filter((p): p is string => p !== null);
+  return out.map((p) => finishPart(p, level, NO_INSTITUTION)).filter((p): p is string => p !== null);
 }
 
 /** At levels 2-3 a named unit ("Center for Visual Computing") is reduced to its subject. */
@@ -734,33 +809,59 @@ function stripUnitBoilerplate(text: string): string {
 }
 
 const traceCache = new Map<string, ExtractionTrace>();
+/** Level-0/1 results by level and text, each with the questions its institution answered "no" to. */
+const unitCache = new Map<string, { trace: ExtractionTrace; queries: InstitutionQuery[] }>();
 
-/**
- * Extracts the field, department, area or topic labels a text names, with the steps taken. Levels 2-3 are memoized
- * on level and text, all the result depends on there (the same topic line recurs on many pages); a unit name at
- * levels 0-1 also depends on its institution and rarely repeats with it, so it is not.
- */
-export function extractLabels(input: ExtractLabelsInput): ExtractionTrace {
-  if (input.level <= 1) return computeLabels(input);
-  const key = `${input.level}\u0000${input.text ?? ''}`;
-  let trace = traceCache.get(key);
-  if (!trace) {
-    trace = computeLabels(input);
-    if (traceCache.size > 50_000) traceCache.clear();
-    traceCache.set(key, trace);
-  }
+function copyTrace(trace: ExtractionTrace): ExtractionTrace {
   return { labels: trace.labels.map((l) => ({ ...l, aliases: [...l.aliases] })), steps: trace.steps.map((st) => ({ ...st })) };
 }
 
-function computeLabels(input: ExtractLabelsInput): ExtractionTrace {
+/**
+ * Extracts the field, department, area or topic labels a text names, with the steps taken. Levels 2-3 are memoized
+ * on level and text, all the result depends on there (the same topic line recurs on many pages). A unit name at
+ * levels 0-1 also depends on its institution, but only through the questions an InstitutionLens answers: the
+ * first computation of a text records them, and when its institution answered all of them "no" (most department
+ * names hold nothing of their institution's name), another institution that answers the same questions "no" gets
+ * the same result without computing it ("department of physics" at forty universities).
+ */
+export function extractLabels(input: ExtractLabelsInput): ExtractionTrace {
+  const key = `${input.level}\u0000${input.text ?? ''}`;
+  if (input.level <= 1) {
+    const hit = unitCache.get(key);
+    if (hit !== undefined && new InstitutionLens(input.institution, false).answersNo(hit.queries)) return copyTrace(hit.trace);
+    const lens = new InstitutionLens(input.institution, hit === undefined);
+    const trace = computeLabels(input, lens);
+    if (hit === undefined && !lens.touched) {
+      if (unitCache.size > 50_000) unitCache.clear();
+      unitCache.set(key, { trace: copyTrace(trace), queries: lens.log ?? [] });
+    }
+    return trace;
+  }
+  let trace = traceCache.get(key);
+  if (!trace) {
+    trace = computeLabels(input, null);
+    if (traceCache.size > 50_000) traceCache.clear();
+    traceCache.set(key, trace);
+  }
+  return copyTrace(trace);
+}
+
+/** extractLabels without its memo: what the memo must give (its tests compare the two). */
+export function extractLabelsUncached(input: ExtractLabelsInput): ExtractionTrace {
+  return computeLabels(input, null);
+}
+
+/** The labels of one text; `institution` is the lens of a level-0/1 unit name (null at levels 2-3). */
+function computeLabels(input: ExtractLabelsInput, institution: InstitutionLens | null): ExtractionTrace {
   const work: Work = { steps: [], aliases: [] };
   const text = input.text ?? '';
   const isBlock = /\n/u.test(text.trim()) || text.trim().split(/\s+/u).length > (input.level <= 1 ? 24 : 16);
+  const lens = institution ?? new InstitutionLens(input.institution, false);
   let raw: string[];
-  if (input.level <= 1 && !isBlock) raw = extractUnit(text, input.institution, input.level, work);
+  if (input.level <= 1 && !isBlock) raw = extractUnit(text, lens, input.level, work);
   else if (input.level <= 1) {
     raw = [];
-    for (const item of extractTopics(text, input.level, work)) raw.push(...extractUnit(item, input.institution, input.level, work));
+    for (const item of extractTopics(text, input.level, work)) raw.push(...extractUnit(item, lens, input.level, work));
   } else raw = extractTopics(text, input.level, work);
   const labels: ExtractedLabel[] = [];
   const seen = new Set<string>();
