@@ -108,8 +108,17 @@ interface WordSet {
   has(word: string): boolean;
 }
 
-/** One question the extraction of a unit name asked about its institution, with the text it asked about. */
-type InstitutionQuery = { kind: 'word'; arg: string } | { kind: 'after'; arg: string } | { kind: 'inside'; arg: string } | { kind: 'same'; arg: string };
+/**
+ * The questions the extraction of a unit name asked about its institution, each once (the answers were all "no",
+ * so their order does not matter): the words, and the texts asked about the name after or inside the unit and
+ * about a same-name prefix.
+ */
+interface InstitutionQueries {
+  words: string[];
+  after: string[];
+  inside: string[];
+  same: string[];
+}
 
 /**
  * Everything the extraction of a level-0/1 unit name reads of its institution, as questions: is this word one
@@ -122,7 +131,7 @@ type InstitutionQuery = { kind: 'word'; arg: string } | { kind: 'after'; arg: st
  */
 class InstitutionLens implements WordSet {
   readonly words: Set<string>;
-  readonly log: InstitutionQuery[] | null;
+  readonly #log: { words: Set<string>; after: Set<string>; inside: Set<string>; same: Set<string> } | null;
   touched = false;
   readonly #institution: string | null;
   #info: InstitutionInfo;
@@ -131,25 +140,31 @@ class InstitutionLens implements WordSet {
     this.#institution = institution;
     this.#info = institutionInfo(institution);
     this.words = this.#info.words;
-    this.log = recording ? [] : null;
+    this.#log = recording ? { words: new Set(), after: new Set(), inside: new Set(), same: new Set() } : null;
   }
 
-  #answer<T>(query: InstitutionQuery, answer: T, yes: boolean): T {
-    this.log?.push(query);
+  #answer<T>(kind: keyof InstitutionQueries, arg: string, answer: T, yes: boolean): T {
+    this.#log?.[kind].add(arg);
     if (yes) this.touched = true;
     return answer;
   }
 
+  /** What was asked, each question once (a recording lens). */
+  queries(): InstitutionQueries {
+    const log = this.#log;
+    return log === null ? { words: [], after: [], inside: [], same: [] } : { words: [...log.words], after: [...log.after], inside: [...log.inside], same: [...log.same] };
+  }
+
   has(word: string): boolean {
     const yes = this.words.has(word);
-    return this.#answer({ kind: 'word', arg: word }, yes, yes);
+    return this.#answer('words', word, yes, yes);
   }
 
   /** "Academy of Fine Arts of Tsinghua University": the pattern of the institution's name after the unit, if any. */
   ownAfter(text: string): RegExp | undefined {
     const lower = text.toLowerCase();
     const re = this.#info.after.find((a) => (a.tail === '' || lower.endsWith(a.tail)) && a.re.test(text))?.re;
-    return this.#answer({ kind: 'after', arg: text }, re, re !== undefined);
+    return this.#answer('after', text, re, re !== undefined);
   }
 
   /** The pattern of the institution's name inside the text ("University of Michigan School of Dentistry"), if any. */
@@ -166,13 +181,13 @@ class InstitutionLens implements WordSet {
         break;
       }
     }
-    return this.#answer({ kind: 'inside', arg: text }, found, found !== undefined);
+    return this.#answer('inside', text, found, found !== undefined);
   }
 
   /** Whether a "<prefix> - " before the unit is the given institution's name. */
   sameName(prefix: string): boolean {
     const yes = this.#institution !== null && normalize(prefix) === normalize(this.#institution);
-    return this.#answer({ kind: 'same', arg: prefix }, yes, yes);
+    return this.#answer('same', prefix, yes, yes);
   }
 
   get name(): string | null {
@@ -180,13 +195,13 @@ class InstitutionLens implements WordSet {
   }
 
   /** Whether this institution answers every one of `queries` "no" (then a result computed from them holds for it). */
-  answersNo(queries: ReadonlyArray<InstitutionQuery>): boolean {
-    for (const q of queries) {
-      const yes =
-        q.kind === 'word' ? this.words.has(q.arg) : q.kind === 'after' ? this.ownAfter(q.arg) !== undefined : q.kind === 'inside' ? this.ownInside(q.arg) !== undefined : this.sameName(q.arg);
-      if (yes) return false;
-    }
-    return true;
+  answersNo(queries: InstitutionQueries): boolean {
+    return (
+      queries.words.every((w) => !this.words.has(w)) &&
+      queries.after.every((t) => this.ownAfter(t) === undefined) &&
+      queries.inside.every((t) => this.ownInside(t) === undefined) &&
+      queries.same.every((p) => !this.sameName(p))
+    );
   }
 }
 
@@ -810,7 +825,7 @@ function stripUnitBoilerplate(text: string): string {
 
 const traceCache = new Map<string, ExtractionTrace>();
 /** Level-0/1 results by level and text, each with the questions its institution answered "no" to. */
-const unitCache = new Map<string, { trace: ExtractionTrace; queries: InstitutionQuery[] }>();
+const unitCache = new Map<string, { trace: ExtractionTrace; queries: InstitutionQueries }>();
 
 function copyTrace(trace: ExtractionTrace): ExtractionTrace {
   return { labels: trace.labels.map((l) => ({ ...l, aliases: [...l.aliases] })), steps: trace.steps.map((st) => ({ ...st })) };
@@ -832,8 +847,10 @@ export function extractLabels(input: ExtractLabelsInput): ExtractionTrace {
     const lens = new InstitutionLens(input.institution, hit === undefined);
     const trace = computeLabels(input, lens);
     if (hit === undefined && !lens.touched) {
-      if (unitCache.size > 50_000) unitCache.clear();
-      unitCache.set(key, { trace: copyTrace(trace), queries: lens.log ?? [] });
+      // Bounded lower than the level-2/3 memo: an entry also holds its questions (1,000,000 bench records: S1's
+      // level-1 peak 926 MB with 50,000 entries of ordered, repeated questions).
+      if (unitCache.size > 20_000) unitCache.clear();
+      unitCache.set(key, { trace: copyTrace(trace), queries: lens.queries() });
     }
     return trace;
   }
