@@ -10,8 +10,8 @@ import { PhaseMetricsSchema, TaxonomyError, findWorkspaceRoot, type PhaseMetrics
 import { runMain } from '@taxonomy/observability';
 import { BUILD_TASKS, taskId } from '@taxonomy/taxonomy';
 import { baselineJsonlPass } from './baseline.ts';
-import { LOADER_BY_FORMAT, buildPackages, generateBenchCorpus, runPhaseArgs, patchedConfig, readSeedStrings, type ChildReport } from './corpus.ts';
-import { runBuildBench } from './build.ts';
+import { LOADER_BY_FORMAT, generateBenchCorpus, runPhaseArgs, patchedConfig, readSeedStrings, type ChildReport } from './corpus.ts';
+import { buildPackages, runBuildBench } from './build.ts';
 import { benchOnePage } from './one-page.ts';
 import { formatBenchReport, type BenchResults, type PhaseResult } from './report.ts';
 import { runScaleBench } from './scale.ts';

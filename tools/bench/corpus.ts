@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TaxonomyError } from '@taxonomy/core';
 
 /**
  * A scaled, deterministic benchmark corpus: the real unit, department, research-area and topic strings of
@@ -235,20 +233,3 @@ export function runPhaseArgs(repo: string): string[] {
   return ['--conditions=taxonomy-dist', '--import', 'tsx', join(repo, 'tools/bench/run-phase.ts')];
 }
 
-/**
- * Builds every package's `dist/` (`nx run-many -t build`, cached, so a second bench pays ≈ 1 s) before a bench
- * runs phases from it: a bench of a stale `dist/` would measure other code than the sources.
- */
-export function buildPackages(repo: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' };
-    const child = spawn('npx', ['nx', 'run-many', '-t', 'build', '--output-style=static'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output = (output + c.toString('utf8')).slice(-4000)));
-    child.stderr.on('data', (c: Buffer) => (output = (output + c.toString('utf8')).slice(-4000)));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new TaxonomyError('PROVIDER_FAILED', `nx run-many -t build failed (exit ${code}): ${output.trim().split('\n').slice(-5).join(' | ')}`)),
-    );
-  });
-}

@@ -134,7 +134,7 @@ class InstitutionLens implements WordSet {
   readonly #log: { words: Set<string>; after: Set<string>; inside: Set<string>; same: Set<string> } | null;
   touched = false;
   readonly #institution: string | null;
-  #info: InstitutionInfo;
+  readonly #info: InstitutionInfo;
 
   constructor(institution: string | null, recording: boolean) {
     this.#institution = institution;
@@ -464,7 +464,6 @@ function dropTrailingResearch(text: string, work: Work): string {
 
 /** Field part of one unit name, or null when the unit carries no field. */
 function unitFieldPart(raw: string, institution: InstitutionLens, work: Work): string | null {
-  const instWords = institution;
   let text = raw;
   // "Academy of Fine Arts of Tsinghua University": the owning institution after the unit is only its address.
   const own = / (?:of|at) /iu.test(text) ? institution.ownAfter(text) : undefined;
@@ -477,7 +476,7 @@ function unitFieldPart(raw: string, institution: InstitutionLens, work: Work): s
     return null;
   }
   const techInstitution = TECHNOLOGY_INSTITUTION.exec(text);
-  if (techInstitution && techInstitution[1]!.split(/\s+/u).every((w) => /^(?:university|of|the|and)$/iu.test(w) || isLeadingName(w, instWords))) {
+  if (techInstitution && techInstitution[1]!.split(/\s+/u).every((w) => /^(?:university|of|the|and)$/iu.test(w) || isLeadingName(w, institution))) {
     note(work, 'campus', `"${text}" names an institution`);
     return null;
   }
@@ -494,11 +493,11 @@ function unitFieldPart(raw: string, institution: InstitutionLens, work: Work): s
   }
   // "Penn State Abington", "Ohio State": a name before "State" is a state university's short name.
   const stateName = /^(?:the\s+)?(\p{Lu}[\p{L}]+)\s+State\b\s*/u.exec(text);
-  if (stateName && (isNameWord(stateName[1]!) || instWords.has(normalize(stateName[1]!)))) {
+  if (stateName && (isNameWord(stateName[1]!) || institution.has(normalize(stateName[1]!)))) {
     text = text.slice(stateName[0].length).trim();
     note(work, 'strip-institution', `"${stateName[0].trim()}" removed`);
   }
-  text = dropCampus(text, work, instWords);
+  text = dropCampus(text, work, institution);
   if (/^(?:in|at)\s+\S/iu.test(text) && !carriesField(text)) {
     note(work, 'campus', `"${text}" names a campus`);
     return null;
@@ -551,7 +550,7 @@ function unitFieldPart(raw: string, institution: InstitutionLens, work: Work): s
           note(work, 'admin-unit', `"${text}" carries no field`);
           return null;
         }
-        const { rest, brands } = isKnownField(text) ? { rest: text, brands: [] } : stripLeadingNames(text, instWords, work);
+        const { rest, brands } = isKnownField(text) ? { rest: text, brands: [] } : stripLeadingNames(text, institution, work);
         if (!rest) {
           // A conservatory that names no field is a school of music ("Peabody Conservatory").
           const brand = brands.map((b) => SCHOOL_BRANDS.get(b)).find((f) => f !== undefined) ?? (conservatory ? 'music' : undefined);
@@ -873,13 +872,16 @@ function computeLabels(input: ExtractLabelsInput, institution: InstitutionLens |
   const work: Work = { steps: [], aliases: [] };
   const text = input.text ?? '';
   const isBlock = /\n/u.test(text.trim()) || text.trim().split(/\s+/u).length > (input.level <= 1 ? 24 : 16);
-  const lens = institution ?? new InstitutionLens(input.institution, false);
   let raw: string[];
-  if (input.level <= 1 && !isBlock) raw = extractUnit(text, lens, input.level, work);
-  else if (input.level <= 1) {
-    raw = [];
-    for (const item of extractTopics(text, input.level, work)) raw.push(...extractUnit(item, lens, input.level, work));
-  } else raw = extractTopics(text, input.level, work);
+  if (input.level >= 2) raw = extractTopics(text, input.level, work);
+  else {
+    const lens = institution ?? new InstitutionLens(input.institution, false);
+    if (!isBlock) raw = extractUnit(text, lens, input.level, work);
+    else {
+      raw = [];
+      for (const item of extractTopics(text, input.level, work)) raw.push(...extractUnit(item, lens, input.level, work));
+    }
+  }
   const labels: ExtractedLabel[] = [];
   const seen = new Set<string>();
   const aliasFor = raw.length === 1 ? work.aliases : [];

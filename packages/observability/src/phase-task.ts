@@ -92,8 +92,8 @@ export interface RunPhaseTaskOptions<S extends SliceName> {
  * verifies every upstream file it reads against its recorded checksum, refuses an output folder it must
  * not replace, runs the pure phase into a staging folder, fails when LLM calls failed transiently (or
  * too many permanently), writes `quarantine.jsonl` and a deterministic `metrics.json` (last: it lists
- * every file written), swaps the staging folder in, and records its wall-clock time (from the lock, its first step, to its outputs in place) outside Nx outputs in
- * `artifacts/.runs/timings/<task>.json`.
+ * every file written), swaps the staging folder in, and records its wall-clock time (from the lock, its first
+ * step, to its outputs in place) outside Nx outputs in `artifacts/.runs/timings/<task>.json`.
  */
 export async function runPhaseTask<S extends SliceName>(options: RunPhaseTaskOptions<S>): Promise<PhaseMetrics> {
   // The task's time (`duration_ms`) starts here, with its first step: the lock, the config and the checksums of
