@@ -3,7 +3,7 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { findWorkspaceRoot, readJsonlAll, type SourceRecord } from '@taxonomy/core';
 import { defaultConfig } from '@taxonomy/config';
 import { createLogger } from '@taxonomy/observability';

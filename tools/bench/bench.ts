@@ -83,6 +83,7 @@ await runMain(async () => {
       extrapolate: { type: 'string', default: '50000' },
       build: { type: 'boolean', default: false },
       runs: { type: 'string', default: '3' },
+      floor: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -91,7 +92,7 @@ await runMain(async () => {
     // The sample build under Nx on a clone (issue 14, item 1): cold wall vs the tasks' duration_ms, cached reruns vs `nx show projects`.
     const runs = Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1) throw new TaxonomyError('USAGE', `--runs must be an integer ≥ 1 (got ${values.runs})`);
-    return runBuildBench(repo, { runs, keep: values.keep });
+    return runBuildBench(repo, { runs, keep: values.keep, floor: values.floor });
   }
   process.stderr.write('bench: nx run-many -t build (the phases run from dist/) …\n');
   await buildPackages(repo);

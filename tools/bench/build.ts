@@ -2,13 +2,14 @@
 // `nx run taxonomy:finalize` (empty cache, nothing built) against the `duration_ms` its phase tasks record, then
 // no-change reruns each followed by `nx show projects` (issue 14: wall ≤ 1.5× the tasks' own time; a cached rerun
 // ≤ 1.2× `nx show projects`). Uncommitted changes are not measured: the clone is of HEAD.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TaxonomyError } from '@taxonomy/core';
-import { cloneRepo } from './clone.ts';
+import { cloneRepo, nx } from './clone.ts';
+import { type FloorResults, runFloorBench } from './floor.ts';
 
 /** One task of `.nx/cache/run.json` (Nx's own record of the last run) with the `duration_ms` it recorded, if any. */
 export interface BuildTask {
@@ -34,6 +35,8 @@ export interface BuildBenchResults {
   command: string;
   cold: BuildRun & { duration_ms_sum: number; phase_tasks: number; ratio: number; nx_start_s: number; overhead_per_phase_task_ms: number };
   reruns: Array<{ rerun_s: number; show_projects_s: number; ratio: number; hits: number; tasks: number }>;
+  /** `--floor`: the same task graph with bare busy Node tasks (tools/bench/floor.ts). */
+  floor?: FloorResults;
 }
 
 /** Nx's record of a run and the phases' timings files → one row per task (the timings key is the task id with `.`). */
@@ -73,6 +76,13 @@ export function formatBuildBench(r: BuildBenchResults): string {
       .sort((a, b) => b.nx_ms - a.nx_ms)
       .slice(0, 8)
       .map((t) => `  ${t.task.padEnd(22)} ${String(t.nx_ms).padStart(6)} ms ${t.duration_ms === null ? '' : `${String(t.duration_ms).padStart(6)} ms`}`),
+    ...(r.floor === undefined
+      ? []
+      : [
+          '',
+          `floor (the same ${r.floor.tasks} tasks, each a bare node busy for its task's duration_ms, builds 0 ms):`,
+          `  cold wall ${r.floor.cold_wall_s.toFixed(2)} s against ${(r.floor.phase_work_ms_sum / 1000).toFixed(2)} s → ${r.floor.ratio.toFixed(2)}×; rerun ${r.floor.rerun_s.toFixed(2)} s against nx show projects ${r.floor.show_projects_s.toFixed(2)} s → ${r.floor.rerun_ratio.toFixed(2)}×`,
+        ]),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -81,20 +91,6 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   if (s.length === 0) return Number.NaN;
   return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
-/** Runs `npx nx <args>` in the clone; resolves to its wall seconds, or fails naming the command and its last lines. */
-function nx(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn('npx', ['nx', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let tail = '';
-    const keep = (c: Buffer) => (tail = (tail + c.toString('utf8')).slice(-3000));
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new TaxonomyError('PROVIDER_FAILED', `npx nx ${args.join(' ')} failed in ${cwd} (exit ${code}): ${tail.trim().split('\n').slice(-4).join(' | ')}`))));
-  });
 }
 
 /**
@@ -118,7 +114,7 @@ async function readRun(clone: string, wallS: number): Promise<BuildRun> {
   return { wall_s: wallS, tasks: buildRunTasks(runJson, timings), first_start_ms: Math.min(...runJson.tasks.map((t) => Date.parse(t.startTime))) };
 }
 
-export async function runBuildBench(repo: string, options: { runs: number; keep: boolean }): Promise<number> {
+export async function runBuildBench(repo: string, options: { runs: number; keep: boolean; floor?: boolean }): Promise<number> {
   const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
   if (execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' }).trim() !== '') process.stderr.write(`bench: uncommitted changes are not measured (the clone is of ${commit.slice(0, 12)})\n`);
   const base = await mkdtemp(join(tmpdir(), 'taxonomy-build-bench-'));
@@ -139,6 +135,12 @@ export async function runBuildBench(repo: string, options: { runs: number; keep:
       const showS = await nx(clone, ['show', 'projects'], env);
       reruns.push({ rerun_s: rerunS, show_projects_s: showS, ratio: rerunS / showS, hits: run.tasks.filter((t) => t.cache !== 'cache-miss').length, tasks: run.tasks.length });
     }
+    let floor: FloorResults | undefined;
+    if (options.floor === true) {
+      process.stderr.write('bench: floor (the same task graph, bare busy node tasks) …\n');
+      const work = new Map(cold.tasks.map((t) => [t.task, t.duration_ms ?? 0]));
+      floor = await runFloorBench(repo, clone, join(base, 'floor'), work, env);
+    }
     const results: BuildBenchResults = {
       commit,
       node: process.version,
@@ -147,6 +149,7 @@ export async function runBuildBench(repo: string, options: { runs: number; keep:
       command: `npx nx ${build.join(' ')}`,
       cold: summarizeCold(cold, (cold.first_start_ms - started) / 1000),
       reruns,
+      ...(floor === undefined ? {} : { floor }),
     };
     process.stdout.write(formatBuildBench(results));
     const outDir = join(repo, 'artifacts', 'bench');

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { findWorkspaceRoot } from '@taxonomy/core';
 import { loadConfig } from '@taxonomy/config';
 import { createLogger, runMain, type Logger } from '@taxonomy/observability';

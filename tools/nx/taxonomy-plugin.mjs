@@ -213,6 +213,9 @@ const ESBUILD_FLAGS = ['--bundle', '--splitting', '--format=esm', '--platform=no
  * resolved and compiled one by one it cost ≈ 0.07 s of each task's start; as part of one file ≈ 0.02 s. Every
  * other npm package stays an import: some read files next to their own code (word-list, the people-names
  * dictionary, pino's transport workers), and the large ones load only on first use (exceljs, the OpenAI SDK).
+ * The code imports zod as `import * as z from 'zod'`: esbuild drops what a namespace import never touches, zod's
+ * 40-odd message locales among them, where `import { z } from 'zod'` (a namespace object re-exported) kept all of
+ * zod, 0.37 of a bundle's 0.86 MB (a test checks the bundle holds the English locale alone).
  */
 export const BUNDLED_NPM_PACKAGES = ['zod'];
 

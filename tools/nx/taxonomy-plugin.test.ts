@@ -231,6 +231,11 @@ describe('the build of a phase entry', () => {
     expect(npm.filter((i) => !i.includes('node_modules/zod/'))).toEqual([]);
     for (const pkg of ['s3-verification', 'core', 'config', 'lexicon', 'llm', 'observability']) expect(inputs.some((i) => i.includes(`/packages/${pkg}/src/`)), pkg).toBe(true);
     expect(inputs.some((i) => i.includes('/packages/s2-frequency/'))).toBe(false);
+    // `import * as z from 'zod'`, never `import { z } from 'zod'` (a namespace object esbuild cannot shake): the
+    // bundle holds zod's English messages only, not its 40-odd other locales (≈ 370 KB of every phase bundle).
+    const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+    const written = Object.values(meta.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([f]) => f));
+    expect(written.filter((f) => f.includes('/zod/v4/locales/')).map((f) => f.split('/zod/v4/locales/')[1])).toEqual(['en.js']);
   });
 
   it('finds the lexicon snapshot and the prompts from inside a bundle of another package', async () => {

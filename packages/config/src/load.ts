@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { TaxonomyError, editDistance, findWorkspaceRoot, redactUrlCredentials, stableHash } from '@taxonomy/core';
 import { ConfigSchema, ENVIRONMENTS, SLICE_NAMES, type Config, type Environment, type SliceName } from './schema.ts';
 

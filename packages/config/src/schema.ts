@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { redactUrlCredentials } from '@taxonomy/core';
 import { regexProblem } from './regex-safety.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A non-empty string after trimming; the trimmed value is what is kept. */
 const NonEmpty = z.string().trim().min(1, 'must not be empty');

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { TaxonomyError } from './errors.ts';
 import { sha256Hex, stableStringify, sortKeysDeep } from './hashing.ts';
 import type { ArtifactRef } from './entities.ts';

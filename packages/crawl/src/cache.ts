@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TaxonomyError, sha256Hex, stableStringify, writeFileAtomic } from '@taxonomy/core';
 
 /** What a cached request was for: its TTL class depends on it. */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TaxonomyError } from '@taxonomy/core';
 import type { Config } from '@taxonomy/config';
 import { isAllowedDomain, normalizeUrl } from './url.ts';

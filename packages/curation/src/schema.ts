@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeLabel } from '@taxonomy/core';
 
 /** Where the human decisions live, relative to the workspace root: what `curation:apply` hashes. */

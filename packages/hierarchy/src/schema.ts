@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConceptSchema } from '@taxonomy/core';
 
 /** Every invariant the assembled hierarchy must hold, in the order the report lists them. */

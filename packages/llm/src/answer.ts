@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROMPTS, type FailureReason, type PromptKey, type PromptOutput } from './contract.ts';
 
 export type AnswerCheck<K extends PromptKey> =

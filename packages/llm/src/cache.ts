@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex, stableHash, stableStringify } from '@taxonomy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What one cache file holds: the validated answer of one request and what it cost when it was made. */
 export const CacheEntrySchema = z.object({

@@ -1,7 +1,7 @@
 import { TaxonomyError } from '@taxonomy/core';
 import { sha256Hex, stableStringify } from '@taxonomy/core';
 import type { Logger } from '@taxonomy/observability';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROMPTS, type LlmCallResult, type LlmClient, type PromptKey, type PromptOutput, type PromptVariables } from './contract.ts';
 import { canonicalizeAnswer } from './answer.ts';
 import { OFFLINE_RULES_VERSION, answerOffline } from './offline.ts';

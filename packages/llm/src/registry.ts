@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { TaxonomyError, packageRoot, sha256Hex, stableStringify } from '@taxonomy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROMPTS, PROMPT_KEYS, type PromptKey } from './contract.ts';
 import { renderTemplate, splitTemplateSections, type ChatMessage } from './render.ts';
 

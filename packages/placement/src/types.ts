@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '@taxonomy/config';
 import type { Concept, PlacementMethod } from '@taxonomy/core';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ARTIFACT_DIRS, TaxonomyError, findWorkspaceRoot, readJsonFile, sha256Hex, stableHash, writeJsonFile, type PhaseMetrics } from '@taxonomy/core';
 import { loadConfig } from '@taxonomy/config';
 import { readPageFile } from './loaders/index.ts';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SOURCE_TRUST, TaxonomyError, formatZodIssues, type SourcePolicy } from '@taxonomy/core';
 
 /** Loader names a source may use; `inferLoader` maps a bare path to one of them. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ARTIFACT_DIRS,
   ConceptSchema,

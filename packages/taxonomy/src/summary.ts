@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ARTIFACT_DIRS, listJsonlFiles, readJsonl, type PhaseMetrics, type RunRecord } from '@taxonomy/core';
 import type { CollectedPhase, summarizeLlm } from './manifest.ts';
 import { SourceContributionSchema, zeroContributionWarning, type SourceContribution } from './sources.ts';

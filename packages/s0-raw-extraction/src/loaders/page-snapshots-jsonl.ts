@@ -1,5 +1,5 @@
 import { PageSnapshotSchema, formatZodIssues, readJsonl, type BadLine, type PageSnapshot } from '@taxonomy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseConfidence } from '../filters.ts';
 import { processPage, type ExtractedRecord } from '../process-page.ts';
 import type { LoaderContext, LoaderResult } from './context.ts';

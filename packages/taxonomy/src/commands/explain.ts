@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '@taxonomy/config';
 import { TaxonomyError, formatZodIssues, isTaxonomyError } from '@taxonomy/core';
 import { createLlmClient, type LlmClient } from '@taxonomy/llm';

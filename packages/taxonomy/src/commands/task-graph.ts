@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import buildGraph from '../build-graph.json' with { type: 'json' };
 import { didYouMean, usageError } from './usage.ts';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ARTIFACT_DIRS, ConceptSchema, RunManifestSchema, RunRecordSchema, TaxonomyError, readJsonlAll, stableHash, writeFileAtomic, type RunManifest, type RunRecord } from '@taxonomy/core';
 import type { Config } from '@taxonomy/config';
 

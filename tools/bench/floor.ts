@@ -1,0 +1,99 @@
+// `npm run bench -- --build --floor`: what Nx and one Node process per task cost for the build's own task graph,
+// with no code of ours in them. A synthetic workspace gets the same 34 tasks and dependencies as
+// `nx run taxonomy:finalize` (Nx's `--graph` of the clone); each task is a bare `node` that stays busy for the
+// `duration_ms` its real task recorded in the cold build (0 for the builds, which record none) and writes one
+// file. Its cold wall time against the same sum of `duration_ms` is the lowest ratio issue 14's item 1 can reach
+// while every task is its own process: no imports, no hashing of real outputs, no config, no checks.
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { nx } from './clone.ts';
+
+export interface FloorTask {
+  task: string;
+  /** What the real task recorded (ms); the synthetic task stays busy that long. */
+  work_ms: number;
+  dependsOn: string[];
+}
+
+export interface FloorResults {
+  tasks: number;
+  work_ms_sum: number;
+  phase_work_ms_sum: number;
+  cold_wall_s: number;
+  ratio: number;
+  rerun_s: number;
+  show_projects_s: number;
+  rerun_ratio: number;
+}
+
+/** The busy task: spins (CPU, as a phase does) for `ms` of wall time, then writes its output file. */
+const SPIN = `const [ms, out] = [Number(process.argv[2]), process.argv[3]];
+const end = performance.now() + ms;
+while (performance.now() < end) {}
+require('node:fs').mkdirSync(out, { recursive: true });
+require('node:fs').writeFileSync(out + '/done.txt', String(ms));
+`;
+
+/** Nx's task graph JSON (`nx run … --graph=file`) and the recorded work per task → the synthetic tasks. */
+export function floorTasks(graph: { tasks: { tasks: Record<string, unknown>; dependencies: Record<string, string[]> } }, workMs: ReadonlyMap<string, number>): FloorTask[] {
+  return Object.keys(graph.tasks.tasks)
+    .sort()
+    .map((task) => ({ task, work_ms: workMs.get(task) ?? 0, dependsOn: [...(graph.tasks.dependencies[task] ?? [])].sort() }));
+}
+
+/** One `project.json` per project of the synthetic workspace: its targets, each a cached `node spin.cjs` with one output folder. */
+export function floorProjects(tasks: ReadonlyArray<FloorTask>): Map<string, { name: string; targets: Record<string, unknown> }> {
+  const projects = new Map<string, { name: string; targets: Record<string, unknown> }>();
+  for (const t of tasks) {
+    const [project, target] = t.task.split(':') as [string, string];
+    const p = projects.get(project) ?? { name: project, targets: {} };
+    p.targets[target] = {
+      executor: 'nx:run-commands',
+      options: { command: `node spin.cjs ${t.work_ms} out/${project}-${target}` },
+      cache: true,
+      inputs: ['{workspaceRoot}/spin.cjs'],
+      outputs: [`{workspaceRoot}/out/${project}-${target}`],
+      dependsOn: t.dependsOn.map((dep) => {
+        const [depProject, depTarget] = dep.split(':') as [string, string];
+        return depProject === project ? depTarget : { projects: [depProject], target: depTarget };
+      }),
+    };
+    projects.set(project, p);
+  }
+  return projects;
+}
+
+/**
+ * Builds the synthetic workspace in `dir` from the clone's task graph and the cold build's `duration_ms` per task,
+ * then times a cold `npx nx run taxonomy:finalize` and one cached rerun against `npx nx show projects` there.
+ */
+export async function runFloorBench(repo: string, clone: string, dir: string, workMs: ReadonlyMap<string, number>, env: NodeJS.ProcessEnv): Promise<FloorResults> {
+  const graphFile = join(dir, 'task-graph.json');
+  await mkdir(dir, { recursive: true });
+  execFileSync('npx', ['nx', 'run', 'taxonomy:finalize', `--graph=${graphFile}`], { cwd: clone, env, stdio: 'ignore' });
+  const tasks = floorTasks(JSON.parse(await readFile(graphFile, 'utf8')) as Parameters<typeof floorTasks>[0], workMs);
+  const ws = join(dir, 'workspace');
+  await mkdir(ws, { recursive: true });
+  await symlink(join(repo, 'node_modules'), join(ws, 'node_modules'));
+  await writeFile(join(ws, 'package.json'), `${JSON.stringify({ name: 'taxonomy-build-floor', private: true }, null, 2)}\n`);
+  await writeFile(join(ws, '.gitignore'), 'node_modules\n.nx\nout\n');
+  await writeFile(join(ws, 'nx.json'), `${JSON.stringify({ cacheDirectory: '.nx/cache', analytics: false, neverConnectToCloud: true, useDaemonProcess: false, tui: { enabled: false } }, null, 2)}\n`);
+  await writeFile(join(ws, 'spin.cjs'), SPIN);
+  // Nx's start-up as the repository configures it (plugins in Nx's own process, see the repository's .env).
+  await copyFile(join(clone, '.env'), join(ws, '.env'));
+  for (const [name, project] of floorProjects(tasks)) {
+    await mkdir(join(ws, 'projects', name), { recursive: true });
+    await writeFile(join(ws, 'projects', name, 'project.json'), `${JSON.stringify(project, null, 2)}\n`);
+  }
+  execFileSync('git', ['init', '-q'], { cwd: ws });
+  execFileSync('git', ['add', '-A'], { cwd: ws });
+  execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@localhost', 'commit', '-qm', 'floor'], { cwd: ws });
+  const build = ['run', 'taxonomy:finalize', '--output-style=static'];
+  const coldWall = await nx(ws, build, env);
+  const rerun = await nx(ws, build, env);
+  const show = await nx(ws, ['show', 'projects'], env);
+  const sum = tasks.reduce((n, t) => n + t.work_ms, 0);
+  const phaseSum = tasks.filter((t) => !t.task.endsWith(':build')).reduce((n, t) => n + t.work_ms, 0);
+  return { tasks: tasks.length, work_ms_sum: sum, phase_work_ms_sum: phaseSum, cold_wall_s: coldWall, ratio: coldWall / (phaseSum / 1000), rerun_s: rerun, show_projects_s: show, rerun_ratio: rerun / show };
+}
