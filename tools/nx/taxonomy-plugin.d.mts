@@ -7,7 +7,7 @@ export declare function expandBuildGraph(graph: unknown, options?: { shards?: nu
 export declare const KEY_STATE_VAR: string;
 export declare function apiKeyState(env?: Readonly<Record<string, string | undefined>>): 'set' | 'unset';
 export declare function phaseTarget(task: unknown, projectRoot: string, codeRoots?: string[], env?: Readonly<Record<string, string | undefined>>): Record<string, unknown>;
-/** The workspace file sets of a task's code: sources (tests left out), prompts, data and package.json of each package root. */
+/** The workspace file sets of a task's code, one brace pattern and one for the tests: sources (tests left out), prompts, data and package.json of each `packages/<name>` root. */
 export declare function codeInputs(roots: ReadonlyArray<string>): string[];
 /** Whether a `runtime` input says something the task's file and env inputs do not (decided when Nx infers the graph). */
 export declare function runtimeInputNeeded(command: string, workspaceRoot: string, env?: Readonly<Record<string, string | undefined>>, trackedFiles?: (globs: string[]) => string[]): boolean;

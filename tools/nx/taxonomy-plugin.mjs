@@ -134,9 +134,18 @@ export function apiKeyState(env = process.env) {
  * files (observability's tests run S0, so every phase hashed S0's code), and a project file set brings the
  * project's npm packages as separate hash nodes (330 of them per task) that Nx converts again on every
  * hash of a task that waits for other tasks' outputs; a workspace file set brings one node for all of them.
+ * One brace pattern for all the packages, and one for their tests, instead of five patterns a package: the same
+ * files (a test checks), and Nx matches two globs against the workspace's files instead of up to 75 each time it
+ * hashes a task, once per wave of a cached rerun (its native hashing 103–113 → 86–90 ms a rerun here).
  */
 export function codeInputs(roots) {
-  return roots.flatMap((r) => [`{workspaceRoot}/${r}/src/**/*`, `!{workspaceRoot}/${r}/src/**/*.test.ts`, `{workspaceRoot}/${r}/prompts/**/*`, `{workspaceRoot}/${r}/data/**/*`, `{workspaceRoot}/${r}/package.json`]);
+  const names = roots.map((r) => {
+    const m = /^packages\/([^/{},]+)$/u.exec(r);
+    if (m === null) throw new Error(`codeInputs: ${r} is not a packages/<name> folder`);
+    return m[1];
+  });
+  const set = names.length === 1 ? names[0] : `{${names.join(',')}}`;
+  return [`{workspaceRoot}/packages/${set}/{src/**/*,prompts/**/*,data/**/*,package.json}`, `!{workspaceRoot}/packages/${set}/src/**/*.test.ts`];
 }
 
 /**

@@ -1,12 +1,13 @@
 import { execSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@taxonomy/config';
 import { readFileSync, readdirSync } from 'node:fs';
 import { crawlSettings, sourcesManifestPath } from './source-inputs.mjs';
-import { BUILD_GRAPH_FILE, KEY_STATE_VAR, apiKeyState, createNodes, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure, runtimeInputNeeded } from './taxonomy-plugin.mjs';
+import { BUILD_GRAPH_FILE, KEY_STATE_VAR, apiKeyState, codeInputs, createNodes, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure, runtimeInputNeeded } from './taxonomy-plugin.mjs';
 
 async function workspace(s1: unknown): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'taxonomy-plugin-'));
@@ -97,6 +98,36 @@ describe('runtimeClosure', () => {
     ['s1', ['config', 'core', 'lexicon', 'llm']],
   ])('%s loads %j', (name, closure) => {
     expect(runtimeClosure(name, depsOf)).toEqual(closure);
+  });
+});
+
+describe('codeInputs', () => {
+  const repo = join(import.meta.dirname, '..', '..');
+  const glob = (patterns: string[]) =>
+    (createRequire(import.meta.url)('nx/src/utils/workspace-context.js') as { globWithWorkspaceContextSync: (root: string, globs: string[]) => string[] })
+      .globWithWorkspaceContextSync(repo, patterns.map((p) => p.replace('{workspaceRoot}/', '')))
+      .sort();
+  const roots = ['packages/s2-frequency', 'packages/config', 'packages/core', 'packages/observability'];
+
+  it('is one brace pattern for the packages and one for their tests', () => {
+    expect(codeInputs(roots)).toEqual([
+      '{workspaceRoot}/packages/{s2-frequency,config,core,observability}/{src/**/*,prompts/**/*,data/**/*,package.json}',
+      '!{workspaceRoot}/packages/{s2-frequency,config,core,observability}/src/**/*.test.ts',
+    ]);
+    expect(codeInputs(['packages/core'])).toEqual(['{workspaceRoot}/packages/core/{src/**/*,prompts/**/*,data/**/*,package.json}', '!{workspaceRoot}/packages/core/src/**/*.test.ts']);
+    expect(() => codeInputs(['tools/nx'])).toThrow(/tools\/nx is not a packages\/<name> folder/u);
+  });
+
+  it('matches the files of five patterns a package: sources without tests, prompts, data, package.json', () => {
+    const each = roots.flatMap((r) => [`${r}/src/**/*`, `${r}/prompts/**/*`, `${r}/data/**/*`, `${r}/package.json`]);
+    const expected = glob(each).filter((f) => !f.endsWith('.test.ts'));
+    const [files, tests] = codeInputs(roots) as [string, string];
+    const matched = glob([files]);
+    const excluded = new Set(glob([tests.slice(1)]));
+    expect(matched.filter((f) => !excluded.has(f))).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(40);
+    expect(excluded.size).toBeGreaterThan(10);
+    expect(expected.some((f) => f.startsWith('packages/llm/'))).toBe(false);
   });
 });
 
