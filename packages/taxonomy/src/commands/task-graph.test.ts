@@ -80,6 +80,12 @@ describe('BUILD_TASKS', () => {
       visit(project);
       return [dirOf.get(project)!, ...[...seen].sort().map((p) => dirOf.get(p)!)];
     };
+    // The code of the packages as two globs: their sources, prompts, data and package.json, then their tests left out.
+    const codePatterns = (roots: string[]): string[] => {
+      const names = roots.map((r) => r.replace(/^packages\//u, ''));
+      const set = names.length === 1 ? names[0]! : `{${names.join(',')}}`;
+      return [`{workspaceRoot}/packages/${set}/{src/**/*,prompts/**/*,data/**/*,package.json}`, `!{workspaceRoot}/packages/${set}/src/**/*.test.ts`];
+    };
     for (const task of tasks) {
       const target = inferred.get(taskId(task))!;
       const deps = (target.dependsOn ?? []).flatMap((d) => (typeof d === 'string' ? [] : (d.projects ?? [task.project]).map((p) => `${p}:${d.target}`)));
@@ -90,7 +96,7 @@ describe('BUILD_TASKS', () => {
       // It hashes the code of its package and of every workspace package its package.json depends on, and theirs.
       const code = target.inputs.slice(0, target.inputs.length - task.inputs.filter((i) => typeof i !== 'object' || !('runtime' in i)).length);
       const roots = closureRoots(task.project);
-      expect(code, taskId(task)).toEqual(roots.flatMap((r) => [`{workspaceRoot}/${r}/src/**/*`, `!{workspaceRoot}/${r}/src/**/*.test.ts`, `{workspaceRoot}/${r}/prompts/**/*`, `{workspaceRoot}/${r}/data/**/*`, `{workspaceRoot}/${r}/package.json`]));
+      expect(code, taskId(task)).toEqual(codePatterns(roots));
       // The entry's inputs follow, without a runtime input the file inputs already stand for (the default sources and crawl).
       expect(target.inputs.slice(code.length), taskId(task)).toEqual(task.inputs.filter((i) => typeof i !== 'object' || !('runtime' in i)));
       expect(target.options.command, taskId(task)).toContain(`/${task.main.replace(/\.ts$/u, '')}.`);
@@ -102,7 +108,7 @@ describe('BUILD_TASKS', () => {
       const build = inferred.get(`${name}:build`)!;
       expect(build.dependsOn, `${name}:build`).toBeUndefined();
       const hasEntries = tasks.some((t) => t.project === name);
-      const codeOf = closureRoots(name).flatMap((r) => [`{workspaceRoot}/${r}/src/**/*`, `!{workspaceRoot}/${r}/src/**/*.test.ts`, `{workspaceRoot}/${r}/prompts/**/*`, `{workspaceRoot}/${r}/data/**/*`, `{workspaceRoot}/${r}/package.json`]);
+      const codeOf = codePatterns(closureRoots(name));
       if (hasEntries) expect(build.inputs.slice(0, codeOf.length), `${name}:build`).toEqual(codeOf);
       else expect(build.inputs[0], `${name}:build`).toBe('buildSources');
     }
