@@ -324,6 +324,11 @@ export const PhaseTimingSchema = z.object({
   task: NonEmpty,
   started_at: NonEmpty,
   duration_ms: z.number().min(0),
+  committed_ms: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('Time to the folder in place with its metrics.json, for a task that works on after it (finalize: its manifest and report)'),
   peak_rss_mb: z.number().min(0),
   llm: LlmUsageSchema.nullable().default(null).describe('Calls, cache hits, retries, tokens, cost and latency of this execution'),
   run_counters: z

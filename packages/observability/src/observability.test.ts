@@ -91,6 +91,41 @@ describe('runPhaseTask', () => {
     expect(first.outputs.map((o) => o.path)).toEqual(['artifacts/demo/kept-00001.jsonl', 'artifacts/demo/quarantine.jsonl']);
     const timing = PhaseTimingSchema.parse(JSON.parse(await readFile(join(root, 'artifacts/.runs/timings/demo.level-1.json'), 'utf8')));
     expect(timing.task).toBe('demo:level-1');
+    expect(timing.committed_ms).toBeUndefined();
     expect(out.text()).toContain('1 item(s) quarantined');
+  });
+
+  it('runs `finish` on the folder in place, counts it in duration_ms and keeps the time to the folder in committed_ms', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'phase-'));
+    await writeFile(join(root, 'nx.json'), '{}');
+    const task = (finish: () => Promise<void>) =>
+      runPhaseTask({
+        task: 'demo:finalize',
+        phase: 'finalize',
+        level: null,
+        slices: [],
+        outDir: 'artifacts/demo',
+        root,
+        alsoWrites: ['manifest.json'],
+        log: createLogger({ pretty: false, destination: capture().stream }),
+        run: async (ctx) => ({ inputs: [], outputs: await writeJsonl({ dir: ctx.outDir, name: 'concepts', items: [{ a: 1 }], sortKey: () => 'a', shardSize: 0, relativeTo: ctx.root }) }),
+        finish,
+      });
+    let seen: string[] = [];
+    await task(async () => {
+      seen = (await readdir(join(root, 'artifacts/demo'))).sort();
+      await new Promise((r) => setTimeout(r, 60));
+      await writeFile(join(root, 'artifacts/demo/manifest.json'), '{}\n');
+    });
+    // The folder was in place, metrics.json included, when finish ran; what it wrote stays.
+    expect(seen).toEqual(['concepts.jsonl', 'metrics.json', 'quarantine.jsonl']);
+    expect((await readdir(join(root, 'artifacts/demo'))).sort()).toEqual(['concepts.jsonl', 'manifest.json', 'metrics.json', 'quarantine.jsonl']);
+    const timingFile = join(root, 'artifacts/.runs/timings/demo.finalize.json');
+    const timing = PhaseTimingSchema.parse(JSON.parse(await readFile(timingFile, 'utf8')));
+    expect(timing.duration_ms - timing.committed_ms!).toBeGreaterThanOrEqual(55);
+    // A failing finish fails the task and records no timing for it.
+    const before = await readFile(timingFile, 'utf8');
+    await expect(task(async () => Promise.reject(new Error('report: disk full')))).rejects.toThrow('report: disk full');
+    expect(await readFile(timingFile, 'utf8')).toBe(before);
   });
 });

@@ -82,9 +82,15 @@ export interface RunPhaseTaskOptions<S extends SliceName> {
   reads?: ReadonlyArray<string>;
   /** Other inputs (source files, manifests) the output folder may neither be nor contain. */
   protect?: ReadonlyArray<string>;
-  /** File names the caller adds to the folder after the task (finalize's `manifest.json`). */
+  /** File names `finish` adds to the folder after it is in place (finalize's `manifest.json`, its report). */
   alsoWrites?: ReadonlyArray<string>;
   run: (ctx: PhaseTaskContext<S>) => Promise<PhaseTaskResult>;
+  /**
+   * Work on the folder once it is in place with its `metrics.json` (finalize's manifest, which describes that
+   * file, and its report): still under the workspace lock and counted in `duration_ms`, which then runs to its
+   * end; `committed_ms` keeps the time to the folder in place. A failure here fails the task.
+   */
+  finish?: (metrics: PhaseMetrics) => Promise<void>;
 }
 
 /**
@@ -92,8 +98,8 @@ export interface RunPhaseTaskOptions<S extends SliceName> {
  * verifies every upstream file it reads against its recorded checksum, refuses an output folder it must
  * not replace, runs the pure phase into a staging folder, fails when LLM calls failed transiently (or
  * too many permanently), writes `quarantine.jsonl` and a deterministic `metrics.json` (last: it lists
- * every file written), swaps the staging folder in, and records its wall-clock time (from the lock, its first
- * step, to its outputs in place) outside Nx outputs in `artifacts/.runs/timings/<task>.json`.
+ * every file written), swaps the staging folder in, runs `finish` if given, and records its wall-clock time (from
+ * the lock, its first step, to its outputs in place) outside Nx outputs in `artifacts/.runs/timings/<task>.json`.
  */
 export async function runPhaseTask<S extends SliceName>(options: RunPhaseTaskOptions<S>): Promise<PhaseMetrics> {
   // The task's time (`duration_ms`) starts here, with its first step: the lock, the config and the checksums of
@@ -167,10 +173,13 @@ async function runLocked<S extends SliceName>(root: string, options: RunPhaseTas
   };
   await writeJsonFile(join(staged.dir, 'metrics.json'), metrics);
   await staged.commit();
+  const committedMs = Math.round(performance.now() - t0);
+  if (options.finish !== undefined) await options.finish(metrics);
   const timing: PhaseTiming = {
     task: options.task,
     started_at: started.toISOString(),
     duration_ms: Math.round(performance.now() - t0),
+    ...(options.finish === undefined ? {} : { committed_ms: committedMs }),
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     llm: result.llm ?? null,
     ...(result.runCounters === undefined ? {} : { run_counters: result.runCounters }),

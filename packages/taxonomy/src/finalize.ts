@@ -166,6 +166,90 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
   const review = resolved.config.taxonomy;
   const folders = phaseFoldersFor(resolved.config.s1.shards);
 
+  // After the folder is in place (the manifest describes its metrics.json): the manifest and the report, inside
+  // the task's lock and its duration_ms (runPhaseTask's `finish`).
+  const manifestAndReport = async () => {
+    if (state === null) throw new TaxonomyError('ARTIFACT_MISSING', 'finalize produced no concepts');
+    const { rows, report, reportSources } = state as { rows: FinalConcept[]; report: InvariantReport; reportSources: ReportSources };
+
+    const { phases, problems } = await collectPhases(root, [...folders, { task: 'taxonomy:finalize', dir: outRel }]);
+    const upstream = await listArtifacts(
+      root,
+      folders.map((p) => p.dir),
+    );
+    const config = redactConfig(resolved.config);
+    const { prompts, conflicts } = collectPromptVersions(phases);
+    const runId = computeRunId({ config, prompts, artifacts: upstream });
+    const conceptsByLevel: Record<string, number> = { '0': 0, '1': 0, '2': 0, '3': 0 };
+    for (const c of rows) conceptsByLevel[String(c.level)] = (conceptsByLevel[String(c.level)] ?? 0) + 1;
+    const files = [...['concepts.jsonl', 'hierarchy.json', 'manifest.json'].map((f) => `${outRel}/${f}`), ...reviewFiles(outRel)];
+    const sources = await summarizeSources(root, rows, reportSources.recordSources);
+    const log = createLogger({ level: resolved.config.global.log_level }).child({ task: 'taxonomy:finalize' });
+    for (const src of sources ?? []) {
+      const warning = zeroContributionWarning(src);
+      if (warning !== null) log.warn({ source: src.id, dropped: src.dropped }, warning);
+    }
+    const summary = await readSummary({
+      root,
+      phases,
+      conceptsByLevel,
+      concepts: rows,
+      sources,
+      hierarchy: {
+        passed: report.passed,
+        placed: report.counts.placed,
+        orphaned: report.counts.orphaned,
+        dropped: report.counts.dropped,
+        rejected: report.counts.rejected,
+        placeholders: report.counts.placeholders,
+      },
+      files,
+    });
+    const sampleSize = resolved.config.taxonomy.summary_sample_size;
+    const sample = [0, 1, 2, 3].map((level) => ({
+      level,
+      top: rows
+        .filter((c) => c.level === level)
+        .sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : 1))
+        .slice(0, sampleSize)
+        .map((c) => ({ id: c.id, path: c.path.join(' / '), weight: c.weight, institutions: c.support.institutions })),
+    }));
+    // The manifest lists every curation decision with its outcome (`summary.curation`).
+    const curation = reportSources.curation;
+    await writeReport({
+      root,
+      dir: join(root, outRel, 'report'),
+      rows,
+      sources: reportSources,
+      summary: summary as unknown as Record<string, unknown>,
+      run: { id: runId, environment: resolved.environment, policy_version: resolved.config.global.policy_version },
+      lowConfidenceBelow: review.report.low_confidence_below,
+      maxRecordsPerConcept: review.report.max_records_per_concept,
+    });
+    const finalFiles = await listArtifacts(root, [outRel]);
+    const manifest = buildManifest({
+      runId,
+      environment: resolved.environment,
+      policyVersion: resolved.config.global.policy_version,
+      config,
+      prompts,
+      phases,
+      artifacts: [...upstream, ...finalFiles],
+      summary: {
+        ...summary,
+        curation,
+        prompt_conflicts: conflicts,
+        metrics_problems: problems,
+        execution_note: `durations, peak memory, LLM calls, tokens and cost of the execution: ${ARTIFACT_DIRS.runRecord} (outside Nx outputs)`,
+        manifest_not_in_artifacts: 'manifest.json cannot carry its own checksum',
+        sample,
+      },
+    });
+    await writeJsonFile(join(root, outRel, 'manifest.json'), manifest, root);
+    return { manifest, summary, curation, runId, rows };
+  };
+  let finished: Awaited<ReturnType<typeof manifestAndReport>> | null = null;
+
   const metrics = await runPhaseTask({
     task: 'taxonomy:finalize',
     phase: 'finalize',
@@ -223,84 +307,14 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
       state = { rows, report, reportSources };
       return { inputs, outputs, summary: `finalize: ${rows.length} concepts` };
     },
-  });
-  if (state === null) throw new TaxonomyError('ARTIFACT_MISSING', 'finalize produced no concepts');
-  const { rows, report, reportSources } = state as { rows: FinalConcept[]; report: InvariantReport; reportSources: ReportSources };
-
-  const { phases, problems } = await collectPhases(root, [...folders, { task: 'taxonomy:finalize', dir: outRel }]);
-  const upstream = await listArtifacts(
-    root,
-    folders.map((p) => p.dir),
-  );
-  const config = redactConfig(resolved.config);
-  const { prompts, conflicts } = collectPromptVersions(phases);
-  const runId = computeRunId({ config, prompts, artifacts: upstream });
-  const conceptsByLevel: Record<string, number> = { '0': 0, '1': 0, '2': 0, '3': 0 };
-  for (const c of rows) conceptsByLevel[String(c.level)] = (conceptsByLevel[String(c.level)] ?? 0) + 1;
-  const files = [...['concepts.jsonl', 'hierarchy.json', 'manifest.json'].map((f) => `${outRel}/${f}`), ...reviewFiles(outRel)];
-  const sources = await summarizeSources(root, rows, reportSources.recordSources);
-  const log = createLogger({ level: resolved.config.global.log_level }).child({ task: 'taxonomy:finalize' });
-  for (const src of sources ?? []) {
-    const warning = zeroContributionWarning(src);
-    if (warning !== null) log.warn({ source: src.id, dropped: src.dropped }, warning);
-  }
-  const summary = await readSummary({
-    root,
-    phases,
-    conceptsByLevel,
-    concepts: rows,
-    sources,
-    hierarchy: {
-      passed: report.passed,
-      placed: report.counts.placed,
-      orphaned: report.counts.orphaned,
-      dropped: report.counts.dropped,
-      rejected: report.counts.rejected,
-      placeholders: report.counts.placeholders,
-    },
-    files,
-  });
-  const sampleSize = resolved.config.taxonomy.summary_sample_size;
-  const sample = [0, 1, 2, 3].map((level) => ({
-    level,
-    top: rows
-      .filter((c) => c.level === level)
-      .sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : 1))
-      .slice(0, sampleSize)
-      .map((c) => ({ id: c.id, path: c.path.join(' / '), weight: c.weight, institutions: c.support.institutions })),
-  }));
-  // The manifest lists every curation decision with its outcome (`summary.curation`).
-  const curation = reportSources.curation;
-  await writeReport({
-    root,
-    dir: join(root, outRel, 'report'),
-    rows,
-    sources: reportSources,
-    summary: summary as unknown as Record<string, unknown>,
-    run: { id: runId, environment: resolved.environment, policy_version: resolved.config.global.policy_version },
-    lowConfidenceBelow: review.report.low_confidence_below,
-    maxRecordsPerConcept: review.report.max_records_per_concept,
-  });
-  const finalFiles = await listArtifacts(root, [outRel]);
-  const manifest = buildManifest({
-    runId,
-    environment: resolved.environment,
-    policyVersion: resolved.config.global.policy_version,
-    config,
-    prompts,
-    phases,
-    artifacts: [...upstream, ...finalFiles],
-    summary: {
-      ...summary,
-      curation,
-      prompt_conflicts: conflicts,
-      metrics_problems: problems,
-      execution_note: `durations, peak memory, LLM calls, tokens and cost of the execution: ${ARTIFACT_DIRS.runRecord} (outside Nx outputs)`,
-      manifest_not_in_artifacts: 'manifest.json cannot carry its own checksum',
-      sample,
+    finish: async () => {
+      finished = await manifestAndReport();
     },
   });
-  await writeJsonFile(join(root, outRel, 'manifest.json'), manifest, root);
+  if (finished === null) throw new TaxonomyError('ARTIFACT_MISSING', 'finalize wrote no manifest');
+  const { manifest, summary, curation, runId, rows } = finished as Awaited<ReturnType<typeof manifestAndReport>>;
+  // The run record holds every task's timing, this one's to the end of its manifest and report.
+  const { phases } = await collectPhases(root, [...folders, { task: 'taxonomy:finalize', dir: outRel }]);
   const run = buildRunRecord({ runId, generatedAt: new Date().toISOString(), runtime: { node: process.version, platform: platform(), arch: arch() }, phases });
   await writeJsonFile(join(root, ARTIFACT_DIRS.runRecord), run, root);
   const history = await recordRunHistory(root, manifest, run, rows, review.history);

@@ -50,6 +50,9 @@ describe('manifest helpers', () => {
     { name: 'metrics restored by a rebuild 8 s later', timing: timing('2026-11-24T10:00:00.000Z', 5000), written: END + 8_000, status: 'cached' },
     { name: 'timing of a later execution than the metrics', timing: timing('2026-11-24T11:00:00.000Z', 5000), written: END, status: 'cached' },
     { name: 'unparseable start', timing: timing('yesterday', 5), written: END, status: 'missing' },
+    // finalize works on after its metrics.json (manifest, report): the folder went in place at committed_ms.
+    { name: 'metrics written at committed_ms, the task ending 3 s later', timing: { ...timing('2026-11-24T10:00:00.000Z', 8000), committed_ms: 5000 }, written: END + 40, status: 'fresh' },
+    { name: 'metrics restored 8 s after committed_ms', timing: { ...timing('2026-11-24T10:00:00.000Z', 8000), committed_ms: 5000 }, written: END + 8_000, status: 'cached' },
   ])('classifies timing: $name', ({ timing: t, written, status }) => {
     expect(classifyTiming(t, written)).toBe(status);
   });

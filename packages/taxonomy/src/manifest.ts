@@ -67,7 +67,8 @@ export function timingFileName(task: string): string {
 /** Decides whether a timing belongs to metrics written at `metricsWrittenMs`. */
 export function classifyTiming(timing: PhaseTiming | null, metricsWrittenMs: number): TimingStatus {
   if (timing === null) return 'missing';
-  const end = Date.parse(timing.started_at) + timing.duration_ms;
+  // metrics.json is written when the folder goes in place; a task may work on after it (finalize's manifest).
+  const end = Date.parse(timing.started_at) + (timing.committed_ms ?? timing.duration_ms);
   if (Number.isNaN(end)) return 'missing';
   return Math.abs(metricsWrittenMs - end) <= FRESH_TOLERANCE_MS ? 'fresh' : 'cached';
 }
