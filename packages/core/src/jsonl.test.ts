@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceRecordSchema } from './entities.ts';
 import { stableStringify } from './hashing.ts';
-import { canonicalJson, readJsonl, readJsonlAll, writeJsonl, type BadLine } from './jsonl.ts';
+import { canonicalJson, readJsonl, readJsonlAll, writeJsonl, writeLinesAtomic, type BadLine } from './jsonl.ts';
+import { sha256Hex } from './hashing.ts';
 
 const GOOD = {
   text: 'UNIVERSITY OF PENNSYLVANIA - the Wharton School',
@@ -94,6 +95,19 @@ describe('writeJsonl', () => {
     await writeJsonl({ dir, name: 'records', items: records, sortKey: (r) => r.text, shardSize: 1 });
     const back = await readJsonlAll(dir, { schema: SourceRecordSchema, onBad: () => undefined });
     expect(back.map((r) => r.text)).toEqual(['CORNELL UNIVERSITY - College of Engineering', GOOD.text]);
+  });
+});
+
+describe('writeLinesAtomic', () => {
+  it('writes each line and a newline, lines longer than its 1 MiB buffer included, and returns their SHA-256', async () => {
+    const dir = await tempDir();
+    // Short lines around two long ones (one of them non-ASCII, 3 MiB of UTF-8), as the report's data line is.
+    const lines = ['<!doctype html>', 'x'.repeat(1_500_000), 'é', '€'.repeat(1_048_576), '</html>'];
+    const sha = await writeLinesAtomic(join(dir, 'index.html'), lines.length, (k) => lines[k]);
+    const expected = `${lines.join('\n')}\n`;
+    expect(await readFile(join(dir, 'index.html'), 'utf8')).toBe(expected);
+    expect(sha).toBe(sha256Hex(expected));
+    expect(await readdir(dir)).toEqual(['index.html']);
   });
 });
 

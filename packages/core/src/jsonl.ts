@@ -231,14 +231,16 @@ function keysSortedDeep(value: unknown): boolean {
 }
 
 const WRITE_CHUNK_BYTES = 1 << 20;
+const NEWLINE = Buffer.from('\n');
 
 /**
  * Writes `count` lines (each followed by `\n`) to a temporary sibling, encoding them straight into one
  * reusable 1 MiB buffer that is hashed and written as it fills, then renames it over `path`; returns the
  * SHA-256 of the bytes written. Joining a 50k-line shard into one string and encoding that cost more than
- * serialising it. A failed write removes the temporary file.
+ * serialising it; a line longer than the buffer is encoded once, on its own. A failed write removes the
+ * temporary file.
  */
-async function writeLinesAtomic(path: string, count: number, line: (index: number) => string | undefined): Promise<string> {
+export async function writeLinesAtomic(path: string, count: number, line: (index: number) => string | undefined): Promise<string> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const hash = createHash('sha256');
@@ -259,7 +261,8 @@ async function writeLinesAtomic(path: string, count: number, line: (index: numbe
         if (used > 0) await flush(buffer.subarray(0, used));
         used = 0;
         if (text.length * 3 + 1 > buffer.length) {
-          await flush(Buffer.from(`${text}\n`));
+          await flush(Buffer.from(text));
+          await flush(NEWLINE);
           continue;
         }
       }

@@ -176,14 +176,22 @@ export function searchLibrarySource(): string {
 }
 
 /** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`). */
+const SCRIPT_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</gu, '\\u003c').replace(/\u2028/gu, '\\u2028').replace(/\u2029/gu, '\\u2029');
+  // One pass: the report's data is the largest string a build makes (≈ 100 MB at 1,000,000 records).
+  return JSON.stringify(value).replace(/[<\u2028\u2029]/gu, (c) => SCRIPT_ESCAPES[c]!);
 }
 
 const scriptText = (code: string) => code.replace(/<\/script/giu, '<\\/script');
 
 /** The whole report: one self-contained HTML document (styles, search library, data, plots, app inline). */
 export function renderReportHtml(data: ReportData): string {
+  return `${renderReportLines(data).join('\n')}\n`;
+}
+
+/** The report's lines (each written followed by `\n`), for writing without joining them into one more copy. */
+export function renderReportLines(data: ReportData): string[] {
   const plots = renderPlots(data);
   return [
     '<!doctype html>',
@@ -203,6 +211,5 @@ export function renderReportHtml(data: ReportData): string {
     `<script>${scriptText(asset('./client.js'))}</script>`,
     '</body>',
     '</html>',
-    '',
-  ].join('\n');
+  ];
 }

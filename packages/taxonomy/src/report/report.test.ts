@@ -1,9 +1,13 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConceptSchema, conceptId } from '@taxonomy/core';
+import { ConceptSchema, conceptId, sha256Hex } from '@taxonomy/core';
 import type { FinalConcept } from '../finalize.ts';
 import { INSTITUTION_BINS, niceMax, stackedBarChart } from './plots.ts';
 import { buildReportData, renderReportHtml, scriptJson } from './render.ts';
 import type { ReportSources } from './report-data.ts';
+import { writeReport } from './write-report.ts';
 
 function row(level: number, label: string, parent: FinalConcept | null, extra: Partial<FinalConcept> = {}): FinalConcept {
   const c = ConceptSchema.parse({
@@ -52,6 +56,18 @@ const data = () =>
   buildReportData({ rows: ROWS, sources: SOURCES, summarySources: SUMMARY_SOURCES, run: { id: 'run-d15c3b3650280f5e', environment: 'development', policy_version: '2026.11.0' }, lowConfidenceBelow: 0.6, maxRecordsPerConcept: 25 });
 
 describe('the HTML report', () => {
+  it('is written line by line with the bytes and checksum of the rendered document', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'report-'));
+    const ref = await writeReport({ root, dir: join(root, 'artifacts/taxonomy/report'), rows: ROWS, sources: SOURCES, summary: { sources: SUMMARY_SOURCES }, run: { id: 'run-d15c3b3650280f5e', environment: 'development', policy_version: '2026.11.0' }, lowConfidenceBelow: 0.6, maxRecordsPerConcept: 25 });
+    const html = renderReportHtml(data());
+    expect(await readFile(join(root, 'artifacts/taxonomy/report/index.html'), 'utf8')).toBe(html);
+    expect(ref).toEqual({ path: 'artifacts/taxonomy/report/index.html', sha256: sha256Hex(html), records: 4 });
+  });
+
+  it('escapes what could end its data script, in one pass', () => {
+    expect(scriptJson({ a: '<\u2028\u2029>' })).toBe('{"a":"\\u003c\\u2028\\u2029>"}');
+  });
+
   it('is one self-contained, deterministic document with the search library and the data inline', () => {
     const html = renderReportHtml(data());
     expect(renderReportHtml(data())).toBe(html);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { sha256Hex, writeFileAtomic, type ArtifactRef } from '@taxonomy/core';
+import { writeLinesAtomic, type ArtifactRef } from '@taxonomy/core';
 import type { FinalConcept } from '../finalize.ts';
-import { buildReportData, renderReportHtml, type ReportData } from './render.ts';
+import { buildReportData, renderReportLines, type ReportData } from './render.ts';
 import { sourcesFromSummary, type ReportSources } from './report-data.ts';
 
 export interface WriteReportOptions {
@@ -27,8 +27,10 @@ export async function writeReport(options: WriteReportOptions): Promise<Artifact
     lowConfidenceBelow: options.lowConfidenceBelow,
     maxRecordsPerConcept: options.maxRecordsPerConcept,
   });
-  const html = renderReportHtml(data);
+  // Line by line, hashed as written: the joined document and a second encoding of it for the checksum were two
+  // more copies of the largest string of the build.
+  const lines = renderReportLines(data);
   const path = join(options.dir, 'index.html');
-  await writeFileAtomic(path, html);
-  return { path: path.startsWith(`${options.root}/`) ? path.slice(options.root.length + 1) : path, sha256: sha256Hex(html), records: data.concepts.length };
+  const sha256 = await writeLinesAtomic(path, lines.length, (k) => lines[k]);
+  return { path: path.startsWith(`${options.root}/`) ? path.slice(options.root.length + 1) : path, sha256, records: data.concepts.length };
 }
