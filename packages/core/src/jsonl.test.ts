@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceRecordSchema } from './entities.ts';
 import { stableStringify } from './hashing.ts';
-import { canonicalJson, readJsonl, readJsonlAll, writeJsonl, writeLinesAtomic, type BadLine } from './jsonl.ts';
+import { canonicalJson, readJsonl, readJsonlAll, writeJsonl, writeLinesAtomic, writeTextAtomic, type BadLine } from './jsonl.ts';
 import { sha256Hex } from './hashing.ts';
 
 const GOOD = {
@@ -108,6 +108,15 @@ describe('writeLinesAtomic', () => {
     expect(await readFile(join(dir, 'index.html'), 'utf8')).toBe(expected);
     expect(sha).toBe(sha256Hex(expected));
     expect(await readdir(dir)).toEqual(['index.html']);
+  });
+
+  it('writeTextAtomic writes the pieces as one text, never joined, with its SHA-256', async () => {
+    const dir = await tempDir();
+    const pieces = ['<script>', '{"a":', 'y'.repeat(2_000_000), ',"b":"€"}', '', '</script>\n'];
+    const sha = await writeTextAtomic(join(dir, 'report.html'), (function* () { yield* pieces; })());
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toBe(pieces.join(''));
+    expect(sha).toBe(sha256Hex(pieces.join('')));
+    expect(await readdir(dir)).toEqual(['report.html']);
   });
 });
 

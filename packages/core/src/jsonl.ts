@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type * as z from 'zod';
 import { TaxonomyError } from './errors.ts';
@@ -234,42 +234,55 @@ const WRITE_CHUNK_BYTES = 1 << 20;
 const NEWLINE = Buffer.from('\n');
 
 /**
- * Writes `count` lines (each followed by `\n`) to a temporary sibling, encoding them straight into one
- * reusable 1 MiB buffer that is hashed and written as it fills, then renames it over `path`; returns the
- * SHA-256 of the bytes written. Joining a 50k-line shard into one string and encoding that cost more than
- * serialising it; a line longer than the buffer is encoded once, on its own. A failed write removes the
- * temporary file.
+ * Text encoded straight into one reusable 1 MiB buffer that is hashed and written as it fills. `add` is
+ * synchronous while the text fits (most lines: no promise per line); when it does not, `addFlushing` writes the
+ * buffer first, and a text longer than the buffer is encoded once, on its own.
  */
-export async function writeLinesAtomic(path: string, count: number, line: (index: number) => string | undefined): Promise<string> {
+class HashedWriter {
+  readonly hash = createHash('sha256');
+  readonly #buffer = Buffer.allocUnsafe(WRITE_CHUNK_BYTES);
+  #used = 0;
+  constructor(private readonly handle: FileHandle) {}
+
+  /** Adds `text` (and a newline) if it fits in the buffer; false when `addFlushing` must take it. */
+  add(text: string, newline: boolean): boolean {
+    // A UTF-16 unit never takes more than 3 UTF-8 bytes.
+    if (this.#used + text.length * 3 + 1 > this.#buffer.length) return false;
+    this.#used += this.#buffer.write(text, this.#used);
+    if (newline) this.#buffer[this.#used++] = 0x0a;
+    return true;
+  }
+
+  async addFlushing(text: string, newline: boolean): Promise<void> {
+    await this.flush();
+    if (this.add(text, newline)) return;
+    await this.#write(Buffer.from(text));
+    if (newline) await this.#write(NEWLINE);
+  }
+
+  async flush(): Promise<void> {
+    if (this.#used > 0) await this.#write(this.#buffer.subarray(0, this.#used));
+    this.#used = 0;
+  }
+
+  async #write(bytes: Buffer): Promise<void> {
+    this.hash.update(bytes);
+    let offset = 0;
+    while (offset < bytes.length) offset += (await this.handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
+  }
+}
+
+/** Writes what `fill` adds to a temporary sibling, then renames it over `path`; the SHA-256 of its bytes. A failed write removes the temporary file. */
+async function writeHashedAtomic(path: string, fill: (w: HashedWriter) => Promise<void>): Promise<string> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const hash = createHash('sha256');
   const handle = await open(tmp, 'w');
+  let hash: string;
   try {
-    const buffer = Buffer.allocUnsafe(WRITE_CHUNK_BYTES);
-    let used = 0;
-    const flush = async (bytes: Buffer): Promise<void> => {
-      hash.update(bytes);
-      let offset = 0;
-      while (offset < bytes.length) offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
-    };
-    for (let k = 0; k < count; k += 1) {
-      // JSON.stringify of undefined (or a function) is undefined, which the joined lines wrote as an empty line.
-      const text = line(k) ?? '';
-      // A UTF-16 unit never takes more than 3 UTF-8 bytes.
-      if (used + text.length * 3 + 1 > buffer.length) {
-        if (used > 0) await flush(buffer.subarray(0, used));
-        used = 0;
-        if (text.length * 3 + 1 > buffer.length) {
-          await flush(Buffer.from(text));
-          await flush(NEWLINE);
-          continue;
-        }
-      }
-      used += buffer.write(text, used);
-      buffer[used++] = 0x0a;
-    }
-    if (used > 0) await flush(buffer.subarray(0, used));
+    const w = new HashedWriter(handle);
+    await fill(w);
+    await w.flush();
+    hash = w.hash.digest('hex');
     await handle.close();
   } catch (err) {
     await handle.close().catch(() => undefined);
@@ -277,7 +290,29 @@ export async function writeLinesAtomic(path: string, count: number, line: (index
     throw err;
   }
   await rename(tmp, path);
-  return hash.digest('hex');
+  return hash;
+}
+
+/**
+ * Writes `count` lines (each followed by `\n`) atomically through a 1 MiB buffer hashed as it fills; returns
+ * the SHA-256 of the bytes written. Joining a 50k-line shard into one string and encoding that cost more than
+ * serialising it.
+ */
+export function writeLinesAtomic(path: string, count: number, line: (index: number) => string | undefined): Promise<string> {
+  return writeHashedAtomic(path, async (w) => {
+    for (let k = 0; k < count; k += 1) {
+      // JSON.stringify of undefined (or a function) is undefined, which the joined lines wrote as an empty line.
+      const text = line(k) ?? '';
+      if (!w.add(text, true)) await w.addFlushing(text, true);
+    }
+  });
+}
+
+/** Writes the concatenation of `pieces` atomically, never joining them, and returns its SHA-256 (the HTML report). */
+export function writeTextAtomic(path: string, pieces: Iterable<string>): Promise<string> {
+  return writeHashedAtomic(path, async (w) => {
+    for (const piece of pieces) if (!w.add(piece, false)) await w.addFlushing(piece, false);
+  });
 }
 
 /** Writes a JSON document (keys sorted, 2-space indent, trailing newline) atomically. */

@@ -177,23 +177,66 @@ export function searchLibrarySource(): string {
 
 /** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`). */
 const SCRIPT_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+const escapeScript = (json: string) => json.replace(/[<\u2028\u2029]/gu, (c) => SCRIPT_ESCAPES[c]!);
 
 export function scriptJson(value: unknown): string {
-  // One pass: the report's data is the largest string a build makes (≈ 100 MB at 1,000,000 records).
-  return JSON.stringify(value).replace(/[<\u2028\u2029]/gu, (c) => SCRIPT_ESCAPES[c]!);
+  return [...scriptJsonPieces(value)].join('');
+}
+
+/** A plain object or array, which JSON.stringify writes key by key (no toJSON, no other prototype). */
+function isPlainContainer(value: unknown): value is Record<string, unknown> | unknown[] {
+  if (typeof value !== 'object' || value === null || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) return true;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * `scriptJson(value)` in pieces, the same text: the report's data is the largest string a build makes (44 MB at
+ * 1,000,000 records, more while JSON.stringify grows it and the escapes copy it), so plain objects and arrays are
+ * written member by member down to `depth` levels, each member stringified and escaped on its own.
+ */
+export function* scriptJsonPieces(value: unknown, depth = 3): Generator<string> {
+  if (depth === 0 || !isPlainContainer(value)) {
+    yield escapeScript(JSON.stringify(value) ?? 'null');
+    return;
+  }
+  if (Array.isArray(value)) {
+    yield '[';
+    for (let i = 0; i < value.length; i += 1) {
+      if (i > 0) yield ',';
+      const item: unknown = value[i];
+      // JSON.stringify writes undefined, functions and symbols in an array as null.
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') yield 'null';
+      else yield* scriptJsonPieces(item, depth - 1);
+    }
+    yield ']';
+    return;
+  }
+  yield '{';
+  let first = true;
+  for (const key of Object.keys(value)) {
+    const member = value[key];
+    // …and leaves such a member of an object out.
+    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+    yield `${first ? '' : ','}${escapeScript(JSON.stringify(key))}:`;
+    first = false;
+    yield* scriptJsonPieces(member, depth - 1);
+  }
+  yield '}';
 }
 
 const scriptText = (code: string) => code.replace(/<\/script/giu, '<\\/script');
 
 /** The whole report: one self-contained HTML document (styles, search library, data, plots, app inline). */
 export function renderReportHtml(data: ReportData): string {
-  return `${renderReportLines(data).join('\n')}\n`;
+  return [...renderReportPieces(data)].join('');
 }
 
-/** The report's lines (each written followed by `\n`), for writing without joining them into one more copy. */
-export function renderReportLines(data: ReportData): string[] {
+/** The report's text in pieces (the data member by member), for writing without ever joining it (writeTextAtomic). */
+export function* renderReportPieces(data: ReportData): Generator<string> {
   const plots = renderPlots(data);
-  return [
+  yield [
     '<!doctype html>',
     '<html lang="en">',
     '<head>',
@@ -206,10 +249,15 @@ export function renderReportLines(data: ReportData): string[] {
     '<body>',
     '<noscript>This report needs JavaScript to browse the tree; the plots below still show.</noscript>',
     `<template id="plots">${plots.join('')}</template>`,
-    `<script type="application/json" id="report-data">${scriptJson(data)}</script>`,
+    '<script type="application/json" id="report-data">',
+  ].join('\n');
+  yield* scriptJsonPieces(data);
+  yield [
+    '</script>',
     `<script>${scriptText(searchLibrarySource())}</script>`,
     `<script>${scriptText(asset('./client.js'))}</script>`,
     '</body>',
     '</html>',
-  ];
+    '',
+  ].join('\n');
 }

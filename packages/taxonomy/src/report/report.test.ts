@@ -68,6 +68,24 @@ describe('the HTML report', () => {
     expect(scriptJson({ a: '<\u2028\u2029>' })).toBe('{"a":"\\u003c\\u2028\\u2029>"}');
   });
 
+  it('writes its data in pieces that make JSON.stringify\'s text, escaped', () => {
+    const values: unknown[] = [
+      data(),
+      { b: 1, a: [1, undefined, () => 0, { z: null, y: undefined, x: new Date(0), w: new Map([[1, 2]]) }], '2': 'two', 1: 'one', s: '</script>\u2028' },
+      [[[[['deep', { k: '<' }]]]]],
+      { toJSON: () => ({ replaced: true }) },
+      'text <',
+      null,
+      [],
+      {},
+    ];
+    for (const value of values) {
+      const expected = JSON.stringify(value).replace(/</gu, '\\u003c').replace(/\u2028/gu, '\\u2028').replace(/\u2029/gu, '\\u2029');
+      expect(scriptJson(value)).toBe(expected);
+      expect(JSON.parse(scriptJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
+    }
+  });
+
   it('is one self-contained, deterministic document with the search library and the data inline', () => {
     const html = renderReportHtml(data());
     expect(renderReportHtml(data())).toBe(html);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { writeLinesAtomic, type ArtifactRef } from '@taxonomy/core';
+import { writeTextAtomic, type ArtifactRef } from '@taxonomy/core';
 import type { FinalConcept } from '../finalize.ts';
-import { buildReportData, renderReportLines, type ReportData } from './render.ts';
+import { buildReportData, renderReportPieces, type ReportData } from './render.ts';
 import { sourcesFromSummary, type ReportSources } from './report-data.ts';
 
 export interface WriteReportOptions {
@@ -27,10 +27,9 @@ export async function writeReport(options: WriteReportOptions): Promise<Artifact
     lowConfidenceBelow: options.lowConfidenceBelow,
     maxRecordsPerConcept: options.maxRecordsPerConcept,
   });
-  // Line by line, hashed as written: the joined document and a second encoding of it for the checksum were two
-  // more copies of the largest string of the build.
-  const lines = renderReportLines(data);
+  // In pieces, hashed as written: the data as one JSON string, its escaped copy, the joined document and a second
+  // encoding of it for the checksum were four copies of the largest string of the build.
   const path = join(options.dir, 'index.html');
-  const sha256 = await writeLinesAtomic(path, lines.length, (k) => lines[k]);
+  const sha256 = await writeTextAtomic(path, renderReportPieces(data));
   return { path: path.startsWith(`${options.root}/`) ? path.slice(options.root.length + 1) : path, sha256, records: data.concepts.length };
 }
