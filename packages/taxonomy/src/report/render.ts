@@ -175,10 +175,10 @@ export function searchLibrarySource(): string {
   return readFileSync(path, 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/mu, '\n');
 }
 
-/** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`). */
 const SCRIPT_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '\u2028': '\\u2028', '\u2029': '\\u2029' };
 const escapeScript = (json: string) => json.replace(/[<\u2028\u2029]/gu, (c) => SCRIPT_ESCAPES[c]!);
 
+/** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`). */
 export function scriptJson(value: unknown): string {
   return [...scriptJsonPieces(value)].join('');
 }
