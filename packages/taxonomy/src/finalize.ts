@@ -246,7 +246,7 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
       },
     });
     await writeJsonFile(join(root, outRel, 'manifest.json'), manifest, root);
-    return { manifest, summary, curation, runId, rows };
+    return { manifest, summary, curation, runId, rows, phases };
   };
   let finished: Awaited<ReturnType<typeof manifestAndReport>> | null = null;
 
@@ -312,9 +312,11 @@ export async function runFinalizeTask(options: RunFinalizeTaskOptions = {}): Pro
     },
   });
   if (finished === null) throw new TaxonomyError('ARTIFACT_MISSING', 'finalize wrote no manifest');
-  const { manifest, summary, curation, runId, rows } = finished as Awaited<ReturnType<typeof manifestAndReport>>;
-  // The run record holds every task's timing, this one's to the end of its manifest and report.
-  const { phases } = await collectPhases(root, [...folders, { task: 'taxonomy:finalize', dir: outRel }]);
+  const { manifest, summary, curation, runId, rows, phases: described } = finished as Awaited<ReturnType<typeof manifestAndReport>>;
+  // The run record holds every task's timing, this one's to the end of its manifest and report: only its own is
+  // read again (the folders and the other timings are those the manifest described).
+  const own = (await collectPhases(root, [{ task: 'taxonomy:finalize', dir: outRel }])).phases;
+  const phases = [...described.filter((p) => p.task !== 'taxonomy:finalize'), ...own];
   const run = buildRunRecord({ runId, generatedAt: new Date().toISOString(), runtime: { node: process.version, platform: platform(), arch: arch() }, phases });
   await writeJsonFile(join(root, ARTIFACT_DIRS.runRecord), run, root);
   const history = await recordRunHistory(root, manifest, run, rows, review.history);
