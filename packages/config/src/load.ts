@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as z from 'zod';
-import { TaxonomyError, editDistance, findWorkspaceRoot, redactUrlCredentials, stableHash } from '@taxonomy/core';
+import { ONE_SHOT_PARSE, TaxonomyError, editDistance, findWorkspaceRoot, redactUrlCredentials, stableHash } from '@taxonomy/core';
 import { ConfigSchema, ENVIRONMENTS, SLICE_NAMES, type Config, type Environment, type SliceName } from './schema.ts';
 
 /** Where each value of the resolved config can come from, lowest precedence first. */
@@ -27,11 +27,11 @@ export interface ResolvedConfig {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const DEFAULTS = ConfigSchema.parse({}) as unknown as JsonObject;
+const DEFAULTS = ConfigSchema.parse({}, ONE_SHOT_PARSE) as unknown as JsonObject;
 
 /** Every default of every slice (what `taxonomy config show --defaults` prints). */
 export function defaultConfig(): Config {
-  return ConfigSchema.parse({});
+  return ConfigSchema.parse({}, ONE_SHOT_PARSE);
 }
 
 /** Environment variables the config reads, by purpose; the CLI and Nx inputs use the same names. */
@@ -114,7 +114,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
     withOverrides = { ...withOverrides, [result.sliceName]: result.slice ?? {} };
   }
   // Partial settings merge over the full defaults, so `level_2.min_institutions` alone keeps `min_records`.
-  const parsed = ConfigSchema.safeParse(deepMerge(DEFAULTS, withOverrides), { reportInput: true });
+  const parsed = ConfigSchema.safeParse(deepMerge(DEFAULTS, withOverrides), { reportInput: true, ...ONE_SHOT_PARSE });
   if (!parsed.success) throw configError(describeIssues(parsed.error));
   return deepFreeze({ root, environment, config: parsed.data });
 }

@@ -4,6 +4,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PhaseMetricsSchema, type ArtifactRef, type PhaseMetrics } from './entities.ts';
 import { sortKeysDeep } from './hashing.ts';
+import { ONE_SHOT_PARSE } from './one-shot-parse.ts';
 import { rememberVerifiedChecksum } from './verified-checksums.ts';
 
 /**
@@ -104,7 +105,7 @@ export async function verifyArtifactFolder(folder: string, options: VerifyArtifa
   } catch {
     json = null;
   }
-  const parsed = PhaseMetricsSchema.safeParse(json);
+  const parsed = PhaseMetricsSchema.safeParse(json, ONE_SHOT_PARSE);
   if (!parsed.success) {
     result.problems.push(`${display(root, metricsPath)}: not a valid metrics file`);
     return result;
@@ -174,7 +175,8 @@ export async function sealArtifactFolder(folder: string, options: SealOptions): 
     if (body.length > 0 && body[body.length - 1] !== 0x0a) lines += 1;
     outputs.push({ path: display(root, file), sha256: createHash('sha256').update(body).digest('hex'), records: file.endsWith('.jsonl') ? lines : null });
   }
-  const metrics = PhaseMetricsSchema.parse({
+  const metrics = PhaseMetricsSchema.parse(
+    {
     phase: 'imported',
     level: null,
     policy_version: 'imported',
@@ -184,7 +186,9 @@ export async function sealArtifactFolder(folder: string, options: SealOptions): 
     llm: null,
     ...options.metrics,
     outputs,
-  });
+    },
+    ONE_SHOT_PARSE,
+  );
   await writeFile(join(abs, 'metrics.json'), `${JSON.stringify(sortKeysDeep(metrics), null, 2)}\n`);
   return metrics;
 }

@@ -12,6 +12,7 @@ export * from './levels.ts';
 export * from './html-structure.ts';
 export * from './artifact-check.ts';
 export * from './verified-checksums.ts';
+export * from './one-shot-parse.ts';
 export * from './processes.ts';
 export * from './redaction.ts';
 export * from './workspace-lock.ts';

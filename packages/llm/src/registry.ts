@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
-import { TaxonomyError, packageRoot, sha256Hex, stableStringify } from '@taxonomy/core';
+import { ONE_SHOT_PARSE, TaxonomyError, packageRoot, sha256Hex, stableStringify } from '@taxonomy/core';
 import * as z from 'zod';
 import { PROMPTS, PROMPT_KEYS, type PromptKey } from './contract.ts';
 import { renderTemplate, splitTemplateSections, type ChatMessage } from './render.ts';
@@ -125,7 +125,7 @@ export async function loadPromptRegistry(dir: string = DEFAULT_PROMPTS_DIR): Pro
     if (err instanceof TaxonomyError) throw err;
     throw new TaxonomyError('PROMPT_INVALID', `prompt registry ${registryPath} is not JSON`, { cause: err });
   }
-  const parsed = RegistryFileSchema.safeParse(raw);
+  const parsed = RegistryFileSchema.safeParse(raw, ONE_SHOT_PARSE);
   if (!parsed.success) throw new TaxonomyError('PROMPT_INVALID', `prompt registry ${registryPath}: ${issues(parsed.error)}`);
   const prompts = new Map<PromptKey, { active: string; variants: Map<string, PromptVariant> }>();
   for (const key of PROMPT_KEYS) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
-import { SOURCE_TRUST, TaxonomyError, formatZodIssues, type SourcePolicy } from '@taxonomy/core';
+import { ONE_SHOT_PARSE, SOURCE_TRUST, TaxonomyError, formatZodIssues, type SourcePolicy } from '@taxonomy/core';
 
 /** Loader names a source may use; `inferLoader` maps a bare path to one of them. */
 export const LOADERS = ['source-records-jsonl', 'page-snapshots-jsonl', 'csv', 'xlsx', 'institution-unit-list', 'html-folder'] as const;
@@ -142,7 +142,7 @@ export async function loadSourcesManifest(path: string, displayPath: string = pa
 
 /** Validates a manifest value (already parsed JSON). */
 export function parseSourcesManifest(json: unknown, origin: string): SourcesManifest {
-  const parsed = SourcesManifestSchema.safeParse(json);
+  const parsed = SourcesManifestSchema.safeParse(json, ONE_SHOT_PARSE);
   if (!parsed.success) throw new TaxonomyError('INPUT_INVALID', `${origin}: ${formatZodIssues(parsed.error)}`);
   return parsed.data;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import {
   ARTIFACT_DIRS,
+  ONE_SHOT_PARSE,
   PhaseMetricsSchema,
   PhaseTimingSchema,
   RunManifestSchema,
@@ -91,7 +92,7 @@ export async function collectPhases(root: string, folders: ReadonlyArray<PhaseFo
     const metricsPath = join(root, folder.dir, 'metrics.json');
     const info = await stat(metricsPath).catch(() => null);
     if (info === null) continue;
-    const parsed = PhaseMetricsSchema.safeParse(await readJsonLoose(metricsPath));
+    const parsed = PhaseMetricsSchema.safeParse(await readJsonLoose(metricsPath), ONE_SHOT_PARSE);
     if (!parsed.success) {
       problems.push(`${folder.dir}/metrics.json: not a valid metrics file`);
       continue;
@@ -200,16 +201,19 @@ export interface BuildManifestInput {
 
 /** Assembles and validates the run manifest: what the build made, the same bytes wherever it is built. */
 export function buildManifest(input: BuildManifestInput): RunManifest {
-  return RunManifestSchema.parse({
-    run_id: input.runId,
-    environment: input.environment,
-    policy_version: input.policyVersion,
-    config: input.config,
-    prompt_versions: input.prompts,
-    phases: input.phases.map((p) => ({ task: p.task, metrics: p.metrics })),
-    summary: input.summary,
-    artifacts: input.artifacts,
-  });
+  return RunManifestSchema.parse(
+    {
+      run_id: input.runId,
+      environment: input.environment,
+      policy_version: input.policyVersion,
+      config: input.config,
+      prompt_versions: input.prompts,
+      phases: input.phases.map((p) => ({ task: p.task, metrics: p.metrics })),
+      summary: input.summary,
+      artifacts: input.artifacts,
+    },
+    ONE_SHOT_PARSE,
+  );
 }
 
 export interface BuildRunRecordInput {
@@ -221,13 +225,16 @@ export interface BuildRunRecordInput {
 
 /** Assembles the run record: how this execution went (clock, runtime, every task's timing, LLM usage). */
 export function buildRunRecord(input: BuildRunRecordInput): RunRecord {
-  return RunRecordSchema.parse({
-    run_id: input.runId,
-    generated_at: input.generatedAt,
-    runtime: input.runtime,
-    phases: input.phases.map((p) => ({ task: p.task, timing_status: p.timing_status, timing: p.timing })),
-    llm: summarizeLlm(input.phases),
-  });
+  return RunRecordSchema.parse(
+    {
+      run_id: input.runId,
+      generated_at: input.generatedAt,
+      runtime: input.runtime,
+      phases: input.phases.map((p) => ({ task: p.task, timing_status: p.timing_status, timing: p.timing })),
+      llm: summarizeLlm(input.phases),
+    },
+    ONE_SHOT_PARSE,
+  );
 }
 
 /** Reads the run record; null when there is none or it is unreadable. */
