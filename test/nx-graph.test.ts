@@ -133,15 +133,16 @@ describe('the Nx task graph', { timeout: 180_000 }, () => {
     expect(s1.targets['build']!.dependsOn).toBeUndefined();
     expect(s1.targets['level-2']!.dependsOn).toContain('build');
     // esbuild's native command line in the package's folder: no Node start per build. The index keeps every
-    // import of another package; the entry bundles the workspace packages and zod, no other npm package.
+    // import of another package; the entry bundles the workspace packages, zod and pino, no other npm package.
     expect(s1.targets['build']!.options).toMatchObject({ cwd: 'packages/s1-extraction' });
     const [clean, index, entry] = s1.targets['build']!.options.command.split(' && ');
     expect(clean).toBe('rm -rf dist');
     expect(index).toMatch(/^\.\.\/\.\.\/node_modules\/\.bin\/esbuild src\/index\.ts --outdir=dist --outbase=src --bundle .* --packages=external$/u);
     expect(entry).toMatch(/^\.\.\/\.\.\/node_modules\/\.bin\/esbuild src\/main\.ts --outdir=dist --outbase=src --bundle /u);
-    expect(entry).toContain('--external:pino ');
+    expect(entry).toContain('--external:pino-pretty ');
     expect(entry).toContain('--external:word-list');
     expect(entry).not.toContain('--external:zod');
+    expect(entry).not.toContain('--external:pino ');
     expect(entry).not.toContain('--packages=external');
     expect(s1.targets['level-2']!.options.command).toBe('node --conditions=taxonomy-dist packages/s1-extraction/dist/main.js --level 2');
     // The build hashes the sources its bundle is made from, as the phase tasks do: its package's and every

@@ -13,5 +13,7 @@ export declare function codeInputs(roots: ReadonlyArray<string>): string[];
 export declare function runtimeInputNeeded(command: string, workspaceRoot: string, env?: Readonly<Record<string, string | undefined>>, trackedFiles?: (globs: string[]) => string[]): boolean;
 /** The workspace packages `name` loads at run time (its dependencies, transitively), sorted. */
 export declare function runtimeClosure(name: string, depsOf: ReadonlyMap<string, ReadonlyArray<string>>): string[];
+/** The npm packages a phase bundle holds (with their dependencies): zod and pino. */
+export declare const BUNDLED_NPM_PACKAGES: string[];
 export declare const createNodes: [string, (files: string[], options: unknown, context: { workspaceRoot: string }) => Array<[string, { projects: Record<string, { targets: Record<string, unknown> }> }]>];
 export declare const createNodesV2: typeof createNodes;

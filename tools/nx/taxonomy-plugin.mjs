@@ -218,15 +218,25 @@ function workspaceFiles(workspaceRoot, globs) {
 const ESBUILD_FLAGS = ['--bundle', '--splitting', '--format=esm', '--platform=node', '--target=node20.19', '--sourcemap=linked', '--sources-content=false', '--log-level=warning'];
 
 /**
- * The npm packages a phase entry's bundle takes in: zod alone. Every task loads it, and as ~90 ES modules Node
- * resolved and compiled one by one it cost ≈ 0.07 s of each task's start; as part of one file ≈ 0.02 s. Every
- * other npm package stays an import: some read files next to their own code (word-list, the people-names
- * dictionary, pino's transport workers), and the large ones load only on first use (exceljs, the OpenAI SDK).
+ * The npm packages a phase entry's bundle takes in (with the packages they depend on): zod and pino, which every
+ * task loads. zod as ~90 ES modules Node resolved and compiled one by one cost ≈ 0.07 s of each task's start, as
+ * part of one file ≈ 0.02 s; pino and its ten CommonJS dependencies ≈ 33 ms, bundled ≈ 9 ms. pino's transports
+ * run worker files found next to its code, so the pretty logger of a terminal loads the installed pino instead
+ * (packages/observability/src/logger.ts). Every other npm package stays an import: some read files next to their
+ * own code (word-list, the people-names dictionary), and the large ones load only on first use (exceljs, the
+ * OpenAI SDK).
  * The code imports zod as `import * as z from 'zod'`: esbuild drops what a namespace import never touches, zod's
  * 40-odd message locales among them, where `import { z } from 'zod'` (a namespace object re-exported) kept all of
  * zod, 0.37 of a bundle's 0.86 MB (a test checks the bundle holds the English locale alone).
  */
-export const BUNDLED_NPM_PACKAGES = ['zod'];
+export const BUNDLED_NPM_PACKAGES = ['zod', 'pino'];
+
+/**
+ * The first line of every file of a phase bundle: a `require` for the CommonJS code bundled in (pino's
+ * `require('node:os')` …), which an ES module does not have. No workspace module may declare a top-level
+ * `require` of its own (a test builds every entry).
+ */
+export const BUNDLE_BANNER = 'import { createRequire as __taxonomyCreateRequire } from "node:module"; const require = __taxonomyCreateRequire(import.meta.url);';
 
 /**
  * The `build` target of every package, cached like any task, run as esbuild's command line (a native binary:
@@ -249,7 +259,7 @@ export function buildTarget(projectRoot, mains, codeRoots = [projectRoot], npmPa
   const entries = [...new Set(mains)].sort().map((m) => `src/${m}`);
   if (entries.length > 0) {
     const external = [...new Set(npmPackages)].filter((p) => !BUNDLED_NPM_PACKAGES.includes(p)).sort().map((p) => `--external:${p}`);
-    commands.push([esbuild, ...entries, ...out, ...ESBUILD_FLAGS, "'--chunk-names=bundle/[name]-[hash]'", ...external]);
+    commands.push([esbuild, ...entries, ...out, ...ESBUILD_FLAGS, "'--chunk-names=bundle/[name]-[hash]'", `'--banner:js=${BUNDLE_BANNER}'`, ...external]);
   }
   return {
     executor: 'nx:run-commands',

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@taxonomy/config';
 import { readFileSync, readdirSync } from 'node:fs';
 import { crawlSettings, sourcesManifestPath } from './source-inputs.mjs';
-import { BUILD_GRAPH_FILE, KEY_STATE_VAR, apiKeyState, codeInputs, createNodes, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure, runtimeInputNeeded } from './taxonomy-plugin.mjs';
+import { BUILD_GRAPH_FILE, BUNDLED_NPM_PACKAGES, KEY_STATE_VAR, apiKeyState, codeInputs, createNodes, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure, runtimeInputNeeded } from './taxonomy-plugin.mjs';
 
 async function workspace(s1: unknown): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'taxonomy-plugin-'));
@@ -251,7 +251,20 @@ describe('the build of a phase entry', () => {
   };
   const esbuildAt = (cwd: string, command: string) => execSync(command, { cwd: join(repo, cwd), stdio: 'pipe' });
 
-  it('bundles the workspace packages and zod, and no other npm package', async () => {
+  // zod, pino and the npm packages pino depends on, transitively (BUNDLED_NPM_PACKAGES).
+  const bundledNpm = (): Set<string> => {
+    const seen = new Set<string>();
+    const visit = (name: string) => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const manifest = JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+      for (const dep of Object.keys(manifest.dependencies ?? {})) visit(dep);
+    };
+    for (const name of BUNDLED_NPM_PACKAGES) visit(name);
+    return seen;
+  };
+
+  it('bundles the workspace packages, zod and pino, and no other npm package', async () => {
     const build = targetsOf('s3').build!;
     const entry = build.options.command.split(' && ')[2]!;
     const out = await mkdtemp(join(tmpdir(), 'taxonomy-bundle-'));
@@ -259,7 +272,11 @@ describe('the build of a phase entry', () => {
     const inputs = Object.keys((JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> }).inputs).map((i) => resolve(repo, build.options.cwd, i));
     const npm = inputs.filter((i) => i.includes('node_modules/'));
     expect(npm.length).toBeGreaterThan(10);
-    expect(npm.filter((i) => !i.includes('node_modules/zod/'))).toEqual([]);
+    const allowed = bundledNpm();
+    expect([...allowed]).toEqual(expect.arrayContaining(['zod', 'pino', 'sonic-boom']));
+    expect(allowed.has('pino-pretty')).toBe(false);
+    expect(npm.filter((i) => !allowed.has(/node_modules\/((?:@[^/]+\/)?[^/]+)\//u.exec(i)![1]!))).toEqual([]);
+    for (const name of ['zod', 'pino']) expect(npm.some((i) => i.includes(`/node_modules/${name}/`)), name).toBe(true);
     for (const pkg of ['s3-verification', 'core', 'config', 'lexicon', 'llm', 'observability']) expect(inputs.some((i) => i.includes(`/packages/${pkg}/src/`)), pkg).toBe(true);
     expect(inputs.some((i) => i.includes('/packages/s2-frequency/'))).toBe(false);
     // `import * as z from 'zod'`, never `import { z } from 'zod'` (a namespace object esbuild cannot shake): the
@@ -269,7 +286,7 @@ describe('the build of a phase entry', () => {
     expect(written.filter((f) => f.includes('/zod/v4/locales/')).map((f) => f.split('/zod/v4/locales/')[1])).toEqual(['en.js']);
   });
 
-  it('finds the lexicon snapshot and the prompts from inside a bundle of another package', async () => {
+  it('finds the lexicon snapshot and the prompts from inside a bundle of another package, and logs through the bundled pino with secrets redacted', async () => {
     // Bundled into a folder of the s3 package, so its npm imports resolve as the real bundle's do.
     const dir = join(repo, 'packages', 's3-verification', `.bundle-test-${process.pid}`);
     await mkdir(dir, { recursive: true });
@@ -279,14 +296,22 @@ describe('the build of a phase entry', () => {
         [
           `import { readLexiconSnapshot } from '../../lexicon/src/lexicon-snapshot.ts';`,
           `import { DEFAULT_PROMPTS_DIR } from '../../llm/src/registry.ts';`,
+          `import { createLogger } from '../../observability/src/logger.ts';`,
           `import { existsSync } from 'node:fs';`,
-          `process.stdout.write(JSON.stringify({ snapshot: readLexiconSnapshot() !== null, prompts: existsSync(DEFAULT_PROMPTS_DIR), dir: DEFAULT_PROMPTS_DIR }));`,
+          `import { Writable } from 'node:stream';`,
+          `const logged: string[] = [];`,
+          `const destination = new Writable({ write(chunk, _encoding, done) { logged.push(String(chunk)); done(); } });`,
+          `createLogger({ pretty: false, destination }).info({ api_key: 'sk-probe-secret' }, 'probe');`,
+          `process.stdout.write(JSON.stringify({ snapshot: readLexiconSnapshot() !== null, prompts: existsSync(DEFAULT_PROMPTS_DIR), dir: DEFAULT_PROMPTS_DIR, logged: logged.join('') }));`,
         ].join('\n'),
       );
       const entry = targetsOf('s3').build!.options.command.split(' && ')[2]!.replace(/src\/main\.ts/u, `.bundle-test-${process.pid}/probe.ts`).replace('--outdir=dist --outbase=src', `--outdir=.bundle-test-${process.pid}/out --outbase=.bundle-test-${process.pid}`);
       esbuildAt('packages/s3-verification', entry);
-      const probe = JSON.parse(execSync(`node ${join(dir, 'out', 'probe.js')}`, { encoding: 'utf8' })) as { snapshot: boolean; prompts: boolean; dir: string };
-      expect(probe).toEqual({ snapshot: true, prompts: true, dir: `${join(repo, 'packages', 'llm', 'prompts')}/` });
+      const probe = JSON.parse(execSync(`node ${join(dir, 'out', 'probe.js')}`, { encoding: 'utf8' })) as { snapshot: boolean; prompts: boolean; dir: string; logged: string };
+      expect(probe).toMatchObject({ snapshot: true, prompts: true, dir: `${join(repo, 'packages', 'llm', 'prompts')}/` });
+      expect(JSON.parse(probe.logged)).toMatchObject({ msg: 'probe', api_key: '[redacted]' });
+      // pino is in the bundle, not loaded from node_modules.
+      expect(readFileSync(join(dir, 'out', 'probe.js'), 'utf8')).toContain('node_modules/pino/pino.js');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
