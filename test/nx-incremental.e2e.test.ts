@@ -58,6 +58,11 @@ async function build(): Promise<Record<string, string>> {
   return Object.fromEntries(record.tasks.map((t) => [t.taskId, t.cacheStatus]));
 }
 
+/** The counters of an S0 level task's last run in the clone. */
+async function s0Counters(level: number): Promise<Record<string, number>> {
+  return (JSON.parse(await readFile(join(clone, `artifacts/s0/level-${level}/metrics.json`), 'utf8')) as { counters: Record<string, number> }).counters;
+}
+
 const executed = (run: Record<string, string>) => Object.keys(run).filter((id) => run[id] === 'cache-miss').sort();
 const levelOf = (id: string) => /:level-(\d+)(-|$)/u.exec(id)?.[1];
 
@@ -113,16 +118,27 @@ describe('data-incremental rebuilds (Nx)', () => {
   }, 600_000);
 
   it('one appended call-for-papers page re-runs level 3 and what follows, no task of levels 0–2', async () => {
+    const before = await s0Counters(3);
     await appendFile(join(clone, 'corpus/pages/pages.jsonl'), `${JSON.stringify(CFP_PAGE)}\n`);
     const ran = executed(await build());
+    // The page is read as one more page of records, none quarantined.
+    const after = await s0Counters(3);
+    expect(after['pages_emitted']).toBe(before['pages_emitted']! + 1);
+    expect(after['records_out_level_3']).toBeGreaterThan(before['records_out_level_3']! + 5);
+    expect(after['quarantined']).toBe(before['quarantined']);
     expect(ran).toEqual(expect.arrayContaining(['s0:sources', 's0:level-3', 's1:level-3', 's2:level-3', 's3:level-3', 'postprocess:run', 'taxonomy:finalize']));
     expect(ran.filter((id) => ['0', '1', '2'].includes(levelOf(id) ?? ''))).toEqual([]);
     expect(ran.filter((id) => id.endsWith(':build'))).toEqual([]);
   }, 600_000);
 
   it('one appended department line re-runs level 1 onwards, no level-0 task', async () => {
+    const before = await s0Counters(1);
+    // The sample's file ends with a newline, so an appended line is a line of its own (`echo … >>` works too).
     await appendFile(join(clone, 'corpus/departments/institutions_departments.txt'), 'massachusetts institute of technology||department of nuclear science and engineering\n');
     const ran = executed(await build());
+    const after = await s0Counters(1);
+    expect(after['records_out_level_1']).toBe(before['records_out_level_1']! + 1);
+    expect(after['quarantined']).toBe(before['quarantined']);
     expect(ran).toEqual(expect.arrayContaining(['s0:sources', 's0:level-1', 's1:level-1']));
     expect(ran.filter((id) => levelOf(id) === '0')).toEqual([]);
     expect(ran.filter((id) => id.endsWith(':build'))).toEqual([]);
