@@ -177,15 +177,15 @@ export async function sealArtifactFolder(folder: string, options: SealOptions): 
   }
   const metrics = PhaseMetricsSchema.parse(
     {
-    phase: 'imported',
-    level: null,
-    policy_version: 'imported',
-    config_hash: '',
-    counters: {},
-    inputs: [],
-    llm: null,
-    ...options.metrics,
-    outputs,
+      phase: 'imported',
+      level: null,
+      policy_version: 'imported',
+      config_hash: '',
+      counters: {},
+      inputs: [],
+      llm: null,
+      ...options.metrics,
+      outputs,
     },
     ONE_SHOT_PARSE,
   );
