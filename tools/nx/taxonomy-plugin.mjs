@@ -233,8 +233,8 @@ export const BUNDLED_NPM_PACKAGES = ['zod', 'pino'];
 
 /**
  * The first line of every file of a phase bundle: a `require` for the CommonJS code bundled in (pino's
- * `require('node:os')` …), which an ES module does not have. No workspace module may declare a top-level
- * `require` of its own (a test builds every entry).
+ * `require('node:os')` …), which an ES module does not have. A module's own top-level `require` (render.ts has
+ * one) cannot collide with it: esbuild keeps that name for its CommonJS shim and renames the module's.
  */
 export const BUNDLE_BANNER = 'import { createRequire as __taxonomyCreateRequire } from "node:module"; const require = __taxonomyCreateRequire(import.meta.url);';
 

@@ -163,8 +163,7 @@ export function renderPlots(data: ReportData): string[] {
   return plots;
 }
 
-/** Not named `require`: a phase bundle declares that name itself at its top (the plugin's BUNDLE_BANNER). */
-const requireHere = createRequire(import.meta.url);
+const require = createRequire(import.meta.url);
 /** The report's static files live beside this module in src/report; the compiled bundle runs from dist/ and reads them there too. */
 const ASSET_DIR = ((here: string) => (basename(here) === 'dist' ? join(here, '..', 'src', 'report') : here))(dirname(fileURLToPath(import.meta.url)));
 const asset = (name: string) => readFileSync(join(ASSET_DIR, name), 'utf8');
@@ -172,7 +171,7 @@ const asset = (name: string) => readFileSync(join(ASSET_DIR, name), 'utf8');
 /** The search library inlined into the page: MiniSearch's UMD build from node_modules, source map reference removed. */
 export function searchLibrarySource(): string {
   // The package exports only its ES/CJS entries; the UMD build sits beside them in dist/.
-  const path = join(dirname(requireHere.resolve('minisearch')), '..', 'umd', 'index.js');
+  const path = join(dirname(require.resolve('minisearch')), '..', 'umd', 'index.js');
   return readFileSync(path, 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/mu, '\n');
 }
 
