@@ -144,7 +144,7 @@ describe('the Nx task graph', { timeout: 180_000 }, () => {
     expect(entry).not.toContain('--external:zod');
     expect(entry).not.toContain('--external:pino ');
     expect(entry).not.toContain('--packages=external');
-    expect(s1.targets['level-2']!.options.command).toBe('node --conditions=taxonomy-dist packages/s1-extraction/dist/main.js --level 2');
+    expect(s1.targets['level-2']!.options.command).toBe('TAXONOMY_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node --conditions=taxonomy-dist packages/s1-extraction/dist/main.js --level 2');
     // The build hashes the sources its bundle is made from, as the phase tasks do: its package's and every
     // dependency's (tests left out); a library's build hashes its own.
     const build = nxJson<TargetInputs>(['show', 'target', 'inputs', 's1:build']);

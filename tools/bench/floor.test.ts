@@ -24,7 +24,7 @@ describe('the floor workspace', () => {
     expect([...projects.keys()]).toEqual(['s1', 'taxonomy']);
     expect(projects.get('s1')!.targets['level-0']).toEqual({
       executor: 'nx:run-commands',
-      options: { command: 'node spin.cjs 227 out/s1-level-0' },
+      options: { command: 'TAXONOMY_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node spin.cjs 227 out/s1-level-0' },
       cache: true,
       inputs: ['{workspaceRoot}/spin.cjs'],
       outputs: ['{workspaceRoot}/out/s1-level-0'],

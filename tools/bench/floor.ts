@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EXTRA_CA_HANDOVER } from '../nx/taxonomy-plugin.mjs';
 import { nx } from './clone.ts';
 
 export interface FloorTask {
@@ -42,7 +43,7 @@ export function floorTasks(graph: { tasks: { tasks: Record<string, unknown>; dep
     .map((task) => ({ task, work_ms: workMs.get(task) ?? 0, dependsOn: [...(graph.tasks.dependencies[task] ?? [])].sort() }));
 }
 
-/** One `project.json` per project of the synthetic workspace: its targets, each a cached `node spin.cjs` with one output folder. */
+/** One `project.json` per project of the synthetic workspace: its targets, each a cached `node spin.cjs` (started as a phase task starts Node) with one output folder. */
 export function floorProjects(tasks: ReadonlyArray<FloorTask>): Map<string, { name: string; targets: Record<string, unknown> }> {
   const projects = new Map<string, { name: string; targets: Record<string, unknown> }>();
   for (const t of tasks) {
@@ -50,7 +51,8 @@ export function floorProjects(tasks: ReadonlyArray<FloorTask>): Map<string, { na
     const p = projects.get(project) ?? { name: project, targets: {} };
     p.targets[target] = {
       executor: 'nx:run-commands',
-      options: { command: `node spin.cjs ${t.work_ms} out/${project}-${target}` },
+      // Node started as a phase task starts it (EXTRA_CA_HANDOVER: no CA bundle parsed at start).
+      options: { command: `${EXTRA_CA_HANDOVER} node spin.cjs ${t.work_ms} out/${project}-${target}` },
       cache: true,
       inputs: ['{workspaceRoot}/spin.cjs'],
       outputs: [`{workspaceRoot}/out/${project}-${target}`],

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@taxonomy/config';
 import { readFileSync, readdirSync } from 'node:fs';
 import { crawlSettings, sourcesManifestPath } from './source-inputs.mjs';
-import { BUILD_GRAPH_FILE, BUNDLED_NPM_PACKAGES, KEY_STATE_VAR, apiKeyState, codeInputs, createNodes, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure, runtimeInputNeeded } from './taxonomy-plugin.mjs';
+import { BUILD_GRAPH_FILE, BUNDLED_NPM_PACKAGES, EXTRA_CA_HANDOVER, KEY_STATE_VAR, apiKeyState, codeInputs, createNodes, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure, runtimeInputNeeded } from './taxonomy-plugin.mjs';
 
 async function workspace(s1: unknown): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'taxonomy-plugin-'));
@@ -54,6 +54,29 @@ describe('resolveS1Shards (the graph) agrees with loadConfig (the tasks)', () =>
  * (`node tools/nx/hash-llm-env.mjs`) gave it, spawned for each model task on every `nx run` (2.4 s of a 6.1 s
  * cached rerun); now the inferred target carries it in `options.env`, which Nx hashes with the project.
  */
+describe('the extra CA certificates in phase commands', () => {
+  const tasks = expandBuildGraph(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', BUILD_GRAPH_FILE), 'utf8')), { shards: 2 }) as Array<{ project: string; target: string }>;
+
+  it('every phase command starts Node with NODE_EXTRA_CA_CERTS empty and the file under TAXONOMY_EXTRA_CA_CERTS', () => {
+    for (const task of tasks) {
+      const { options } = phaseTarget(task, `packages/${task.project}`, []) as { options: { command: string } };
+      expect(options.command.startsWith(`${EXTRA_CA_HANDOVER} node --conditions=taxonomy-dist packages/${task.project}/dist/`)).toBe(true);
+    }
+  });
+
+  it.each([
+    [{ NODE_EXTRA_CA_CERTS: '/etc/ssl/extra ca.pem' }, { extra: '/etc/ssl/extra ca.pem', node: '' }],
+    [{}, { extra: '', node: '' }],
+  ])('through the shell Nx runs it with: %j → %j', (env, expected) => {
+    const base: Record<string, string | undefined> = { ...process.env, NODE_EXTRA_CA_CERTS: undefined, TAXONOMY_EXTRA_CA_CERTS: 'stale' };
+    const out = execSync(`${EXTRA_CA_HANDOVER} node -e 'console.log(JSON.stringify({ extra: process.env.TAXONOMY_EXTRA_CA_CERTS, node: process.env.NODE_EXTRA_CA_CERTS }))'`, {
+      env: { ...base, ...env },
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out)).toEqual(expected);
+  });
+});
+
 describe('the API key state in model task targets', () => {
   const tasks = expandBuildGraph(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', BUILD_GRAPH_FILE), 'utf8')), { shards: 2 }) as Array<{ project: string; target: string; inputs: unknown[] }>;
   const models = tasks.filter((t) => t.inputs.includes('llmConfig')).map((t) => `${t.project}:${t.target}`);

@@ -2,6 +2,7 @@ export * from './entities.ts';
 export * from './sorted-keys.ts';
 export * from './memo.ts';
 export * from './lazy-require.ts';
+export * from './extra-ca.ts';
 export * from './errors.ts';
 export * from './hashing.ts';
 export * from './jsonl.ts';
