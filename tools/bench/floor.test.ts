@@ -35,4 +35,17 @@ describe('the floor workspace', () => {
       { projects: ['s1'], target: 'level-0' },
     ]);
   });
+
+  it('with hashDependencyOutputs, each target also hashes the output files of the tasks it waits for, as a phase task does', () => {
+    const tasks = floorTasks(GRAPH, new Map([['s1:level-0', 227]]));
+    const plain = floorProjects(tasks);
+    const hashed = floorProjects(tasks, { hashDependencyOutputs: true });
+    for (const [name, project] of hashed) {
+      for (const [target, config] of Object.entries(project.targets) as Array<[string, { inputs: unknown[] }]>) {
+        const before = (plain.get(name)!.targets[target] as { inputs: unknown[] }).inputs;
+        expect(config.inputs).toEqual([...before, { dependentTasksOutputFiles: '**/*' }]);
+        expect({ ...config, inputs: before }).toEqual(plain.get(name)!.targets[target]);
+      }
+    }
+  });
 });
