@@ -154,7 +154,7 @@ export function codeInputs(roots) {
  * empty. Node parses that file when every process starts (the system bundle on the build machines: `node -e 0`
  * 0.09 s instead of 0.05 s, ≈ 40 ms of CPU for each of the 22 phase tasks, most of which never open a
  * connection); the two TLS clients of a task (the LLM client's transport, the crawler's) trust it on their first
- * use (`extraCaCertificates` in core).
+ * use (`extraCaOptions` in core).
  */
 export const EXTRA_CA_HANDOVER = 'TAXONOMY_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS=';
 

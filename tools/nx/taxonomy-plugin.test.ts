@@ -49,11 +49,6 @@ describe('resolveS1Shards (the graph) agrees with loadConfig (the tasks)', () =>
   });
 });
 
-/**
- * Whether OPENAI_API_KEY is set is part of every model task's hash, never its value. Before, a runtime input
- * (`node tools/nx/hash-llm-env.mjs`) gave it, spawned for each model task on every `nx run` (2.4 s of a 6.1 s
- * cached rerun); now the inferred target carries it in `options.env`, which Nx hashes with the project.
- */
 describe('the extra CA certificates in phase commands', () => {
   const tasks = expandBuildGraph(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', BUILD_GRAPH_FILE), 'utf8')), { shards: 2 }) as Array<{ project: string; target: string }>;
 
@@ -77,6 +72,11 @@ describe('the extra CA certificates in phase commands', () => {
   });
 });
 
+/**
+ * Whether OPENAI_API_KEY is set is part of every model task's hash, never its value. Before, a runtime input
+ * (`node tools/nx/hash-llm-env.mjs`) gave it, spawned for each model task on every `nx run` (2.4 s of a 6.1 s
+ * cached rerun); now the inferred target carries it in `options.env`, which Nx hashes with the project.
+ */
 describe('the API key state in model task targets', () => {
   const tasks = expandBuildGraph(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', BUILD_GRAPH_FILE), 'utf8')), { shards: 2 }) as Array<{ project: string; target: string; inputs: unknown[] }>;
   const models = tasks.filter((t) => t.inputs.includes('llmConfig')).map((t) => `${t.project}:${t.target}`);

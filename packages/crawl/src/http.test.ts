@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { EXTRA_CA_VAR } from '@taxonomy/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TLS_FIXTURE_CERT, serveTls } from '../../core/src/__fixtures__/tls/server.ts';
 import { HostScheduler } from './host-scheduler.ts';
 import { HttpClient, backoffMs, parseRetryAfter, type HttpOutcome } from './http.ts';
 
@@ -148,30 +147,23 @@ describe('HttpClient', () => {
 describe('HttpClient over TLS', () => {
   it("trusts the build's NODE_EXTRA_CA_CERTS as a phase task receives it (TAXONOMY_EXTRA_CA_CERTS), and only then", async () => {
     // A server whose certificate no system bundle vouches for: only the build's extra CA file does.
-    const tls = new URL('../../core/src/__fixtures__/tls/', import.meta.url).pathname;
-    const secure = https.createServer({ key: readFileSync(`${tls}localhost.key`), cert: readFileSync(`${tls}localhost.crt`) }, (_req, res) => {
+    const secure = await serveTls((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(PAGE);
     });
-    await new Promise<void>((r) => secure.listen(0, '127.0.0.1', () => r()));
-    const saved = { extra: process.env[EXTRA_CA_VAR], node: process.env['NODE_EXTRA_CA_CERTS'] };
     try {
-      const page = `https://127.0.0.1:${(secure.address() as AddressInfo).port}/page`;
-      process.env['NODE_EXTRA_CA_CERTS'] = '';
-      delete process.env[EXTRA_CA_VAR];
-      const refused = await client(0).get(page, html);
+      vi.stubEnv('NODE_EXTRA_CA_CERTS', '');
+      vi.stubEnv(EXTRA_CA_VAR, '');
+      const refused = await client(0).get(`${secure.url}/page`, html);
       expect(refused.outcome.kind).toBe('failure');
       expect(JSON.stringify(refused.outcome)).toMatch(/self[- ]signed/iu);
-      process.env[EXTRA_CA_VAR] = `${tls}localhost.crt`;
-      const { outcome } = await client(0).get(page, html);
+      vi.stubEnv(EXTRA_CA_VAR, TLS_FIXTURE_CERT);
+      const { outcome } = await client(0).get(`${secure.url}/page`, html);
       expect(outcome.kind).toBe('body');
       expect(Buffer.from((outcome as Extract<HttpOutcome, { kind: 'body' }>).body).toString()).toBe(PAGE);
     } finally {
-      for (const [name, value] of [[EXTRA_CA_VAR, saved.extra], ['NODE_EXTRA_CA_CERTS', saved.node]] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-      await new Promise<void>((r) => secure.close(() => r()));
+      vi.unstubAllEnvs();
+      await secure.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { extraCaCertificates, lazyRequire } from '@taxonomy/core';
+import { extraCaOptions, lazyRequire } from '@taxonomy/core';
 import type { Dispatcher } from 'undici';
 import type { HostScheduler } from './host-scheduler.ts';
 import { originOf } from './url.ts';
@@ -131,9 +131,8 @@ export class HttpClient {
   constructor(options: HttpClientOptions) {
     this.#options = options;
     this.#ownDispatcher = options.dispatcher === undefined;
-    // The build's NODE_EXTRA_CA_CERTS reaches a phase task under another name (core's extraCaCertificates).
-    const ca = options.dispatcher === undefined ? extraCaCertificates() : undefined;
-    this.#dispatcher = options.dispatcher ?? new (undici().Agent)({ keepAliveTimeout: 4_000, connections: 16, connect: { timeout: options.timeoutMs, ...(ca === undefined ? {} : { ca }) } });
+    // The build's NODE_EXTRA_CA_CERTS reaches a phase task under another name (core's extraCaOptions).
+    this.#dispatcher = options.dispatcher ?? new (undici().Agent)({ keepAliveTimeout: 4_000, connections: 16, connect: { timeout: options.timeoutMs, ...extraCaOptions() } });
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 

@@ -11,7 +11,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { extraCaCertificates } from '@taxonomy/core';
+import { extraCaOptions } from '@taxonomy/core';
 
 /** A request that went over its total time or its size limit; the client retries it, then quarantines the item. */
 export class ResponseLimitError extends Error {
@@ -137,9 +137,8 @@ function abortError(reason: unknown): Error {
 function createHttpFetch(options: BoundedFetchOptions): typeof fetch {
   const { deadline, tooLarge } = limitErrors(options);
   // Keep-alive agents: idle sockets are reused and do not keep the process alive. The HTTPS one trusts the
-  // build's NODE_EXTRA_CA_CERTS, which a phase task gets under another name (core's extraCaCertificates).
-  const ca = extraCaCertificates();
-  const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true, ...(ca === undefined ? {} : { ca }) }) };
+  // build's NODE_EXTRA_CA_CERTS, which a phase task gets under another name (core's extraCaOptions).
+  const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true, ...extraCaOptions() }) };
   return (input, init) =>
     new Promise<Response>((resolve, reject) => {
       const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
