@@ -426,6 +426,29 @@ describe('extractLabels — the level-0/1 memo', () => {
     expect(differentInstitution).toBeGreaterThan(rows.length * 3);
   });
 
+  it('memoizes a unit name on what follows its owner\'s prefix: the same rest under other owners, never one the rest names', () => {
+    const rows = [
+      { institution: 'Boston State University', text: 'Boston State University - Department of Military Science' },
+      { institution: 'Ohio University', text: 'Ohio University - Department of Military Science' },
+      { institution: 'OHIO UNIVERSITY', text: 'OHIO UNIVERSITY - School of Music' },
+      { institution: 'Tsinghua University', text: 'Tsinghua University - Academy of Fine Arts of Tsinghua University' },
+      { institution: 'Peking University', text: 'Peking University - Academy of Fine Arts of Tsinghua University' },
+      { institution: 'Tsinghua University', text: 'Tsinghua University - Academy of Fine Arts of Tsinghua University' },
+    ];
+    for (const row of rows) {
+      const input = { ...row, level: 0 as const };
+      const memo = extractLabels(input);
+      expect(memo, `${row.text} @ ${row.institution}`).toEqual(extractLabelsUncached(input));
+      // The owner's prefix is its own step, first; the rest's steps follow as for the rest alone.
+      expect(memo.steps[0], row.text).toEqual({ step: 'strip-institution', detail: `"${row.text.split(' - ')[0]} - " removed` });
+    }
+    expect(labelsOf(rows[0]!.text, rows[0]!.institution, 0)).toEqual(labelsOf(rows[1]!.text, rows[1]!.institution, 0));
+    const own = extractLabels({ ...rows[3]!, level: 0 }).steps.map((st) => st.detail);
+    const other = extractLabels({ ...rows[4]!, level: 0 }).steps.map((st) => st.detail);
+    expect(own).toContain('"Tsinghua University" after the unit removed');
+    expect(other).not.toContain('"Tsinghua University" after the unit removed');
+  });
+
   it.each([
     { text: 'Academy of Fine Arts of Tsinghua University', own: 'Tsinghua University', other: 'Peking University', ownStep: '"Tsinghua University" after the unit removed' },
     { text: 'Ohio State Lima Campus Department of History', own: 'The Ohio State University', other: 'University of Michigan', ownStep: '"The Ohio State University" removed' },

@@ -633,8 +633,17 @@ function finishPart(part: string, level: Level, instWords: WordSet): string | nu
 }
 
 function extractUnit(text: string, institution: InstitutionLens, level: Level, work: Work): string[] {
-  let t = collapseWhitespace(text.replace(/^["'“]+|["'”]+$/gu, ''));
-  t = stripInstitutionPrefix(t, institution, work);
+  return unitBody(unitWithoutOwner(text, institution, work), institution, level, work);
+}
+
+/** The first step of a unit name's extraction: quotes and spacing cleaned, a leading "<INSTITUTION> - " removed. */
+function unitWithoutOwner(text: string, institution: InstitutionLens, work: Work): string {
+  return stripInstitutionPrefix(collapseWhitespace(text.replace(/^["'“]+|["'”]+$/gu, '')), institution, work);
+}
+
+/** The rest of a unit name's extraction, after `unitWithoutOwner`. */
+function unitBody(text: string, institution: InstitutionLens, level: Level, work: Work): string[] {
+  let t = text;
   const code = LEADING_CODE.exec(t);
   if (code && /\p{L}{3}/u.test(t.slice(code[0].length))) {
     note(work, 'drop-code', `"${code[0].trim()}" removed`);
@@ -840,6 +849,18 @@ function copyTrace(trace: ExtractionTrace): ExtractionTrace {
  */
 export function extractLabels(input: ExtractLabelsInput): ExtractionTrace {
   const key = `${input.level}\u0000${input.text ?? ''}`;
+  if (input.level <= 1 && !isBlockText(input.text ?? '', input.level)) {
+    // "Boston State University - Department of Physics": the owner's prefix is stripped before anything else reads
+    // the text, so what follows is memoized on the rest, shared by every institution that writes its name first.
+    const head: Work = { steps: [], aliases: [] };
+    const text = input.text ?? '';
+    const cleaned = collapseWhitespace(text.replace(/^["'“]+|["'”]+$/gu, ''));
+    const rest = stripInstitutionPrefix(cleaned, new InstitutionLens(input.institution, false), head);
+    if (rest !== cleaned) {
+      const body = unitBodyLabels(`${input.level}\u0001${rest}`, rest, input);
+      return { labels: body.labels, steps: [...head.steps, ...body.steps] };
+    }
+  }
   if (input.level <= 1) {
     const hit = unitCache.get(key);
     if (hit !== undefined && new InstitutionLens(input.institution, false).answersNo(hit.queries)) return copyTrace(hit.trace);
@@ -862,6 +883,23 @@ export function extractLabels(input: ExtractLabelsInput): ExtractionTrace {
   return copyTrace(trace);
 }
 
+/**
+ * The labels of a unit name's rest after its owner's prefix (`unitBody`), memoized like a whole unit name: on the
+ * rest and the questions its institution answered "no" to.
+ */
+function unitBodyLabels(key: string, rest: string, input: ExtractLabelsInput): ExtractionTrace {
+  const hit = unitCache.get(key);
+  if (hit !== undefined && new InstitutionLens(input.institution, false).answersNo(hit.queries)) return copyTrace(hit.trace);
+  const lens = new InstitutionLens(input.institution, hit === undefined);
+  const work: Work = { steps: [], aliases: [] };
+  const trace = finishLabels(unitBody(rest, lens, input.level, work), work, input.level);
+  if (hit === undefined && !lens.touched) {
+    if (unitCache.size > 20_000) unitCache.clear();
+    unitCache.set(key, { trace: copyTrace(trace), queries: lens.queries() });
+  }
+  return trace;
+}
+
 /** extractLabels without its memo: what the memo must give (its tests compare the two). */
 export function extractLabelsUncached(input: ExtractLabelsInput): ExtractionTrace {
   return computeLabels(input, null);
@@ -871,7 +909,7 @@ export function extractLabelsUncached(input: ExtractLabelsInput): ExtractionTrac
 function computeLabels(input: ExtractLabelsInput, institution: InstitutionLens | null): ExtractionTrace {
   const work: Work = { steps: [], aliases: [] };
   const text = input.text ?? '';
-  const isBlock = /\n/u.test(text.trim()) || text.trim().split(/\s+/u).length > (input.level <= 1 ? 24 : 16);
+  const isBlock = isBlockText(text, input.level);
   let raw: string[];
   if (input.level >= 2) raw = extractTopics(text, input.level, work);
   else {
@@ -882,13 +920,24 @@ function computeLabels(input: ExtractLabelsInput, institution: InstitutionLens |
       for (const item of extractTopics(text, input.level, work)) raw.push(...extractUnit(item, lens, input.level, work));
     }
   }
+  return finishLabels(raw, work, input.level);
+}
+
+/** A text is read as a block of items (a list, a paragraph) when it has several lines or many words. */
+function isBlockText(text: string, level: Level): boolean {
+  const trimmed = text.trim();
+  return /\n/u.test(trimmed) || trimmed.split(/\s+/u).length > (level <= 1 ? 24 : 16);
+}
+
+/** The labels of the raw names an extraction found: cleaned, normalized, deduplicated and checked by `verifyLabel`. */
+function finishLabels(raw: readonly string[], work: Work, level: Level): ExtractionTrace {
   const labels: ExtractedLabel[] = [];
   const seen = new Set<string>();
   const aliasFor = raw.length === 1 ? work.aliases : [];
   for (const r of raw) {
     const label = makeLabel(r, aliasFor);
     if (!label.normalized || seen.has(label.normalized)) continue;
-    const verdict = verifyLabel({ label: label.normalized, level: input.level });
+    const verdict = verifyLabel({ label: label.normalized, level });
     if (!verdict.pass) {
       work.steps.push({ step: 'reject', detail: `"${label.label}": ${verdict.reasons.join('; ')}` });
       continue;
