@@ -17,8 +17,9 @@ interface TargetInputs {
   runtime?: string[];
 }
 
-/** A phase target waits for its package's build alone (its entry bundles the packages it loads). */
-const S1_BUILDS = ['build'];
+/** The phase bundle (one esbuild run makes every phase entry): the first tasks wait for it, every other task through them. */
+const BUNDLE = { projects: ['taxonomy'], target: 'bundle' };
+const S1_BUILDS: unknown[] = [];
 
 // Each case asks Nx for a few projects' targets (seconds each on a loaded machine): a longer budget than the default.
 describe('the Nx task graph', { timeout: 180_000 }, () => {
@@ -63,12 +64,12 @@ describe('the Nx task graph', { timeout: 180_000 }, () => {
     for (const other of ['config/s2.json', 'config/postprocess.json', 'config/hierarchy.json']) expect(curation.files).not.toContain(other);
     for (const upstream of ['postprocess:run', 's2:level-2']) expect(nxJson<TargetInputs>(['show', 'target', 'inputs', upstream]).files).not.toContain('config/curation.json');
     const hierarchy = nxJson<{ targets: Record<string, { dependsOn?: unknown[] }> }>(['show', 'project', 'hierarchy']);
-    expect(hierarchy.targets['assemble']!.dependsOn).toEqual([{ projects: ['curation'], target: 'apply' }, 'build']);
+    expect(hierarchy.targets['assemble']!.dependsOn).toEqual([{ projects: ['curation'], target: 'apply' }]);
   });
 
   it('puts the crawl first: s0:sources waits for crawl:run and hashes its snapshots; crawl:run hashes only the crawl settings and the seeds', () => {
     const s0 = nxJson<{ targets: Record<string, { dependsOn?: unknown[]; inputs: unknown[] }> }>(['show', 'project', 's0']);
-    expect(s0.targets['sources']!.dependsOn).toEqual([{ projects: ['crawl'], target: 'run' }, 'build']);
+    expect(s0.targets['sources']!.dependsOn).toEqual([{ projects: ['crawl'], target: 'run' }]);
     expect(s0.targets['sources']!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/snapshots.jsonl' });
     const crawl = nxJson<TargetInputs & { runtime?: string[] }>(['show', 'target', 'inputs', 'crawl:run']);
     expect(crawl.files).toContain('config/crawl.json');
@@ -113,47 +114,64 @@ describe('the Nx task graph', { timeout: 180_000 }, () => {
     const targets = (p: string) => nxJson<{ targets: Record<string, { inputs: unknown[]; dependsOn: unknown[] }> }>(['show', 'project', p]).targets;
     const levels = (project: string, target = '') => [0, 1, 2, 3].map((n) => ({ projects: [project], target: `level-${n}${target}` }));
     const postprocess = targets('postprocess')['run']!;
-    expect(postprocess.dependsOn).toEqual([...levels('s3'), ...levels('s0'), 'build']);
+    expect(postprocess.dependsOn).toEqual([...levels('s3'), ...levels('s0')]);
     const placement = targets('placement')['run']!;
-    expect(placement.dependsOn).toEqual([{ projects: ['postprocess'], target: 'run' }, ...levels('s0'), ...levels('s2'), 'build']);
+    expect(placement.dependsOn).toEqual([{ projects: ['postprocess'], target: 'run' }, ...levels('s0'), ...levels('s2')]);
     for (const target of [postprocess, placement, targets('curation')['apply']!, targets('taxonomy')['finalize']!]) expect(JSON.stringify(target.inputs)).not.toMatch(/transitive/u);
     // finalize reads every phase folder the manifest describes (helpers such as s0:sources left out).
     const finalize = targets('taxonomy')['finalize']!;
-    expect(finalize.dependsOn).toHaveLength(1 + 16 + 4 + 1);
+    expect(finalize.dependsOn).toHaveLength(1 + 16 + 4);
     expect(finalize.dependsOn).not.toContainEqual({ projects: ['s0'], target: 'sources' });
     expect(finalize.inputs).toContainEqual({ dependentTasksOutputFiles: '**/*.{jsonl,json}' });
   });
 
-  it('runs compiled entries: every package has a cached build into dist/, every phase target runs its bundle with plain node after its build', () => {
+  it('runs compiled entries: one cached bundle of every phase entry, every phase target runs its entry with plain node after it; every package has a cached library build into dist/', () => {
     const projects = nxJson<string[]>(['show', 'projects']);
     expect(projects).toHaveLength(15);
-    const s1 = nxJson<{ root: string; targets: Record<string, { options: { command: string }; inputs: unknown[]; outputs: string[]; dependsOn?: unknown[]; cache?: boolean }> }>(['show', 'project', 's1']);
-    // A phase entry is one bundle made from sources, so no build waits for another and a phase task waits for one build.
-    expect(s1.targets['build']).toMatchObject({ cache: true, outputs: ['{projectRoot}/dist'] });
-    expect(s1.targets['build']!.dependsOn).toBeUndefined();
-    expect(s1.targets['level-2']!.dependsOn).toContain('build');
-    // esbuild's native command line in the package's folder: no Node start per build. The index keeps every
-    // import of another package; the entry bundles the workspace packages, zod and pino, no other npm package.
-    expect(s1.targets['build']!.options).toMatchObject({ cwd: 'packages/s1-extraction' });
-    const [clean, index, entry] = s1.targets['build']!.options.command.split(' && ');
-    expect(clean).toBe('rm -rf dist');
+    type Shown = { root: string; targets: Record<string, { options: { command: string; cwd?: string }; inputs: unknown[]; outputs: string[]; dependsOn?: unknown[]; cache?: boolean }> };
+    const s1 = nxJson<Shown>(['show', 'project', 's1']);
+    const taxonomy = nxJson<Shown>(['show', 'project', 'taxonomy']);
+    // The bundle is made from sources and waits for nothing. The first tasks (crawl:run, s2:settings) wait for it and
+    // hash no upstream output, so a code change makes the bundle affected without making every phase task so; every
+    // other task reaches it through the tasks whose data it reads (a test of task-graph.ts checks each does).
+    const bundle = taxonomy.targets['bundle']!;
+    expect(bundle).toMatchObject({ cache: true, outputs: ['{workspaceRoot}/packages/taxonomy/bundle'] });
+    expect(bundle.dependsOn).toBeUndefined();
+    const crawl = nxJson<Shown>(['show', 'project', 'crawl']);
+    const s2 = nxJson<Shown>(['show', 'project', 's2']);
+    for (const root of [crawl.targets['run']!, s2.targets['settings']!]) {
+      expect(root.dependsOn).toEqual([BUNDLE]);
+      expect(JSON.stringify(root.inputs)).not.toContain('dependentTasksOutputFiles');
+    }
+    expect(s1.targets['level-2']!.dependsOn).not.toContainEqual(BUNDLE);
+    expect(s1.targets['level-2']!.dependsOn).not.toContain('build');
+    // esbuild's native command line at the workspace root, every entry at once (sharded S1's too): the workspace
+    // packages, zod and pino bundled, no other npm package.
+    const [clean, entries] = bundle.options.command.split(' && ');
+    expect(clean).toBe('rm -rf packages/taxonomy/bundle');
+    expect(entries).toMatch(/^node_modules\/\.bin\/esbuild crawl\/main=packages\/crawl\/src\/main\.ts /u);
+    for (const entry of ['s1-extraction/main=packages/s1-extraction/src/main.ts', 's1-extraction/shard-main=packages/s1-extraction/src/shard-main.ts', 'taxonomy/finalize-main=packages/taxonomy/src/finalize-main.ts']) expect(entries).toContain(` ${entry} `);
+    expect(entries).toContain('--outdir=packages/taxonomy/bundle --bundle ');
+    expect(entries).toContain('--external:pino-pretty ');
+    expect(entries).toContain('--external:word-list');
+    expect(entries).not.toContain('--external:zod');
+    expect(entries).not.toContain('--external:pino ');
+    expect(entries).not.toContain('--packages=external');
+    expect(s1.targets['level-2']!.options.command).toBe('TAXONOMY_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node --conditions=taxonomy-dist packages/taxonomy/bundle/s1-extraction/main.js --level 2');
+    // A library build in the package's folder keeps every import of another package and hashes its own sources.
+    expect(s1.targets['build']).toMatchObject({ cache: true, outputs: ['{projectRoot}/dist'], options: { cwd: 'packages/s1-extraction' } });
+    const [cleanDist, index, more] = s1.targets['build']!.options.command.split(' && ');
+    expect(cleanDist).toBe('rm -rf dist');
     expect(index).toMatch(/^\.\.\/\.\.\/node_modules\/\.bin\/esbuild src\/index\.ts --outdir=dist --outbase=src --bundle .* --packages=external$/u);
-    expect(entry).toMatch(/^\.\.\/\.\.\/node_modules\/\.bin\/esbuild src\/main\.ts --outdir=dist --outbase=src --bundle /u);
-    expect(entry).toContain('--external:pino-pretty ');
-    expect(entry).toContain('--external:word-list');
-    expect(entry).not.toContain('--external:zod');
-    expect(entry).not.toContain('--external:pino ');
-    expect(entry).not.toContain('--packages=external');
-    expect(s1.targets['level-2']!.options.command).toBe('TAXONOMY_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node --conditions=taxonomy-dist packages/s1-extraction/dist/main.js --level 2');
-    // The build hashes the sources its bundle is made from, as the phase tasks do: its package's and every
-    // dependency's (tests left out); a library's build hashes its own.
-    const build = nxJson<TargetInputs>(['show', 'target', 'inputs', 's1:build']);
-    expect(build.files).toEqual(expect.arrayContaining(['packages/s1-extraction/src/task.ts', 'packages/core/src/jsonl.ts', 'packages/lexicon/src/extract.ts']));
-    expect(build.files.some((f) => f.endsWith('.test.ts') || f.startsWith('packages/s2-frequency/'))).toBe(false);
+    expect(more).toBeUndefined();
     const core = nxJson<TargetInputs>(['show', 'target', 'inputs', 'core:build']);
     expect(core.files.filter((f) => f.startsWith('packages/')).every((f) => f.startsWith('packages/core/'))).toBe(true);
+    // The bundle hashes the sources of every package a phase loads (tests left out); a phase task its own closure's.
+    const bundled = nxJson<TargetInputs>(['show', 'target', 'inputs', 'taxonomy:bundle']);
+    expect(bundled.files).toEqual(expect.arrayContaining(['packages/s1-extraction/src/task.ts', 'packages/s2-frequency/src/task.ts', 'packages/core/src/jsonl.ts', 'packages/taxonomy/src/finalize.ts']));
+    expect(bundled.files.some((f) => f.endsWith('.test.ts') || f.includes('/dist/') || f.startsWith('packages/taxonomy/bundle/'))).toBe(false);
     const task = nxJson<TargetInputs>(['show', 'target', 'inputs', 's1:level-2']);
     expect(task.files).toEqual(expect.arrayContaining(['packages/s1-extraction/src/task.ts', 'packages/core/src/jsonl.ts', 'packages/lexicon/src/extract.ts']));
-    expect(task.files.some((f) => f.includes('/dist/'))).toBe(false);
+    expect(task.files.some((f) => f.includes('/dist/') || f.includes('/bundle/') || f.startsWith('packages/s2-frequency/'))).toBe(false);
   });
 });

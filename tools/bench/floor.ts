@@ -1,5 +1,5 @@
 // `npm run bench -- --build --floor`: what Nx and one Node process per task cost for the build's own task graph,
-// with no code of ours in them. A synthetic workspace gets the same 34 tasks and dependencies as
+// with no code of ours in them. A synthetic workspace gets the same tasks (25) and dependencies as
 // `nx run taxonomy:finalize` (Nx's `--graph` of the clone); each task is a bare `node` that stays busy for the
 // `duration_ms` its real task recorded in the cold build (0 for the builds, which record none) and writes one
 // file. Its cold wall time against the same sum of `duration_ms` is the lowest ratio issue 14's item 1 can reach

@@ -159,8 +159,11 @@ export function codeInputs(roots) {
 export const EXTRA_CA_HANDOVER = 'TAXONOMY_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS=';
 
 /**
- * The Nx target of one expanded task: the compiled entry under plain Node, after its package is built (the
- * build waits for its dependencies' builds). It hashes the code of the package and of every package it loads
+ * The Nx target of one expanded task: its compiled entry in the phase bundle (`taxonomy:bundle`) under plain
+ * Node. A task with no upstream waits for the bundle; every other task reaches it through the tasks it reads, so
+ * a code change makes the bundle affected (`nx affected`) without making every task that waits for it so: Nx
+ * selects a task whose inputs changed or that hashes the outputs of a selected task it waits for, and the first
+ * tasks hash no upstream output. It hashes the code of the package and of every package it loads
  * (`codeRoots`, see codeInputs), then the task's inputs. A task that may call a model (its inputs hold
  * `llmConfig`) carries the key's state in its options (`env`), which Nx hashes with the project
  * configuration: a key set or unset re-runs it, at no cost per run (a `runtime` input spawned a process per
@@ -172,9 +175,8 @@ export const EXTRA_CA_HANDOVER = 'TAXONOMY_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"
  * `runtime` inputs where the file inputs cannot stand for them (see runtimeInputNeeded).
  */
 export function phaseTarget(task, projectRoot, codeRoots = [projectRoot], env = process.env) {
-  const main = task.main.replace(/\.ts$/u, '');
   const args = `${task.level === null ? '' : ` --level ${task.level}`}${task.shard === undefined ? '' : ` --shard ${task.shard}`}`;
-  const command = `${EXTRA_CA_HANDOVER} node --conditions=taxonomy-dist ${projectRoot}/dist/${main}.js${args}`;
+  const command = `${EXTRA_CA_HANDOVER} node --conditions=taxonomy-dist ${BUNDLE_DIR}/${bundleEntryName(projectRoot, task.main)}.js${args}`;
   return {
     executor: 'nx:run-commands',
     options: task.inputs.includes('llmConfig') ? { command, env: { [KEY_STATE_VAR]: apiKeyState(env) } } : { command },
@@ -186,7 +188,7 @@ export function phaseTarget(task, projectRoot, codeRoots = [projectRoot], env = 
         const [project, target] = dep.split(':');
         return project === task.project ? { target } : { projects: [project], target };
       }),
-      'build',
+      ...(task.dependsOn.length === 0 ? [BUNDLE_DEPENDENCY] : []),
     ],
     metadata: { description: `${task.phase}${task.level === null ? '' : ` level ${task.level}`}${task.shard === undefined ? '' : ` shard ${task.shard}`}: writes ${task.dir}` },
   };
@@ -248,38 +250,65 @@ export const BUNDLED_NPM_PACKAGES = ['zod', 'pino'];
  */
 export const BUNDLE_BANNER = 'import { createRequire as __taxonomyCreateRequire } from "node:module"; const require = __taxonomyCreateRequire(import.meta.url);';
 
+/** Where `taxonomy:bundle` writes the phase entries (`<package folder>/<main>.js`) and their shared code (`chunks/`). */
+export const BUNDLE_DIR = 'packages/taxonomy/bundle';
+
+/** The project and target of the phase bundle, which every phase target waits for. */
+export const BUNDLE_PROJECT = 'taxonomy';
+const BUNDLE_DEPENDENCY = { projects: [BUNDLE_PROJECT], target: 'bundle' };
+
+/** A phase entry's name in the bundle: `packages/s1-extraction` + `main.ts` → `s1-extraction/main`. */
+export function bundleEntryName(projectRoot, main) {
+  return `${projectRoot.split('/').pop()}/${main.replace(/\.ts$/u, '')}`;
+}
+
 /**
  * The `build` target of every package, cached like any task, run as esbuild's command line (a native binary:
  * ~0.04 s a build; a Node script calling esbuild's API took ~0.35 CPU-s per package) in the package's folder:
- * - `src/index.ts` → `dist/index.js`, every import of another package left an import (resolved by Node under
- *   `--conditions=taxonomy-dist` to that package's `dist/index.js`), for whoever imports the compiled package;
- * - each entry its phase targets run (`src/main.ts` …) → `dist/main.js`, one bundle with the sources of every
- *   workspace package it loads and zod (BUNDLED_NPM_PACKAGES; the other npm packages, `npmPackages`, stay
- *   imports), its shared code in `dist/bundle/`. A phase task loads a handful of files instead of ≈ 150 ES
- *   modules: its start went from ≈ 0.47 to ≈ 0.36 s here.
- * A package with phase entries hashes the sources of its runtime closure (`codeRoots`, see codeInputs), as its
- * phase tasks do; a library hashes its own. No build waits for another: a bundle is made from sources, and a
- * phase task waits for its package's build alone, so a cached rerun hashes one build per phase task and the
- * libraries' builds are not part of `nx run taxonomy:finalize` at all (`nx run-many -t build` makes them).
+ * `src/index.ts` → `dist/index.js`, every import of another package left an import (resolved by Node under
+ * `--conditions=taxonomy-dist` to that package's `dist/index.js`), for whoever imports the compiled package (the
+ * bench, scripts). No build waits for another, and none is part of `nx run taxonomy:finalize` (`nx run-many -t
+ * build` makes them): the phase tasks run the phase bundle (`bundleTarget`).
  */
-export function buildTarget(projectRoot, mains, codeRoots = [projectRoot], npmPackages = []) {
+export function buildTarget(projectRoot) {
   const esbuild = `${'../'.repeat(projectRoot.split('/').length)}node_modules/.bin/esbuild`;
-  const out = ['--outdir=dist', '--outbase=src'];
-  const commands = [['rm -rf dist'], [esbuild, 'src/index.ts', ...out, ...ESBUILD_FLAGS, '--packages=external']];
-  const entries = [...new Set(mains)].sort().map((m) => `src/${m}`);
-  if (entries.length > 0) {
-    const external = [...new Set(npmPackages)].filter((p) => !BUNDLED_NPM_PACKAGES.includes(p)).sort().map((p) => `--external:${p}`);
-    commands.push([esbuild, ...entries, ...out, ...ESBUILD_FLAGS, "'--chunk-names=bundle/[name]-[hash]'", `'--banner:js=${BUNDLE_BANNER}'`, ...external]);
-  }
   return {
     executor: 'nx:run-commands',
-    options: { command: commands.map((c) => c.join(' ')).join(' && '), cwd: projectRoot },
+    options: { command: ['rm -rf dist', [esbuild, 'src/index.ts', '--outdir=dist', '--outbase=src', ...ESBUILD_FLAGS, '--packages=external'].join(' ')].join(' && '), cwd: projectRoot },
     cache: true,
-    inputs: entries.length > 0 ? [...codeInputs(codeRoots), { externalDependencies: ['esbuild', ...BUNDLED_NPM_PACKAGES] }] : ['buildSources', { externalDependencies: ['esbuild'] }],
+    inputs: ['buildSources', { externalDependencies: ['esbuild'] }],
     outputs: ['{projectRoot}/dist'],
-    metadata: {
-      description: entries.length > 0 ? `compiles src/index.ts, and ${entries.join(', ')} bundled with the workspace packages they load, to dist/ (esbuild)` : 'compiles src/index.ts to dist/ (esbuild)',
-    },
+    metadata: { description: 'compiles src/index.ts to dist/ (esbuild)' },
+  };
+}
+
+/**
+ * `taxonomy:bundle`, the one build of `nx run taxonomy:finalize`: every phase entry (`entries`: project root and
+ * main of each, `src/main.ts` …) in one esbuild run → `packages/taxonomy/bundle/<package folder>/<main>.js`,
+ * bundled with the sources of every workspace package it loads and zod and pino (BUNDLED_NPM_PACKAGES; the other
+ * npm packages, `npmPackages`, stay imports), the code entries share in `bundle/chunks/`. A phase task loads a
+ * handful of files instead of ≈ 150 ES modules (its start went from ≈ 0.47 to ≈ 0.36 s here). One run instead of
+ * one build per phase package: the ten builds took the first ≈ 2.9 s of a cold build on two cores (each bundled
+ * the same shared packages again, 0.44–0.77 s under Nx); all entries at once take ≈ 0.33 s, and the first phase
+ * task can start after it. It hashes the code of every package a phase loads (`codeRoots`); a phase task hashes
+ * only its own package's closure, so a change to one package re-makes the bundle (cheap) but re-runs only the
+ * phases whose code it is. Every main the build graph names is bundled, sharded S1's included, so the bundle does
+ * not depend on s1.shards.
+ */
+export function bundleTarget(entries, codeRoots, npmPackages = []) {
+  const external = [...new Set(npmPackages)].filter((p) => !BUNDLED_NPM_PACKAGES.includes(p)).sort().map((p) => `--external:${p}`);
+  const points = [...new Set(entries.map(({ root, main }) => `${bundleEntryName(root, main)}=${root}/src/${main}`))].sort();
+  const command = [
+    `rm -rf ${BUNDLE_DIR}`,
+    ['node_modules/.bin/esbuild', ...points, `--outdir=${BUNDLE_DIR}`, ...ESBUILD_FLAGS, "'--chunk-names=chunks/[name]-[hash]'", `'--banner:js=${BUNDLE_BANNER}'`, ...external].join(' '),
+  ].join(' && ');
+  return {
+    executor: 'nx:run-commands',
+    options: { command },
+    cache: true,
+    inputs: [...codeInputs(codeRoots), { externalDependencies: ['esbuild', ...BUNDLED_NPM_PACKAGES] }],
+    outputs: [`{workspaceRoot}/${BUNDLE_DIR}`],
+    metadata: { description: `bundles every phase entry (${points.length}) with the workspace packages it loads into ${BUNDLE_DIR}/ (esbuild)` },
   };
 }
 
@@ -301,7 +330,8 @@ function readJson(path) {
 export const createNodes = [
   'packages/*/project.json',
   (projectFiles, _options, context) => {
-    const tasks = expandBuildGraph(readJson(join(context.workspaceRoot, BUILD_GRAPH_FILE)), { shards: resolveS1Shards(context.workspaceRoot) });
+    const graph = readJson(join(context.workspaceRoot, BUILD_GRAPH_FILE));
+    const tasks = expandBuildGraph(graph, { shards: resolveS1Shards(context.workspaceRoot) });
     const packages = projectFiles.map((file) => {
       const root = dirname(file);
       const manifest = readJson(join(context.workspaceRoot, root, 'package.json'));
@@ -317,10 +347,15 @@ export const createNodes = [
       if (!needed.has(input.runtime)) needed.set(input.runtime, runtimeInputNeeded(input.runtime, context.workspaceRoot));
       return needed.get(input.runtime);
     };
+    // Every entry of the build graph, whatever s1.shards: the sharded S1 steps' mains too.
+    const entries = [...expandBuildGraph(graph, { shards: 1 }), ...expandBuildGraph(graph, { shards: 2 })].map((task) => ({ root: rootOf.get(task.project), main: task.main }));
+    const phaseProjects = [...new Set(tasks.map((task) => task.project))];
+    const bundleRoots = [...new Set(phaseProjects.flatMap((p) => [p, ...runtimeClosure(p, depsOf)]).map((p) => rootOf.get(p)))].sort();
     return packages.map(({ file, root, name }) => {
       const codeRoots = [root, ...runtimeClosure(name, depsOf).map((dep) => rootOf.get(dep))];
       const own = tasks.filter((task) => task.project === name);
-      const targets = { build: buildTarget(root, own.map((task) => task.main), codeRoots, npmPackages) };
+      const targets = { build: buildTarget(root) };
+      if (name === BUNDLE_PROJECT) targets.bundle = bundleTarget(entries, bundleRoots, npmPackages);
       for (const task of own) targets[task.target] = phaseTarget({ ...task, inputs: task.inputs.filter(keep) }, root, codeRoots);
       return [file, { projects: { [root]: { targets } } }];
     });

@@ -55,7 +55,7 @@ describe('the extra CA certificates in phase commands', () => {
   it('every phase command starts Node with NODE_EXTRA_CA_CERTS empty and the file under TAXONOMY_EXTRA_CA_CERTS', () => {
     for (const task of tasks) {
       const { options } = phaseTarget(task, `packages/${task.project}`, []) as { options: { command: string } };
-      expect(options.command.startsWith(`${EXTRA_CA_HANDOVER} node --conditions=taxonomy-dist packages/${task.project}/dist/`)).toBe(true);
+      expect(options.command.startsWith(`${EXTRA_CA_HANDOVER} node --conditions=taxonomy-dist packages/taxonomy/bundle/${task.project}/`)).toBe(true);
     }
   });
 
@@ -273,6 +273,12 @@ describe('the build of a phase entry', () => {
     return Object.values(found![1].projects)[0]!.targets as Record<string, { options: { command: string; cwd: string } }>;
   };
   const esbuildAt = (cwd: string, command: string) => execSync(command, { cwd: join(repo, cwd), stdio: 'pipe' });
+  /** taxonomy:bundle's esbuild run with `points` (`name=path` entry points) instead of every phase entry, into `outdir`. */
+  const bundleCommand = (points: string[], outdir: string): string => {
+    const esbuild = targetsOf('taxonomy').bundle!.options.command.split(' && ')[1]!;
+    const [bin, ...rest] = esbuild.split(' ').filter((arg) => !/^[\w./-]+=packages\/\S+\.ts$/u.test(arg));
+    return [bin, ...points, ...rest].join(' ').replace('--outdir=packages/taxonomy/bundle', `--outdir=${outdir}`);
+  };
 
   // zod, pino and the npm packages pino depends on, transitively (BUNDLED_NPM_PACKAGES).
   const bundledNpm = (): Set<string> => {
@@ -288,11 +294,10 @@ describe('the build of a phase entry', () => {
   };
 
   it('bundles the workspace packages, zod and pino, and no other npm package', async () => {
-    const build = targetsOf('s3').build!;
-    const entry = build.options.command.split(' && ')[2]!;
     const out = await mkdtemp(join(tmpdir(), 'taxonomy-bundle-'));
-    esbuildAt(build.options.cwd, `${entry.replace('--outdir=dist', `--outdir=${out}`)} --metafile=${join(out, 'meta.json')}`);
-    const inputs = Object.keys((JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> }).inputs).map((i) => resolve(repo, build.options.cwd, i));
+    expect(targetsOf('taxonomy').bundle!.options.command).toContain(' s3-verification/main=packages/s3-verification/src/main.ts ');
+    esbuildAt('.', `${bundleCommand(['s3-verification/main=packages/s3-verification/src/main.ts'], out)} --metafile=${join(out, 'meta.json')}`);
+    const inputs = Object.keys((JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> }).inputs).map((i) => resolve(repo, i));
     const npm = inputs.filter((i) => i.includes('node_modules/'));
     expect(npm.length).toBeGreaterThan(10);
     const allowed = bundledNpm();
@@ -310,8 +315,8 @@ describe('the build of a phase entry', () => {
   });
 
   it('finds the lexicon snapshot and the prompts from inside a bundle of another package, and logs through the bundled pino with secrets redacted', async () => {
-    // Bundled into a folder of the s3 package, so its npm imports resolve as the real bundle's do.
-    const dir = join(repo, 'packages', 's3-verification', `.bundle-test-${process.pid}`);
+    // Bundled into a folder beside the real bundle, at its depth, so its npm imports resolve as the real bundle's do.
+    const dir = join(repo, 'packages', 'taxonomy', `.bundle-test-${process.pid}`);
     await mkdir(dir, { recursive: true });
     try {
       await writeFile(
@@ -328,9 +333,8 @@ describe('the build of a phase entry', () => {
           `process.stdout.write(JSON.stringify({ snapshot: readLexiconSnapshot() !== null, prompts: existsSync(DEFAULT_PROMPTS_DIR), dir: DEFAULT_PROMPTS_DIR, logged: logged.join('') }));`,
         ].join('\n'),
       );
-      const entry = targetsOf('s3').build!.options.command.split(' && ')[2]!.replace(/src\/main\.ts/u, `.bundle-test-${process.pid}/probe.ts`).replace('--outdir=dist --outbase=src', `--outdir=.bundle-test-${process.pid}/out --outbase=.bundle-test-${process.pid}`);
-      esbuildAt('packages/s3-verification', entry);
-      const probe = JSON.parse(execSync(`node ${join(dir, 'out', 'probe.js')}`, { encoding: 'utf8' })) as { snapshot: boolean; prompts: boolean; dir: string; logged: string };
+      esbuildAt('.', bundleCommand([`probe/probe=packages/taxonomy/.bundle-test-${process.pid}/probe.ts`], `packages/taxonomy/.bundle-test-${process.pid}/out`));
+      const probe = JSON.parse(execSync(`node ${join(dir, 'out', 'probe', 'probe.js')}`, { encoding: 'utf8' })) as { snapshot: boolean; prompts: boolean; dir: string; logged: string };
       expect(probe).toMatchObject({ snapshot: true, prompts: true, dir: `${join(repo, 'packages', 'llm', 'prompts')}/` });
       expect(JSON.parse(probe.logged)).toMatchObject({ msg: 'probe', api_key: '[redacted]' });
     } finally {

@@ -10,7 +10,7 @@ function shardFromArgv(argv: ReadonlyArray<string>): number {
   return shard;
 }
 
-/** What `s1:level-N-shard-K` runs (s1.shards > 1): `node --conditions=taxonomy-dist packages/s1-extraction/dist/shard-main.js --level N --shard K`. */
+/** What `s1:level-N-shard-K` runs (s1.shards > 1): `node --conditions=taxonomy-dist packages/taxonomy/bundle/s1-extraction/shard-main.js --level N --shard K`. */
 await runMain(async () => {
   await runS1ShardTask({ level: levelFromArgv(process.argv), shard: shardFromArgv(process.argv) });
 });

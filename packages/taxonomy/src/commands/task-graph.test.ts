@@ -65,7 +65,7 @@ describe('BUILD_TASKS', () => {
       dirOf.set(name, file.replace(/\/project\.json$/u, ''));
       for (const [target, config] of Object.entries(Object.values(result.projects)[0]!.targets)) inferred.set(`${name}:${target}`, config);
     }
-    const phaseTargets = [...inferred.keys()].filter((id) => !id.endsWith(':build'));
+    const phaseTargets = [...inferred.keys()].filter((id) => !id.endsWith(':build') && id !== 'taxonomy:bundle');
     vi.unstubAllEnvs();
     expect(phaseTargets.sort()).toEqual(tasks.map(taskId).sort());
     const closureRoots = (project: string): string[] => {
@@ -88,10 +88,10 @@ describe('BUILD_TASKS', () => {
     };
     for (const task of tasks) {
       const target = inferred.get(taskId(task))!;
-      const deps = (target.dependsOn ?? []).flatMap((d) => (typeof d === 'string' ? [] : (d.projects ?? [task.project]).map((p) => `${p}:${d.target}`)));
-      // The task waits for its package's build only (one bundle with the packages it loads).
-      expect(target.dependsOn?.filter((d) => typeof d === 'string'), taskId(task)).toEqual(['build']);
-      expect(deps, taskId(task)).toEqual(task.dependsOn);
+      const deps = (target.dependsOn ?? []).flatMap((d) => (typeof d === 'string' ? [d] : (d.projects ?? [task.project]).map((p) => `${p}:${d.target}`)));
+      // A first task (no upstream) waits for the phase bundle and hashes no upstream output; no task waits for a package build.
+      expect(deps, taskId(task)).toEqual(task.dependsOn.length === 0 ? ['taxonomy:bundle'] : task.dependsOn);
+      if (task.dependsOn.length === 0) expect(JSON.stringify(target.inputs), taskId(task)).not.toContain('dependentTasksOutputFiles');
       expect(target.outputs, taskId(task)).toEqual([`{workspaceRoot}/${task.dir}`]);
       // It hashes the code of its package and of every workspace package its package.json depends on, and theirs.
       const code = target.inputs.slice(0, target.inputs.length - task.inputs.filter((i) => typeof i !== 'object' || !('runtime' in i)).length);
@@ -99,18 +99,26 @@ describe('BUILD_TASKS', () => {
       expect(code, taskId(task)).toEqual(codePatterns(roots));
       // The entry's inputs follow, without a runtime input the file inputs already stand for (the default sources and crawl).
       expect(target.inputs.slice(code.length), taskId(task)).toEqual(task.inputs.filter((i) => typeof i !== 'object' || !('runtime' in i)));
-      expect(target.options.command, taskId(task)).toContain(`/${task.main.replace(/\.ts$/u, '')}.`);
+      expect(target.options.command, taskId(task)).toContain(` packages/taxonomy/bundle/${dirOf.get(task.project)!.replace(/^packages\//u, '')}/${task.main.replace(/\.ts$/u, '')}.js`);
       if (task.level !== null) expect(target.options.command, taskId(task)).toMatch(new RegExp(` --level ${task.level}${task.shard === undefined ? '' : ` --shard ${task.shard}`}$`, 'u'));
     }
-    // No build waits for another (a phase entry is bundled from sources); a package with phase entries hashes the
-    // code of the closure its tasks hash, a library its own sources.
+    // No build waits for another; a library build hashes its own sources. The bundle waits for nothing and hashes the
+    // code of every package a phase task loads, and bundles every main of the build graph whatever s1.shards.
     for (const [name] of dirOf) {
       const build = inferred.get(`${name}:build`)!;
       expect(build.dependsOn, `${name}:build`).toBeUndefined();
-      const hasEntries = tasks.some((t) => t.project === name);
-      const codeOf = codePatterns(closureRoots(name));
-      if (hasEntries) expect(build.inputs.slice(0, codeOf.length), `${name}:build`).toEqual(codeOf);
-      else expect(build.inputs[0], `${name}:build`).toBe('buildSources');
+      expect(build.inputs[0], `${name}:build`).toBe('buildSources');
+    }
+    // Every task reaches the bundle through the tasks it waits for, so its entry exists when it starts.
+    const depsOf = (id: string) => (inferred.get(id)!.dependsOn ?? []).flatMap((d) => (typeof d === 'string' ? [] : (d.projects ?? [id.split(':')[0]!]).map((p) => `${p}:${d.target}`)));
+    const reachesBundle = (id: string, seen = new Set<string>()): boolean => id === 'taxonomy:bundle' || (!seen.has(id) && (seen.add(id), depsOf(id).some((d) => reachesBundle(d, seen))));
+    for (const task of tasks) expect(reachesBundle(taskId(task)), taskId(task)).toBe(true);
+    const bundle = inferred.get('taxonomy:bundle')!;
+    expect(bundle.dependsOn).toBeUndefined();
+    const phaseRoots = [...new Set(tasks.flatMap((t) => closureRoots(t.project)))].sort();
+    expect(bundle.inputs.slice(0, 2)).toEqual(codePatterns(phaseRoots));
+    for (const main of ['s1-extraction/main', 's1-extraction/partition-main', 's1-extraction/shard-main', 's1-extraction/merge-main', 's0-raw-extraction/sources-main', 'taxonomy/finalize-main']) {
+      expect(bundle.options.command).toContain(` ${main}=packages/${main.replace('/', '/src/')}.ts `);
     }
     // crawl, s0:sources, s2:settings, S0/S1/S2/S3 per level, postprocess, placement, curation, hierarchy, finalize;
     // with K shards, a partition task and K shard tasks more per level.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { packageRoot } from '@taxonomy/core';
 import type { CurationOutcome } from '@taxonomy/curation';
 import type { FinalConcept } from '../finalize.ts';
 import { INSTITUTION_BINS, LEVEL_COLORS, escapeXml, horizontalBarChart, stackedBarChart } from './plots.ts';
@@ -164,8 +164,8 @@ export function renderPlots(data: ReportData): string[] {
 }
 
 const require = createRequire(import.meta.url);
-/** The report's static files live beside this module in src/report; the compiled bundle runs from dist/ and reads them there too. */
-const ASSET_DIR = ((here: string) => (basename(here) === 'dist' ? join(here, '..', 'src', 'report') : here))(dirname(fileURLToPath(import.meta.url)));
+/** The report's static files live in the package's src/report, found through the package (`packageRoot`) from sources, dist/ or the phase bundle alike. */
+const ASSET_DIR = join(packageRoot('@taxonomy/taxonomy'), 'src', 'report');
 const asset = (name: string) => readFileSync(join(ASSET_DIR, name), 'utf8');
 
 /** The search library inlined into the page: MiniSearch's UMD build from node_modules, source map reference removed. */
