@@ -253,7 +253,7 @@ export const BUNDLE_BANNER = 'import { createRequire as __taxonomyCreateRequire 
 /** Where `taxonomy:bundle` writes the phase entries (`<package folder>/<main>.js`) and their shared code (`chunks/`). */
 export const BUNDLE_DIR = 'packages/taxonomy/bundle';
 
-/** The project and target of the phase bundle, which every phase target waits for. */
+/** The project and target of the phase bundle: the tasks with no upstream wait for it, every other one through them. */
 export const BUNDLE_PROJECT = 'taxonomy';
 const BUNDLE_DEPENDENCY = { projects: [BUNDLE_PROJECT], target: 'bundle' };
 
