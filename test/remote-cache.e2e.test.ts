@@ -13,15 +13,15 @@ import { cloneRepo } from '../tools/bench/clone.ts';
 /**
  * Issue 16, items 1 and 2, with Nx itself: three clones of the committed repository share one cache server
  * (tools/cache-server on 127.0.0.1, a free port). Clone A builds the whole graph and fills the server; a fresh
- * clone B (empty local cache, a read-only token) gets all 34 tasks from it, byte for byte, then re-runs the
+ * clone B (empty local cache, a read-only token) gets all 25 tasks from it, byte for byte, then re-runs the
  * three tasks a curation change touches on top of the restored folders (their checksums verified) without
  * being able to write; clone C — another folder, HOME, TMPDIR, user and API key, a wrong token — builds
  * everything itself, says the cache refused it, and gets the same task hashes and the same bytes as A.
- * The build is the 34-task graph (24 phase tasks and the 10 phase packages' builds they run) over the small held-out
+ * The build is the 25-task graph (24 phase tasks and the phase bundle they run) over the small held-out
  * declared-paths corpus, so the test stays cheap.
  */
 const repo = findWorkspaceRoot(import.meta.dirname);
-const TASKS = 34;
+const TASKS = 25;
 const READ_WRITE = 'ci-token-0123456789';
 const READ_ONLY = 'dev-token-0123456789';
 let base = '';
@@ -121,7 +121,7 @@ describe('a shared remote cache on Nx 23 (self-hosted protocol)', () => {
     expect(Object.keys(aArtifacts)).toEqual(expect.arrayContaining(['artifacts/taxonomy/manifest.json', 'artifacts/taxonomy/report/index.html', 'artifacts/s1/level-1/metrics.json']));
   }, 300_000);
 
-  it('a fresh clone B with a read-only token takes all 34 tasks from the remote cache, byte-identical, and cannot write', async () => {
+  it('a fresh clone B with a read-only token takes all 25 tasks from the remote cache, byte-identical, and cannot write', async () => {
     const bDir = await clone(join(base, 'b'));
     const b = await build(bDir, { NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: READ_ONLY, OPENAI_API_KEY: 'sk-agent-b-0002' });
     expect(b.code, b.output).toBe(0);

@@ -94,7 +94,7 @@ describe('s1.shards = 4 on Nx with the fake model server', () => {
     const b = await build(4);
     expect(b.code, b.output).toBe(0);
     for (const level of LEVELS) for (const id of [`s1:level-${level}-partition`, ...shardTasks(level), `s1:level-${level}`]) expect(b.tasks[id], id).toBe('cache-miss');
-    expect(Object.keys(b.tasks)).toHaveLength(34 + 4 * 5);
+    expect(Object.keys(b.tasks)).toHaveLength(25 + 4 * 5);
     const run = JSON.parse(await readFile(join(clone, 'artifacts/.runs/run.json'), 'utf8')) as { llm: { by_task: Record<string, { calls: number; tokens_in: number; tokens_out: number }> } };
     const s1 = Object.entries(run.llm.by_task).filter(([task]) => task.startsWith('s1:'));
     expect(s1.map(([task]) => task).sort()).toEqual(LEVELS.flatMap(shardTasks).sort());

@@ -6,7 +6,7 @@
 // while every task is its own process: no imports, no hashing of real outputs, no config, no checks. A second
 // workspace ("hashed") is the same but each task also hashes its dependencies' output files, as every phase task
 // does (`dependentTasksOutputFiles`, what makes the reruns data-incremental): Nx then hashes a task only once its
-// dependencies are done, in waves, instead of all 34 up front.
+// dependencies are done, in waves, instead of all of them up front.
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
