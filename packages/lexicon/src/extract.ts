@@ -636,9 +636,14 @@ function extractUnit(text: string, institution: InstitutionLens, level: Level, w
   return unitBody(unitWithoutOwner(text, institution, work), institution, level, work);
 }
 
-/** The first step of a unit name's extraction: quotes and spacing cleaned, a leading "<INSTITUTION> - " removed. */
+/** A unit name with its enclosing quotes dropped and its spacing collapsed. */
+function cleanUnitText(text: string): string {
+  return collapseWhitespace(text.replace(/^["'“]+|["'”]+$/gu, ''));
+}
+
+/** The first step of a unit name's extraction: `cleanUnitText`, then a leading "<INSTITUTION> - " removed. */
 function unitWithoutOwner(text: string, institution: InstitutionLens, work: Work): string {
-  return stripInstitutionPrefix(collapseWhitespace(text.replace(/^["'“]+|["'”]+$/gu, '')), institution, work);
+  return stripInstitutionPrefix(cleanUnitText(text), institution, work);
 }
 
 /** The rest of a unit name's extraction, after `unitWithoutOwner`. */
@@ -853,8 +858,7 @@ export function extractLabels(input: ExtractLabelsInput): ExtractionTrace {
     // "Boston State University - Department of Physics": the owner's prefix is stripped before anything else reads
     // the text, so what follows is memoized on the rest, shared by every institution that writes its name first.
     const head: Work = { steps: [], aliases: [] };
-    const text = input.text ?? '';
-    const cleaned = collapseWhitespace(text.replace(/^["'“]+|["'”]+$/gu, ''));
+    const cleaned = cleanUnitText(input.text ?? '');
     const rest = stripInstitutionPrefix(cleaned, new InstitutionLens(input.institution, false), head);
     if (rest !== cleaned) {
       const body = unitBodyLabels(`${input.level}\u0001${rest}`, rest, input);
