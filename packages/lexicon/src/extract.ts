@@ -238,6 +238,12 @@ function buildInstitutionPatterns(institution: string | null): Array<{ re: RegEx
     }));
 }
 
+/**
+ * What `stripInstitutionPrefix` needs to find in a text before anything else: white space, a separator, white space.
+ * The cleanup before it only collapses white space and drops end quotes, so a text without it never has a prefix.
+ */
+const OWNER_SEPARATOR = /\s[-–—:|]\s/u;
+
 /** Removes a leading "<INSTITUTION> - " (also all-caps and misspelt forms). */
 function stripInstitutionPrefix(text: string, institution: InstitutionLens, work: Work): string {
   const m = /^(.{3,90}?)\s+[-–—:|]\s+(.+)$/u.exec(text);
@@ -854,30 +860,22 @@ function copyTrace(trace: ExtractionTrace): ExtractionTrace {
  */
 export function extractLabels(input: ExtractLabelsInput): ExtractionTrace {
   const key = `${input.level}\u0000${input.text ?? ''}`;
-  if (input.level <= 1 && !isBlockText(input.text ?? '', input.level)) {
+  // OWNER_SEPARATOR first: most names have no "<prefix> - ", and the cleanup and the prefix pattern cost more.
+  if (input.level <= 1 && OWNER_SEPARATOR.test(input.text ?? '') && !isBlockText(input.text ?? '', input.level)) {
     // "Boston State University - Department of Physics": the owner's prefix is stripped before anything else reads
     // the text, so what follows is memoized on the rest, shared by every institution that writes its name first.
     const head: Work = { steps: [], aliases: [] };
     const cleaned = cleanUnitText(input.text ?? '');
     const rest = stripInstitutionPrefix(cleaned, new InstitutionLens(input.institution, false), head);
     if (rest !== cleaned) {
-      const body = unitBodyLabels(`${input.level}\u0001${rest}`, rest, input);
+      const body = memoizedUnit(`${input.level}\u0001${rest}`, input.institution, (lens) => {
+        const work: Work = { steps: [], aliases: [] };
+        return finishLabels(unitBody(rest, lens, input.level, work), work, input.level);
+      });
       return { labels: body.labels, steps: [...head.steps, ...body.steps] };
     }
   }
-  if (input.level <= 1) {
-    const hit = unitCache.get(key);
-    if (hit !== undefined && new InstitutionLens(input.institution, false).answersNo(hit.queries)) return copyTrace(hit.trace);
-    const lens = new InstitutionLens(input.institution, hit === undefined);
-    const trace = computeLabels(input, lens);
-    if (hit === undefined && !lens.touched) {
-      // Bounded lower than the level-2/3 memo: an entry also holds its questions (1,000,000 bench records: S1's
-      // level-1 peak 926 MB with 50,000 entries of ordered, repeated questions).
-      if (unitCache.size > 20_000) unitCache.clear();
-      unitCache.set(key, { trace: copyTrace(trace), queries: lens.queries() });
-    }
-    return trace;
-  }
+  if (input.level <= 1) return memoizedUnit(key, input.institution, (lens) => computeLabels(input, lens));
   let trace = traceCache.get(key);
   if (!trace) {
     trace = computeLabels(input, null);
@@ -888,16 +886,18 @@ export function extractLabels(input: ExtractLabelsInput): ExtractionTrace {
 }
 
 /**
- * The labels of a unit name's rest after its owner's prefix (`unitBody`), memoized like a whole unit name: on the
- * rest and the questions its institution answered "no" to.
+ * A level-0/1 result memoized on `key` and the questions its institution answered "no" to: a hit whose questions
+ * this institution answers alike is handed out as a copy; else `compute` runs with a lens that records them (the
+ * first time) and the result is kept unless an answer was "yes".
  */
-function unitBodyLabels(key: string, rest: string, input: ExtractLabelsInput): ExtractionTrace {
+function memoizedUnit(key: string, institution: string | null, compute: (lens: InstitutionLens) => ExtractionTrace): ExtractionTrace {
   const hit = unitCache.get(key);
-  if (hit !== undefined && new InstitutionLens(input.institution, false).answersNo(hit.queries)) return copyTrace(hit.trace);
-  const lens = new InstitutionLens(input.institution, hit === undefined);
-  const work: Work = { steps: [], aliases: [] };
-  const trace = finishLabels(unitBody(rest, lens, input.level, work), work, input.level);
+  if (hit !== undefined && new InstitutionLens(institution, false).answersNo(hit.queries)) return copyTrace(hit.trace);
+  const lens = new InstitutionLens(institution, hit === undefined);
+  const trace = compute(lens);
   if (hit === undefined && !lens.touched) {
+    // Bounded lower than the level-2/3 memo: an entry also holds its questions (1,000,000 bench records: S1's
+    // level-1 peak 926 MB with 50,000 entries of ordered, repeated questions).
     if (unitCache.size > 20_000) unitCache.clear();
     unitCache.set(key, { trace: copyTrace(trace), queries: lens.queries() });
   }
