@@ -1,24 +1,36 @@
-// Regenerates data/cip/lexicon-snapshot.json from the CSV and the current code:
-// node --import tsx packages/lexicon/src/lexicon-snapshot-write.ts
+// Regenerates the lexicon's snapshots (data/cip/{lexicon,evidence,people}-snapshot.json) from the CSV, the
+// people-names dictionary and the current code: node --import tsx packages/lexicon/src/lexicon-snapshot-write.ts
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { buildCipIndex } from './cip.ts';
+import { buildEvidenceIndex } from './evidence-index.ts';
 import { buildFieldLexicon } from './field-lexicon.ts';
-import { SNAPSHOT_PATH, lexiconSourcesHash, toSnapshotFile } from './lexicon-snapshot.ts';
+import { EVIDENCE_SNAPSHOT_PATH, PEOPLE_SNAPSHOT_PATH, SNAPSHOT_PATH, lexiconSourcesHash, toEvidenceSnapshotFile, toSnapshotFile } from './lexicon-snapshot.ts';
+import { buildPeopleNames } from './people-names.ts';
 
-/** The snapshot's text as the current sources build it (one entry a line, so a diff stays readable). */
-export function renderLexiconSnapshot(): string {
-  const sources = lexiconSourcesHash();
-  if (sources === null) throw new Error('lexicon snapshot: a source file is missing');
-  const cip = buildCipIndex();
-  const file = toSnapshotFile(sources, cip, buildFieldLexicon(cip));
+/** One entry a line, so a diff stays readable. */
+function render(file: object): string {
   const lines = Object.entries(file).map(([key, value]) =>
     Array.isArray(value) ? `${JSON.stringify(key)}: [\n${value.map((v) => JSON.stringify(v)).join(',\n')}\n]` : `${JSON.stringify(key)}: ${JSON.stringify(value)}`,
   );
   return `{\n${lines.join(',\n')}\n}\n`;
 }
 
+/** Each snapshot's path and text as the current sources build it. */
+export function renderLexiconSnapshots(): Array<{ path: string; text: string }> {
+  const sources = lexiconSourcesHash();
+  if (sources === null) throw new Error('lexicon snapshot: a source file is missing');
+  const cip = buildCipIndex();
+  return [
+    { path: SNAPSHOT_PATH, text: render(toSnapshotFile(sources, cip, buildFieldLexicon(cip))) },
+    { path: EVIDENCE_SNAPSHOT_PATH, text: render(toEvidenceSnapshotFile(sources, buildEvidenceIndex(cip))) },
+    { path: PEOPLE_SNAPSHOT_PATH, text: render({ sources, people: buildPeopleNames() }) },
+  ];
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  writeFileSync(SNAPSHOT_PATH, renderLexiconSnapshot());
-  process.stdout.write(`wrote ${SNAPSHOT_PATH}\n`);
+  for (const { path, text } of renderLexiconSnapshots()) {
+    writeFileSync(path, text);
+    process.stdout.write(`wrote ${path}\n`);
+  }
 }

@@ -1,14 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildCipIndex, loadCip } from './cip.ts';
+import { buildEvidenceIndex, loadEvidenceIndex } from './evidence-index.ts';
 import { buildFieldLexicon, loadFieldLexicon } from './field-lexicon.ts';
-import { SNAPSHOT_PATH, lexiconSourcesHash, readLexiconSnapshot, toSnapshotFile } from './lexicon-snapshot.ts';
-import { renderLexiconSnapshot } from './lexicon-snapshot-write.ts';
+import { lexiconSourcesHash, readEvidenceSnapshot, readLexiconSnapshot, readPeopleSnapshot, toEvidenceSnapshotFile, toSnapshotFile } from './lexicon-snapshot.ts';
+import { renderLexiconSnapshots } from './lexicon-snapshot-write.ts';
+import { buildPeopleNames, isPeopleName } from './people-names.ts';
 
-describe('lexicon snapshot', () => {
-  it('is current: regenerate with `node --import tsx packages/lexicon/src/lexicon-snapshot-write.ts`', () => {
-    expect(readFileSync(SNAPSHOT_PATH, 'utf8') === renderLexiconSnapshot()).toBe(true);
-  });
+describe('lexicon snapshots', () => {
+  it.each(renderLexiconSnapshots().map(({ path, text }) => [path.split('/').at(-1)!, path, text]))(
+    '%s is current: regenerate with `node --import tsx packages/lexicon/src/lexicon-snapshot-write.ts`',
+    (_name, path, text) => {
+      expect(readFileSync(path, 'utf8') === text).toBe(true);
+    },
+  );
 
   it('loads to the same index and lexicon the CSV builds (orders, shared entries), and is what loadCip / loadFieldLexicon serve', () => {
     const snapshot = readLexiconSnapshot();
@@ -24,5 +29,30 @@ describe('lexicon snapshot', () => {
     expect(program.title).toBe('Computer Science');
     expect(snapshot!.cip.byTitle.get('computer science')).toContain(program);
     expect(snapshot!.cip.families.get('11')!.kind).toBe('family');
+  });
+
+  it("loads to the word index the CIP entries build (token order, each token's postings), and is what loadEvidenceIndex serves", () => {
+    const snapshot = readEvidenceSnapshot();
+    expect(snapshot).not.toBeNull();
+    const built = buildEvidenceIndex(buildCipIndex());
+    const sources = lexiconSourcesHash()!;
+    expect(toEvidenceSnapshotFile(sources, snapshot!)).toEqual(toEvidenceSnapshotFile(sources, built));
+    expect([...snapshot!.postings.keys()]).toEqual([...built.postings.keys()]);
+    for (const token of ['accounting', 'nursing', 'music', 'piano', 'chemistry']) expect(snapshot!.postings.get(token)).toEqual(built.postings.get(token));
+    expect(snapshot!.postings.get('chemistry')!.length).toBeGreaterThan(3);
+    expect(snapshot!.familyTitles.get('11')).toBe(built.familyTitles.get('11'));
+    expect(loadEvidenceIndex()).toBe(snapshot);
+  });
+
+  it('holds the folded people names sorted, and the binary search finds every one and nothing else', () => {
+    const people = readPeopleSnapshot();
+    expect(people).not.toBeNull();
+    expect(people).toEqual(buildPeopleNames());
+    expect(people!.length).toBeGreaterThan(30_000);
+    expect(people!.every((w, i) => i === 0 || people![i - 1]! < w)).toBe(true);
+    for (let i = 0; i < people!.length; i += 97) expect(isPeopleName(people![i]!)).toBe(true);
+    expect(isPeopleName(people![0]!) && isPeopleName(people!.at(-1)!)).toBe(true);
+    expect(['byrd', 'sydney'].every(isPeopleName)).toBe(true);
+    expect(['chemistry', 'zzzzq', '', 'byrdq'].some(isPeopleName)).toBe(false);
   });
 });

@@ -3,45 +3,68 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '@taxonomy/core';
 import type { CipEntry, CipIndex } from './cip.ts';
+import type { EvidenceIndex, Posting } from './evidence-index.ts';
 import type { FieldLexicon } from './field-lexicon.ts';
+import { peopleNamesFile } from './people-names.ts';
 
 /**
- * The CIP index and the field lexicon, precomputed: parsing the CIP CSV and building the lexicon cost every
- * task that consults it ~0.7 CPU-s before its first record. The snapshot names the SHA-256 of every file its
- * content derives from; when one of them changed (or cannot be read) it is ignored and both are built as
- * before, so a stale snapshot costs time, never a different answer. Regenerate with
- * `node --import tsx packages/lexicon/src/lexicon-snapshot-write.ts` (a test fails while it is stale).
+ * What the lexicon derives from CIP and the people-names dictionary, precomputed, in three files read on first use:
+ * - `lexicon-snapshot.json`: the CIP index and the field lexicon (parsing the CSV and building the lexicon cost
+ *   every task that consults it ~0.7 CPU-s before its first record);
+ * - `evidence-snapshot.json`: the CIP word index of `familyEvidence` (~0.15 s to build from every definition);
+ * - `people-snapshot.json`: the dictionary's names folded, distinct and sorted (~30 ms to build).
+ * Each names the SHA-256 of every file the three derive from; when one of them changed (or cannot be read) the file
+ * is ignored and its content built as before, so a stale snapshot costs time, never a different answer. Regenerate
+ * with `node --import tsx packages/lexicon/src/lexicon-snapshot-write.ts` (a test fails while one is stale).
  */
 const ROOT = packageRoot('@taxonomy/lexicon');
 
 export const SNAPSHOT_PATH = join(ROOT, 'data', 'cip', 'lexicon-snapshot.json');
+export const EVIDENCE_SNAPSHOT_PATH = join(ROOT, 'data', 'cip', 'evidence-snapshot.json');
+export const PEOPLE_SNAPSHOT_PATH = join(ROOT, 'data', 'cip', 'people-snapshot.json');
 
-/** What the snapshot's content is computed from: the CSV, the code that builds it, and the normalization it uses. */
+/** What the snapshots' content is computed from: the CSV, the code that builds it, and the normalization it uses. */
 const SOURCE_FILES = [
   'data/cip/CIPCode2020.csv',
   'src/cip.ts',
+  'src/evidence-index.ts',
   'src/field-lexicon.ts',
   'src/lexicon-snapshot.ts',
   'src/normalize.ts',
+  'src/people-names.ts',
   'src/spelling.ts',
   'src/tables.ts',
   '../core/src/text.ts',
-].map((rel) => resolve(ROOT, rel));
+].map((rel) => ({ label: `packages/${rel.startsWith('../') ? rel.slice(3) : `lexicon/${rel}`}`, path: resolve(ROOT, rel) }));
 
-/** SHA-256 over the source files (path-independent), or null when one is missing (e.g. a compiled copy without sources). */
+let sourcesHash: string | null | undefined;
+
+/**
+ * SHA-256 over the source files and the people-names dictionary (path-independent), or null when one is missing
+ * (e.g. a compiled copy without sources); computed once per process.
+ */
 export function lexiconSourcesHash(): string | null {
+  if (sourcesHash !== undefined) return sourcesHash;
+  sourcesHash = null;
   const hash = createHash('sha256');
-  for (const file of SOURCE_FILES) {
+  let people: string;
+  try {
+    people = peopleNamesFile();
+  } catch {
+    return sourcesHash;
+  }
+  for (const { label, path } of [...SOURCE_FILES, { label: '@cspell/dict-people-names/dict/people-names.txt', path: people }]) {
     let body: Buffer;
     try {
-      body = readFileSync(file);
+      body = readFileSync(path);
     } catch {
-      return null;
+      return sourcesHash;
     }
-    hash.update(`${file.slice(file.lastIndexOf('/packages/') + 1)}\u0000${body.length}\u0000`);
+    hash.update(`${label}\u0000${body.length}\u0000`);
     hash.update(body);
   }
-  return hash.digest('hex');
+  sourcesHash = hash.digest('hex');
+  return sourcesHash;
 }
 
 type EntryRow = [code: string, family: string, kind: CipEntry['kind'], title: string, normalized: string, definition: string];
@@ -58,6 +81,21 @@ export interface LexiconSnapshotFile {
   titles: string[];
   tokenFamilies: Array<[string, Array<[string, number]>]>;
   entriesByKey: Array<[string, number[]]>;
+}
+
+/** The word index: its distinct postings as [family, series, weight], which `postings` refers to by position. */
+export interface EvidenceSnapshotFile {
+  sources: string;
+  postingTable: Array<[string, string, number]>;
+  postings: Array<[string, number[]]>;
+  titleTokens: string[];
+  seriesTitles: Array<[string, string]>;
+  familyTitles: Array<[string, string]>;
+}
+
+export interface PeopleSnapshotFile {
+  sources: string;
+  people: string[];
 }
 
 /** Serializes a built index and lexicon (same iteration orders, same shared entry objects). */
@@ -82,6 +120,24 @@ export function toSnapshotFile(sources: string, cip: CipIndex, lexicon: FieldLex
   };
 }
 
+/** Serializes a built word index (same iteration orders; equal postings written once). */
+export function toEvidenceSnapshotFile(sources: string, evidence: EvidenceIndex): EvidenceSnapshotFile {
+  const ids = new Map<string, number>();
+  const postingTable: Array<[string, string, number]> = [];
+  const id = (p: Posting): number => {
+    const key = `${p.family}\u0000${p.series}\u0000${p.weight}`;
+    let at = ids.get(key);
+    if (at === undefined) {
+      at = postingTable.length;
+      postingTable.push([p.family, p.series, p.weight]);
+      ids.set(key, at);
+    }
+    return at;
+  };
+  const postings = [...evidence.postings].map(([tok, list]): [string, number[]] => [tok, list.map(id)]);
+  return { sources, postingTable, postings, titleTokens: [...evidence.titleTokens], seriesTitles: [...evidence.seriesTitles], familyTitles: [...evidence.familyTitles] };
+}
+
 function fromSnapshotFile(file: LexiconSnapshotFile): { cip: CipIndex; lexicon: FieldLexicon } {
   const entries: CipEntry[] = file.entries.map(([code, family, kind, title, normalized, definition]) => ({ code, family, kind, title, normalized, definition }));
   const pick = (ids: number[]) => ids.map((i) => entries[i]!);
@@ -102,21 +158,54 @@ function fromSnapshotFile(file: LexiconSnapshotFile): { cip: CipIndex; lexicon: 
   };
 }
 
-let loaded: { cip: CipIndex; lexicon: FieldLexicon } | null | undefined;
+function fromEvidenceSnapshotFile(file: EvidenceSnapshotFile): EvidenceIndex {
+  // Postings are read, never changed: one object per distinct (family, series, weight), shared.
+  const table: Posting[] = file.postingTable.map(([family, series, weight]) => ({ family, series, weight }));
+  return {
+    postings: new Map(file.postings.map(([tok, ids]) => [tok, ids.map((i) => table[i]!)])),
+    titleTokens: file.titleTokens,
+    seriesTitles: new Map(file.seriesTitles),
+    familyTitles: new Map(file.familyTitles),
+  };
+}
 
-/** The snapshot when it exists and matches the current sources, else null (read once per process). */
-export function readLexiconSnapshot(): { cip: CipIndex; lexicon: FieldLexicon } | null {
-  if (loaded !== undefined) return loaded;
-  loaded = null;
+/** A snapshot file's content when it exists and matches the current sources, else null. */
+function readCurrent<T extends { sources: string }>(path: string): T | null {
   const sources = lexiconSourcesHash();
-  if (sources === null) return loaded;
-  let file: LexiconSnapshotFile;
+  if (sources === null) return null;
+  let file: T;
   try {
-    file = JSON.parse(readFileSync(SNAPSHOT_PATH, 'utf8')) as LexiconSnapshotFile;
+    file = JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch {
-    return loaded;
+    return null;
   }
-  if (file.sources !== sources) return loaded;
-  loaded = fromSnapshotFile(file);
+  return file.sources === sources ? file : null;
+}
+
+let loaded: { cip: CipIndex; lexicon: FieldLexicon } | null | undefined;
+let loadedEvidence: EvidenceIndex | null | undefined;
+let loadedPeople: readonly string[] | null | undefined;
+
+/** The CIP index and field lexicon of the snapshot when it is current, else null (read once per process). */
+export function readLexiconSnapshot(): { cip: CipIndex; lexicon: FieldLexicon } | null {
+  if (loaded === undefined) {
+    const file = readCurrent<LexiconSnapshotFile>(SNAPSHOT_PATH);
+    loaded = file === null ? null : fromSnapshotFile(file);
+  }
   return loaded;
+}
+
+/** The word index of the snapshot when it is current, else null (read once per process). */
+export function readEvidenceSnapshot(): EvidenceIndex | null {
+  if (loadedEvidence === undefined) {
+    const file = readCurrent<EvidenceSnapshotFile>(EVIDENCE_SNAPSHOT_PATH);
+    loadedEvidence = file === null ? null : fromEvidenceSnapshotFile(file);
+  }
+  return loadedEvidence;
+}
+
+/** The folded people names of the snapshot (distinct, sorted) when it is current, else null (read once per process). */
+export function readPeopleSnapshot(): readonly string[] | null {
+  if (loadedPeople === undefined) loadedPeople = readCurrent<PeopleSnapshotFile>(PEOPLE_SNAPSHOT_PATH)?.people ?? null;
+  return loadedPeople;
 }

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isNameWord, isPersonToken, nameWordKind } from './names.ts';
+import wordListPath from 'word-list';
+import { isDictionaryWord, isNameWord, isPersonToken, nameWordKind } from './names.ts';
 
 // Words as they stand in real unit names (held-out pages and corpus/units).
 describe('nameWordKind', () => {
@@ -37,5 +39,23 @@ describe('isPersonToken', () => {
     ['crown', false], // an English word of the CIP texts
   ])('%s → %s', (token, expected) => {
     expect(isPersonToken(token)).toBe(expected);
+  });
+});
+
+// word-list is searched in the file's bytes: every word it lists must be found, and none it does not.
+describe('isDictionaryWord (binary search in word-list)', () => {
+  const words = readFileSync(wordListPath, 'utf8').split('\n').filter((w) => w.length > 0);
+
+  it('finds every 250th word, the first and the last, and the words of the two pairs out of order', () => {
+    const sample = words.filter((_, i) => i % 250 === 0);
+    sample.push(words[0]!, words.at(-1)!, 'manlily', 'sharrows', 'sharrowed');
+    expect(sample.length).toBeGreaterThan(1000);
+    expect(sample.filter((w) => !isDictionaryWord(w))).toEqual([]);
+  });
+
+  it('finds no word it does not list (names, misspellings, non-ASCII)', () => {
+    const absent = ['qatar', 'nuffield', 'rothermere', 'alwaleed', 'zzzzqq', 'aaq', 'chemistryy', 'caf\u00e9x'];
+    expect(absent.filter((w) => words.includes(w))).toEqual([]);
+    expect(absent.filter((w) => isDictionaryWord(w))).toEqual([]);
   });
 });

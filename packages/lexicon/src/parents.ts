@@ -1,6 +1,6 @@
 import { tokenize } from '@taxonomy/core';
 import { normalize } from './normalize.ts';
-import { loadCip } from './cip.ts';
+import { STOP, WEAK_FAMILIES, fold, loadEvidenceIndex, type EvidenceIndex } from './evidence-index.ts';
 import { fieldKey, loadFieldLexicon, looksAdjectival, stemToken } from './field-lexicon.ts';
 import { splitFields } from './split.ts';
 import { FAMILY_HINTS, FIELD_PREFIXES, UMBRELLA_FIELDS } from './tables.ts';
@@ -12,71 +12,10 @@ import { FAMILY_HINTS, FIELD_PREFIXES, UMBRELLA_FIELDS } from './tables.ts';
  * not spell out ("latino" → area and ethnic studies, "piano" → music). Used by `inferParent` at level 1.
  */
 
-/** Technician, residency and military variants folded into the family they serve. */
-const FOLD: Record<string, string> = { '60': '51', '61': '51', '29': '28' };
-/** Skills, trades and diploma families: their words say little about an academic department. */
-const WEAK_FAMILIES = new Set(['10', '12', '15', '28', '41', '49', '32', '33', '34', '35', '36', '37', '46', '47', '48', '49', '53']);
 /** Interdisciplinary catch-alls: evidence counts, but any real family beats them. */
 const CATCH_ALL = new Set(['30', '24']);
-const STOP = new Set(['and', 'of', 'the', 'in', 'for', 'on', 'to', 'with', 'a', 'an', 'or', 'general', 'other', 'studies', 'study', 'science', 'sciences', 'applied', 'related', 'research', 'program', 'programs', 'technology', 'institution', 'world']);
-/** Teacher-education series repeat every subject's name ("Mathematics Teacher Education"): weak evidence. */
-const WEAK_SERIES = new Set(['13.13']);
 /** Derivational endings removed to reach a word's root ("accountancy" → "account", "planets" → "planet"). */
 const ENDINGS = /(?:ancy|ency|ance|ence|ing|ical|ics|ic|ial|al|ary|ist|ism|ian|y|s)$/u;
-
-function fold(code: string): string {
-  return FOLD[code] ?? code;
-}
-
-interface Posting {
-  readonly family: string;
-  readonly series: string;
-  readonly weight: number;
-}
-
-interface EvidenceIndex {
-  /** stemmed token → CIP postings (title words weigh 1, definition words 0.3). */
-  readonly postings: ReadonlyMap<string, readonly Posting[]>;
-  /** Sorted stemmed title tokens, for root and clipped-form lookups. */
-  readonly titleTokens: readonly string[];
-  readonly seriesTitles: ReadonlyMap<string, string>;
-  readonly familyTitles: ReadonlyMap<string, string>;
-}
-
-let index: EvidenceIndex | null = null;
-
-function loadIndex(): EvidenceIndex {
-  if (index) return index;
-  const postings = new Map<string, Posting[]>();
-  const titleTokens = new Set<string>();
-  const seriesTitles = new Map<string, string>();
-  const familyTitles = new Map<string, string>();
-  for (const entry of loadCip().entries) {
-    if (entry.kind === 'family') {
-      familyTitles.set(entry.family, entry.title);
-      continue;
-    }
-    const series = entry.code.slice(0, 5);
-    if (entry.kind === 'series') seriesTitles.set(series, entry.title);
-    const family = fold(entry.family);
-    if (entry.family === '21' || entry.family === '55' || WEAK_FAMILIES.has(family)) continue;
-    const seen = new Map<string, number>();
-    for (const tok of tokenize(entry.normalized)) seen.set(stemToken(tok), 1);
-    for (const tok of tokenize(normalize(entry.definition))) {
-      const s = stemToken(tok);
-      if (!seen.has(s)) seen.set(s, 0.3);
-    }
-    for (const [tok, weight] of seen) {
-      if (STOP.has(tok) || tok.length < 3) continue;
-      if (weight === 1) titleTokens.add(tok);
-      const list = postings.get(tok) ?? [];
-      list.push({ family, series, weight: WEAK_SERIES.has(series) ? weight * 0.2 : weight });
-      postings.set(tok, list);
-    }
-  }
-  index = { postings, titleTokens: [...titleTokens].sort(), seriesTitles, familyTitles };
-  return index;
-}
 
 function root(token: string): string {
   const r = token.replace(ENDINGS, '');
@@ -109,7 +48,7 @@ export function compoundHead(token: string): string | null {
   for (const prefix of FIELD_PREFIXES) {
     if (token.startsWith(prefix) && token.length - prefix.length >= 4) {
       const rest = token.slice(prefix.length);
-      if (vocabulary.has(rest) || vocabulary.has(stemToken(rest)) || loadIndex().postings.has(stemToken(rest))) return rest;
+      if (vocabulary.has(rest) || vocabulary.has(stemToken(rest)) || loadEvidenceIndex().postings.has(stemToken(rest))) return rest;
     }
   }
   return null;
@@ -135,7 +74,7 @@ export function familyEvidence(label: string): FamilyEvidence[] {
   const hit = evidenceCache.get(label);
   if (hit) return hit;
   const key = fieldKey(label);
-  const idx = loadIndex();
+  const idx = loadEvidenceIndex();
   const tokens = tokenize(key).filter((t) => !STOP.has(t));
   const familyScore = new Map<string, number>();
   const seriesScore = new Map<string, number>();
@@ -323,7 +262,7 @@ export function familyParent<T extends Candidate>(
     const chosen = pick(named, sameInst);
     if (chosen) return { id: chosen.cand.id, reason: `CIP ${fam.series.code} ${fam.series.title.replace(/\.$/u, '')} → "${normalize(chosen.cand.label)}" (${support(chosen.cand)})${how}` };
   }
-  const familyTitle = loadIndex().familyTitles.get(fam.code);
+  const familyTitle = loadEvidenceIndex().familyTitles.get(fam.code);
   if (familyTitle && !CATCH_ALL.has(fam.code)) {
     // The family's head field: the first name its title lists ("Business, Management, …" → business).
     const first = splitFields(familyTitle.replace(/\.$/u, '').split(/,\s*/u)[0]!).parts[0] ?? '';
