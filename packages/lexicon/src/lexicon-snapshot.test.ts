@@ -29,6 +29,11 @@ describe('lexicon snapshots', () => {
     expect(program.title).toBe('Computer Science');
     expect(snapshot!.cip.byTitle.get('computer science')).toContain(program);
     expect(snapshot!.cip.families.get('11')!.kind).toBe('family');
+    // Definitions come from their own file on first read, as an own property in the built entry's place.
+    expect(snapshot!.cip.entries.map((e) => e.definition)).toEqual(cip.entries.map((e) => e.definition));
+    expect(program.definition).toMatch(/^A program that focuses on/u);
+    expect(JSON.stringify(snapshot!.cip.entries)).toBe(JSON.stringify(cip.entries));
+    expect({ ...program }).toEqual({ ...cip.entries.find((e) => e.code === '11.0701')! });
   });
 
   it("loads to the word index the CIP entries build (token order, each token's postings), and is what loadEvidenceIndex serves", () => {

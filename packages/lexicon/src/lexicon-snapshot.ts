@@ -2,15 +2,17 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '@taxonomy/core';
-import type { CipEntry, CipIndex } from './cip.ts';
+import { buildCipIndex, type CipEntry, type CipIndex } from './cip.ts';
 import type { EvidenceIndex, Posting } from './evidence-index.ts';
 import type { FieldLexicon } from './field-lexicon.ts';
 import { peopleNamesFile } from './people-names.ts';
 
 /**
- * What the lexicon derives from CIP and the people-names dictionary, precomputed, in three files read on first use:
+ * What the lexicon derives from CIP and the people-names dictionary, precomputed, in files read on first use:
  * - `lexicon-snapshot.json`: the CIP index and the field lexicon (parsing the CSV and building the lexicon cost
- *   every task that consults it ~0.7 CPU-s before its first record);
+ *   every task that consults it ~0.7 CPU-s before its first record), without the CIP definitions;
+ * - `definitions-snapshot.json`: the definitions (45% of the text), read when an entry's `definition` is first read
+ *   (only glosses read one at run time: the lexicon and the word index were built from them);
  * - `evidence-snapshot.json`: the CIP word index of `familyEvidence` (~0.15 s to build from every definition);
  * - `people-snapshot.json`: the dictionary's names folded, distinct and sorted (~30 ms to build).
  * Each names the SHA-256 of every file the three derive from; when one of them changed (or cannot be read) the file
@@ -20,6 +22,7 @@ import { peopleNamesFile } from './people-names.ts';
 const ROOT = packageRoot('@taxonomy/lexicon');
 
 export const SNAPSHOT_PATH = join(ROOT, 'data', 'cip', 'lexicon-snapshot.json');
+export const DEFINITIONS_SNAPSHOT_PATH = join(ROOT, 'data', 'cip', 'definitions-snapshot.json');
 export const EVIDENCE_SNAPSHOT_PATH = join(ROOT, 'data', 'cip', 'evidence-snapshot.json');
 export const PEOPLE_SNAPSHOT_PATH = join(ROOT, 'data', 'cip', 'people-snapshot.json');
 
@@ -67,7 +70,7 @@ export function lexiconSourcesHash(): string | null {
   return sourcesHash;
 }
 
-type EntryRow = [code: string, family: string, kind: CipEntry['kind'], title: string, normalized: string, definition: string];
+type EntryRow = [code: string, family: string, kind: CipEntry['kind'], title: string, normalized: string];
 
 /** The JSON form: Maps and Sets as arrays in their iteration order, entries referenced by index. */
 export interface LexiconSnapshotFile {
@@ -93,6 +96,12 @@ export interface EvidenceSnapshotFile {
   familyTitles: Array<[string, string]>;
 }
 
+/** The CIP entries' definitions, by the entries' positions. */
+export interface DefinitionsSnapshotFile {
+  sources: string;
+  definitions: string[];
+}
+
 export interface PeopleSnapshotFile {
   sources: string;
   people: string[];
@@ -108,7 +117,7 @@ export function toSnapshotFile(sources: string, cip: CipIndex, lexicon: FieldLex
   };
   return {
     sources,
-    entries: cip.entries.map((e) => [e.code, e.family, e.kind, e.title, e.normalized, e.definition]),
+    entries: cip.entries.map((e) => [e.code, e.family, e.kind, e.title, e.normalized]),
     families: [...cip.families].map(([k, e]) => [k, at(e)]),
     byTitle: [...cip.byTitle].map(([k, list]) => [k, list.map(at)]),
     known: [...lexicon.known],
@@ -139,7 +148,12 @@ export function toEvidenceSnapshotFile(sources: string, evidence: EvidenceIndex)
 }
 
 function fromSnapshotFile(file: LexiconSnapshotFile): { cip: CipIndex; lexicon: FieldLexicon } {
-  const entries: CipEntry[] = file.entries.map(([code, family, kind, title, normalized, definition]) => ({ code, family, kind, title, normalized, definition }));
+  const entries: CipEntry[] = file.entries.map(([code, family, kind, title, normalized], at) => {
+    const entry = { code, family, kind, title, normalized } as CipEntry;
+    // An own enumerable property in the place the built entry has it (spread and JSON.stringify see it), read on first use.
+    Object.defineProperty(entry, 'definition', { enumerable: true, get: () => definitionAt(at) });
+    return entry;
+  });
   const pick = (ids: number[]) => ids.map((i) => entries[i]!);
   return {
     cip: {
@@ -183,6 +197,7 @@ function readCurrent<T extends { sources: string }>(path: string): T | null {
 }
 
 let loaded: { cip: CipIndex; lexicon: FieldLexicon } | null | undefined;
+let definitions: readonly string[] | undefined;
 let loadedEvidence: EvidenceIndex | null | undefined;
 let loadedPeople: readonly string[] | null | undefined;
 
@@ -193,6 +208,12 @@ export function readLexiconSnapshot(): { cip: CipIndex; lexicon: FieldLexicon } 
     loaded = file === null ? null : fromSnapshotFile(file);
   }
   return loaded;
+}
+
+/** The definition of the snapshot's entry at a position: from the definitions snapshot, or the CSV when it is not current. */
+function definitionAt(at: number): string {
+  definitions ??= readCurrent<DefinitionsSnapshotFile>(DEFINITIONS_SNAPSHOT_PATH)?.definitions ?? buildCipIndex().entries.map((e) => e.definition);
+  return definitions[at] ?? '';
 }
 
 /** The word index of the snapshot when it is current, else null (read once per process). */
