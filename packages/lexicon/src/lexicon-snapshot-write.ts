@@ -1,12 +1,12 @@
-// Regenerates the lexicon's snapshots (data/cip/{lexicon,definitions,evidence,people}-snapshot.json) from the CSV, the
-// people-names dictionary and the current code: node --import tsx packages/lexicon/src/lexicon-snapshot-write.ts
+// Regenerates the lexicon's snapshots (data/cip/{lexicon,definitions,evidence,word-lists}-snapshot.json) from the CSV, the
+// word lists and the current code: node --import tsx packages/lexicon/src/lexicon-snapshot-write.ts
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { buildCipIndex } from './cip.ts';
 import { buildEvidenceIndex } from './evidence-index.ts';
 import { buildFieldLexicon } from './field-lexicon.ts';
-import { DEFINITIONS_SNAPSHOT_PATH, EVIDENCE_SNAPSHOT_PATH, PEOPLE_SNAPSHOT_PATH, SNAPSHOT_PATH, lexiconSourcesHash, toEvidenceSnapshotFile, toSnapshotFile } from './lexicon-snapshot.ts';
-import { buildPeopleNames } from './people-names.ts';
+import { DEFINITIONS_SNAPSHOT_PATH, EVIDENCE_SNAPSHOT_PATH, SNAPSHOT_PATH, WORD_LISTS_SNAPSHOT_PATH, lexiconSourcesHash, toEvidenceSnapshotFile, toSnapshotFile } from './lexicon-snapshot.ts';
+import { buildPeopleNames, buildWordListUnsorted } from './word-lists.ts';
 
 /** One entry a line, so a diff stays readable. */
 function render(file: object): string {
@@ -25,7 +25,7 @@ export function renderLexiconSnapshots(): Array<{ path: string; text: string }> 
     { path: SNAPSHOT_PATH, text: render(toSnapshotFile(sources, cip, buildFieldLexicon(cip))) },
     { path: DEFINITIONS_SNAPSHOT_PATH, text: render({ sources, definitions: cip.entries.map((e) => e.definition) }) },
     { path: EVIDENCE_SNAPSHOT_PATH, text: render(toEvidenceSnapshotFile(sources, buildEvidenceIndex(cip))) },
-    { path: PEOPLE_SNAPSHOT_PATH, text: render({ sources, people: buildPeopleNames() }) },
+    { path: WORD_LISTS_SNAPSHOT_PATH, text: render({ sources, people: buildPeopleNames(), wordListUnsorted: buildWordListUnsorted() }) },
   ];
 }
 

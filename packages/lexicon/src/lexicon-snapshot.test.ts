@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { buildCipIndex, loadCip } from './cip.ts';
 import { buildEvidenceIndex, loadEvidenceIndex } from './evidence-index.ts';
 import { buildFieldLexicon, loadFieldLexicon } from './field-lexicon.ts';
-import { lexiconSourcesHash, readEvidenceSnapshot, readLexiconSnapshot, readPeopleSnapshot, toEvidenceSnapshotFile, toSnapshotFile } from './lexicon-snapshot.ts';
+import { lexiconSourcesHash, readEvidenceSnapshot, readLexiconSnapshot, readWordListsSnapshot, toEvidenceSnapshotFile, toSnapshotFile } from './lexicon-snapshot.ts';
 import { renderLexiconSnapshots } from './lexicon-snapshot-write.ts';
-import { buildPeopleNames, isPeopleName } from './people-names.ts';
+import { buildPeopleNames, buildWordListUnsorted, inWordList, isPeopleName } from './word-lists.ts';
 
 describe('lexicon snapshots', () => {
   it.each(renderLexiconSnapshots().map(({ path, text }) => [path.split('/').at(-1)!, path, text]))(
@@ -50,7 +50,7 @@ describe('lexicon snapshots', () => {
   });
 
   it('holds the folded people names sorted, and the binary search finds every one and nothing else', () => {
-    const people = readPeopleSnapshot();
+    const people = readWordListsSnapshot()?.people ?? null;
     expect(people).not.toBeNull();
     expect(people).toEqual(buildPeopleNames());
     expect(people!.length).toBeGreaterThan(30_000);
@@ -59,5 +59,14 @@ describe('lexicon snapshots', () => {
     expect(isPeopleName(people![0]!) && isPeopleName(people!.at(-1)!)).toBe(true);
     expect(['byrd', 'sydney'].every(isPeopleName)).toBe(true);
     expect(['chemistry', 'zzzzq', '', 'byrdq'].some(isPeopleName)).toBe(false);
+  });
+
+  it("lists the words of word-list its binary search cannot reach, and inWordList finds them", () => {
+    const unsorted = readWordListsSnapshot()?.wordListUnsorted ?? null;
+    expect(unsorted).toEqual(buildWordListUnsorted());
+    // word-list 4.1.0 holds "manlihood" after "manlily" and "sharrowed" after "sharrows".
+    expect(unsorted).toContain('manlihood');
+    expect(unsorted!.length).toBeLessThan(20);
+    expect(unsorted!.every(inWordList)).toBe(true);
   });
 });

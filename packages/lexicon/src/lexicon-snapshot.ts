@@ -5,7 +5,7 @@ import { packageRoot } from '@taxonomy/core';
 import { buildCipIndex, type CipEntry, type CipIndex } from './cip.ts';
 import type { EvidenceIndex, Posting } from './evidence-index.ts';
 import type { FieldLexicon } from './field-lexicon.ts';
-import { peopleNamesFile } from './people-names.ts';
+import { peopleNamesFile, wordListPackageFile } from './word-lists.ts';
 
 /**
  * What the lexicon derives from CIP and the people-names dictionary, precomputed, in files read on first use:
@@ -14,7 +14,8 @@ import { peopleNamesFile } from './people-names.ts';
  * - `definitions-snapshot.json`: the definitions (45% of the text), read when an entry's `definition` is first read
  *   (only glosses read one at run time: the lexicon and the word index were built from them);
  * - `evidence-snapshot.json`: the CIP word index of `familyEvidence` (~0.15 s to build from every definition);
- * - `people-snapshot.json`: the dictionary's names folded, distinct and sorted (~30 ms to build).
+ * - `word-lists-snapshot.json`: the people-names dictionary folded, distinct and sorted (~30 ms to build), and the
+ *   words of word-list its binary search cannot reach (a search for each of its 274k words).
  * Each names the SHA-256 of every file the three derive from; when one of them changed (or cannot be read) the file
  * is ignored and its content built as before, so a stale snapshot costs time, never a different answer. Regenerate
  * with `node --import tsx packages/lexicon/src/lexicon-snapshot-write.ts` (a test fails while one is stale).
@@ -24,7 +25,7 @@ const ROOT = packageRoot('@taxonomy/lexicon');
 export const SNAPSHOT_PATH = join(ROOT, 'data', 'cip', 'lexicon-snapshot.json');
 export const DEFINITIONS_SNAPSHOT_PATH = join(ROOT, 'data', 'cip', 'definitions-snapshot.json');
 export const EVIDENCE_SNAPSHOT_PATH = join(ROOT, 'data', 'cip', 'evidence-snapshot.json');
-export const PEOPLE_SNAPSHOT_PATH = join(ROOT, 'data', 'cip', 'people-snapshot.json');
+export const WORD_LISTS_SNAPSHOT_PATH = join(ROOT, 'data', 'cip', 'word-lists-snapshot.json');
 
 /** What the snapshots' content is computed from: the CSV, the code that builds it, and the normalization it uses. */
 const SOURCE_FILES = [
@@ -34,7 +35,7 @@ const SOURCE_FILES = [
   'src/field-lexicon.ts',
   'src/lexicon-snapshot.ts',
   'src/normalize.ts',
-  'src/people-names.ts',
+  'src/word-lists.ts',
   'src/spelling.ts',
   'src/tables.ts',
   '../core/src/text.ts',
@@ -43,20 +44,23 @@ const SOURCE_FILES = [
 let sourcesHash: string | null | undefined;
 
 /**
- * SHA-256 over the source files and the people-names dictionary (path-independent), or null when one is missing
- * (e.g. a compiled copy without sources); computed once per process.
+ * SHA-256 over the source files, the people-names dictionary and word-list's package.json (path-independent), or null
+ * when one is missing (e.g. a compiled copy without sources); computed once per process.
  */
 export function lexiconSourcesHash(): string | null {
   if (sourcesHash !== undefined) return sourcesHash;
   sourcesHash = null;
   const hash = createHash('sha256');
-  let people: string;
+  let dependencies: Array<{ label: string; path: string }>;
   try {
-    people = peopleNamesFile();
+    dependencies = [
+      { label: '@cspell/dict-people-names/dict/people-names.txt', path: peopleNamesFile() },
+      { label: 'word-list/package.json', path: wordListPackageFile() },
+    ];
   } catch {
     return sourcesHash;
   }
-  for (const { label, path } of [...SOURCE_FILES, { label: '@cspell/dict-people-names/dict/people-names.txt', path: people }]) {
+  for (const { label, path } of [...SOURCE_FILES, ...dependencies]) {
     let body: Buffer;
     try {
       body = readFileSync(path);
@@ -102,9 +106,12 @@ export interface DefinitionsSnapshotFile {
   definitions: string[];
 }
 
-export interface PeopleSnapshotFile {
+export interface WordListsSnapshotFile {
   sources: string;
+  /** The people names, folded, distinct and sorted. */
   people: string[];
+  /** The words of word-list a binary search in the file does not find, in file order. */
+  wordListUnsorted: string[];
 }
 
 /** Serializes a built index and lexicon (same iteration orders, same shared entry objects). */
@@ -199,7 +206,7 @@ function readCurrent<T extends { sources: string }>(path: string): T | null {
 let loaded: { cip: CipIndex; lexicon: FieldLexicon } | null | undefined;
 let definitions: readonly string[] | undefined;
 let loadedEvidence: EvidenceIndex | null | undefined;
-let loadedPeople: readonly string[] | null | undefined;
+let loadedWordLists: WordListsSnapshotFile | null | undefined;
 
 /** The CIP index and field lexicon of the snapshot when it is current, else null (read once per process). */
 export function readLexiconSnapshot(): { cip: CipIndex; lexicon: FieldLexicon } | null {
@@ -225,8 +232,8 @@ export function readEvidenceSnapshot(): EvidenceIndex | null {
   return loadedEvidence;
 }
 
-/** The folded people names of the snapshot (distinct, sorted) when it is current, else null (read once per process). */
-export function readPeopleSnapshot(): readonly string[] | null {
-  if (loadedPeople === undefined) loadedPeople = readCurrent<PeopleSnapshotFile>(PEOPLE_SNAPSHOT_PATH)?.people ?? null;
-  return loadedPeople;
+/** The word lists' snapshot when it is current, else null (read once per process). */
+export function readWordListsSnapshot(): Readonly<WordListsSnapshotFile> | null {
+  if (loadedWordLists === undefined) loadedWordLists = readCurrent<WordListsSnapshotFile>(WORD_LISTS_SNAPSHOT_PATH);
+  return loadedWordLists;
 }

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import wordListPath from 'word-list';
 import { foldDiacritics } from '@taxonomy/core';
 import { loadFieldLexicon, stemToken } from './field-lexicon.ts';
-import { isPeopleName } from './people-names.ts';
+import { inWordList, isPeopleName } from './word-lists.ts';
 import { FAMILY_HINTS, NAME_PARTICLES, NAME_TITLES } from './tables.ts';
 
 /**
@@ -12,54 +10,6 @@ import { FAMILY_HINTS, NAME_PARTICLES, NAME_TITLES } from './tables.ts';
  * use, or is no English word at all (word-list, ~274k lower-case English words without proper nouns). Whether such a
  * word is dropped depends on where it stands (see extract.ts).
  */
-
-let english: Buffer | null = null;
-const englishCache = new Map<string, boolean>();
-const NEWLINE = 0x0a;
-
-/**
- * True when word-list holds the word: "intelligent", "federated" are English, "qatar", "nuffield" are not. The file is
- * sorted (but for two adjacent swaps), so a binary search over its bytes finds a word without building a 274k-entry
- * set, and without decoding the 2.8 MB file into a string (≈ 25 ms a task). The file is ASCII, where byte order is
- * the order of JavaScript's string comparison.
- */
-function inWordList(word: string): boolean {
-  const hit = englishCache.get(word);
-  if (hit !== undefined) return hit;
-  english ??= readFileSync(wordListPath);
-  const text = english;
-  const target = Buffer.from(word, 'utf8');
-  const lineAt = (offset: number): { start: number; end: number } => {
-    // As a string's lastIndexOf(…, offset - 1): a negative position looks at the first byte only (a Buffer's would count from the end).
-    const start = offset - 1 < 0 ? (text[0] === NEWLINE ? 1 : 0) : text.lastIndexOf(NEWLINE, offset - 1) + 1;
-    const nl = text.indexOf(NEWLINE, start);
-    return { start, end: nl < 0 ? text.length : nl };
-  };
-  const compareLine = (start: number, end: number): number => text.compare(target, 0, target.length, start, end);
-  let lo = 0;
-  let hi = text.length;
-  let found = false;
-  while (lo < hi && !found) {
-    const { start, end } = lineAt((lo + hi) >>> 1);
-    const order = compareLine(start, end);
-    if (order === 0) found = true;
-    else if (order < 0) lo = end + 1;
-    else hi = start;
-  }
-  // the adjacent swaps: look at the lines around where the search ended
-  if (!found && lo <= text.length) {
-    let at = Math.min(lo, text.length - 1);
-    for (let back = 0; back < 2 && at > 0; back += 1) at = lineAt(at - 1).start;
-    for (let k = 0; k < 5 && at < text.length && !found; k += 1) {
-      const { start, end } = lineAt(at + 1 > text.length ? text.length : at);
-      found = compareLine(start, end) === 0;
-      at = end + 1;
-    }
-  }
-  if (englishCache.size > 100_000) englishCache.clear();
-  englishCache.set(word, found);
-  return found;
-}
 
 /** Endings that make a word a field word even when CIP does not list it ("-ology", "-ics", …). */
 const FIELD_ENDING = /(?:ancy|ency|ology|ologies|omy|ics|graphy|metry|iatry|osis|itis|ism|ture|tion|ence|ance|ing|ment|ship|ity|ry)$/u;
