@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { findNodeAtLocation, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { TaxonomyError, sha256Hex, writeFileAtomic } from '@taxonomy/core';
+import type * as JsoncParser from 'jsonc-parser';
+import { TaxonomyError, lazyRequire, sha256Hex, writeFileAtomic } from '@taxonomy/core';
 import { CURATION_FILE, CURATION_OPS, CurationFileSchema, type CurationDecision, type CurationFile } from './schema.ts';
+
+// Loaded when a curation file is read, not by every curation and finalize task of a workspace without one: ≈ 20 ms.
+const jsonc = lazyRequire<typeof JsoncParser>(import.meta.url, 'jsonc-parser');
 
 export interface LoadedCurationFile {
   /** Path relative to the workspace root (as given when absolute). */
@@ -27,7 +30,8 @@ function lineOf(text: string, offset: number): number {
  * decision (`decisions[2] (pin L2:…)`) and the field, so a person can fix the file by hand.
  */
 export function parseCurationText(text: string, path: string): CurationFile {
-  const errors: ParseError[] = [];
+  const { findNodeAtLocation, parseTree, printParseErrorCode } = jsonc();
+  const errors: JsoncParser.ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length > 0 || tree === undefined) {
     const first = errors[0];

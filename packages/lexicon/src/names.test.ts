@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import wordListPath from 'word-list';
 import { isDictionaryWord, isNameWord, isPersonToken, nameWordKind } from './names.ts';
+import { wordListFile } from './word-lists.ts';
 
 // Words as they stand in real unit names (held-out pages and corpus/units).
 describe('nameWordKind', () => {
@@ -45,6 +46,10 @@ describe('isPersonToken', () => {
 // word-list is searched in the file's bytes: every word it lists must be found, and none it does not.
 describe('isDictionaryWord (binary search in word-list)', () => {
   const words = readFileSync(wordListPath, 'utf8').split('\n').filter((w) => w.length > 0);
+
+  it("reads the file word-list's export names", () => {
+    expect(wordListFile()).toBe(wordListPath);
+  });
 
   it('finds every 250th word, the first and the last, and the words of the two pairs out of order', () => {
     const sample = words.filter((_, i) => i % 250 === 0);

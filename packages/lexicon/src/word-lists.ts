@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import wordListPath from 'word-list';
 import { foldDiacritics } from '@taxonomy/core';
 import { readWordListsSnapshot } from './lexicon-snapshot.ts';
 
@@ -21,9 +20,17 @@ export function peopleNamesFile(): string {
   return join(dirname(require.resolve('@cspell/dict-people-names/cspell-ext.json')), 'dict', 'people-names.txt');
 }
 
+/**
+ * word-list's file: the package's default export is the path of `words.txt` beside its index.js, resolved here
+ * rather than imported (loading the ES module cost a task ≈ 9 ms); a test checks both agree.
+ */
+export function wordListFile(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('word-list')), 'words.txt');
+}
+
 /** word-list's package.json: its version names the word file (an exact dependency), which is not hashed itself (2.8 MB). */
 export function wordListPackageFile(): string {
-  return join(dirname(wordListPath), 'package.json');
+  return join(dirname(wordListFile()), 'package.json');
 }
 
 const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
@@ -84,7 +91,7 @@ function searchWordList(text: Buffer, word: Buffer): boolean {
 }
 
 function wordListText(): Buffer {
-  wordList ??= readFileSync(wordListPath);
+  wordList ??= readFileSync(wordListFile());
   return wordList;
 }
 

@@ -1,4 +1,5 @@
-import { Parser } from 'htmlparser2';
+import type * as Htmlparser2 from 'htmlparser2';
+import { lazyRequire } from '@taxonomy/core';
 import { isBoilerplateLine } from './filters.ts';
 import { isFurnitureHeading, type Block, type BlockType } from './segment.ts';
 
@@ -10,6 +11,9 @@ export interface HtmlPage {
   blocks: Block[];
   boilerplateLinesRemoved: number;
 }
+
+// Loaded on the first HTML file read (an HTML-folder source), not by every S0 task: its import costs ≈ 40 ms.
+const htmlparser2 = lazyRequire<typeof Htmlparser2>(import.meta.url, 'htmlparser2');
 
 const SKIPPED = new Set(['script', 'style', 'nav', 'footer', 'noscript', 'template', 'svg', 'head']);
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
@@ -74,7 +78,7 @@ export function parseHtmlPage(html: string, boilerplate: ReadonlyArray<RegExp>, 
     if (text !== '') done.push({ order: c.order, type, text, level: HEADINGS.has(c.tag) ? Number(c.tag.slice(1)) : 0 });
   };
 
-  const parser = new Parser(
+  const parser = new (htmlparser2().Parser)(
     {
       onopentag(name, attrs) {
         if (name === 'html' && attrs['lang']) language = attrs['lang'];

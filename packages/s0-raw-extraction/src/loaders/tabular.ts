@@ -1,13 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
+import type * as CsvParse from 'csv-parse/sync';
 import type ExcelJS from 'exceljs';
-import { TaxonomyError } from '@taxonomy/core';
+import { TaxonomyError, lazyRequire } from '@taxonomy/core';
 import { withinLengthBounds } from '../filters.ts';
 import type { ExtractedRecord } from '../process-page.ts';
 import { badCellValue } from '../text-checks.ts';
 import { checkUnzippedSize } from '../zip-budget.ts';
 import { fileUrl, type LoaderContext, type LoaderResult } from './context.ts';
 import { decodeLines } from './decode.ts';
+
+// Loaded on the first CSV read, not by every S0 task.
+const csvParse = lazyRequire<typeof CsvParse>(import.meta.url, 'csv-parse/sync');
 
 /** One row of a table with its 1-based line (CSV) or row number (XLSX) and the sheet it came from. */
 export interface TableRow {
@@ -73,7 +76,7 @@ export async function readCsvRows(path: string, delimiter: string, displayPath: 
   const bad: TableBadLine[] = decoded.bad.map((b) => ({ line: b.line, reason: 'invalid UTF-8', raw: b.raw }));
   let parsed: Array<{ record: string[]; info: { lines: number }; raw: string }>;
   try {
-    parsed = parse(decoded.text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, info: true, raw: true }) as never;
+    parsed = csvParse().parse(decoded.text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, info: true, raw: true }) as never;
   } catch (err) {
     throw new TaxonomyError('INPUT_INVALID', `${displayPath}: not a readable CSV file (${(err as Error).message})`, { cause: err });
   }
