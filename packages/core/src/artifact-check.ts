@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PhaseMetricsSchema, type ArtifactRef, type PhaseMetrics } from './entities.ts';
@@ -38,11 +38,28 @@ export interface VerifyArtifactOptions {
   checksums?: boolean;
 }
 
-/** sha256 of a file, streamed. */
+/** sha256 of a file, read in chunks (forEachChunk). */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) hash.update(chunk);
+  forEachChunk(path, (chunk) => hash.update(chunk));
   return hash.digest('hex');
+}
+
+const chunkBuffer = Buffer.allocUnsafe(1 << 20);
+
+/**
+ * Reads a file in 1 MiB chunks of one reused buffer, synchronously: what hashing a task's inputs and outputs needs.
+ * A read stream allocates a buffer per chunk and takes a thread-pool round trip for each (finalize, which hashes
+ * every phase folder, waited ≈ 0.15 s on them); the chunk passed to `use` is valid only during the call, and `use`
+ * must not read a file with it.
+ */
+export function forEachChunk(path: string, use: (chunk: Buffer) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    for (let n = readSync(fd, chunkBuffer, 0, chunkBuffer.length, null); n > 0; n = readSync(fd, chunkBuffer, 0, chunkBuffer.length, null)) use(chunkBuffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function display(root: string, path: string): string {

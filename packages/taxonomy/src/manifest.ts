@@ -1,10 +1,10 @@
-import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import {
   ARTIFACT_DIRS,
   ONE_SHOT_PARSE,
+  forEachChunk,
   PhaseMetricsSchema,
   PhaseTimingSchema,
   RunManifestSchema,
@@ -115,18 +115,18 @@ async function listFilesRecursive(dir: string): Promise<string[]> {
   return out;
 }
 
-/** SHA-256 and, for JSONL, the line count of one file, streamed so a large shard is never held whole. */
+/** SHA-256 and, for JSONL, the line count of one file, read in chunks (forEachChunk) so a large shard is never held whole. */
 export async function describeArtifact(path: string, root: string): Promise<ArtifactRef> {
   const hash = createHash('sha256');
   let lines = 0;
   let lastByte = 0x0a;
   let size = 0;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+  forEachChunk(path, (chunk) => {
     hash.update(chunk);
     size += chunk.length;
     for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines += 1;
     if (chunk.length > 0) lastByte = chunk[chunk.length - 1]!;
-  }
+  });
   if (size > 0 && lastByte !== 0x0a) lines += 1;
   const rel = path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
   return { path: rel, sha256: hash.digest('hex'), records: path.endsWith('.jsonl') ? lines : null };
