@@ -4,6 +4,7 @@ import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, writ
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type * as z from 'zod';
 import { TaxonomyError } from './errors.ts';
+import { sha256File } from './artifact-check.ts';
 import { sha256Hex, stableStringify, sortKeysDeep } from './hashing.ts';
 import type { ArtifactRef } from './entities.ts';
 import { verifiedChecksum } from './verified-checksums.ts';
@@ -353,7 +354,7 @@ export async function writeFileAtomic(path: string, body: string | Uint8Array): 
  */
 export async function describeFile(path: string, relativeTo?: string): Promise<ArtifactRef> {
   const known = isAbsolute(path) ? verifiedChecksum(path) : null;
-  return { path: relativePath(path, relativeTo), sha256: known ?? sha256Hex(await readFile(path)), records: null };
+  return { path: relativePath(path, relativeTo), sha256: known ?? (await sha256File(path)), records: null };
 }
 
 /** Removes the shards of `name` in `dir` (`name.jsonl`, `name-00001.jsonl`, …) that this write did not produce. */

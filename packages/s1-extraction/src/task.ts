@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   ARTIFACT_DIRS,
@@ -8,6 +7,7 @@ import {
   collapseWhitespace,
   describeFile,
   findWorkspaceRoot,
+  forEachChunk,
   listJsonlFiles,
   readJsonl,
   stableId,
@@ -90,10 +90,9 @@ export async function readRecords(dir: string, level: number, root: string, quar
 export async function countRecordLines(dir: string): Promise<number> {
   let lines = 0;
   for (const file of await listJsonlFiles(dir, 'records')) {
-    for await (const chunk of createReadStream(file)) {
-      const bytes = chunk as Buffer;
+    forEachChunk(file, (bytes) => {
       for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines += 1;
-    }
+    });
   }
   return lines;
 }
