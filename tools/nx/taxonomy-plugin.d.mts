@@ -6,6 +6,7 @@ export declare function expandBuildGraph(graph: unknown, options?: { shards?: nu
 /** The variable a model task's target sets to `set` / `unset` (OPENAI_API_KEY's state, never its value). */
 export declare const KEY_STATE_VAR: string;
 export declare const EXTRA_CA_HANDOVER: string;
+export declare const PHASE_EXECUTOR: string;
 export declare function apiKeyState(env?: Readonly<Record<string, string | undefined>>): 'set' | 'unset';
 export declare function phaseTarget(task: unknown, projectRoot: string, codeRoots?: string[], env?: Readonly<Record<string, string | undefined>>): Record<string, unknown>;
 /** The workspace file sets of a task's code, one brace pattern and one for the tests: sources (tests left out), prompts, data and package.json of each `packages/<name>` root. */

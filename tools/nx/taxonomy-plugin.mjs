@@ -70,6 +70,7 @@ export function expandBuildGraph(graph, { shards = 1 } = {}) {
       dependsOn: dependsOnAt(t.dependsOn ?? [], level, shard),
       inputs: (t.inputs ?? []).map((input) => (typeof input === 'string' ? fill(input) : JSON.parse(fill(JSON.stringify(input))))),
       ...(t.helper === true ? { helper: true } : {}),
+      ...(t.ownProcess === true ? { ownProcess: true } : {}),
       ...(shard === null ? {} : { shard }),
     };
   };
@@ -149,11 +150,21 @@ export function codeInputs(roots) {
 }
 
 /**
+ * The executor of the phase tasks (tools/nx/phase-executor, found by its path from the workspace root): it runs a
+ * task's entry of the phase bundle in the process Nx gives it and prefers Nx's batch mode, in which Nx hands it
+ * every phase task ready to run together and one Node process runs them one after another. A cold sample build
+ * started 22 Node processes of ≈ 0.25 s each beyond their own work, on a critical path of 21 tasks; a batch
+ * starts one. A task with `ownProcess` (build-graph.json says which and why) keeps `nx:run-commands`, a process
+ * of its own. `--batch=false` (or NX_BATCH_MODE=false) gives every phase task its own process again.
+ */
+export const PHASE_EXECUTOR = './tools/nx/phase-executor:phase';
+
+/**
  * What a phase command starts with (a constant, so Nx hashes the same command everywhere): the shell hands the
  * build's NODE_EXTRA_CA_CERTS to the task as TAXONOMY_EXTRA_CA_CERTS and starts Node with NODE_EXTRA_CA_CERTS
  * empty. Node parses that file when every process starts (the system bundle on the build machines: `node -e 0`
- * 0.09 s instead of 0.05 s, ≈ 40 ms of CPU for each of the 22 phase tasks, most of which never open a
- * connection); the two TLS clients of a task (the LLM client's transport, the crawler's) trust it on their first
+ * 0.09 s instead of 0.05 s, ≈ 40 ms of CPU for each task process, most of which never open a connection; a
+ * batch of phase tasks parses it once); the two TLS clients of a task (the LLM client's transport, the crawler's) trust it on their first
  * use (`extraCaOptions` in core).
  */
 export const EXTRA_CA_HANDOVER = 'TAXONOMY_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS=';
@@ -175,11 +186,13 @@ export const EXTRA_CA_HANDOVER = 'TAXONOMY_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"
  * `runtime` inputs where the file inputs cannot stand for them (see runtimeInputNeeded).
  */
 export function phaseTarget(task, projectRoot, codeRoots = [projectRoot], env = process.env) {
-  const args = `${task.level === null ? '' : ` --level ${task.level}`}${task.shard === undefined ? '' : ` --shard ${task.shard}`}`;
-  const command = `${EXTRA_CA_HANDOVER} node --conditions=taxonomy-dist ${BUNDLE_DIR}/${bundleEntryName(projectRoot, task.main)}.js${args}`;
+  const entry = `${BUNDLE_DIR}/${bundleEntryName(projectRoot, task.main)}.js`;
+  const argList = [...(task.level === null ? [] : ['--level', String(task.level)]), ...(task.shard === undefined ? [] : ['--shard', String(task.shard)])];
+  const command = [EXTRA_CA_HANDOVER, 'node --conditions=taxonomy-dist', entry, ...argList].join(' ');
+  const taskEnv = task.inputs.includes('llmConfig') ? { env: { [KEY_STATE_VAR]: apiKeyState(env) } } : {};
   return {
-    executor: 'nx:run-commands',
-    options: task.inputs.includes('llmConfig') ? { command, env: { [KEY_STATE_VAR]: apiKeyState(env) } } : { command },
+    executor: task.ownProcess === true ? 'nx:run-commands' : PHASE_EXECUTOR,
+    options: task.ownProcess === true ? { command, ...taskEnv } : { entry, args: argList, ...taskEnv },
     cache: true,
     inputs: [...codeInputs(codeRoots), ...task.inputs],
     outputs: [`{workspaceRoot}/${task.dir}`],

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@taxonomy/config';
 import { readFileSync, readdirSync } from 'node:fs';
 import { crawlSettings, sourcesManifestPath } from './source-inputs.mjs';
-import { BUILD_GRAPH_FILE, BUNDLED_NPM_PACKAGES, EXTRA_CA_HANDOVER, KEY_STATE_VAR, apiKeyState, codeInputs, createNodes, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure, runtimeInputNeeded } from './taxonomy-plugin.mjs';
+import { BUILD_GRAPH_FILE, BUNDLED_NPM_PACKAGES, EXTRA_CA_HANDOVER, KEY_STATE_VAR, PHASE_EXECUTOR, apiKeyState, codeInputs, createNodes, expandBuildGraph, phaseTarget, resolveS1Shards, runtimeClosure, runtimeInputNeeded } from './taxonomy-plugin.mjs';
 
 async function workspace(s1: unknown): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'taxonomy-plugin-'));
@@ -52,10 +52,18 @@ describe('resolveS1Shards (the graph) agrees with loadConfig (the tasks)', () =>
 describe('the extra CA certificates in phase commands', () => {
   const tasks = expandBuildGraph(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', BUILD_GRAPH_FILE), 'utf8')), { shards: 2 }) as Array<{ project: string; target: string }>;
 
-  it('every phase command starts Node with NODE_EXTRA_CA_CERTS empty and the file under TAXONOMY_EXTRA_CA_CERTS', () => {
+  it('every task of its own process starts Node with NODE_EXTRA_CA_CERTS empty and the file under TAXONOMY_EXTRA_CA_CERTS; the others run through the phase executor', () => {
+    const own = tasks.filter((t) => (t as { ownProcess?: true }).ownProcess === true).map((t) => `${t.project}:${t.target}`);
+    expect(own).toEqual(['crawl:run', 's0:sources', 's2:settings', 's1:level-0-shard-0', 's1:level-0-shard-1', 's1:level-1-shard-0', 's1:level-1-shard-1', 's1:level-2-shard-0', 's1:level-2-shard-1', 's1:level-3-shard-0', 's1:level-3-shard-1']);
     for (const task of tasks) {
-      const { options } = phaseTarget(task, `packages/${task.project}`, []) as { options: { command: string } };
-      expect(options.command.startsWith(`${EXTRA_CA_HANDOVER} node --conditions=taxonomy-dist packages/taxonomy/bundle/${task.project}/`)).toBe(true);
+      const { executor, options } = phaseTarget(task, `packages/${task.project}`, []) as { executor: string; options: { command?: string; entry?: string } };
+      if (own.includes(`${task.project}:${task.target}`)) {
+        expect(executor).toBe('nx:run-commands');
+        expect(options.command!.startsWith(`${EXTRA_CA_HANDOVER} node --conditions=taxonomy-dist packages/taxonomy/bundle/${task.project}/`)).toBe(true);
+      } else {
+        expect(executor).toBe(PHASE_EXECUTOR);
+        expect(options.entry!.startsWith(`packages/taxonomy/bundle/${task.project}/`)).toBe(true);
+      }
     }
   });
 

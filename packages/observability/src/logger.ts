@@ -49,5 +49,8 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' } },
     });
   }
-  return pino(base, (options.destination ?? pino.destination({ fd: 2, sync: true })) as pino.DestinationStream);
+  // Through process.stderr (synchronous on Linux for files, pipes and terminals alike), not a destination of its own
+  // on fd 2: a phase task run in a batch (tools/nx/phase-executor) has its terminal output recorded from the
+  // process's streams, for Nx to store with its cache entry and print on a cache hit.
+  return pino(base, (options.destination ?? process.stderr) as pino.DestinationStream);
 }

@@ -99,8 +99,14 @@ describe('BUILD_TASKS', () => {
       expect(code, taskId(task)).toEqual(codePatterns(roots));
       // The entry's inputs follow, without a runtime input the file inputs already stand for (the default sources and crawl).
       expect(target.inputs.slice(code.length), taskId(task)).toEqual(task.inputs.filter((i) => typeof i !== 'object' || !('runtime' in i)));
-      expect(target.options.command, taskId(task)).toContain(` packages/taxonomy/bundle/${dirOf.get(task.project)!.replace(/^packages\//u, '')}/${task.main.replace(/\.ts$/u, '')}.js`);
-      if (task.level !== null) expect(target.options.command, taskId(task)).toMatch(new RegExp(` --level ${task.level}${task.shard === undefined ? '' : ` --shard ${task.shard}`}$`, 'u'));
+      // It runs its entry of the phase bundle with its level (and shard): in a process of its own (nx:run-commands)
+      // for the tasks build-graph.json marks ownProcess, else through the phase executor (batched by Nx).
+      const entry = `packages/taxonomy/bundle/${dirOf.get(task.project)!.replace(/^packages\//u, '')}/${task.main.replace(/\.ts$/u, '')}.js`;
+      const args = [...(task.level === null ? [] : ['--level', String(task.level)]), ...(task.shard === undefined ? [] : ['--shard', String(task.shard)])];
+      const ownProcess = task.ownProcess === true;
+      expect(target.executor, taskId(task)).toBe(ownProcess ? 'nx:run-commands' : './tools/nx/phase-executor:phase');
+      if (ownProcess) expect(target.options.command, taskId(task)).toMatch(new RegExp(` ${entry.replaceAll('.', '\\.')}${args.map((a) => ` ${a}`).join('')}$`, 'u'));
+      else expect([target.options.entry, target.options.args], taskId(task)).toEqual([entry, args]);
     }
     // No build waits for another; a library build hashes its own sources. The bundle waits for nothing and hashes the
     // code of every package a phase task loads, and bundles every main of the build graph whatever s1.shards.
@@ -199,7 +205,8 @@ describe('s1.shards in the task graph', () => {
 });
 
 interface NxTarget {
-  options: { command: string };
+  executor: string;
+  options: { command?: string; entry?: string; args?: string[] };
   inputs: unknown[];
   outputs: string[];
   dependsOn?: Array<string | { projects?: string[]; target: string }>;

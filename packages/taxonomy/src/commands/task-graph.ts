@@ -14,10 +14,11 @@ const TaskEntryShape = {
   dir: z.string().regex(/^artifacts\//u).describe('the artifact folder: the target\'s only output'),
   main: z.string().regex(/^[a-z-]+\.ts$/u).optional().describe('entry file under the package\'s src/ (default main.ts)'),
   helper: z.literal(true).optional().describe('writes no phase metrics (s2:settings)'),
+  ownProcess: z.literal(true).optional().describe('runs in a Node process of its own, never in a batch with other phase tasks (see the $comment)'),
   dependsOn: z.array(z.string()).optional().describe('task ids; `{level}`, `{level-1}` (the level above), `level-*` (every level), `{shard}` and `shard-*` (every shard), `*` (every phase task before this one)'),
   inputs: z.array(NxInputSchema).optional().describe('what the task hashes besides its code and its dependencies\' code'),
 };
-const ShardedPartSchema = z.strictObject({ task: TaskEntryShape.task, dir: TaskEntryShape.dir, main: TaskEntryShape.main, dependsOn: TaskEntryShape.dependsOn, inputs: TaskEntryShape.inputs });
+const ShardedPartSchema = z.strictObject({ task: TaskEntryShape.task, dir: TaskEntryShape.dir, main: TaskEntryShape.main, ownProcess: TaskEntryShape.ownProcess, dependsOn: TaskEntryShape.dependsOn, inputs: TaskEntryShape.inputs });
 
 /** One entry of `build-graph.json`: a task, or one task per level when its id holds `{level}`. */
 export const BuildGraphEntrySchema = z.strictObject({
@@ -54,6 +55,8 @@ export interface GraphTask {
   inputs: Array<z.infer<typeof NxInputSchema>>;
   /** A helper task that writes no phase metrics (`s2:settings`): part of the graph, not of `manage status`. */
   helper?: true;
+  /** Runs in a Node process of its own under Nx, never in a batch of phase tasks (the plugin's nx:run-commands). */
+  ownProcess?: true;
   /** The shard (0-based) of an S1 shard task (s1.shards > 1). */
   shard?: number;
 }
@@ -102,6 +105,7 @@ export function expandBuildGraph(graph: BuildGraph, options: ExpandOptions = {})
       dependsOn: dependsOnAt(e.dependsOn ?? [], level, shard),
       inputs: (e.inputs ?? []).map((input) => (typeof input === 'string' ? fill(input) : (JSON.parse(fill(JSON.stringify(input))) as typeof input))),
       ...(e.helper === true ? { helper: true as const } : {}),
+      ...(e.ownProcess === true ? { ownProcess: true as const } : {}),
       ...(shard === null ? {} : { shard }),
     };
   };
