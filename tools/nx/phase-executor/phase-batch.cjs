@@ -11,8 +11,7 @@ module.exports = async function* runPhaseBatch(taskGraph, inputs, _overrides, co
   const failed = new Set();
   for (const id of runOrder(taskGraph)) {
     const task = taskGraph.tasks[id];
-    const blocked = (taskGraph.dependencies[id] ?? []).find((dep) => failed.has(dep));
-    if (blocked !== undefined) {
+    if ((taskGraph.dependencies[id] ?? []).some((dep) => failed.has(dep))) {
       failed.add(id);
       const now = Date.now();
       yield { task: id, result: { success: false, status: 'skipped', terminalOutput: '', startTime: now, endTime: now } };
@@ -20,6 +19,6 @@ module.exports = async function* runPhaseBatch(taskGraph, inputs, _overrides, co
     }
     const result = await runEntry(context.root, task, inputs[id]);
     if (!result.success) failed.add(id);
-    yield { task: id, result: { success: result.success, status: result.status, terminalOutput: result.terminalOutput, startTime: result.startTime, endTime: result.endTime } };
+    yield { task: id, result };
   }
 };

@@ -15,9 +15,11 @@ const runPhaseBatch = require('./phase-batch.cjs') as (
   context: { root: string },
 ) => AsyncGenerator<{ task: string; result: Result }>;
 
-// Entries as the phase bundle's are: ES modules that run their task when evaluated and report it by the exit code.
+// Entries as the phase bundle's are: ES modules (the bundle sits in a `"type": "module"` package) that run their
+// task when evaluated and report it by the exit code. A CommonJS entry would run once per process whatever its URL.
 const root = mkdtempSync(join(tmpdir(), 'phase-executor-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
 writeFileSync(
   join(root, 'echo.js'),
   [
@@ -42,6 +44,25 @@ async function run(deps: Record<string, string[]>, inputs: Record<string, { entr
   return out;
 }
 
+const runPhase = require('./phase.cjs') as (options: { entry: string; args?: string[] }, context: { root: string; projectName: string; targetName: string }) => Promise<{ success: boolean }>;
+
+describe('the executor of one task (no batch)', () => {
+  it("writes the task's output through to the process's streams, which Nx reads, and reports its exit code", async () => {
+    const written: string[] = [];
+    const original = process.stdout.write;
+    process.stdout.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
+    let result: { success: boolean };
+    try {
+      result = await runPhase({ entry: 'echo.js', args: ['--level', '2'] }, { root, projectName: 's2', targetName: 'level-2' });
+    } finally {
+      process.stdout.write = original;
+    }
+    expect(result.success).toBe(true);
+    expect(written).toEqual(['s2:level-2 level 2 key -\n']);
+    expect((await runPhase({ entry: 'fails.js' }, { root, projectName: 's0', targetName: 'level-0' })).success).toBe(false);
+  });
+});
+
 describe('runOrder', () => {
   it('puts every task after the tasks it waits for in the batch, ties in the batch order; tasks outside the batch are done', () => {
     expect(runOrder(graph({ 'c:x': ['b:x'], 'a:x': [], 'b:x': ['a:x', 'outside:x'] }))).toEqual(['a:x', 'b:x', 'c:x']);
@@ -63,7 +84,7 @@ describe('the batch executor', () => {
       ['s1:level-1', 'success', 's1:level-1 level 1 key -\nto stderr\n'],
     ]);
     // The entry ran once per task (a URL of its own), and the process is as it was.
-    expect((globalThis as { evaluations?: number }).evaluations).toBe(2);
+    expect((globalThis as { evaluations?: number }).evaluations).toBe(3);
     expect([process.argv, process.env['KEY_STATE'], process.env['NX_TASK_TARGET_PROJECT'], process.exitCode]).toEqual([before.argv, before.key, before.project, undefined]);
   });
 

@@ -3,7 +3,7 @@
 // Nx loads executors with require(); the entries are ES modules, loaded with import().
 //
 // An entry is an ES module that runs its task when evaluated (`await runMain(...)`), so each task imports it under
-// a URL of its own (`?task=<id>`): the entry is evaluated once per task, while the chunks it imports, the code the
+// a URL of its own (`?task=<id>&run=<n>`): the entry is evaluated once per task, while the chunks it imports, the code the
 // entries share, are loaded once per process. That is the point of running tasks in one process: Node's start and
 // the bundle's code are paid once for the whole batch instead of once per task.
 'use strict';
@@ -38,16 +38,18 @@ function setEnv(vars) {
 /**
  * Takes what is written to stdout and stderr until the returned function is called, which gives the text back:
  * the task's terminal output, which Nx prints under the task's name when it is done (as it prints a task of its own
- * process under --output-style=static) and stores with its cache entry. Not written through as well: Nx prints the
- * batch process's own streams as they come, so the task's lines would show twice.
+ * process under --output-style=static) and stores with its cache entry. In a batch it is not written through
+ * (`echo` false): Nx prints the batch process's own streams as they come, so the task's lines would show twice. A
+ * task of its own process (`--batch=false`) writes through: there Nx takes the output from the process's streams.
  */
-function captureOutput() {
+function captureOutput(echo) {
   const chunks = [];
   const streams = [process.stdout, process.stderr];
   const originals = streams.map((stream) => stream.write);
   streams.forEach((stream, i) => {
     stream.write = function write(chunk, encoding, callback) {
       chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8'));
+      if (echo) return originals[i].call(stream, chunk, encoding, callback);
       const done = typeof encoding === 'function' ? encoding : callback;
       if (typeof done === 'function') process.nextTick(done);
       return true;
@@ -61,23 +63,28 @@ function captureOutput() {
   };
 }
 
+/** Tasks run in this process: part of each import's URL, so even the same task run twice is evaluated twice. */
+let runs = 0;
+
 /**
- * Runs `task` (an Nx task: id, target) with `options` (the target's: entry, args, env) in this process. The task's
+ * Runs `task` (an Nx task: id, target) with `options` (the target's: entry, args, env) in this process and returns
+ * its result as Nx's batch mode takes it (success, status, terminalOutput, startTime, endTime). The task's
  * outcome is its exit code, as the entry's runMain sets it (process.exitCode); an entry that throws past runMain
  * (it cannot load, say) fails with its message. process.argv, the variables set for the task and process.exitCode
  * are put back afterwards, so the next task of a batch starts from the same state.
  */
-async function runEntry(root, task, options) {
+async function runEntry(root, task, options, { echo = false } = {}) {
   const startTime = Date.now();
   const entry = join(root, options.entry);
   const argv = process.argv;
   const restoreEnv = setEnv({ ...identityEnv(task), ...(options.env ?? {}) });
-  const stopCapture = captureOutput();
+  const stopCapture = captureOutput(echo);
   let code;
   process.exitCode = undefined;
   process.argv = [process.execPath, entry, ...(options.args ?? [])];
   try {
-    await import(`${pathToFileURL(entry).href}?task=${encodeURIComponent(task.id)}`);
+    runs += 1;
+    await import(`${pathToFileURL(entry).href}?task=${encodeURIComponent(task.id)}&run=${runs}`);
     code = process.exitCode ?? 0;
   } catch (err) {
     process.stderr.write(`taxonomy: ${task.id}: ${options.entry} could not run: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -88,7 +95,7 @@ async function runEntry(root, task, options) {
     restoreEnv();
   }
   const terminalOutput = stopCapture();
-  return { success: code === 0, status: code === 0 ? 'success' : 'failure', code, terminalOutput, startTime, endTime: Date.now() };
+  return { success: code === 0, status: code === 0 ? 'success' : 'failure', terminalOutput, startTime, endTime: Date.now() };
 }
 
 /**
@@ -108,4 +115,4 @@ function runOrder(taskGraph) {
   return order;
 }
 
-module.exports = { runEntry, runOrder, captureOutput, setEnv, identityEnv };
+module.exports = { runEntry, runOrder };
